@@ -1,0 +1,133 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// MARK: - Dependencies
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+
+let sharedLibraries: [Target.Dependency] = ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3"]
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+// MARK: - Service helper
+
+/// Declares one service: its executable at `services/<directory>/Sources/<module>` and its
+/// swift-testing suite at `services/<directory>/Tests/<module>Tests`.
+func service(_ directory: String, module: String, extra: [Target.Dependency] = []) -> [Target] {
+    [
+        .executableTarget(
+            name: module,
+            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres] + extra,
+            path: "services/\(directory)/Sources/\(module)",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "\(module)Tests",
+            dependencies: [.target(name: module), "GameMetricsKit", hummingbird, hummingbirdTesting],
+            path: "services/\(directory)/Tests/\(module)Tests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let services: [(directory: String, module: String)] = [
+    ("ingestion", "Ingestion"),
+    ("processor", "Processor"),
+    ("recommendation", "Recommendation"),
+    ("analytics-api", "AnalyticsAPI"),
+    ("user", "UserService"),
+    ("notification", "NotificationService"),
+    ("retention", "Retention"),
+    ("admin", "Admin"),
+]
+
+// MARK: - Shared library
+
+let sharedTargets: [Target] = [
+    .systemLibrary(
+        name: "CRdKafka", path: "shared/Sources/CRdKafka", pkgConfig: "rdkafka",
+        providers: [.apt(["librdkafka-dev"])]
+    ),
+    .systemLibrary(
+        name: "CHiredis", path: "shared/Sources/CHiredis", pkgConfig: "hiredis",
+        providers: [.apt(["libhiredis-dev"])]
+    ),
+    .systemLibrary(
+        name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    .target(
+        name: "GameMetricsKit",
+        dependencies: [hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
+        path: "shared/Sources/GameMetricsKit", swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle],
+        path: "shared/Sources/Kafka", swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Redis", dependencies: ["CHiredis", logging],
+        path: "shared/Sources/Redis", swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "CurlHTTP", dependencies: ["CCurl"],
+        path: "shared/Sources/CurlHTTP", swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "S3", dependencies: ["CurlHTTP"],
+        path: "shared/Sources/S3", swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "GameMetricsKitTests",
+        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
+        path: "shared/Tests/GameMetricsKitTests", swiftSettings: swiftSettings
+    ),
+    // Needs real servers; their addresses come from GM_TEST_* variables (see scripts/test.sh).
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit"],
+        path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Tools and benchmarks
+
+let toolTargets: [Target] = [
+    .executableTarget(
+        name: "DevKafka",
+        dependencies: ["CRdKafka", "GameMetricsKit", hummingbird, logging, serviceLifecycle],
+        path: "tools/devkafka/Sources/DevKafka", swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "KafkaProducerBench",
+        dependencies: ["Kafka"],
+        path: "bench/kafka-producer/Sources/KafkaProducerBench", swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Package
+
+let package = Package(
+    name: "GameMetricsPro",
+    platforms: [.macOS(.v14)],
+    products: services.map { .executable(name: $0.directory, targets: [$0.module]) } + [
+        .executable(name: "devkafka", targets: ["DevKafka"]),
+        .executable(name: "kafka-producer-bench", targets: ["KafkaProducerBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module) }
+)

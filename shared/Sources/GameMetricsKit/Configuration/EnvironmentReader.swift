@@ -1,0 +1,72 @@
+import Foundation
+
+/// Typed access to `GM_*` environment variables with errors that name the variable.
+public struct EnvironmentReader: Sendable {
+    private let values: [String: String]
+
+    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+        self.values = values
+    }
+
+    /// The trimmed value, or nil when unset or blank.
+    public func optional(_ name: String) -> String? {
+        guard let raw = values[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        return raw
+    }
+
+    public func required(_ name: String) throws -> String {
+        guard let value = optional(name) else {
+            throw ConfigurationError(variable: name, problem: "is required but not set")
+        }
+        return value
+    }
+
+    public func string(_ name: String, default fallback: String) -> String {
+        optional(name) ?? fallback
+    }
+
+    public func int(_ name: String, default fallback: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
+        guard let raw = optional(name) else { return fallback }
+        guard let value = Int(raw) else {
+            throw ConfigurationError(variable: name, problem: "must be an integer, got '\(raw)'")
+        }
+        guard range.contains(value) else {
+            throw ConfigurationError(variable: name, problem: "must be within \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// A duration given in milliseconds.
+    public func milliseconds(_ name: String, default fallback: Duration) throws -> Duration {
+        guard optional(name) != nil else { return fallback }
+        return .milliseconds(try int(name, default: 0, in: 0...86_400_000))
+    }
+
+    public func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let raw = optional(name)?.lowercased() else { return fallback }
+        switch raw {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(variable: name, problem: "must be true or false, got '\(raw)'")
+        }
+    }
+
+    /// A URL whose scheme is one of `schemes`.
+    public func url(_ name: String, schemes: Set<String>) throws -> URL? {
+        guard let raw = optional(name) else { return nil }
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), url.host != nil else {
+            throw ConfigurationError(variable: name, problem: "must be a URL, got '\(raw)'")
+        }
+        guard schemes.contains(scheme) else {
+            throw ConfigurationError(variable: name, problem: "must use \(schemes.sorted().joined(separator: " or ")), got '\(scheme)'")
+        }
+        return url
+    }
+
+    public func requiredURL(_ name: String, schemes: Set<String>) throws -> URL {
+        guard let url = try url(name, schemes: schemes) else {
+            throw ConfigurationError(variable: name, problem: "is required but not set")
+        }
+        return url
+    }
+}

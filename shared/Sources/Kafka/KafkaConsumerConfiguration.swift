@@ -1,0 +1,44 @@
+/// Consumer-group settings. Offsets are never committed automatically: the application commits
+/// after its write is durable, which is what makes processing at-least-once.
+public struct KafkaConsumerConfiguration: Sendable {
+    public enum OffsetReset: String, Sendable {
+        case earliest, latest
+    }
+
+    public var bootstrapServers: [String]
+    public var groupID: String
+    public var topics: [String]
+    public var clientID: String
+    /// Where a group with no committed offset starts.
+    public var offsetReset: OffsetReset = .earliest
+    /// A member that stops heartbeating for this long loses its partitions.
+    public var sessionTimeout: Duration = .seconds(10)
+    /// Upper bound on records fetched per poll; one batch is handed to the sequence at a time.
+    public var maxBatchSize: Int = 500
+    /// How long one poll waits for records before checking for shutdown again.
+    public var pollTimeout: Duration = .milliseconds(100)
+    public var additionalProperties: [String: String] = [:]
+
+    public init(bootstrapServers: [String], groupID: String, topics: [String], clientID: String) {
+        self.bootstrapServers = bootstrapServers
+        self.groupID = groupID
+        self.topics = topics
+        self.clientID = clientID
+    }
+
+    var properties: [String: String] {
+        var properties = [
+            "bootstrap.servers": bootstrapServers.joined(separator: ","),
+            "group.id": groupID,
+            "client.id": clientID,
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": offsetReset.rawValue,
+            "session.timeout.ms": String(sessionTimeout.milliseconds),
+            "heartbeat.interval.ms": String(max(sessionTimeout.milliseconds / 4, 100)),
+            "enable.partition.eof": "false",
+        ]
+        properties.merge(additionalProperties) { _, override in override }
+        return properties
+    }
+}

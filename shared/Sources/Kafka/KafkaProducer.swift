@@ -1,0 +1,119 @@
+import CRdKafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// An idempotent, acks=all producer. `send` returns only once the broker acknowledged (or
+/// definitively refused) each record, so callers can promise durability to their own clients.
+///
+/// Run it as a `Service`: `run()` serves delivery reports until graceful shutdown, then flushes.
+public final class KafkaProducer: Service, Sendable {
+    private let client: RDKafkaClient
+    private let configuration: KafkaProducerConfiguration
+    private let logger: Logger
+    private let closed = Atomic<Bool>(false)
+
+    public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = try RDKafkaClient.make(.producer, properties: configuration.properties, logger: logger) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, DeliveryBatch.deliveryCallback)
+        }
+    }
+
+    /// Records handed to librdkafka whose delivery report has not come back yet.
+    public var inFlightCount: Int { Int(rd_kafka_outq_len(client.handle)) }
+
+    /// Sends one record and waits for its acknowledgement.
+    @discardableResult
+    public func send(_ message: KafkaProducerMessage) async throws -> KafkaAcknowledgement {
+        try await send([message])[0].get()
+    }
+
+    /// Sends records and waits for all their acknowledgements; one result per record, in order.
+    /// Records refused locally (queue full past `enqueueTimeout`, closed producer) fail without
+    /// being sent; the others are still delivered.
+    public func send(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaAcknowledgement, KafkaError>] {
+        let batch = DeliveryBatch(topics: messages.map(\.topic))
+        let deadline = ContinuousClock.now + configuration.enqueueTimeout
+        var index = 0
+        while index < messages.count {
+            if closed.load(ordering: .relaxed) {
+                batch.complete(index, .failure(.closed))
+                index += 1
+                continue
+            }
+            let error = enqueue(messages[index], opaque: batch.opaque(for: index))
+            switch error {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                index += 1
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL where ContinuousClock.now < deadline:
+                // The polling thread drains the queue as reports arrive; yield briefly and retry.
+                try? await Task.sleep(for: .milliseconds(1))
+            case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+                batch.complete(index, .failure(.queueFull))
+                index += 1
+            default:
+                batch.complete(index, .failure(.produceRejected(code: error.rawValue, reason: RDKafkaClient.describe(error))))
+                index += 1
+            }
+        }
+        return await batch.wait()
+    }
+
+    /// Succeeds when a broker answers a metadata request within `timeout`; for readiness checks.
+    public func checkConnection(timeout: Duration = .seconds(2)) async throws {
+        let client = self.client
+        _ = try await BlockingCalls.run { try client.brokerCount(timeout: timeout) }
+    }
+
+    public func run() async throws {
+        let client = self.client
+        let poller = PollingThread(name: "kafka-producer-poll") {
+            rd_kafka_poll(client.handle, 100)
+        }
+        try? await gracefulShutdown()
+        closed.store(true, ordering: .relaxed)
+        await poller.stop()
+        let timeout = configuration.messageTimeout
+        let remaining = try await BlockingCalls.run { () -> Int32 in
+            _ = rd_kafka_flush(client.handle, Int32(timeout.milliseconds))
+            return rd_kafka_outq_len(client.handle)
+        }
+        if remaining > 0 {
+            logger.error("producer closed with undelivered records", metadata: ["count": "\(remaining)"])
+        } else {
+            logger.info("producer flushed and closed")
+        }
+    }
+
+    private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer?
+        if !message.headers.isEmpty {
+            headers = rd_kafka_headers_new(message.headers.count)
+            for header in message.headers {
+                if let value = header.value {
+                    _ = value.withUnsafeBytes { rd_kafka_header_add(headers, header.key, -1, $0.baseAddress, $0.count) }
+                } else {
+                    _ = rd_kafka_header_add(headers, header.key, -1, nil, 0)
+                }
+            }
+        }
+        let error = message.value.withUnsafeBytes { value in
+            withOptionalBytes(message.key) { key in
+                gm_kafka_produce(
+                    client.handle, message.topic, message.partition ?? -1,
+                    value.baseAddress, value.count, key?.baseAddress, key?.count ?? 0, headers, opaque)
+            }
+        }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
+            rd_kafka_headers_destroy(headers)
+        }
+        return error
+    }
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}

@@ -1,0 +1,15 @@
+import GameMetricsKit
+
+struct DevKafkaConfiguration: Sendable {
+    var service: ServiceConfiguration
+    var topicSpecPath: String
+    var bootstrapFile: String?
+    var brokerCount: Int
+
+    init(environment: EnvironmentReader = EnvironmentReader()) throws {
+        service = try ServiceConfiguration(name: "devkafka", defaultPort: 9644, environment: environment)
+        topicSpecPath = environment.string("GM_DEVKAFKA_TOPICS", default: "charts/kafka/topics.json")
+        bootstrapFile = environment.optional("GM_DEVKAFKA_BOOTSTRAP_FILE")
+        brokerCount = try environment.int("GM_DEVKAFKA_BROKERS", default: 3, in: 1...9)
+    }
+}
