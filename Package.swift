@@ -12,7 +12,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
-let sharedLibraries: [Target.Dependency] = ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3"]
+let sharedLibraries: [Target.Dependency] = ["GameMetricsService", "GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3"]
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 // MARK: - Service helper
@@ -83,6 +83,13 @@ let sharedTargets: [Target] = [
         name: "S3", dependencies: ["CurlHTTP"],
         path: "shared/Sources/S3", swiftSettings: swiftSettings
     ),
+    // Glue every service shares: client configuration from GM_* variables, readiness checks,
+    // and the one way a service application is assembled.
+    .target(
+        name: "GameMetricsService",
+        dependencies: ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres],
+        path: "shared/Sources/GameMetricsService", swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "GameMetricsKitTests",
         dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
@@ -91,7 +98,7 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see scripts/test.sh).
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit"],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", logging, serviceLifecycle],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]

@@ -27,4 +27,11 @@ static inline CURLcode gm_curl_setopt_callback(CURL *curl, CURLoption option, gm
 static inline CURLcode gm_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }
+/* Progress callback (CURLOPT_XFERINFOFUNCTION): returning non-zero aborts the transfer, which is
+   how a cancelled Swift task stops a request that is already running. */
+typedef int (*gm_curl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                                         curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode gm_curl_setopt_xferinfo(CURL *curl, gm_curl_xferinfo_callback value) {
+    return curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, value);
+}
 #endif

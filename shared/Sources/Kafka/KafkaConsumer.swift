@@ -85,17 +85,24 @@ public final class KafkaConsumer: Service, Sendable {
         await close()
     }
 
-    /// Leaves the group and ends the sequences; safe to call more than once.
+    /// Leaves the group and ends the sequences; safe to call more than once. Gives up waiting
+    /// after `closeTimeout` (the group then reassigns the partitions after its session timeout).
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let client = self.client
         let queue = self.queue
-        _ = try? await BlockingCalls.run(on: pollQueue) {
+        let left = await BlockingCalls.run(on: pollQueue, timeout: configuration.closeTimeout) {
             queue.destroy()
             _ = rd_kafka_consumer_close(client.handle)
         }
         eventStream.finish()
-        logger.info("consumer left the group", metadata: ["group": "\(configuration.groupID)"])
+        if left {
+            logger.info("consumer left the group", metadata: ["group": "\(configuration.groupID)"])
+        } else {
+            logger.warning("consumer did not leave the group in time", metadata: [
+                "group": "\(configuration.groupID)", "timeout": "\(configuration.closeTimeout)",
+            ])
+        }
     }
 
     /// One poll: nil once the consumer is closed, otherwise the records that arrived (maybe none).

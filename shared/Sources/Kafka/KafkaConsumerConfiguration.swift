@@ -17,6 +17,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var maxBatchSize: Int = 500
     /// How long one poll waits for records before checking for shutdown again.
     public var pollTimeout: Duration = .milliseconds(100)
+    /// How long leaving the group may take at shutdown; librdkafka's close can block for as long
+    /// as the coordinator is unreachable, and shutdown must not.
+    public var closeTimeout: Duration = .seconds(10)
     public var additionalProperties: [String: String] = [:]
 
     public init(bootstrapServers: [String], groupID: String, topics: [String], clientID: String) {

@@ -17,6 +17,8 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     case fatal(code: Int32, reason: String)
     /// The client was shut down.
     case closed
+    /// The sending task was cancelled before this record was handed to librdkafka.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -30,6 +32,7 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .metadataFailed(code, reason): "kafka: metadata request failed (\(code)): \(reason)"
         case let .fatal(code, reason): "kafka: fatal error (\(code)): \(reason)"
         case .closed: "kafka: client closed"
+        case .cancelled: "kafka: send cancelled before the record was queued"
         }
     }
 }

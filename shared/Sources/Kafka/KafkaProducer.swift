@@ -31,15 +31,15 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     /// Sends records and waits for all their acknowledgements; one result per record, in order.
-    /// Records refused locally (queue full past `enqueueTimeout`, closed producer) fail without
-    /// being sent; the others are still delivered.
+    /// Records refused locally (queue full past `enqueueTimeout`, closed producer, cancelled
+    /// task) fail without being sent; records already queued are still delivered and reported.
     public func send(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaAcknowledgement, KafkaError>] {
-        let batch = DeliveryBatch(topics: messages.map(\.topic))
+        let batch = DeliveryBatch(messages: messages)
         let deadline = ContinuousClock.now + configuration.enqueueTimeout
         var index = 0
         while index < messages.count {
-            if closed.load(ordering: .relaxed) {
-                batch.complete(index, .failure(.closed))
+            if closed.load(ordering: .relaxed) || Task.isCancelled {
+                batch.fail(index, Task.isCancelled ? .cancelled : .closed)
                 index += 1
                 continue
             }
@@ -47,14 +47,17 @@ public final class KafkaProducer: Service, Sendable {
             switch error {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
+                // Serve waiting delivery reports from here too (non-blocking), as a C producer
+                // loop does: under load the polling thread alone falls behind the senders.
+                if index % 64 == 0 { rd_kafka_poll(client.handle, 0) }
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where ContinuousClock.now < deadline:
                 // The polling thread drains the queue as reports arrive; yield briefly and retry.
                 try? await Task.sleep(for: .milliseconds(1))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
-                batch.complete(index, .failure(.queueFull))
+                batch.fail(index, .queueFull)
                 index += 1
             default:
-                batch.complete(index, .failure(.produceRejected(code: error.rawValue, reason: RDKafkaClient.describe(error))))
+                batch.fail(index, .produceRejected(code: error.rawValue, reason: RDKafkaClient.describe(error)))
                 index += 1
             }
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs a blocking librdkafka call (commit, metadata, flush, close) on a Dispatch thread and
 /// awaits it, keeping the cooperative pool free.
@@ -9,6 +10,24 @@ enum BlockingCalls {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+
+    /// Runs `body` but stops waiting after `timeout`: true when it finished in time. The call
+    /// itself cannot be interrupted and finishes in the background.
+    static func run(on queue: DispatchQueue, timeout: Duration, _ body: @escaping @Sendable () -> Void) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let resumed = Atomic<Bool>(false)
+            let resumeOnce: @Sendable (Bool) -> Void = { finished in
+                if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: finished) }
+            }
+            queue.async {
+                body()
+                resumeOnce(true)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.milliseconds))) {
+                resumeOnce(false)
             }
         }
     }

@@ -1,84 +1,109 @@
 import CRdKafka
-import Foundation
+import Synchronization
 
 /// Collects the delivery reports of one `send` call. Each record carries a pointer to its slot
-/// as librdkafka's per-message opaque; the batch keeps itself alive until every report arrived.
+/// as librdkafka's per-message opaque. Every slot is written once, by whoever settles that record
+/// (the polling thread, or the sender for records refused locally), so reports need no lock; the
+/// last one hands all results to the waiting sender.
 final class DeliveryBatch: @unchecked Sendable {
     struct Slot {
         let batch: Unmanaged<DeliveryBatch>
         let index: Int
+        var partition: Int32 = -1
+        var offset: Int64 = -1
+        var error: KafkaError?
     }
 
-    let slots: UnsafeMutablePointer<Slot>
-    private let topics: [String]
-    private let lock = NSLock()
-    private var results: [Result<KafkaAcknowledgement, KafkaError>?]
-    private var outstanding: Int
-    private var waiter: CheckedContinuation<[Result<KafkaAcknowledgement, KafkaError>], Never>?
+    private enum Waiter {
+        case none
+        case waiting(CheckedContinuation<Void, Never>)
+        case finished
+    }
 
-    init(topics: [String]) {
-        self.topics = topics
-        self.results = Array(repeating: nil, count: topics.count)
-        self.outstanding = topics.count
-        self.slots = .allocate(capacity: max(topics.count, 1))
-        // Released by the last report, so the batch outlives a caller that stopped waiting.
+    private let messages: [KafkaProducerMessage]
+    private let slots: UnsafeMutablePointer<Slot>
+    private let outstanding: Atomic<Int>
+    private let waiter = Mutex<Waiter>(.none)
+
+    init(messages: [KafkaProducerMessage]) {
+        self.messages = messages
+        self.outstanding = Atomic(messages.count)
+        self.slots = .allocate(capacity: max(messages.count, 1))
+        // Released by the last report, so the slots outlive a sender that stopped waiting.
         let retained = Unmanaged.passRetained(self)
-        for index in topics.indices {
+        for index in messages.indices {
             (slots + index).initialize(to: Slot(batch: retained, index: index))
         }
-        if topics.isEmpty { retained.release() }
+        if messages.isEmpty { finish() }
     }
 
     func opaque(for index: Int) -> UnsafeMutableRawPointer {
         UnsafeMutableRawPointer(slots + index)
     }
 
-    func succeed(_ index: Int, partition: Int32, offset: Int64) {
-        complete(index, .success(KafkaAcknowledgement(topic: topics[index], partition: partition, offset: offset)))
+    /// Settles a record that never reached librdkafka.
+    func fail(_ index: Int, _ error: KafkaError) {
+        slots[index].error = error
+        settled()
     }
 
-    func complete(_ index: Int, _ result: Result<KafkaAcknowledgement, KafkaError>) {
-        let (waiter, finished, results): (CheckedContinuation<[Result<KafkaAcknowledgement, KafkaError>], Never>?, Bool, [Result<KafkaAcknowledgement, KafkaError>]) = lock.withLock {
-            precondition(self.results[index] == nil, "two delivery reports for one record")
-            self.results[index] = result
-            self.outstanding -= 1
-            guard self.outstanding == 0 else { return (nil, false, []) }
-            let waiter = self.waiter
-            self.waiter = nil
-            return (waiter, true, waiter == nil ? [] : self.results.map { $0! })
+    private func settled() {
+        if outstanding.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            finish()
         }
-        if let waiter { waiter.resume(returning: results) }
-        if finished { Unmanaged.passUnretained(self).release() }
     }
 
-    /// Suspends until every record of the batch has a result.
+    private func finish() {
+        let continuation: CheckedContinuation<Void, Never>? = waiter.withLock { state in
+            defer { state = .finished }
+            if case .waiting(let continuation) = state { return continuation }
+            return nil
+        }
+        // Only wake the sender here: this runs on the polling thread, which must get back to
+        // serving reports; the sender builds the results itself.
+        continuation?.resume()
+        if !messages.isEmpty { Unmanaged.passUnretained(self).release() }
+    }
+
+    /// Suspends until every record of the batch is settled.
     func wait() async -> [Result<KafkaAcknowledgement, KafkaError>] {
         await withCheckedContinuation { continuation in
-            let ready: [Result<KafkaAcknowledgement, KafkaError>]? = lock.withLock {
-                if outstanding == 0 { return results.map { $0! } }
-                waiter = continuation
-                return nil
+            let finished = waiter.withLock { state in
+                if case .finished = state { return true }
+                state = .waiting(continuation)
+                return false
             }
-            if let ready { continuation.resume(returning: ready) }
+            if finished { continuation.resume() }
+        }
+        return results()
+    }
+
+    private func results() -> [Result<KafkaAcknowledgement, KafkaError>] {
+        messages.indices.map { index in
+            let slot = slots[index]
+            if let error = slot.error { return .failure(error) }
+            return .success(KafkaAcknowledgement(topic: messages[index].topic, partition: slot.partition, offset: slot.offset))
         }
     }
 
     deinit {
-        slots.deinitialize(count: topics.count)
+        slots.deinitialize(count: messages.count)
         slots.deallocate()
     }
 
-    /// librdkafka's delivery report callback; runs on the producer's polling thread.
+    /// librdkafka's delivery report callback; runs on the producer's polling (or flushing) thread.
     static let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
         _, message, _ in
         guard let message, let opaque = message.pointee._private else { return }
-        let slot = opaque.assumingMemoryBound(to: Slot.self).pointee
-        let batch = slot.batch.takeUnretainedValue()
+        let slot = opaque.assumingMemoryBound(to: Slot.self)
         let error = message.pointee.err
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            batch.succeed(slot.index, partition: message.pointee.partition, offset: message.pointee.offset)
+            slot.pointee.partition = message.pointee.partition
+            slot.pointee.offset = message.pointee.offset
         } else {
-            batch.complete(slot.index, .failure(.deliveryFailed(code: error.rawValue, reason: RDKafkaClient.describe(error))))
+            slot.pointee.error = .deliveryFailed(code: error.rawValue, reason: RDKafkaClient.describe(error))
         }
+        // The batch is alive (it holds itself until settled); skip the retain/release pair.
+        slot.pointee.batch._withUnsafeGuaranteedRef { $0.settled() }
     }
 }

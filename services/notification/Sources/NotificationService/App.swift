@@ -1,0 +1,8 @@
+import GameMetricsKit
+
+@main
+struct NotificationServiceApp {
+    static func main() async {
+        await ServiceMain.run { try buildApplication(environment: EnvironmentReader()) }
+    }
+}

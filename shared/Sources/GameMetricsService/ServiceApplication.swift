@@ -1,0 +1,49 @@
+import GameMetricsKit
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// How every service is assembled: the platform router (health, metrics, tracing, JSON errors)
+/// plus the service's routes, its readiness checks, and its long-running clients as services.
+/// The clients run in the order given and stop in reverse, after the HTTP server has drained.
+public enum ServiceApplication {
+    public static func build(
+        _ configuration: ServiceConfiguration,
+        checks: [ReadinessCheck],
+        services: [any Service] = [],
+        logger: Logger,
+        routes: (Router<AppRequestContext>) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let registry = Observability.bootstrap(service: configuration.name, logLevel: configuration.logLevel)
+        let health = HealthController(checks: checks)
+        let router = Router.platform(health: health, registry: registry)
+        routes(router)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: configuration.name
+            ),
+            services: services + [DrainOnShutdown(health: health)],
+            logger: logger
+        )
+    }
+
+    /// The logger a service uses before and after the application is built.
+    public static func logger(_ configuration: ServiceConfiguration) -> Logger {
+        Observability.bootstrap(service: configuration.name, logLevel: configuration.logLevel)
+        return Observability.logger(service: configuration.name, level: configuration.logLevel)
+    }
+}
+
+extension ServiceApplication {
+    /// Builds the application around `clients`: their checks gate readiness, their services run with it.
+    public static func build(
+        _ configuration: ServiceConfiguration,
+        clients: PlatformClients,
+        logger: Logger,
+        routes: (Router<AppRequestContext>) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        build(configuration, checks: clients.checks, services: clients.services, logger: logger, routes: routes)
+    }
+}

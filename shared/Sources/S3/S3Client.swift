@@ -1,0 +1,202 @@
+import CurlHTTP
+
+/// An S3 client for the operations the platform needs (archives written by retention, read back
+/// for restores, deleted on schedule and on GDPR erasure). Requests are signed by libcurl with
+/// SigV4; addressing is path-style.
+///
+/// Payload hash: every request carries `x-amz-content-sha256: UNSIGNED-PAYLOAD`. libcurl 7.88
+/// neither sends that header nor hashes an uploaded body, and S3-compatible servers (rclone
+/// included) reject a signed PUT without it; given the header, curl signs its value. The body is
+/// therefore not covered by the signature (as with any UNSIGNED-PAYLOAD client); headers, path
+/// and query are. AWS S3 and MinIO accept UNSIGNED-PAYLOAD as well.
+public struct S3Client: Sendable {
+    public let configuration: S3Configuration
+    private let http: HTTPClient
+    private let signing: AWSSigV4Signing
+
+    /// - Parameter httpClient: share one client between S3 and other outbound HTTP to bound the
+    ///   total number of threads and connections; by default the S3 client gets its own.
+    public init(configuration: S3Configuration, httpClient: HTTPClient? = nil) {
+        self.configuration = configuration
+        self.http = httpClient ?? HTTPClient()
+        self.signing = AWSSigV4Signing(
+            service: "s3", region: configuration.region,
+            accessKey: configuration.accessKey, secretKey: configuration.secretKey
+        )
+    }
+
+    // MARK: Buckets
+
+    /// Creates `bucket`. Throws `S3Error.bucketAlreadyExists` when the name is taken, even by
+    /// this account, so "ensure" callers can catch exactly that case.
+    public func createBucket(_ bucket: String) async throws(S3Error) {
+        var body: [UInt8] = []
+        if configuration.region != "us-east-1" {
+            // Outside us-east-1, S3 requires the region in the body.
+            body = Array("""
+                <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+                <LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>
+                """.utf8)
+        }
+        let response = try await send(.put, bucket: bucket, body: body)
+        try expect(response, [200])
+    }
+
+    /// Deletes an empty bucket.
+    public func deleteBucket(_ bucket: String) async throws(S3Error) {
+        let response = try await send(.delete, bucket: bucket)
+        try expect(response, [200, 204])
+    }
+
+    // MARK: Objects
+
+    /// Stores `body` under `key`, replacing any existing object. Returns the new ETag.
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: [UInt8], contentType: String = "application/octet-stream"
+    ) async throws(S3Error) -> String {
+        let response = try await send(
+            .put, bucket: bucket, key: key, headers: ["Content-Type": contentType], body: body
+        )
+        try expect(response, [200])
+        return Self.unquote(response.headers["ETag"] ?? "")
+    }
+
+    /// The object's bytes. Throws `.noSuchKey` / `.noSuchBucket` when it is not there.
+    public func getObject(bucket: String, key: String) async throws(S3Error) -> [UInt8] {
+        let response = try await send(.get, bucket: bucket, key: key)
+        try expect(response, [200])
+        return response.body
+    }
+
+    /// The object's metadata, or nil when the object (or its bucket: a HEAD response has no
+    /// body to tell them apart) does not exist.
+    public func headObject(bucket: String, key: String) async throws(S3Error) -> S3ObjectInfo? {
+        let response = try await send(.head, bucket: bucket, key: key)
+        if response.status == 404 { return nil }
+        try expect(response, [200])
+        guard let length = response.headers["Content-Length"].flatMap({ Int($0) }) else {
+            throw .invalidResponse("HEAD \(key) without a Content-Length")
+        }
+        return S3ObjectInfo(
+            key: key,
+            size: length,
+            etag: Self.unquote(response.headers["ETag"] ?? ""),
+            lastModified: response.headers["Last-Modified"].flatMap(S3DateParser.rfc1123)
+        )
+    }
+
+    /// Deletes the object. Like S3 itself, succeeds when the key does not exist.
+    public func deleteObject(bucket: String, key: String) async throws(S3Error) {
+        let response = try await send(.delete, bucket: bucket, key: key)
+        try expect(response, [200, 204])
+    }
+
+    /// Every object whose key starts with `prefix`, in key order, following ListObjectsV2
+    /// continuation tokens until the listing is complete.
+    /// - Parameter pageSize: keys per request (S3 caps it at 1000).
+    public func listObjects(bucket: String, prefix: String = "", pageSize: Int = 1000) async throws(S3Error) -> [S3ObjectInfo] {
+        var objects: [S3ObjectInfo] = []
+        var token: String?
+        repeat {
+            var query = [("list-type", "2"), ("max-keys", String(max(1, min(pageSize, 1000))))]
+            if !prefix.isEmpty { query.append(("prefix", prefix)) }
+            if let token { query.append(("continuation-token", token)) }
+            let response = try await send(.get, bucket: bucket, query: query)
+            try expect(response, [200])
+            let page = try Self.parseListPage(response.body)
+            objects += page.objects
+            token = page.nextToken
+        } while token != nil
+        return objects
+    }
+
+    // MARK: Plumbing
+
+    private func send(
+        _ method: HTTPMethod, bucket: String, key: String? = nil, query: [(String, String)] = [],
+        headers: HTTPHeaders = [:], body: [UInt8]? = nil
+    ) async throws(S3Error) -> HTTPClientResponse {
+        var url = "\(configuration.endpoint)/\(S3PathEncoding.encodeComponent(bucket))"
+        if let key { url += "/" + S3PathEncoding.encodeKey(key) }
+        if !query.isEmpty { url += "?" + S3PathEncoding.canonicalQuery(query) }
+        var headers = headers
+        headers.replaceOrAdd(name: "x-amz-content-sha256", value: "UNSIGNED-PAYLOAD")
+        let request = HTTPClientRequest(
+            method: method, url: url, headers: headers, body: body,
+            timeout: configuration.requestTimeout, signing: signing
+        )
+        var attempt = 0
+        while true {
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request)
+            } catch let error as HTTPClientError {
+                throw .transport(error)
+            } catch {
+                // HTTPClient throws nothing else but CancellationError.
+                throw .cancelled
+            }
+            guard Self.retriedStatuses.contains(response.status), attempt < configuration.maxRetries else {
+                return response
+            }
+            attempt += 1
+            do {
+                try await Task.sleep(for: .milliseconds(50 << attempt))
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+
+    private static let retriedStatuses: Set<Int> = [500, 502, 503, 504]
+
+    private func expect(_ response: HTTPClientResponse, _ accepted: Set<Int>) throws(S3Error) {
+        guard !accepted.contains(response.status) else { return }
+        let code = (try? S3XMLParser.parse(response.body)).flatMap { $0.name == "Error" ? $0.text(of: "Code") : nil }
+        switch code {
+        case "NoSuchBucket": throw .noSuchBucket
+        case "NoSuchKey": throw .noSuchKey
+        case "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId": throw .accessDenied
+        case "BucketAlreadyExists", "BucketAlreadyOwnedByYou": throw .bucketAlreadyExists
+        default:
+            if response.status == 403 { throw .accessDenied }
+            throw .unexpectedStatus(code: response.status, body: response.bodyText)
+        }
+    }
+
+    private static func parseListPage(_ body: [UInt8]) throws(S3Error) -> (objects: [S3ObjectInfo], nextToken: String?) {
+        let root: S3XMLElement
+        do {
+            root = try S3XMLParser.parse(body)
+        } catch {
+            throw .invalidResponse("ListObjectsV2 XML: \(error)")
+        }
+        guard root.name == "ListBucketResult" else {
+            throw .invalidResponse("ListObjectsV2 answered <\(root.name)>")
+        }
+        var objects: [S3ObjectInfo] = []
+        for entry in root.children(named: "Contents") {
+            guard let key = entry.text(of: "Key"), let size = entry.text(of: "Size").flatMap({ Int($0) }) else {
+                throw .invalidResponse("ListObjectsV2 entry without Key or Size")
+            }
+            objects.append(S3ObjectInfo(
+                key: key, size: size,
+                etag: unquote(entry.text(of: "ETag") ?? ""),
+                lastModified: entry.text(of: "LastModified").flatMap(S3DateParser.iso8601)
+            ))
+        }
+        guard root.text(of: "IsTruncated") == "true" else { return (objects, nil) }
+        guard let token = root.text(of: "NextContinuationToken"), !token.isEmpty else {
+            throw .invalidResponse("truncated listing without NextContinuationToken")
+        }
+        return (objects, token)
+    }
+
+    private static func unquote(_ etag: String) -> String {
+        var value = Substring(etag)
+        if value.hasPrefix("W/") { value = value.dropFirst(2) }
+        if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+        return String(value)
+    }
+}

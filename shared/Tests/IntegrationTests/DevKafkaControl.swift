@@ -1,0 +1,38 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The devkafka control port, to create topics and take brokers down and up during a test.
+struct DevKafkaControl {
+    let baseURL: URL
+
+    func createTopic(_ name: String, partitions: Int) async throws {
+        try await send("POST", "v1/topics", body: #"{"name":"\#(name)","partitions":\#(partitions)}"#, expect: 201)
+    }
+
+    func setBrokerDown(_ id: Int) async throws {
+        try await send("POST", "v1/brokers/\(id)/down", expect: 200)
+    }
+
+    func setBrokerUp(_ id: Int) async throws {
+        try await send("POST", "v1/brokers/\(id)/up", expect: 200)
+    }
+
+    private func send(_ method: String, _ path: String, body: String? = nil, expect status: Int) async throws {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard code == status else {
+            throw ControlError(message: "\(method) \(path) answered \(code): \(String(decoding: data, as: UTF8.self))")
+        }
+    }
+
+    struct ControlError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct HTTPTestSocketFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A TCP socket bound to 127.0.0.1 on a port the kernel picks, optionally listening.
+private func boundLoopbackSocket(listen shouldListen: Bool) throws -> (fd: Int32, port: UInt16) {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { throw HTTPTestSocketFailure(description: "socket() failed: errno \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    guard bound == 0 else { close(fd); throw HTTPTestSocketFailure(description: "bind() failed: errno \(errno)") }
+    if shouldListen {
+        guard listen(fd, 16) == 0 else { close(fd); throw HTTPTestSocketFailure(description: "listen() failed: errno \(errno)") }
+    }
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { close(fd); throw HTTPTestSocketFailure(description: "getsockname() failed: errno \(errno)") }
+    return (fd, UInt16(bigEndian: address.sin_port))
+}
+
+/// A loopback port with nothing listening on it: bound (so the kernel picked a free one), then
+/// closed, so a connection attempt is refused.
+func httpTestClosedLoopbackPort() throws -> UInt16 {
+    let (fd, port) = try boundLoopbackSocket(listen: false)
+    close(fd)
+    return port
+}
+
+/// A listening socket that never accepts or answers: connections complete in the kernel's
+/// backlog and then hang, which is how a stuck server looks to a client.
+final class HTTPTestSilentServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try boundLoopbackSocket(listen: true)
+    }
+
+    deinit { close(fd) }
+}
+
+/// A one-request-at-a-time HTTP server that answers every request with the same raw response
+/// bytes, for behaviour the S3 server cannot show (e.g. a redirect). It records each request's
+/// head so tests can see what was actually sent.
+final class HTTPTestCannedServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+    private let lock = NSLock()
+    private var heads: [String] = []
+
+    init(response: String) throws {
+        (fd, port) = try boundLoopbackSocket(listen: true)
+        let listener = fd
+        let thread = Thread { [weak self] in
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while !received.containsHeaderEnd {
+                    let n = read(client, &buffer, buffer.count)
+                    if n <= 0 { break }
+                    received += buffer[0..<n]
+                }
+                self?.record(String(decoding: received, as: UTF8.self))
+                let bytes = Array(response.utf8)
+                _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                close(client)
+            }
+        }
+        thread.start()
+    }
+
+    var requestHeads: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return heads
+    }
+
+    private func record(_ head: String) {
+        lock.lock()
+        heads.append(head)
+        lock.unlock()
+    }
+
+    /// Closing the listener makes the blocked accept() fail, which ends the thread.
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+private extension [UInt8] {
+    var containsHeaderEnd: Bool {
+        count >= 4 && (0...(count - 4)).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+    }
+}
