@@ -16,7 +16,8 @@ public struct AppRequestContext: RequestContext {
 }
 
 extension AppRequestContext {
-    /// The platform's JSON is snake_case on the wire, like the event envelope.
+    /// One encoder and decoder for the whole platform. Wire names are snake_case, spelled out in
+    /// each type's `CodingKeys`: an automatic key strategy would turn `player_id` into `playerId`.
     public var requestDecoder: JSONDecoder { .api }
     public var responseEncoder: JSONEncoder { .api }
 }
@@ -24,7 +25,6 @@ extension AppRequestContext {
 extension JSONDecoder {
     public static let api: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()

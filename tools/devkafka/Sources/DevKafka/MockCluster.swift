@@ -119,6 +119,12 @@ struct BrokerStatus: Codable, Sendable {
     var up: Bool
     var rttMs: Int
     var leaderPartitions = 0
+
+    enum CodingKeys: String, CodingKey {
+        case id, up
+        case rttMs = "rtt_ms"
+        case leaderPartitions = "leader_partitions"
+    }
 }
 
 struct ClusterSnapshot: Codable, Sendable {
@@ -131,6 +137,11 @@ struct ClusterSnapshot: Codable, Sendable {
     let bootstrapServers: String
     let brokers: [BrokerStatus]
     let topics: [Topic]
+
+    enum CodingKeys: String, CodingKey {
+        case bootstrapServers = "bootstrap_servers"
+        case brokers, topics
+    }
 }
 
 enum MockClusterError: Error, CustomStringConvertible {

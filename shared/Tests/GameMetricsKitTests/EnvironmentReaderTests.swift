@@ -1,0 +1,62 @@
+import Foundation
+import GameMetricsKit
+import Testing
+
+@Suite("Configuration from GM_* variables")
+struct EnvironmentReaderTests {
+    @Test("a missing required variable is named in the error")
+    func missingRequiredVariableIsNamed() {
+        #expect(throws: ConfigurationError(variable: "GM_PG_URL", problem: "is required but not set")) {
+            try EnvironmentReader([:]).required("GM_PG_URL")
+        }
+    }
+
+    @Test("a blank value counts as unset")
+    func blankValueIsUnset() {
+        #expect(EnvironmentReader(["GM_X": "   "]).optional("GM_X") == nil)
+    }
+
+    @Test("an integer that is not a number or out of range says why")
+    func integerErrorsSayWhy() throws {
+        #expect(throws: ConfigurationError(variable: "GM_HTTP_PORT", problem: "must be an integer, got 'eighty'")) {
+            try EnvironmentReader(["GM_HTTP_PORT": "eighty"]).int("GM_HTTP_PORT", default: 1, in: 0...65535)
+        }
+        #expect(throws: ConfigurationError(variable: "GM_HTTP_PORT", problem: "must be within 0...65535, got 70000")) {
+            try EnvironmentReader(["GM_HTTP_PORT": "70000"]).int("GM_HTTP_PORT", default: 1, in: 0...65535)
+        }
+        #expect(try EnvironmentReader([:]).int("GM_HTTP_PORT", default: 8081) == 8081)
+    }
+
+    @Test("a URL with the wrong scheme or no host is refused")
+    func urlsAreChecked() throws {
+        #expect(throws: ConfigurationError.self) {
+            try EnvironmentReader(["GM_PG_URL": "mysql://h/db"]).url("GM_PG_URL", schemes: ["postgres"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try EnvironmentReader(["GM_PG_URL": "not a url"]).url("GM_PG_URL", schemes: ["postgres"])
+        }
+        let url = try EnvironmentReader(["GM_PG_URL": "postgres://u:p@h:5433/db"]).url("GM_PG_URL", schemes: ["postgres"])
+        #expect(url?.port == 5433)
+    }
+
+    @Test("booleans accept the usual spellings and refuse others")
+    func booleans() throws {
+        #expect(try EnvironmentReader(["GM_B": "yes"]).bool("GM_B", default: false))
+        #expect(try !EnvironmentReader(["GM_B": "0"]).bool("GM_B", default: true))
+        #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_B": "maybe"]).bool("GM_B", default: true) }
+    }
+
+    @Test("the service configuration reads host, port, log level and grace period")
+    func serviceConfiguration() throws {
+        let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, environment: EnvironmentReader([
+            "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000",
+        ]))
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.port == 8081)
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.shutdownGracePeriod == .seconds(5))
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration(name: "x", defaultPort: 1, environment: EnvironmentReader(["GM_LOG_LEVEL": "loud"]))
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GameMetricsKit
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("The platform router every service uses")
+struct PlatformRouterTests {
+    struct Failing: Error, CustomStringConvertible {
+        var description: String { "refused" }
+    }
+
+    func application(checks: [ReadinessCheck] = [], health: HealthController? = nil) -> some ApplicationProtocol {
+        let registry = Observability.bootstrap(service: "test", logLevel: .warning)
+        let health = health ?? HealthController(checks: checks, timeout: .milliseconds(200))
+        let router = Router.platform(health: health, registry: registry)
+        router.get("boom") { _, _ -> String in throw Failing() }
+        router.get("missing") { _, _ -> String in throw APIError.notFound("No such thing.") }
+        router.post("echo") { request, context -> String in
+            struct Body: Decodable {
+                let playerID: String
+                enum CodingKeys: String, CodingKey { case playerID = "player_id" }
+            }
+            return try await request.decode(as: Body.self, context: context).playerID
+        }
+        return Application(router: router)
+    }
+
+    @Test("the caller's trace continues and comes back in traceparent")
+    func traceContinues() async throws {
+        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/health/live", method: .get, headers: [.traceparent: incoming]) { response in
+                let returned = try #require(response.headers[.traceparent].flatMap { TraceParent($0) })
+                #expect(returned.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+                #expect(returned.parentID != "00f067aa0ba902b7")
+            }
+        }
+    }
+
+    @Test("a request without a trace gets a new one")
+    func newTraceWhenAbsent() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.headers[.traceparent].flatMap { TraceParent($0) } != nil)
+            }
+        }
+    }
+
+    @Test("an unknown route answers 404 in the JSON error shape")
+    func unknownRouteIsJSON404() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let error = try #require(body?["error"] as? [String: Any])
+                #expect(error["code"] as? String == "not_found")
+                #expect(error["message"] as? String != nil)
+                #expect(error["details"] as? [Any] != nil)
+            }
+        }
+    }
+
+    @Test("an unexpected error becomes a 500 that leaks nothing")
+    func unexpectedErrorIsOpaque500() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/boom", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                let text = String(buffer: response.body)
+                #expect(text.contains("internal_error"))
+                #expect(!text.contains("refused"))
+            }
+        }
+    }
+
+    @Test("a malformed body is a 400 with a JSON error, not a 500")
+    func malformedBodyIs400() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: "{not json")) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains(#""error""#))
+            }
+            try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: #"{"player_id":"p-1"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "p-1")
+            }
+        }
+    }
+
+    @Test("readiness names the dependency that fails or does not answer")
+    func readinessNamesFailures() async throws {
+        let checks = [
+            ReadinessCheck("fine") {},
+            ReadinessCheck("broken") { throw Failing() },
+            ReadinessCheck("slow") { try await Task.sleep(for: .seconds(5)) },
+        ]
+        try await application(checks: checks).test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let report = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
+                #expect(report.status == "not_ready")
+                #expect(report.checks["fine"] == "ok")
+                #expect(report.checks["broken"] == "error: refused")
+                #expect(report.checks["slow"]?.hasPrefix("error: no answer") == true)
+            }
+        }
+    }
+
+    @Test("a draining service stops being ready but stays live")
+    func drainingIsNotReady() async throws {
+        let health = HealthController(checks: [])
+        try await application(health: health).test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+            health.startDraining()
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("draining"))
+            }
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("metrics are Prometheus text with gm_ request series by route template")
+    func metricsExposeRequests() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/health/live", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"gm_http_requests_total{method="GET",route="/health/live",status="200"}"#))
+                #expect(text.contains("gm_http_request_duration_seconds_bucket"))
+            }
+        }
+    }
+}
