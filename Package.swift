@@ -95,7 +95,7 @@ let sharedTargets: [Target] = [
         dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
         path: "shared/Tests/GameMetricsKitTests", swiftSettings: swiftSettings
     ),
-    // Needs real servers; their addresses come from GM_TEST_* variables (see scripts/test.sh).
+    // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     .testTarget(
         name: "IntegrationTests",
         dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", logging, serviceLifecycle],

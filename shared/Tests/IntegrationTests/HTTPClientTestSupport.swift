@@ -36,10 +36,17 @@ private func boundLoopbackSocket(listen shouldListen: Bool) throws -> (fd: Int32
 
 /// A loopback port with nothing listening on it: bound (so the kernel picked a free one), then
 /// closed, so a connection attempt is refused.
-func httpTestClosedLoopbackPort() throws -> UInt16 {
-    let (fd, port) = try boundLoopbackSocket(listen: false)
-    close(fd)
-    return port
+/// A loopback port that refuses connections: bound but not listening. It stays bound (so no
+/// other test can take it) until the value is released.
+final class HTTPTestRefusingPort: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try boundLoopbackSocket(listen: false)
+    }
+
+    deinit { close(fd) }
 }
 
 /// A listening socket that never accepts or answers: connections complete in the kernel's

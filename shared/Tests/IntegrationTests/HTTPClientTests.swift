@@ -47,7 +47,9 @@ struct HTTPClientTests {
 
     @Test("a closed port fails with connectFailed")
     func closedPort() async throws {
-        let port = try httpTestClosedLoopbackPort()
+        let refusing = try HTTPTestRefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         await #expect {
             try await HTTPClient().execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
         } throws: { error in
@@ -93,7 +95,9 @@ struct HTTPClientTests {
         #expect(ContinuousClock.now - started < .seconds(5))
 
         // The single worker is free again afterwards.
-        let port = try httpTestClosedLoopbackPort()
+        let refusing = try HTTPTestRefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         await #expect(throws: HTTPClientError.self) {
             try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
         }

@@ -157,7 +157,9 @@ struct S3ClientTests {
 
     @Test("an endpoint on a closed port fails with a typed transport error")
     func closedPortIsTransportError() async throws {
-        let port = try httpTestClosedLoopbackPort()
+        let refusing = try HTTPTestRefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let s3 = S3Client(configuration: S3Configuration(
             endpoint: "http://127.0.0.1:\(port)", accessKey: "k", secretKey: "s", requestTimeout: .seconds(5)
         ))

@@ -3,7 +3,7 @@ import Foundation
 import S3
 import Testing
 
-/// The S3 server the integration tests talk to, from GM_TEST_S3_* (scripts/test.sh starts
+/// The S3 server the integration tests talk to, from GM_TEST_S3_* (tools/platform/test.sh starts
 /// `rclone serve s3` and sets them). Missing variables fail the test with instructions rather
 /// than skipping it, so a misconfigured run can never look green.
 struct S3TestServer {
@@ -17,7 +17,7 @@ struct S3TestServer {
             "S3 integration tests need \(names.joined(separator: ", ")) in the environment; start "
                 + "`rclone serve s3 --addr 127.0.0.1:PORT --auth-key KEY,SECRET DIR` and export "
                 + "GM_TEST_S3_ENDPOINT=http://127.0.0.1:PORT GM_TEST_S3_ACCESS_KEY=KEY "
-                + "GM_TEST_S3_SECRET_KEY=SECRET (scripts/test.sh does this)"
+                + "GM_TEST_S3_SECRET_KEY=SECRET (tools/platform/test.sh does this)"
         }
     }
 

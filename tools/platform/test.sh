@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, checks the shell tools and the Prometheus rules, starts
+# throwaway servers for the integration tests under .gm/test/ (ports that do not collide with
+# `make up`), runs `swift test` and exits with its status. The servers are stopped on exit, also
+# on failure or interruption.
+#
+# Exported to the tests:
+#   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:55432/gamemetrics_test (owner)
+#   GM_TEST_PG_ADMIN_URL    the same server as its superuser (for tests that need roles)
+#   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:59644
+#   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
+#                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists)
+#   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
+set -euo pipefail
+# shellcheck source=tools/platform/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TEST_DIR="$GM_DIR/test"
+PIDS="$TEST_DIR/pids"
+LOGS="$TEST_DIR/logs"
+PG_PORT=55432 DEVKAFKA_PORT=59644 S3_PORT=59000
+TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
+
+stop_test_servers() {
+    stop_pid s3 "$PIDS/s3.pid"
+    stop_pid devkafka "$PIDS/devkafka.pid"
+    if [[ -e "$TEST_DIR/pg" ]]; then
+        pg_stop "$(readlink -f "$TEST_DIR/pg")" "$PIDS/postgres.pid"
+    fi
+}
+
+# The test PostgreSQL data may live outside .gm (see pg_datadir); it is throwaway too.
+remove_outside_pgdata() {
+    local outside
+    if [[ -L "$TEST_DIR/pg" ]]; then
+        outside="$(dirname "$(readlink "$TEST_DIR/pg")")"
+        if [[ "$outside" == /var/tmp/gm-pg-* ]]; then
+            rm -f "$TEST_DIR/logs/postgres.log"
+            cp "$outside/postgres.log" "$TEST_DIR/logs/postgres.log" 2>/dev/null || true
+            rm -rf "$outside"
+        fi
+    fi
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+on_exit() {
+    local status=$?
+    trap - EXIT INT TERM
+    log "==> stopping test servers"
+    stop_test_servers || true
+    remove_outside_pgdata || true
+    exit "$status"
+}
+
+cd "$GM_ROOT"
+"$GM_ROOT/tools/platform/install-deps.sh"
+ensure_swift
+
+# 1. static checks (fast, before the long build) ----------------------------------------------
+log "==> shellcheck"
+shellcheck -x tools/platform/*.sh .ci/run
+log "==> promtool"
+"$GM_ROOT/tools/platform/check-rules.sh"
+
+# 2. throwaway servers -------------------------------------------------------------------------
+# Leftovers of an interrupted earlier run (killed with SIGKILL) are stopped first.
+if [[ -d "$TEST_DIR" ]]; then
+    stop_test_servers
+    remove_outside_pgdata
+    rm -rf "$TEST_DIR"
+fi
+mkdir -p "$PIDS" "$LOGS"
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "==> swift build --product devkafka"
+swift build --product devkafka
+BIN="$(swift build --show-bin-path)"
+
+log "==> test servers: postgres :$PG_PORT, devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
+super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
+pgdata="$(pg_datadir "$TEST_DIR/pg")"
+# Data outside .gm may survive from a killed run of another checkout at the same path: stop a
+# server still running on it and start from an empty folder.
+pg_stop "$pgdata" "$PIDS/postgres.pid"
+find "$pgdata" -mindepth 1 -delete
+require_free_port "test postgres" "$PG_PORT"
+pg_init "$pgdata" "$PG_PORT" "$super_pw" "$LOGS/postgres-init.log"
+pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
+wait_until "test postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" \
+    "$LOGS/postgres.log" pg_ready "$PG_PORT"
+pg_ensure_db "$PG_PORT" "$super_pw" gm_test "$role_pw" gamemetrics_test
+
+s3_key="$(gen_secret 12)" s3_secret="$(gen_secret 24)"
+start_s3 "$S3_PORT" "$TEST_DIR/s3" "$s3_key" "$s3_secret" gm-test "$PIDS/s3.pid" "$LOGS/s3.log" \
+    "$TIMEOUT"
+
+start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$TEST_DIR/kafka/bootstrap" "$PIDS/devkafka.pid" \
+    "$LOGS/devkafka.log" "$TIMEOUT"
+
+export GM_TEST_PG_URL="postgres://gm_test:$role_pw@127.0.0.1:$PG_PORT/gamemetrics_test"
+export GM_TEST_PG_ADMIN_URL="postgres://postgres:$super_pw@127.0.0.1:$PG_PORT/gamemetrics_test"
+GM_TEST_KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$TEST_DIR/kafka/bootstrap")"
+export GM_TEST_KAFKA_BOOTSTRAP
+export GM_TEST_DEVKAFKA_URL="http://127.0.0.1:$DEVKAFKA_PORT"
+export GM_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+export GM_TEST_S3_ACCESS_KEY="$s3_key" GM_TEST_S3_SECRET_KEY="$s3_secret"
+export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
+GM_TEST_REDIS_SERVER="$(command -v redis-server)"
+export GM_TEST_REDIS_SERVER
+
+# 3. the tests ---------------------------------------------------------------------------------
+log "==> swift test"
+status=0
+swift test || status=$?
+exit "$status"
