@@ -9,6 +9,8 @@ import Synchronization
 /// Run it as a `Service`: `run()` serves delivery reports until graceful shutdown, then flushes.
 public final class KafkaProducer: Service, Sendable {
     private let client: RDKafkaClient
+    private let reports: DeliveryReports
+    private let topics: RDKafkaTopics
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
@@ -17,8 +19,10 @@ public final class KafkaProducer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.client = try RDKafkaClient.make(.producer, properties: configuration.properties, logger: logger) { conf in
-            rd_kafka_conf_set_dr_msg_cb(conf, DeliveryBatch.deliveryCallback)
+            DeliveryReports.configure(conf)
         }
+        self.reports = DeliveryReports(client: client)
+        self.topics = RDKafkaTopics(client: client)
     }
 
     /// Records handed to librdkafka whose delivery report has not come back yet.
@@ -36,6 +40,7 @@ public final class KafkaProducer: Service, Sendable {
     public func send(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaAcknowledgement, KafkaError>] {
         let batch = DeliveryBatch(messages: messages)
         let deadline = ContinuousClock.now + configuration.enqueueTimeout
+        var topic: (name: String, handle: OpaquePointer?)?
         var index = 0
         while index < messages.count {
             if closed.load(ordering: .relaxed) || Task.isCancelled {
@@ -43,15 +48,23 @@ public final class KafkaProducer: Service, Sendable {
                 index += 1
                 continue
             }
-            let error = enqueue(messages[index], opaque: batch.opaque(for: index))
+            // Borrow the record in place: copying it would retain and release its buffers.
+            let error = messages.withUnsafeBufferPointer { records in
+                let record = records.baseAddress! + index
+                if topic?.name != record.pointee.topic {
+                    topic = (record.pointee.topic, topics.handle(for: record.pointee.topic))
+                }
+                guard let handle = topic?.handle else { return RD_KAFKA_RESP_ERR__INVALID_ARG }
+                return enqueue(record, topic: handle, opaque: batch.opaque(for: index))
+            }
             switch error {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 index += 1
                 // Serve waiting delivery reports from here too (non-blocking), as a C producer
                 // loop does: under load the polling thread alone falls behind the senders.
-                if index % 64 == 0 { rd_kafka_poll(client.handle, 0) }
+                if index % 64 == 0 { reports.serve(timeoutMs: 0, maxEvents: 4) }
             case RD_KAFKA_RESP_ERR__QUEUE_FULL where ContinuousClock.now < deadline:
-                // The polling thread drains the queue as reports arrive; yield briefly and retry.
+                // The reports drain the queue as they arrive; yield briefly and retry.
                 try? await Task.sleep(for: .milliseconds(1))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 batch.fail(index, .queueFull)
@@ -71,18 +84,22 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     public func run() async throws {
-        let client = self.client
-        let poller = PollingThread(name: "kafka-producer-poll") {
-            rd_kafka_poll(client.handle, 100)
+        let reports = self.reports
+        let poller = PollingThread(name: "kafka-producer-reports") {
+            reports.serve(timeoutMs: 100)
         }
         try? await gracefulShutdown()
         closed.store(true, ordering: .relaxed)
-        await poller.stop()
+        // With the event API, rd_kafka_flush only waits for the queue to drain; the polling
+        // thread keeps serving the reports meanwhile.
+        let client = self.client
         let timeout = configuration.messageTimeout
         let remaining = try await BlockingCalls.run { () -> Int32 in
             _ = rd_kafka_flush(client.handle, Int32(timeout.milliseconds))
             return rd_kafka_outq_len(client.handle)
         }
+        await poller.stop()
+        reports.serve(timeoutMs: 0, maxEvents: .max)
         if remaining > 0 {
             logger.error("producer closed with undelivered records", metadata: ["count": "\(remaining)"])
         } else {
@@ -90,11 +107,13 @@ public final class KafkaProducer: Service, Sendable {
         }
     }
 
-    private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+    private func enqueue(
+        _ record: UnsafePointer<KafkaProducerMessage>, topic: OpaquePointer, opaque: UnsafeMutableRawPointer
+    ) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
-        if !message.headers.isEmpty {
-            headers = rd_kafka_headers_new(message.headers.count)
-            for header in message.headers {
+        if !record.pointee.headers.isEmpty {
+            headers = rd_kafka_headers_new(record.pointee.headers.count)
+            for header in record.pointee.headers {
                 if let value = header.value {
                     _ = value.withUnsafeBytes { rd_kafka_header_add(headers, header.key, -1, $0.baseAddress, $0.count) }
                 } else {
@@ -102,10 +121,10 @@ public final class KafkaProducer: Service, Sendable {
                 }
             }
         }
-        let error = message.value.withUnsafeBytes { value in
-            withOptionalBytes(message.key) { key in
+        let error = record.pointee.value.withUnsafeBytes { value in
+            withOptionalBytes(record.pointee.key) { key in
                 gm_kafka_produce(
-                    client.handle, message.topic, message.partition ?? -1,
+                    client.handle, topic, record.pointee.partition ?? -1,
                     value.baseAddress, value.count, key?.baseAddress, key?.count ?? 0, headers, opaque)
             }
         }
@@ -116,7 +135,10 @@ public final class KafkaProducer: Service, Sendable {
     }
 }
 
-private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
+@inline(__always)
+private func withOptionalBytes<R>(_ bytes: borrowing [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    switch bytes {
+    case .some(let bytes): bytes.withUnsafeBytes { body($0) }
+    case .none: body(nil)
+    }
 }

@@ -3,15 +3,14 @@ import Synchronization
 
 /// Collects the delivery reports of one `send` call. Each record carries a pointer to its slot
 /// as librdkafka's per-message opaque. Every slot is written once, by whoever settles that record
-/// (the polling thread, or the sender for records refused locally), so reports need no lock; the
-/// last one hands all results to the waiting sender.
+/// (`DeliveryReports`, or the sender for records refused locally), so reports need no lock; the
+/// last one wakes the waiting sender.
 final class DeliveryBatch: @unchecked Sendable {
+    /// Kept small (24 bytes): a batch's slots are written once per record and read once.
     struct Slot {
         let batch: Unmanaged<DeliveryBatch>
-        let index: Int
         var partition: Int32 = -1
         var offset: Int64 = -1
-        var error: KafkaError?
     }
 
     private enum Waiter {
@@ -24,6 +23,8 @@ final class DeliveryBatch: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Slot>
     private let outstanding: Atomic<Int>
     private let waiter = Mutex<Waiter>(.none)
+    /// Failures are rare, so they live beside the slots rather than in each of them.
+    private let errors = Mutex<[Int: KafkaError]>([:])
 
     init(messages: [KafkaProducerMessage]) {
         self.messages = messages
@@ -32,7 +33,7 @@ final class DeliveryBatch: @unchecked Sendable {
         // Released by the last report, so the slots outlive a sender that stopped waiting.
         let retained = Unmanaged.passRetained(self)
         for index in messages.indices {
-            (slots + index).initialize(to: Slot(batch: retained, index: index))
+            (slots + index).initialize(to: Slot(batch: retained))
         }
         if messages.isEmpty { finish() }
     }
@@ -43,12 +44,13 @@ final class DeliveryBatch: @unchecked Sendable {
 
     /// Settles a record that never reached librdkafka.
     func fail(_ index: Int, _ error: KafkaError) {
-        slots[index].error = error
-        settled()
+        errors.withLock { $0[index] = error }
+        settle(1)
     }
 
-    private func settled() {
-        if outstanding.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+    /// Marks `count` more records as settled; one atomic operation per run of reports.
+    func settle(_ count: Int) {
+        if outstanding.wrappingSubtract(count, ordering: .acquiringAndReleasing).newValue == 0 {
             finish()
         }
     }
@@ -79,9 +81,10 @@ final class DeliveryBatch: @unchecked Sendable {
     }
 
     private func results() -> [Result<KafkaAcknowledgement, KafkaError>] {
-        messages.indices.map { index in
+        let errors = self.errors.withLock { $0 }
+        return messages.indices.map { index in
             let slot = slots[index]
-            if let error = slot.error { return .failure(error) }
+            if let error = errors[index] { return .failure(error) }
             return .success(KafkaAcknowledgement(topic: messages[index].topic, partition: slot.partition, offset: slot.offset))
         }
     }
@@ -91,19 +94,19 @@ final class DeliveryBatch: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// librdkafka's delivery report callback; runs on the producer's polling (or flushing) thread.
-    static let deliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
-        _, message, _ in
-        guard let message, let opaque = message.pointee._private else { return }
+    /// Records one delivery report in its slot; the caller settles runs of reports with `settle(_:)`.
+    static func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> Unmanaged<DeliveryBatch>? {
+        guard let opaque = message.pointee._private else { return nil }
         let slot = opaque.assumingMemoryBound(to: Slot.self)
         let error = message.pointee.err
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
             slot.pointee.partition = message.pointee.partition
             slot.pointee.offset = message.pointee.offset
         } else {
-            slot.pointee.error = .deliveryFailed(code: error.rawValue, reason: RDKafkaClient.describe(error))
+            slot.pointee.batch._withUnsafeGuaranteedRef { batch in
+                batch.errors.withLock { $0[slot - batch.slots] = .deliveryFailed(code: error.rawValue, reason: RDKafkaClient.describe(error)) }
+            }
         }
-        // The batch is alive (it holds itself until settled); skip the retain/release pair.
-        slot.pointee.batch._withUnsafeGuaranteedRef { $0.settled() }
+        return slot.pointee.batch
     }
 }
