@@ -29,7 +29,7 @@ func service(_ directory: String, module: String, extra: [Target.Dependency] = [
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "GameMetricsKit", hummingbird, hummingbirdTesting],
+            dependencies: [.target(name: module), "GameMetricsTesting"],
             path: "services/\(directory)/Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -89,6 +89,12 @@ let sharedTargets: [Target] = [
         name: "GameMetricsService",
         dependencies: ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres],
         path: "shared/Sources/GameMetricsService", swiftSettings: swiftSettings
+    ),
+    // Checks of the platform contract that every service's test suite reuses.
+    .target(
+        name: "GameMetricsTesting",
+        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
+        path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "GameMetricsKitTests",

@@ -45,25 +45,14 @@ struct KafkaRoundTripTests {
 
         let first = try KafkaConsumer(configuration: consumerConfiguration(topic: topic, group: group), logger: logger)
         let firstRead = try await running([first]) {
-            var read: [KafkaConsumerMessage] = []
-            for try await message in first.messages {
-                read.append(message)
-                if read.count == 400 { break }
-            }
+            let read = try await first.messages.first(400)
             try await first.commit(processed: read)
             return read
         }
         #expect(firstRead.map(\.offset) == Array(0..<400))
 
         let second = try KafkaConsumer(configuration: consumerConfiguration(topic: topic, group: group), logger: logger)
-        let secondRead = try await running([second]) {
-            var read: [KafkaConsumerMessage] = []
-            for try await message in second.messages {
-                read.append(message)
-                if read.count == 600 { break }
-            }
-            return read
-        }
+        let secondRead = try await running([second]) { try await second.messages.first(600) }
         #expect(secondRead.first?.offset == 400)
         #expect(secondRead.map(\.offset) == Array(400..<1000))
     }
@@ -81,10 +70,7 @@ struct KafkaRoundTripTests {
         #expect(acknowledgement.topic == topic)
 
         let consumer = try KafkaConsumer(configuration: consumerConfiguration(topic: topic, group: UUID().uuidString), logger: logger)
-        let message = try await running([consumer]) {
-            for try await message in consumer.messages { return message }
-            throw TimedOut(limit: .zero)
-        }
+        let message = try #require(try await running([consumer]) { try await consumer.messages.first(1) }.first)
         #expect(message.keyString == "tenant-a:player-1")
         #expect(message.value == Array(#"{"n":1}"#.utf8))
         #expect(message.headers.string(for: "traceparent") == traceparent)
@@ -195,8 +181,29 @@ struct KafkaRoundTripTests {
     }
 }
 
+extension KafkaConsumerMessages {
+    /// The next `count` records (fewer only if the consumer closes first).
+    func first(_ count: Int) async throws -> [KafkaConsumerMessage] {
+        var read: [KafkaConsumerMessage] = []
+        for try await message in self {
+            read.append(message)
+            if read.count == count { break }
+        }
+        return read
+    }
+}
+
 @Suite("Kafka clients without a cluster")
 struct KafkaWithoutClusterTests {
+    @Test("sending an empty batch returns at once with no results")
+    func emptyBatch() async throws {
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: ["127.0.0.1:1"], clientID: "empty"),
+            logger: Logger(label: "kafka-tests"))
+        let results = try await withTimeout(.seconds(5)) { await producer.send([]) }
+        #expect(results.isEmpty)
+    }
+
     @Test("a consumer whose cluster is unreachable still shuts down promptly")
     func consumerShutsDownWithoutCluster() async throws {
         let logger = Logger(label: "kafka-tests")

@@ -1,37 +1,14 @@
-import Foundation
 import GameMetricsKit
-import Hummingbird
-import HummingbirdTesting
+import GameMetricsTesting
 import Testing
 
 @testable import AnalyticsAPI
 
 @Suite("analytics-api service")
 struct AnalyticsAPIAppTests {
-    /// Every dependency points at a closed port, so none of them answers.
-    let environment = EnvironmentReader([
-        "GM_PG_URL": "postgres://gm:secret@127.0.0.1:1/gamemetrics",
-        "GM_REDIS_URL": "redis://127.0.0.1:1/0"
-    ])
-
-    @Test("answers liveness even while its dependencies are down")
-    func answersLiveness() async throws {
-        try await buildApplication(environment: environment).test(.router) { client in
-            try await client.execute(uri: "/health/live", method: .get) { response in
-                #expect(response.status == .ok)
-            }
-        }
-    }
-
-    @Test("is not ready and names each dependency that does not answer")
-    func reportsEachDependency() async throws {
-        try await buildApplication(environment: environment).test(.router) { client in
-            try await client.execute(uri: "/health/ready", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                let report = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                #expect(report.checks.keys.sorted() == ["postgres", "redis"])
-                #expect(report.checks.values.allSatisfy { $0.hasPrefix("error") })
-            }
-        }
+    @Test("stays live and reports postgres and redis as not ready while they do not answer")
+    func keepsThePlatformContract() async throws {
+        let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
+        try await PlatformContract.expectLiveButNotReady(application, naming: ["postgres", "redis"])
     }
 }

@@ -35,7 +35,10 @@ final class DeliveryBatch: @unchecked Sendable {
         for index in messages.indices {
             (slots + index).initialize(to: Slot(batch: retained))
         }
-        if messages.isEmpty { finish() }
+        if messages.isEmpty {
+            retained.release()
+            waiter.withLock { $0 = .finished }
+        }
     }
 
     func opaque(for index: Int) -> UnsafeMutableRawPointer {
@@ -64,7 +67,7 @@ final class DeliveryBatch: @unchecked Sendable {
         // Only wake the sender here: this runs on the polling thread, which must get back to
         // serving reports; the sender builds the results itself.
         continuation?.resume()
-        if !messages.isEmpty { Unmanaged.passUnretained(self).release() }
+        Unmanaged.passUnretained(self).release()
     }
 
     /// Suspends until every record of the batch is settled.
