@@ -11,8 +11,10 @@ let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 
-let sharedLibraries: [Target.Dependency] = ["GameMetricsService", "GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3"]
+let sharedLibraries: [Target.Dependency] = ["GameMetricsService", "GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3"]
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 // MARK: - Service helper
@@ -83,17 +85,26 @@ let sharedTargets: [Target] = [
         name: "S3", dependencies: ["CurlHTTP"],
         path: "shared/Sources/S3", swiftSettings: swiftSettings
     ),
+    // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
+    .target(
+        name: "GameMetricsAuth", dependencies: [crypto, cryptoExtras],
+        path: "shared/Sources/GameMetricsAuth", swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "GameMetricsAuthTests", dependencies: ["GameMetricsAuth"],
+        path: "shared/Tests/GameMetricsAuthTests", swiftSettings: swiftSettings
+    ),
     // Glue every service shares: client configuration from GM_* variables, readiness checks,
     // and the one way a service application is assembled.
     .target(
         name: "GameMetricsService",
-        dependencies: ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres],
+        dependencies: ["GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres],
         path: "shared/Sources/GameMetricsService", swiftSettings: swiftSettings
     ),
     // Checks of the platform contract that every service's test suite reuses.
     .target(
         name: "GameMetricsTesting",
-        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
+        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting, postgres, logging],
         path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -104,7 +115,7 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", logging, serviceLifecycle],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", logging, serviceLifecycle, postgres],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]
@@ -141,6 +152,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module) }
 )

@@ -250,7 +250,7 @@ mv "$DEMO_ENV.tmp" "$DEMO_ENV"
 SEED="$GM_ROOT/tools/platform/seed-demo.sh"
 if [[ -x "$SEED" ]]; then
     log "==> seeding demo tenants ($SEED)"
-    if ! seeded="$(env "${SERVICE_ENV_LINES[@]}" "$SEED")"; then
+    if ! seeded="$(env "${SERVICE_ENV_LINES[@]}" GM_USER_BIN="$BIN/user" "$SEED")"; then
         die "seeding demo tenants failed ($SEED)"
     fi
     printf '%s\n' "$seeded" >>"$DEMO_ENV"

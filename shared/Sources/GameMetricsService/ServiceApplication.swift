@@ -12,13 +12,14 @@ public enum ServiceApplication {
         checks: [ReadinessCheck],
         services: [any Service] = [],
         logger: Logger,
+        beforeServerStarts: [@Sendable () async throws -> Void] = [],
         routes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = Observability.bootstrap(service: configuration.name, logLevel: configuration.logLevel)
         let health = HealthController(checks: checks)
         let router = Router.platform(health: health, registry: registry)
         routes(router)
-        return Application(
+        var application = Application(
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
@@ -27,6 +28,11 @@ public enum ServiceApplication {
             services: services + [DrainOnShutdown(health: health)],
             logger: logger
         )
+        // With the clients running, before the first request: migrations, loading keys, ...
+        for step in beforeServerStarts {
+            application.beforeServerStarts(perform: step)
+        }
+        return application
     }
 
     /// The logger a service uses before and after the application is built.
@@ -42,8 +48,10 @@ extension ServiceApplication {
         _ configuration: ServiceConfiguration,
         clients: PlatformClients,
         logger: Logger,
+        beforeServerStarts: [@Sendable () async throws -> Void] = [],
         routes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        build(configuration, checks: clients.checks, services: clients.services, logger: logger, routes: routes)
+        build(configuration, checks: clients.checks, services: clients.services, logger: logger,
+              beforeServerStarts: beforeServerStarts, routes: routes)
     }
 }

@@ -1,8 +1,18 @@
+import Foundation
 import GameMetricsKit
 
 @main
 struct UserServiceApp {
     static func main() async {
+        if CommandLine.arguments.dropFirst().first == "seed-demo" {
+            do {
+                try await DemoSeed.run(environment: EnvironmentReader())
+            } catch {
+                FileHandle.standardError.write(Data("seed-demo failed: \(error)\n".utf8))
+                exit(1)
+            }
+            return
+        }
         await ServiceMain.run { try buildApplication(environment: EnvironmentReader()) }
     }
 }

@@ -8,6 +8,11 @@ public struct EnvironmentReader: Sendable {
         self.values = values
     }
 
+    /// These variables with `overrides` taking precedence.
+    public func merging(_ overrides: [String: String]) -> EnvironmentReader {
+        EnvironmentReader(values.merging(overrides) { _, override in override })
+    }
+
     /// The trimmed value, or nil when unset or blank.
     public func optional(_ name: String) -> String? {
         guard let raw = values[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }

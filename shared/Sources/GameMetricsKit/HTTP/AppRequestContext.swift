@@ -8,10 +8,22 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// This service's span of the request's trace; set by `TraceContextMiddleware`.
     public var trace: TraceParent
+    /// Set by an authenticating middleware once a credential is verified.
+    public var identity: Identity?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.trace = .newRoot()
+        self.identity = nil
+    }
+
+    /// The caller's identity, or 401 when the route was reached without a verified credential.
+    public func requireIdentity(_ role: Identity.Role = .viewer) throws -> Identity {
+        guard let identity else { throw APIError.unauthorized() }
+        guard identity.has(role) else {
+            throw APIError(.forbidden, code: "forbidden", message: "This needs the \(role.rawValue) role.")
+        }
+        return identity
     }
 }
 

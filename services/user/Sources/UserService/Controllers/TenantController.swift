@@ -1,0 +1,95 @@
+import Foundation
+import GameMetricsAuth
+import GameMetricsKit
+import Hummingbird
+
+/// `/v1/tenants` (platform admins create operator brands) and `/v1/clients` (a tenant's admins
+/// manage its service clients; a secret is shown once, at creation).
+struct TenantController<Tenants: TenantRepository> {
+    let tenants: Tenants
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("v1/tenants", use: createTenant)
+        router.post("v1/clients", use: createClient)
+        router.get("v1/clients", use: listClients)
+        router.delete("v1/clients/:client_id", use: revokeClient)
+    }
+
+    struct NewTenant: Decodable {
+        let id: String
+        let name: String
+        let eventsPerSecondLimit: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name
+            case eventsPerSecondLimit = "events_per_second_limit"
+        }
+    }
+
+    struct NewClient: Decodable {
+        let name: String
+        let roles: [String]
+    }
+
+    struct CreatedClient: ResponseEncodable {
+        let client: ServiceClient
+        let clientSecret: String
+
+        enum CodingKeys: String, CodingKey {
+            case client
+            case clientSecret = "client_secret"
+        }
+    }
+
+    struct ClientList: ResponseEncodable {
+        let clients: [ServiceClient]
+    }
+
+    @Sendable func createTenant(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Tenant> {
+        _ = try context.requireIdentity(.platformAdmin)
+        let body = try await request.decode(as: NewTenant.self, context: context)
+        var errors: [FieldError] = []
+        if body.id.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
+            errors.append(FieldError(field: "id", reason: "invalid_format"))
+        }
+        if body.name.isEmpty || body.name.count > 200 { errors.append(FieldError(field: "name", reason: "invalid_length")) }
+        if let limit = body.eventsPerSecondLimit, limit < 1 { errors.append(FieldError(field: "events_per_second_limit", reason: "out_of_range")) }
+        guard errors.isEmpty else { throw APIError.badRequest("The tenant is not valid.", code: "invalid_tenant", details: errors) }
+        guard let tenant = try await tenants.createTenant(id: body.id, name: body.name, eventsPerSecondLimit: body.eventsPerSecondLimit ?? 10_000) else {
+            throw APIError(.conflict, code: "tenant_exists", message: "A tenant with this id exists.")
+        }
+        return EditedResponse(status: .created, response: tenant)
+    }
+
+    @Sendable func createClient(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CreatedClient> {
+        let identity = try context.requireIdentity(.admin)
+        let body = try await request.decode(as: NewClient.self, context: context)
+        let roles = body.roles.compactMap(Identity.Role.init(rawValue:))
+        var errors: [FieldError] = []
+        if body.name.isEmpty || body.name.count > 200 { errors.append(FieldError(field: "name", reason: "invalid_length")) }
+        if roles.isEmpty || roles.count != body.roles.count { errors.append(FieldError(field: "roles", reason: "unknown_role")) }
+        // Nobody hands out more than they hold: platform-admin clients only from platform admins.
+        if roles.contains(where: { !identity.has($0) }) { errors.append(FieldError(field: "roles", reason: "exceeds_caller")) }
+        guard errors.isEmpty else { throw APIError.badRequest("The client is not valid.", code: "invalid_client", details: errors) }
+        let secret = OpaqueToken.generate(prefix: "gms_")
+        let client = ServiceClient(
+            clientID: "gmc_" + OpaqueToken.generate(bytes: 12), tenantID: identity.tenantID, name: body.name,
+            roles: body.roles, createdAt: Date())
+        try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
+        return EditedResponse(status: .created, response: CreatedClient(client: client, clientSecret: secret))
+    }
+
+    @Sendable func listClients(_ request: Request, context: AppRequestContext) async throws -> ClientList {
+        let identity = try context.requireIdentity(.admin)
+        return ClientList(clients: try await tenants.clients(of: identity.tenantID))
+    }
+
+    @Sendable func revokeClient(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let identity = try context.requireIdentity(.admin)
+        let clientID = context.parameters.get("client_id") ?? ""
+        guard try await tenants.revokeClient(clientID, tenant: identity.tenantID) else {
+            throw APIError.notFound("No such client.")
+        }
+        return .noContent
+    }
+}

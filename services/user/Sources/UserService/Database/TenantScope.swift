@@ -1,0 +1,18 @@
+import Logging
+import PostgresNIO
+
+/// Runs database work as one tenant: a transaction in which `gm.tenant_id` is set, so the
+/// row-level security policies show and accept only that tenant's rows.
+struct TenantScope: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    func run<Result: Sendable>(
+        tenant tenantID: String, _ work: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT set_config('gm.tenant_id', \(tenantID), true)", logger: logger)
+            return try await work(connection)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GameMetricsAuth
+import GameMetricsKit
+import GameMetricsService
+import Logging
+import PostgresNIO
+
+/// `user seed-demo`: applies the migrations and creates what the local platform's demo needs —
+/// a platform tenant with a platform-admin client (for platform services such as ingestion) and
+/// two demo tenants, each with an operator client and a write key. Prints `KEY=value` lines for
+/// `.gm/demo.env`. Secrets exist only in this output: the database keeps fingerprints.
+enum DemoSeed {
+    static func run(environment: EnvironmentReader) async throws {
+        let logger = Logger(label: "seed-demo")
+        let postgres = PostgresClient(configuration: try PostgresClient.Configuration(environment: environment), backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.run() }
+            defer { group.cancelAll() }
+            _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger).migrate()
+            let tenants = PostgresTenantRepository(client: postgres, logger: logger)
+            let writeKeys = PostgresWriteKeyRepository(scope: TenantScope(client: postgres, logger: logger))
+            var lines: [String] = []
+
+            let platform = try await seedTenant("platform", name: "GameMetrics platform services", roles: ["platform-admin"], tenants: tenants)
+            lines += ["GM_PLATFORM_CLIENT_ID=\(platform.clientID)", "GM_PLATFORM_CLIENT_SECRET=\(platform.secret)"]
+            for (id, name, suffix) in [("demo-casino", "Demo Casino", ""), ("demo-sportsbook", "Demo Sportsbook", "_B")] {
+                let seeded = try await seedTenant(id, name: name, roles: ["operator"], tenants: tenants)
+                let key = OpaqueToken.generate(prefix: "gmk_")
+                try await writeKeys.create(
+                    WriteKey(id: UUID(), name: "demo", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
+                    fingerprint: OpaqueToken.fingerprint(key), tenant: id)
+                lines += [
+                    "GM_TENANT\(suffix)=\(id)", "GM_WRITE_KEY\(suffix)=\(key)",
+                    "GM_CLIENT_ID\(suffix)=\(seeded.clientID)", "GM_CLIENT_SECRET\(suffix)=\(seeded.secret)",
+                ]
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+
+    private static func seedTenant(
+        _ id: String, name: String, roles: [String], tenants: some TenantRepository
+    ) async throws -> (clientID: String, secret: String) {
+        if try await tenants.tenant(id) == nil {
+            _ = try await tenants.createTenant(id: id, name: name, eventsPerSecondLimit: 10_000)
+        }
+        let secret = OpaqueToken.generate(prefix: "gms_")
+        let client = ServiceClient(
+            clientID: "gmc_" + OpaqueToken.generate(bytes: 12), tenantID: id, name: "demo \(roles.joined(separator: ","))",
+            roles: roles, createdAt: Date())
+        try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
+        return (client.clientID, secret)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GameMetricsAuth
+import GameMetricsKit
+import GameMetricsTesting
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import UserService
+
+/// A user service on a fresh database, with a platform tenant (platform-admin client) and two
+/// customer tenants, "tenant-a" and "tenant-b" (admin clients), created directly in the database.
+struct UserServiceFixture {
+    struct Credentials {
+        let clientID: String
+        let secret: String
+
+        var basic: String { "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString() }
+    }
+
+    let databaseURL: String
+    let platform: Credentials
+    let tenantA: Credentials
+    let tenantB: Credentials
+
+    /// Runs `body` against the application; the database exists only for the call.
+    static func run(_ body: @Sendable (UserServiceFixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await TestDatabase.withFresh { url in
+            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
+            let application = try buildApplication(environment: environment)
+            try await application.test(.router) { client in
+                let fixture = try await seed(url)
+                try await body(fixture, client)
+            }
+        }
+    }
+
+    /// Counts rows as the service's own (non-superuser) role, outside any tenant scope.
+    func count(_ sql: PostgresQuery) async throws -> Int {
+        try await Self.withClient(databaseURL) { client, logger in
+            for try await count in try await client.query(sql, logger: logger).decode(Int.self) { return count }
+            return 0
+        }
+    }
+
+    /// The key the service signs with, read from its table (to forge tokens it would accept).
+    func currentSigningKey() async throws -> SigningKey {
+        try await Self.withClient(databaseURL) { client, logger in
+            let rows = try await client.query(
+                "SELECT kid, private_key_pem FROM signing_keys WHERE retired_at IS NULL", logger: logger)
+            for try await (kid, pem) in rows.decode((String, String).self) {
+                return try SigningKey(kid: kid, privateKeyPEM: pem, createdAt: Date())
+            }
+            throw NoSigningKey()
+        }
+    }
+
+    struct NoSigningKey: Error {}
+
+    private static func seed(_ url: String) async throws -> UserServiceFixture {
+        try await withClient(url) { client, logger in
+            let tenants = PostgresTenantRepository(client: client, logger: logger)
+            func tenant(_ id: String, roles: [String]) async throws -> Credentials {
+                _ = try await tenants.createTenant(id: id, name: id, eventsPerSecondLimit: 5000)
+                let secret = OpaqueToken.generate(prefix: "gms_")
+                let client = ServiceClient(clientID: "client-\(id)", tenantID: id, name: id, roles: roles, createdAt: Date())
+                try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
+                return Credentials(clientID: client.clientID, secret: secret)
+            }
+            return UserServiceFixture(
+                databaseURL: url,
+                platform: try await tenant("platform", roles: ["platform-admin"]),
+                tenantA: try await tenant("tenant-a", roles: ["admin", "operator", "viewer"]),
+                tenantB: try await tenant("tenant-b", roles: ["admin", "operator", "viewer"]))
+        }
+    }
+
+    private static func withClient<T: Sendable>(_ url: String, _ work: @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
+        let logger = Logger(label: "user-service-tests")
+        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: URL(string: url)!), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await work(client, logger)
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// A client-credentials access token (`scope` nil asks for all the client's roles).
+    func accessToken(_ credentials: UserServiceFixture.Credentials, scope: String? = nil) async throws -> String {
+        let body = "grant_type=client_credentials" + (scope.map { "&scope=" + $0.replacingOccurrences(of: " ", with: "+") } ?? "")
+        return try await execute(
+            uri: "/oauth/token", method: .post,
+            headers: [.authorization: credentials.basic, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body)
+        ) { response in
+            #expect(response.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            return try #require(json?["access_token"] as? String)
+        }
+    }
+
+    /// A JSON request with a bearer token; returns the status and the decoded JSON body.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, token: String?, json: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
+            let data = Data(buffer: response.body)
+            let body = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            return (response.status, body)
+        }
+    }
+}
