@@ -30,7 +30,11 @@ struct MigratingApplicationTests {
                 logger: logger
             ).migrating(with: MigrationRunner(client: client, migrations: Self.migrations, logger: logger))
 
-            let running = Task { try await app.run() }
+            // Ends the stream if the application stops without ever serving, so the test cannot hang.
+            let running = Task {
+                defer { didStart.finish() }
+                try await app.run()
+            }
             let versionsWhenServing = await started.first { _ in true }
             running.cancel()
             _ = await running.result

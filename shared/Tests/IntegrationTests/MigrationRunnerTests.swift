@@ -182,22 +182,24 @@ struct MigrationRunnerTests {
             // Two pools are two replicas: separate sessions, like separate pods.
             let first = try database.client()
             let second = try database.client()
-            let reports = try await withThrowingTaskGroup(of: MigrationReport?.self) { group in
+            let outcomes = await withTaskGroup(of: Result<MigrationReport, MigrationError>?.self) { group in
+                // Cancelling stops the pools, so a runner stuck on a broken run cannot hang the test.
+                defer { group.cancelAll() }
                 group.addTask { await first.run(); return nil }
                 group.addTask { await second.run(); return nil }
-                group.addTask {
-                    try await MigrationRunner(client: first, migrations: migrations, logger: recorder.logger(label: "first")).migrate()
+                for (client, label) in [(first, "first"), (second, "second")] {
+                    group.addTask {
+                        let runner = MigrationRunner(client: client, migrations: migrations, logger: recorder.logger(label: label))
+                        do throws(MigrationError) { return .success(try await runner.migrate()) } catch { return .failure(error) }
+                    }
                 }
-                group.addTask {
-                    try await MigrationRunner(client: second, migrations: migrations, logger: recorder.logger(label: "second")).migrate()
+                var outcomes: [Result<MigrationReport, MigrationError>] = []
+                while outcomes.count < 2, let outcome = await group.next() {
+                    if let outcome { outcomes.append(outcome) }
                 }
-                var reports: [MigrationReport] = []
-                while reports.count < 2, let result = try await group.next() {
-                    if let report = result { reports.append(report) }
-                }
-                group.cancelAll()
-                return reports
+                return outcomes
             }
+            let reports = try outcomes.map { try $0.get() }
             #expect(reports.count == 2)
             #expect(reports.map(\.applied).sorted { $0.count < $1.count } == [[], [1, 2, 3]])
             #expect(reports.map(\.alreadyPresent).sorted { $0.count < $1.count } == [[], [1, 2, 3]])
