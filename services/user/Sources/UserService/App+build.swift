@@ -1,30 +1,52 @@
+import GameMetricsAuth
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
 
-/// The identity and privacy hub: tenants, service clients, OAuth2 tokens (client credentials),
-/// JWKS, write keys for ingestion, player profiles.
-func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
+/// The identity and privacy hub: tenants, service clients and operators, OAuth2 (client
+/// credentials, authorization code + PKCE, refresh rotation, revocation, introspection), JWKS,
+/// write keys for ingestion, player profiles, GDPR erasure and export with an audit log.
+///
+/// `passwordHasher` hashes operator passwords; tests pass a cheap cost, production keeps
+/// `.interactive`. The login rate limiter counts per client address: the connection's peer, or
+/// `X-Forwarded-For`'s first entry with `GM_TRUST_PROXY=true` (behind the cluster's ingress).
+func buildApplication(
+    environment: EnvironmentReader, passwordHasher: PasswordHasher = PasswordHasher(cost: .interactive)
+) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "user", defaultPort: 8085, environment: environment)
     let settings = try UserSettings(environment: environment, service: configuration)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .postgres], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres else { preconditionFailure("PlatformClients created no PostgreSQL client") }
+    guard let postgres = clients.postgres, let producer = clients.producer else {
+        preconditionFailure("PlatformClients created no PostgreSQL client or Kafka producer")
+    }
 
     let keys = SigningKeyStore(client: postgres, issuer: settings.issuer, tokenLifetime: settings.accessTokenLifetime, logger: logger)
     let tenants = PostgresTenantRepository(client: postgres, logger: logger)
     let scope = TenantScope(client: postgres, logger: logger)
-    let migrations = MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger)
+    let trustProxy = try environment.bool("GM_TRUST_PROXY", default: false)
+    let migrations = MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table)
+    let openAPI = try OpenAPIController()
+    let privacy = try buildPrivacy(postgres: postgres, producer: producer, environment: environment, logger: logger)
 
     return ServiceApplication.build(
-        configuration, clients: clients, logger: logger,
+        configuration, checks: clients.checks, services: clients.services + privacy.services, logger: logger,
         beforeServerStarts: [{ _ = try await migrations.migrate() }, { try await keys.load() }]
     ) { router in
+        openAPI.addRoutes(to: router)
         buildRouter(
             router, keys: keys, tenants: tenants, players: PostgresPlayerRepository(scope: scope),
             writeKeys: PostgresWriteKeyRepository(scope: scope),
             tokens: AccessTokens(keys: keys, issuer: settings.issuer, lifetime: settings.accessTokenLifetime),
-            issuer: settings.issuer)
+            issuer: settings.issuer,
+            operatorAuth: OperatorAuth(
+                operators: PostgresOperatorRepository(scope: scope),
+                codes: PostgresAuthorizationCodeRepository(postgres: postgres, logger: logger),
+                refreshTokens: PostgresRefreshTokenRepository(client: postgres, logger: logger),
+                limiter: LoginRateLimiter(postgres: postgres, logger: logger),
+                hasher: passwordHasher, trustProxy: trustProxy))
+        // After buildRouter, so the bearer authenticator applies to these routes too.
+        privacy.addRoutes(to: router)
     }
 }
 
@@ -32,12 +54,33 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
 /// can pass in-memory ones.
 func buildRouter(
     _ router: Router<AppRequestContext>, keys: SigningKeyStore, tenants: some TenantRepository,
-    players: some PlayerRepository, writeKeys: some WriteKeyRepository, tokens: AccessTokens, issuer: String
+    players: some PlayerRepository, writeKeys: some WriteKeyRepository, tokens: AccessTokens, issuer: String,
+    operatorAuth: OperatorAuth
 ) {
     router.add(middleware: BearerAuthenticator(verifier: keys))
-    OAuthController(tenants: tenants, tokens: tokens, keys: keys, issuer: issuer).addRoutes(to: router)
+    let grants = OperatorTokenGrants(
+        codes: operatorAuth.codes, refreshTokens: operatorAuth.refreshTokens, operators: operatorAuth.operators, tokens: tokens)
+    OAuthController(tenants: tenants, tokens: tokens, keys: keys, issuer: issuer, operatorGrants: grants).addRoutes(to: router)
+    AuthorizationController(
+        codes: operatorAuth.codes, operators: operatorAuth.operators, limiter: operatorAuth.limiter,
+        hasher: operatorAuth.hasher, trustProxy: operatorAuth.trustProxy
+    ).addRoutes(to: router)
+    RevocationController(tenants: tenants, codes: operatorAuth.codes, refreshTokens: operatorAuth.refreshTokens).addRoutes(to: router)
+    IntrospectionController(tenants: tenants, keys: keys, refreshTokens: operatorAuth.refreshTokens).addRoutes(to: router)
+    OperatorController(operators: operatorAuth.operators, hasher: operatorAuth.hasher).addRoutes(to: router)
     TenantController(tenants: tenants).addRoutes(to: router)
     WriteKeyController(repository: writeKeys).addRoutes(to: router)
     PlayerController(repository: players).addRoutes(to: router.group("v1/players"))
     SigningKeyController(keys: keys).addRoutes(to: router)
+}
+
+/// What the operator sign-in endpoints (authorization code, refresh tokens, revocation,
+/// introspection, `/v1/operators`) need, bundled so `buildRouter` keeps one parameter for them.
+struct OperatorAuth: Sendable {
+    var operators: any OperatorRepository
+    var codes: any AuthorizationCodeRepository
+    var refreshTokens: any RefreshTokenRepository
+    var limiter: LoginRateLimiter
+    var hasher: PasswordHasher
+    var trustProxy: Bool
 }

@@ -4,6 +4,9 @@ import GameMetricsKit
 @main
 struct UserServiceApp {
     static func main() async {
+        if CommandLine.arguments.dropFirst().first == "audit-verify" {
+            exit(await AuditVerifyCommand.run(environment: EnvironmentReader()))
+        }
         if CommandLine.arguments.dropFirst().first == "seed-demo" {
             do {
                 try await DemoSeed.run(environment: EnvironmentReader())

@@ -16,7 +16,7 @@ enum DemoSeed {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await postgres.run() }
             defer { group.cancelAll() }
-            _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger).migrate()
+            _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
             let writeKeys = PostgresWriteKeyRepository(scope: TenantScope(client: postgres, logger: logger))
             var lines: [String] = []

@@ -59,6 +59,14 @@ struct UserServiceFixture {
 
     struct NoSigningKey: Error {}
 
+    /// Stores a new signing key as another replica's rotation would.
+    func insertSigningKey(_ key: SigningKey) async throws {
+        try await Self.withClient(databaseURL) { client, logger in
+            try await client.query(
+                "INSERT INTO signing_keys (kid, private_key_pem) VALUES (\(key.kid), \(key.privateKeyPEM))", logger: logger)
+        }
+    }
+
     private static func seed(_ url: String) async throws -> UserServiceFixture {
         try await withClient(url) { client, logger in
             let tenants = PostgresTenantRepository(client: client, logger: logger)

@@ -49,7 +49,7 @@ struct UserServiceTests {
             #expect(status == .ok)
             #expect(body["token_endpoint"] as? String == "http://127.0.0.1:8085/oauth/token")
             #expect(body["jwks_uri"] as? String == "http://127.0.0.1:8085/.well-known/jwks.json")
-            #expect(body["grant_types_supported"] as? [String] == ["client_credentials"])
+            #expect(body["grant_types_supported"] as? [String] == ["client_credentials", "authorization_code", "refresh_token"])
         }
     }
 
@@ -211,6 +211,25 @@ struct UserServiceTests {
                 let (status, _) = try await client.call(.get, "/v1/players", token: token)
                 #expect(status == .ok)
             }
+        }
+    }
+
+    @Test("a token signed by a key another replica just created is accepted after a reload")
+    func keyFromAnotherReplica() async throws {
+        try await UserServiceFixture.run { fixture, client in
+            _ = try await client.accessToken(fixture.tenantA)
+            try await Task.sleep(for: .seconds(5))  // past the reload interval after start-up
+            let key = SigningKey.generate()
+            try await fixture.insertSigningKey(key)
+            let now = Date()
+            let claims = AccessTokenClaims(
+                issuer: "http://127.0.0.1:8085", subject: "client-tenant-a", audience: [AccessTokens.audience],
+                expiresAt: now.addingTimeInterval(600), issuedAt: now, notBefore: now, tokenID: UUID().uuidString,
+                tenantID: "tenant-a", roles: ["viewer"], clientID: "client-tenant-a", scope: "viewer")
+            let (status, _) = try await client.call(.get, "/v1/players", token: try JWTSigner.sign(claims, with: key))
+            #expect(status == .ok)
+            let (forged, _) = try await client.call(.get, "/v1/players", token: try JWTSigner.sign(claims, with: SigningKey.generate()))
+            #expect(forged == .unauthorized)
         }
     }
 

@@ -10,11 +10,14 @@ public struct AppRequestContext: RequestContext {
     public var trace: TraceParent
     /// Set by an authenticating middleware once a credential is verified.
     public var identity: Identity?
+    /// The peer's IP address (a proxy's, behind one); nil in router tests.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.trace = .newRoot()
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller's identity, or 401 when the route was reached without a verified credential.

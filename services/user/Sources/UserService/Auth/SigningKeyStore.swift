@@ -19,6 +19,10 @@ final class SigningKeyStore: AccessTokenVerifier {
     private let issuer: String
     private let tokenLifetime: Duration
     private let keys = Mutex<Keys?>(nil)
+    /// When keys were last read, so an unknown `kid` (another replica rotated) reloads at most
+    /// once per `reloadInterval` instead of once per request.
+    private let loadedAt = Mutex<ContinuousClock.Instant?>(nil)
+    private let reloadInterval: Duration = .seconds(5)
 
     init(client: PostgresClient, issuer: String, tokenLifetime: Duration, logger: Logger) {
         self.client = client
@@ -36,6 +40,7 @@ final class SigningKeyStore: AccessTokenVerifier {
         }
         guard let newest = stored.signing.first else { throw KeyStoreError.noSigningKey }
         keys.withLock { $0 = Keys(signing: newest, published: stored.signing + stored.retired) }
+        loadedAt.withLock { $0 = .now }
     }
 
     /// Retires the signing key and starts signing with a new one.
@@ -63,8 +68,23 @@ final class SigningKeyStore: AccessTokenVerifier {
     }
 
     func verify(_ token: String) async throws -> AccessTokenClaims {
-        let verifier = JWTVerifier(keys: jwks.keys, issuer: issuer, audience: AccessTokens.audience)
-        return try verifier.verify(token, as: AccessTokenClaims.self)
+        do {
+            return try verifier().verify(token, as: AccessTokenClaims.self)
+        } catch .unknownKey where reloadIsDue() {
+            try await load()
+            return try verifier().verify(token, as: AccessTokenClaims.self)
+        }
+    }
+
+    private func verifier() -> JWTVerifier {
+        JWTVerifier(keys: jwks.keys, issuer: issuer, audience: AccessTokens.audience)
+    }
+
+    private func reloadIsDue() -> Bool {
+        loadedAt.withLock { loaded in
+            guard let loaded, ContinuousClock.now - loaded < reloadInterval else { return true }
+            return false
+        }
     }
 
     private func storedKeys() async throws -> (signing: [SigningKey], retired: [SigningKey]) {

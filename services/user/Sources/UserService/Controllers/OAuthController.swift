@@ -3,7 +3,8 @@ import GameMetricsAuth
 import GameMetricsKit
 import Hummingbird
 
-/// The authorization server's public face: RFC 8414 discovery, the JWKS, and the token endpoint.
+/// The authorization server's public face: RFC 8414 discovery, the JWKS, and the token endpoint
+/// (client credentials here; authorization code and refresh token in `OperatorTokenGrants`).
 /// Token endpoint errors use RFC 6749's shape (`{"error":"invalid_client",...}`), which OAuth
 /// client libraries parse, instead of the platform's error shape.
 struct OAuthController<Tenants: TenantRepository> {
@@ -11,6 +12,7 @@ struct OAuthController<Tenants: TenantRepository> {
     let tokens: AccessTokens
     let keys: SigningKeyStore
     let issuer: String
+    let operatorGrants: OperatorTokenGrants
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(".well-known/oauth-authorization-server", use: discovery)
@@ -21,12 +23,22 @@ struct OAuthController<Tenants: TenantRepository> {
     @Sendable func discovery(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.json(.ok, [
             "issuer": .string(issuer),
+            "authorization_endpoint": .string(issuer + "/oauth/authorize"),
             "token_endpoint": .string(issuer + "/oauth/token"),
+            "revocation_endpoint": .string(issuer + "/oauth/revoke"),
+            "introspection_endpoint": .string(issuer + "/oauth/introspect"),
             "jwks_uri": .string(issuer + "/.well-known/jwks.json"),
-            "grant_types_supported": .array([.string("client_credentials")]),
-            "token_endpoint_auth_methods_supported": .array([.string("client_secret_basic")]),
+            "grant_types_supported": .array(
+                (["client_credentials"] + OperatorTokenGrants.grantTypes).map(JSONValue.string)),
+            // "none": public clients (the admin dashboard) send only client_id and prove
+            // possession with PKCE.
+            "token_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
+            "revocation_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
+            "introspection_endpoint_auth_methods_supported": .array([.string("client_secret_basic")]),
             "token_endpoint_auth_signing_alg_values_supported": .array([.string("ES256")]),
-            "response_types_supported": .array([]),
+            "response_types_supported": .array([.string("code")]),
+            "code_challenge_methods_supported": .array([.string(PKCE.s256)]),
+            "scopes_supported": .array(Identity.Role.allCases.map { .string($0.rawValue) }),
         ] as [String: JSONValue])
     }
 
@@ -45,13 +57,19 @@ struct OAuthController<Tenants: TenantRepository> {
         guard let grantType = form["grant_type"] else {
             return Self.oauthError(.badRequest, "invalid_request", "grant_type is required.")
         }
+        if let response = try await operatorGrants.handle(grantType: grantType, form: form) { return response }
         guard grantType == "client_credentials" else {
-            return Self.oauthError(.badRequest, "unsupported_grant_type", "Only client_credentials is supported.")
+            return Self.oauthError(
+                .badRequest, "unsupported_grant_type",
+                "Supported grants: client_credentials, authorization_code, refresh_token.")
         }
         guard let (clientID, secret) = Self.basicCredentials(request.headers[.authorization]) else {
             return Self.oauthError(.unauthorized, "invalid_client", "Client authentication (HTTP Basic) is required.")
         }
-        guard let client = try await tenants.activeClient(clientID, secretFingerprint: OpaqueToken.fingerprint(secret)) else {
+        // A NUL or other control character would only make PostgreSQL fail; no client id has one.
+        guard OAuthResponse.isPrintable(clientID),
+              let client = try await tenants.activeClient(clientID, secretFingerprint: OpaqueToken.fingerprint(secret))
+        else {
             return Self.oauthError(.unauthorized, "invalid_client", "Unknown client or wrong secret.")
         }
         let scope = form["scope"] ?? client.roles.joined(separator: " ")

@@ -3,7 +3,15 @@ import GameMetricsService
 /// The user service's schema. Tenant-owned tables have row-level security forced on, so even the
 /// owning role only sees rows of the tenant set for the transaction (`TenantScope`).
 enum UserMigrations {
-    static let all: [Migration] = [
+    /// Each service keeps its own migration history in the shared database, so one service's
+    /// newer schema never stops another service from starting.
+    static let table = "user_schema_migrations"
+
+    /// Every migration in order: the core schema, then OAuth (operators, codes, refresh tokens),
+    /// then privacy.
+    static let all: [Migration] = core + oauth + privacy
+
+    static let core: [Migration] = [
         Migration(version: 1, name: "tenants_and_clients", statements: [
             """
             CREATE TABLE tenants (

@@ -1,0 +1,41 @@
+import Foundation
+import GameMetricsAuth
+
+// ES256 access tokens in process, one core: how many the user service can sign and a service can
+// verify per second (the cryptographic ceiling under the HTTP numbers). Prints one JSON line per round.
+//   token-bench [rounds=5] [tokens-per-round=20000]
+
+let arguments = CommandLine.arguments
+let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
+let count = arguments.count > 2 ? Int(arguments[2]) ?? 20_000 : 20_000
+
+let key = SigningKey.generate()
+let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:8085", audience: "gamemetrics")
+let now = Date()
+let claims = AccessTokenClaims(
+    issuer: "http://127.0.0.1:8085", subject: "gmc_bench", audience: ["gamemetrics"],
+    expiresAt: now.addingTimeInterval(900), issuedAt: now, notBefore: now, tokenID: UUID().uuidString,
+    tenantID: "demo-casino", roles: ["operator"], clientID: "gmc_bench", scope: "operator")
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+for round in 1...rounds {
+    var tokens: [String] = []
+    tokens.reserveCapacity(count)
+    let signing = try seconds {
+        for _ in 0..<count { tokens.append(try JWTSigner.sign(claims, with: key)) }
+    }
+    var verified = 0
+    let verifying = try seconds {
+        for token in tokens where try verifier.verify(token, as: AccessTokenClaims.self).tenantID == "demo-casino" {
+            verified += 1
+        }
+    }
+    precondition(verified == count, "every token must verify")
+    print(#"{"round":\#(round),"tokens":\#(count),"sign_per_sec":\#(Int(Double(count) / signing)),"verify_per_sec":\#(Int(Double(count) / verifying)),"token_bytes":\#(tokens[0].utf8.count)}"#)
+}

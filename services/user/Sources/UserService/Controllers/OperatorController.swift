@@ -1,0 +1,65 @@
+import Foundation
+import GameMetricsAuth
+import GameMetricsKit
+import Hummingbird
+
+/// `/v1/operators`: a tenant's admins create and list the people who sign in to its dashboard.
+/// Passwords are hashed with scrypt (`PasswordHasher`) and never returned.
+struct OperatorController: Sendable {
+    static let minimumPasswordLength = 12
+
+    let operators: any OperatorRepository
+    let hasher: PasswordHasher
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("v1/operators", use: create)
+        router.get("v1/operators", use: list)
+    }
+
+    struct NewOperator: Decodable {
+        let email: String
+        let password: String
+        let roles: [String]
+    }
+
+    struct OperatorList: ResponseEncodable {
+        let operators: [Operator]
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Operator> {
+        let identity = try context.requireIdentity(.admin)
+        let body = try await request.decode(as: NewOperator.self, context: context)
+        let roles = body.roles.compactMap(Identity.Role.init(rawValue:))
+        var errors: [FieldError] = []
+        if !Self.isPlausibleEmail(body.email) { errors.append(FieldError(field: "email", reason: "invalid_format")) }
+        if body.password.count < Self.minimumPasswordLength || body.password.utf8.count > PasswordHasher.maximumPasswordBytes {
+            errors.append(FieldError(field: "password", reason: "invalid_length"))
+        }
+        if roles.isEmpty || roles.count != body.roles.count { errors.append(FieldError(field: "roles", reason: "unknown_role")) }
+        // Nobody hands out more than they hold.
+        if roles.contains(where: { !identity.has($0) }) { errors.append(FieldError(field: "roles", reason: "exceeds_caller")) }
+        guard errors.isEmpty else { throw APIError.badRequest("The operator is not valid.", code: "invalid_operator", details: errors) }
+        let account = Operator(
+            id: UUID(), tenantID: identity.tenantID, email: body.email, roles: Array(Set(body.roles)).sorted(),
+            createdAt: Date(), disabledAt: nil)
+        let hash = try await hasher.hash(body.password)
+        guard try await operators.create(account, passwordHash: hash) else {
+            throw APIError(.conflict, code: "operator_exists", message: "The tenant has an operator with this email.")
+        }
+        return EditedResponse(status: .created, response: account)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> OperatorList {
+        let identity = try context.requireIdentity(.admin)
+        return OperatorList(operators: try await operators.operators(of: identity.tenantID))
+    }
+
+    /// One "@" with something on both sides, no whitespace, 3–254 characters.
+    static func isPlausibleEmail(_ email: String) -> Bool {
+        guard (3...254).contains(email.count), !email.contains(where: \.isWhitespace), OAuthResponse.isPrintable(email) else {
+            return false
+        }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// The records on `privacy.erasure` (key `tenant:player`), told apart by `type`. The format is
+/// documented for other services in services/user/docs/privacy-erasure.md.
+enum ErasureMessage: Sendable, Equatable {
+    static let topic = "privacy.erasure"
+
+    case requested(ErasureRequested)
+    case completed(ErasureCompleted)
+
+    var tenantID: String {
+        switch self {
+        case .requested(let message): message.tenantID
+        case .completed(let message): message.tenantID
+        }
+    }
+
+    var playerID: String {
+        switch self {
+        case .requested(let message): message.playerID
+        case .completed(let message): message.playerID
+        }
+    }
+
+    /// `tenant:player`, so a request and its completions share a partition and stay in order.
+    var key: String { "\(tenantID):\(playerID)" }
+
+    func encoded() throws -> [UInt8] {
+        switch self {
+        case .requested(let message): Array(try ErasureMessage.encoder.encode(message))
+        case .completed(let message): Array(try ErasureMessage.encoder.encode(message))
+        }
+    }
+
+    /// Unknown types are `nil` (other record types may be added; they are not ours to handle);
+    /// a known type that does not decode throws.
+    static func decode(_ bytes: [UInt8]) throws -> ErasureMessage? {
+        let data = Data(bytes)
+        let envelope = try decoder.decode(Envelope.self, from: data)
+        switch envelope.type {
+        case ErasureRequested.type: return .requested(try decoder.decode(ErasureRequested.self, from: data))
+        case ErasureCompleted.type: return .completed(try decoder.decode(ErasureCompleted.self, from: data))
+        default: return nil
+        }
+    }
+
+    private struct Envelope: Decodable {
+        let type: String
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339Millis.string(date))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339Millis.date(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text)")
+            }
+            return date
+        }
+        return decoder
+    }()
+}
+
+/// `erasure.requested`: published by the user service once per request.
+struct ErasureRequested: Codable, Sendable, Equatable {
+    static let type = "erasure.requested"
+
+    var type: String = Self.type
+    var version: Int = 1
+    @LowercaseUUID var requestID: UUID
+    var tenantID: String
+    var playerID: String
+    var requestedAt: Date
+    var requestedBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case type, version
+        case requestID = "request_id"
+        case tenantID = "tenant_id"
+        case playerID = "player_id"
+        case requestedAt = "requested_at"
+        case requestedBy = "requested_by"
+    }
+}
+
+/// `erasure.completed`: published by every participant once it has erased (or failed to erase)
+/// the player's data in all of its stores.
+struct ErasureCompleted: Codable, Sendable, Equatable {
+    static let type = "erasure.completed"
+
+    enum Outcome: String, Codable, Sendable {
+        case completed, failed
+    }
+
+    var type: String = Self.type
+    var version: Int = 1
+    @LowercaseUUID var requestID: UUID
+    var tenantID: String
+    var playerID: String
+    /// The participant's name as listed in `GM_ERASURE_PARTICIPANTS`.
+    var service: String
+    var status: Outcome
+    var completedAt: Date
+    /// What was deleted, per store (e.g. `{"players": 1}`); informational.
+    var deleted: [String: Int]?
+    /// Why it failed (status `failed` only).
+    var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, version, service, status, deleted, reason
+        case requestID = "request_id"
+        case tenantID = "tenant_id"
+        case playerID = "player_id"
+        case completedAt = "completed_at"
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds (`2026-01-02T03:04:05.678Z`); parsing also takes times
+/// without fractional seconds or with an offset.
+enum RFC3339Millis {
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    static func date(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}
+
+/// A UUID written in lowercase (RFC 9562's canonical form) rather than Foundation's uppercase;
+/// read in either case.
+@propertyWrapper
+struct LowercaseUUID: Codable, Sendable, Hashable {
+    var wrappedValue: UUID
+
+    init(wrappedValue: UUID) {
+        self.wrappedValue = wrappedValue
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let uuid = UUID(uuidString: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UUID: \(text)")
+        }
+        wrappedValue = uuid
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.uuidString.lowercased())
+    }
+}
