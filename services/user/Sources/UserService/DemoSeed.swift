@@ -6,9 +6,11 @@ import Logging
 import PostgresNIO
 
 /// `user seed-demo`: applies the migrations and creates what the local platform's demo needs —
-/// a platform tenant with a platform-admin client (for platform services such as ingestion) and
-/// two demo tenants, each with an operator client and a write key. Prints `KEY=value` lines for
-/// `.gm/demo.env`. Secrets exist only in this output: the database keeps fingerprints.
+/// a platform tenant with a platform-admin client (for platform services such as ingestion), the
+/// admin dashboard's public OAuth client (authorization code + PKCE, redirecting to the local
+/// admin service), and two demo tenants, each with an operator client, a write key and an admin
+/// operator login. Prints `KEY=value` lines for `.gm/demo.env`. Secrets exist only in this
+/// output: the database keeps fingerprints and scrypt hashes.
 enum DemoSeed {
     static func run(environment: EnvironmentReader) async throws {
         let logger = Logger(label: "seed-demo")
@@ -18,23 +20,47 @@ enum DemoSeed {
             defer { group.cancelAll() }
             _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
-            let writeKeys = PostgresWriteKeyRepository(scope: TenantScope(client: postgres, logger: logger))
+            let scope = TenantScope(client: postgres, logger: logger)
+            let writeKeys = PostgresWriteKeyRepository(scope: scope)
+            let operators = PostgresOperatorRepository(scope: scope)
+            let hasher = PasswordHasher(cost: .interactive)
             var lines: [String] = []
 
             let platform = try await seedTenant("platform", name: "GameMetrics platform services", roles: ["platform-admin"], tenants: tenants)
             lines += ["GM_PLATFORM_CLIENT_ID=\(platform.clientID)", "GM_PLATFORM_CLIENT_SECRET=\(platform.secret)"]
+            let dashboard = AuthorizationCodeClient(
+                clientID: "gm-admin-dashboard", name: "GameMetrics admin dashboard",
+                redirectURIs: ["http://127.0.0.1:8080/auth/callback"])
+            _ = try await PostgresAuthorizationCodeRepository(postgres: postgres, logger: logger).register(dashboard)
+            lines.append("GM_DASHBOARD_CLIENT_ID=\(dashboard.clientID)")
             for (id, name, suffix) in [("demo-casino", "Demo Casino", ""), ("demo-sportsbook", "Demo Sportsbook", "_B")] {
                 let seeded = try await seedTenant(id, name: name, roles: ["operator"], tenants: tenants)
                 let key = OpaqueToken.generate(prefix: "gmk_")
                 try await writeKeys.create(
                     WriteKey(id: UUID(), name: "demo", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
                     fingerprint: OpaqueToken.fingerprint(key), tenant: id)
+                let email = "admin@\(id).example"
+                let password = OpaqueToken.generate(bytes: 12)
+                guard try await operators.create(
+                    Operator(id: UUID(), tenantID: id, email: email, roles: ["admin", "operator", "viewer"], createdAt: Date()),
+                    passwordHash: try await hasher.hash(password))
+                else { throw AlreadySeeded(tenant: id) }
                 lines += [
                     "GM_TENANT\(suffix)=\(id)", "GM_WRITE_KEY\(suffix)=\(key)",
                     "GM_CLIENT_ID\(suffix)=\(seeded.clientID)", "GM_CLIENT_SECRET\(suffix)=\(seeded.secret)",
+                    "GM_OPERATOR_USER\(suffix)=\(email)", "GM_OPERATOR_PASSWORD\(suffix)=\(password)",
                 ]
             }
             print(lines.joined(separator: "\n"))
+        }
+    }
+
+    /// Passwords are stored only as hashes, so a second seeding cannot print the first one's.
+    struct AlreadySeeded: Error, CustomStringConvertible {
+        let tenant: String
+        var description: String {
+            "tenant \(tenant) is already seeded and its operator password cannot be shown again; "
+                + "use the credentials from the first run (.gm/seed.env) or start from an empty database (make clean)"
         }
     }
 
