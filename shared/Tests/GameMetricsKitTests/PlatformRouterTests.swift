@@ -87,6 +87,38 @@ struct PlatformRouterTests {
         }
     }
 
+    @Test("a JSON body holding U+0000 is refused with 400 invalid_character; an escaped backslash is only text")
+    func nulInBodiesIsRefused() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: #"{"player_id":"p\u0000x"}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("invalid_character"))
+            }
+            try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: #"{"player_id":"p\\u0000x"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"p\u0000x"#)
+            }
+        }
+    }
+
+    @Test("a missing field is a 400 naming it")
+    func missingFieldIsNamed() async throws {
+        try await application().test(.router) { client in
+            try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("player_id is required"))
+            }
+        }
+    }
+
+    @Test("player ids follow one rule everywhere", arguments: [
+        ("p-1", nil), ("", "too_short"), (String(repeating: "é", count: 128), nil),
+        (String(repeating: "x", count: 129), "too_long"), ("p\u{0}", "invalid_character"),
+    ] as [(String, String?)])
+    func playerIdentifierRule(value: String, reason: String?) {
+        #expect(PlayerIdentifier.validate(value)?.reason == reason)
+    }
+
     @Test("readiness names the dependency that fails or does not answer")
     func readinessNamesFailures() async throws {
         let checks = [

@@ -33,7 +33,7 @@ public struct AppRequestContext: RequestContext {
 extension AppRequestContext {
     /// One encoder and decoder for the whole platform. Wire names are snake_case, spelled out in
     /// each type's `CodingKeys`: an automatic key strategy would turn `player_id` into `playerId`.
-    public var requestDecoder: JSONDecoder { .api }
+    public var requestDecoder: PlatformJSONDecoder { PlatformJSONDecoder() }
     public var responseEncoder: JSONEncoder { .api }
 }
 

@@ -69,11 +69,16 @@ struct PlayerController<Repository: PlayerRepository> {
             throw APIError.badRequest("limit must be 1 to 200.", code: "invalid_query", details: [FieldError(field: "limit", reason: "out_of_range")])
         }
         let query = PlayerQuery(playerIDPrefix: parameters.get("prefix"), displayNamePrefix: parameters.get("name"), limit: limit)
+        for (field, value) in [("prefix", query.playerIDPrefix), ("name", query.displayNamePrefix)] {
+            if let value, value.unicodeScalars.contains("\u{0}") || value.unicodeScalars.count > 128 {
+                throw APIError.badRequest("\(field) is not valid.", code: "invalid_query", details: [FieldError(field: field, reason: "invalid_character")])
+            }
+        }
         return PlayerList(players: try await repository.list(query, tenant: identity.tenantID))
     }
 
     private func playerID(_ context: AppRequestContext) throws -> String {
-        guard let id = context.parameters.get("player_id"), (1...128).contains(id.unicodeScalars.count) else {
+        guard let id = context.parameters.get("player_id"), PlayerIdentifier.validate(id) == nil else {
             throw APIError.notFound("No such player.")
         }
         return id

@@ -57,10 +57,9 @@ struct PrivacyController<Players: PlayerRepository> {
             throw APIError.badRequest("player_id is required.", code: "invalid_request",
                                       details: [FieldError(field: "player_id", reason: "required")])
         }
-        let length = playerID.unicodeScalars.count
-        guard (1...128).contains(length) else {
-            throw APIError.badRequest("player_id must be 1 to 128 characters.", code: "invalid_request",
-                                      details: [FieldError(field: "player_id", reason: length == 0 ? "too_short" : "too_long")])
+        if let invalid = PlayerIdentifier.validate(playerID) {
+            throw APIError.badRequest("player_id must be 1 to 128 characters, without U+0000.", code: "invalid_request",
+                                      details: [invalid])
         }
         let erasure = ErasureRequest(
             requestID: UUID(), tenantID: identity.tenantID, playerID: playerID, requestedBy: identity.subject,
@@ -126,7 +125,7 @@ struct PrivacyController<Players: PlayerRepository> {
     /// 404 only when the user service holds nothing at all on the player.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Export {
         let identity = try context.requireIdentity(.operator)
-        guard let playerID = context.parameters.get("player_id"), (1...128).contains(playerID.unicodeScalars.count) else {
+        guard let playerID = context.parameters.get("player_id"), PlayerIdentifier.validate(playerID) == nil else {
             throw APIError.notFound("No such player.")
         }
         let profile = try await players.get(playerID, tenant: identity.tenantID)

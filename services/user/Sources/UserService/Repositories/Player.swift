@@ -85,12 +85,7 @@ struct NewPlayer: Codable, Sendable {
     }
 
     func validationErrors() -> [FieldError] {
-        var errors: [FieldError] = []
-        let length = playerID.unicodeScalars.count
-        if length == 0 || length > 128 {
-            errors.append(FieldError(field: "player_id", reason: length == 0 ? "too_short" : "too_long"))
-        }
-        return errors + fields.validationErrors()
+        (PlayerIdentifier.validate(playerID).map { [$0] } ?? []) + fields.validationErrors()
     }
 }
 
