@@ -17,7 +17,7 @@ struct IntrospectionController: Sendable {
     }
 
     @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let (id, secret) = OAuthController<PostgresTenantRepository>.basicCredentials(request.headers[.authorization]) {
+        if let (id, secret) = OAuthResponse.basicCredentials(request.headers[.authorization]) {
             guard OAuthResponse.isPrintable(id),
                   let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
             else {

@@ -14,6 +14,9 @@ struct OAuthController<Tenants: TenantRepository> {
     let issuer: String
     let operatorGrants: OperatorTokenGrants
 
+    /// RFC 6749 §5.2: a 401 for client authentication names the scheme to use.
+    static var basicChallenge: HTTPFields { [.wwwAuthenticate: #"Basic realm="gamemetrics""#] }
+
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(".well-known/oauth-authorization-server", use: discovery)
         router.get(".well-known/jwks.json", use: jwks)
@@ -21,7 +24,7 @@ struct OAuthController<Tenants: TenantRepository> {
     }
 
     @Sendable func discovery(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Self.json(.ok, [
+        OAuthResponse.json(.ok, [
             "issuer": .string(issuer),
             "authorization_endpoint": .string(issuer + "/oauth/authorize"),
             "token_endpoint": .string(issuer + "/oauth/token"),
@@ -43,44 +46,42 @@ struct OAuthController<Tenants: TenantRepository> {
     }
 
     @Sendable func jwks(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var response = Self.json(.ok, keys.jwks)
+        var response = OAuthResponse.json(.ok, keys.jwks)
         response.headers[.cacheControl] = "public, max-age=300"
         return response
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
-            return Self.oauthError(.badRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+        guard let form = try await OAuthResponse.form(request) else {
+            return OAuthResponse.error(.badRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
         }
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        let form = Self.formFields(String(buffer: body))
         guard let grantType = form["grant_type"] else {
-            return Self.oauthError(.badRequest, "invalid_request", "grant_type is required.")
+            return OAuthResponse.error(.badRequest, "invalid_request", "grant_type is required.")
         }
         if let response = try await operatorGrants.handle(grantType: grantType, form: form) { return response }
         guard grantType == "client_credentials" else {
-            return Self.oauthError(
+            return OAuthResponse.error(
                 .badRequest, "unsupported_grant_type",
                 "Supported grants: client_credentials, authorization_code, refresh_token.")
         }
-        guard let (clientID, secret) = Self.basicCredentials(request.headers[.authorization]) else {
-            return Self.oauthError(.unauthorized, "invalid_client", "Client authentication (HTTP Basic) is required.")
+        guard let (clientID, secret) = OAuthResponse.basicCredentials(request.headers[.authorization]) else {
+            return OAuthResponse.error(.unauthorized, "invalid_client", "Client authentication (HTTP Basic) is required.", headers: Self.basicChallenge)
         }
         // A NUL or other control character would only make PostgreSQL fail; no client id has one.
         guard OAuthResponse.isPrintable(clientID),
               let client = try await tenants.activeClient(clientID, secretFingerprint: OpaqueToken.fingerprint(secret))
         else {
-            return Self.oauthError(.unauthorized, "invalid_client", "Unknown client or wrong secret.")
+            return OAuthResponse.error(.unauthorized, "invalid_client", "Unknown client or wrong secret.", headers: Self.basicChallenge)
         }
         let scope = form["scope"] ?? client.roles.joined(separator: " ")
         let requested = Set(scope.split(separator: " ").map(String.init))
         guard requested.isSubset(of: Set(client.roles)) else {
-            return Self.oauthError(.badRequest, "invalid_scope", "The client may ask only for its roles: \(client.roles.joined(separator: " ")).")
+            return OAuthResponse.error(.badRequest, "invalid_scope", "The client may ask only for its roles: \(client.roles.joined(separator: " ")).")
         }
         let issued = try tokens.issue(
             subject: client.clientID, tenantID: client.tenantID, roles: requested.sorted(), clientID: client.clientID,
             scope: requested.sorted().joined(separator: " "))
-        var response = Self.json(.ok, [
+        var response = OAuthResponse.json(.ok, [
             "access_token": .string(issued.token),
             "token_type": .string("Bearer"),
             "expires_in": .number(String(issued.expiresIn)),
@@ -88,39 +89,5 @@ struct OAuthController<Tenants: TenantRepository> {
         ] as [String: JSONValue])
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-
-    /// `Authorization: Basic base64(client_id:client_secret)`.
-    static func basicCredentials(_ header: String?) -> (String, String)? {
-        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
-              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: decoded, encoding: .utf8),
-              let colon = text.firstIndex(of: ":")
-        else { return nil }
-        let id = String(text[..<colon]).removingPercentEncoding ?? ""
-        let secret = String(text[text.index(after: colon)...]).removingPercentEncoding ?? ""
-        return id.isEmpty || secret.isEmpty ? nil : (id, secret)
-    }
-
-    static func formFields(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (part: Substring) in part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
-    }
-
-    static func oauthError(_ status: HTTPResponse.Status, _ code: String, _ description: String) -> Response {
-        var response = json(status, ["error": .string(code), "error_description": .string(description)] as [String: JSONValue])
-        if status == .unauthorized { response.headers[.wwwAuthenticate] = #"Basic realm="gamemetrics""# }
-        response.headers[.cacheControl] = "no-store"
-        return response
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        let body = (try? JSONEncoder.api.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

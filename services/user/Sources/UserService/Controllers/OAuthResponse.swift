@@ -30,6 +30,18 @@ enum OAuthResponse {
         return formFields(String(buffer: body))
     }
 
+    /// `Authorization: Basic base64(client_id:client_secret)`.
+    static func basicCredentials(_ header: String?) -> (String, String)? {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
+              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: decoded, encoding: .utf8),
+              let colon = text.firstIndex(of: ":")
+        else { return nil }
+        let id = String(text[..<colon]).removingPercentEncoding ?? ""
+        let secret = String(text[text.index(after: colon)...]).removingPercentEncoding ?? ""
+        return id.isEmpty || secret.isEmpty ? nil : (id, secret)
+    }
+
     static func formFields(_ body: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {

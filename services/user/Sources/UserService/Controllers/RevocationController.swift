@@ -22,7 +22,7 @@ struct RevocationController: Sendable {
             return OAuthResponse.error(.badRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
         }
         let clientID: String
-        if let (id, secret) = OAuthController<PostgresTenantRepository>.basicCredentials(request.headers[.authorization]) {
+        if let (id, secret) = OAuthResponse.basicCredentials(request.headers[.authorization]) {
             guard OAuthResponse.isPrintable(id),
                   let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
             else {
