@@ -44,11 +44,8 @@ public enum TestDatabase {
     /// here, never taken from input, which is why these DDL statements are built as text.
     private static func administer(_ url: URL, _ work: @Sendable (PostgresClient, Logger) async throws -> Void) async throws {
         let logger = Logger(label: "test-database")
-        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await work(client, logger)
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: url), logger: logger) {
+            try await work($0, logger)
         }
     }
 

@@ -76,12 +76,7 @@ struct MigrationTestDatabase: Sendable {
     }
 
     private static func withClient<T: Sendable>(_ url: URL, _ body: (PostgresClient) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: url), logger: logger, body)
     }
 
     private static func url(_ value: String, variable: String) throws -> URL {

@@ -14,10 +14,7 @@ import PostgresNIO
 enum DemoSeed {
     static func run(environment: EnvironmentReader) async throws {
         let logger = Logger(label: "seed-demo")
-        let postgres = PostgresClient(configuration: try PostgresClient.Configuration(environment: environment), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
             _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
             let scope = TenantScope(client: postgres, logger: logger)

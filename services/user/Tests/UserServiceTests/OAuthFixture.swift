@@ -25,24 +25,18 @@ struct OAuthFixture {
         environment extra: [String: String] = [:],
         _ body: @Sendable (OAuthFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
-        try await TestDatabase.withFresh { url in
-            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url].merging(extra) { $1 })
-            let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
-            try await application.test(.router) { client in
-                let base = try await seed(url)
-                let fixture = OAuthFixture(base: base)
-                let platform = try await client.accessToken(base.platform)
-                let registered = try await client.call(
-                    .post, "/v1/oauth-clients", token: platform,
-                    json: #"{"client_id":"\#(dashboard)","name":"Admin dashboard","redirect_uris":["\#(redirectURI)"]}"#)
-                #expect(registered.status == .created)
-                let admin = try await client.accessToken(base.tenantA)
-                let created = try await client.call(
-                    .post, "/v1/operators", token: admin,
-                    json: #"{"email":"\#(email)","password":"\#(password)","roles":["admin","operator","viewer"]}"#)
-                #expect(created.status == .created)
-                try await body(fixture, client)
-            }
+        try await UserServiceFixture.run(environment: extra) { base, client in
+            let platform = try await client.accessToken(base.platform)
+            let registered = try await client.call(
+                .post, "/v1/oauth-clients", token: platform,
+                json: #"{"client_id":"\#(dashboard)","name":"Admin dashboard","redirect_uris":["\#(redirectURI)"]}"#)
+            #expect(registered.status == .created)
+            let admin = try await client.accessToken(base.tenantA)
+            let created = try await client.call(
+                .post, "/v1/operators", token: admin,
+                json: #"{"email":"\#(email)","password":"\#(password)","roles":["admin","operator","viewer"]}"#)
+            #expect(created.status == .created)
+            try await body(OAuthFixture(base: base), client)
         }
     }
 
@@ -50,31 +44,6 @@ struct OAuthFixture {
     /// (wrap an UPDATE as `WITH u AS (UPDATE … RETURNING 1) SELECT count(*) FROM u`).
     func count(_ sql: PostgresQuery) async throws -> Int {
         try await base.count(sql)
-    }
-
-    private static func seed(_ url: String) async throws -> UserServiceFixture {
-        let logger = Logger(label: "oauth-tests")
-        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: URL(string: url)!), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: UserServiceFixture?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            let tenants = PostgresTenantRepository(client: client, logger: logger)
-            func tenant(_ id: String, roles: [String]) async throws -> UserServiceFixture.Credentials {
-                _ = try await tenants.createTenant(id: id, name: id, eventsPerSecondLimit: 5000)
-                let secret = OpaqueToken.generate(prefix: "gms_")
-                let serviceClient = ServiceClient(clientID: "client-\(id)", tenantID: id, name: id, roles: roles, createdAt: Date())
-                try await tenants.createClient(serviceClient, secretFingerprint: OpaqueToken.fingerprint(secret))
-                return UserServiceFixture.Credentials(clientID: serviceClient.clientID, secret: secret)
-            }
-            return UserServiceFixture(
-                databaseURL: url,
-                platform: try await tenant("platform", roles: ["platform-admin"]),
-                tenantA: try await tenant("tenant-a", roles: ["admin", "operator", "viewer"]),
-                tenantB: try await tenant("tenant-b", roles: ["admin", "operator", "viewer"]))
-        }
     }
 }
 

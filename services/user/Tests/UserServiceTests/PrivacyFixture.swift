@@ -31,11 +31,7 @@ struct PrivacyFixture: Sendable {
         try await TestDatabase.withFresh { url in
             var logger = Logger(label: "privacy-tests")
             logger.logLevel = .warning
-            let client = PostgresClient(
-                configuration: try PostgresClient.Configuration(url: URL(string: url)!), backgroundLogger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
+            try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: url)!), logger: logger) { client in
                 try await MigrationRunner(client: client, migrations: UserMigrations.all, logger: logger).migrate()
                 for tenant in ["tenant-a", "tenant-b"] {
                     try await client.query("INSERT INTO tenants (id, name) VALUES (\(tenant), \(tenant))", logger: logger)
@@ -141,10 +137,7 @@ struct PrivacyFixture: Sendable {
     func asSuperuser(_ sql: String) async throws {
         var admin = URLComponents(string: try Self.environment("GM_TEST_PG_ADMIN_URL"))!
         admin.path = URLComponents(string: databaseURL)!.path
-        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: admin.url!), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: admin.url!), logger: logger) { client in
             try await client.withConnection { connection in
                 for statement in sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -25,11 +25,15 @@ struct UserServiceFixture {
     let tenantA: Credentials
     let tenantB: Credentials
 
-    /// Runs `body` against the application; the database exists only for the call.
-    static func run(_ body: @Sendable (UserServiceFixture, any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `body` against the application; the database exists only for the call. Operator
+    /// passwords hash with a cheap scrypt cost; `extra` adds or overrides GM_* variables.
+    static func run(
+        environment extra: [String: String] = [:],
+        _ body: @Sendable (UserServiceFixture, any TestClientProtocol) async throws -> Void
+    ) async throws {
         try await TestDatabase.withFresh { url in
-            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
-            let application = try buildApplication(environment: environment)
+            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url].merging(extra) { $1 })
+            let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
             try await application.test(.router) { client in
                 let fixture = try await seed(url)
                 try await body(fixture, client)
@@ -87,14 +91,8 @@ struct UserServiceFixture {
 
     private static func withClient<T: Sendable>(_ url: String, _ work: @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
         let logger = Logger(label: "user-service-tests")
-        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: URL(string: url)!), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await work(client, logger)
+        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: url)!), logger: logger) {
+            try await work($0, logger)
         }
     }
 }

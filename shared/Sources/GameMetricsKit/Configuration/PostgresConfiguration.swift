@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 
 extension PostgresClient.Configuration {
@@ -21,5 +22,20 @@ extension PostgresClient.Configuration {
     /// Reads `GM_PG_URL` (required).
     public init(environment: EnvironmentReader) throws {
         try self.init(url: try environment.requiredURL("GM_PG_URL", schemes: ["postgres", "postgresql"]))
+    }
+}
+
+extension PostgresClient {
+    /// A client whose pool runs only for `work`: for one-shot commands and tests. Services run
+    /// their client as a lifecycle service instead.
+    public static func withShortLivedClient<T: Sendable>(
+        _ configuration: Configuration, logger: Logger, _ work: (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await work(client)
+        }
     }
 }

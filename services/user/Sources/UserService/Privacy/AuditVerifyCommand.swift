@@ -17,18 +17,13 @@ enum AuditVerifyCommand {
             standardError("audit-verify: \(error)")
             return 2
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let outcome: Swift.Result<AuditVerifier.Result, any Error> = await withTaskGroup(of: Swift.Result<AuditVerifier.Result, any Error>?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            do {
-                return .success(try await AuditVerifier(client: client, logger: logger).verify())
-            } catch {
-                return .failure(error)
-            }
+        let outcome: Swift.Result<AuditVerifier.Result, any Error>
+        do {
+            outcome = .success(try await PostgresClient.withShortLivedClient(configuration, logger: logger) {
+                try await AuditVerifier(client: $0, logger: logger).verify()
+            })
+        } catch {
+            outcome = .failure(error)
         }
         switch outcome {
         case .success(.intact(let rows, let lastHash)):
