@@ -135,6 +135,11 @@ let toolTargets: [Target] = [
         path: "bench/user-tokens/Sources/TokenBench", swiftSettings: swiftSettings
     ),
     .executableTarget(
+        name: "EventValidationBench",
+        dependencies: ["GameMetricsKit"],
+        path: "bench/event-validation/Sources/EventValidationBench", swiftSettings: swiftSettings
+    ),
+    .executableTarget(
         name: "KafkaProducerBench",
         dependencies: ["Kafka"],
         path: "bench/kafka-producer/Sources/KafkaProducerBench", swiftSettings: swiftSettings
@@ -150,6 +155,7 @@ let package = Package(
         .executable(name: "devkafka", targets: ["DevKafka"]),
         .executable(name: "kafka-producer-bench", targets: ["KafkaProducerBench"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
+        .executable(name: "event-validation-bench", targets: ["EventValidationBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -12,8 +12,8 @@ import Foundation
 /// the string, so raising `cost` later keeps old hashes valid; `needsRehash` tells the login path
 /// when to re-hash with the new cost.
 ///
-/// Measured on the project machine (2-core x86_64, Swift 6.3.1, release build): `.interactive`
-/// takes 68–77 ms per hash or verify (≈ 14/s on one core, ≈ 28/s using both on an idle machine).
+/// `.interactive` takes a median of 63 ms per hash on the project machine (`token-bench`,
+/// release build; see docs/benchmarks.md), so one core hashes about 15 passwords per second.
 ///
 /// Passwords are normalised to Unicode NFC before hashing so the same password typed on
 /// different keyboards (precomposed "é" vs "e" + combining accent) matches.

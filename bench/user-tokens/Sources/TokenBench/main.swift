@@ -2,7 +2,8 @@ import Foundation
 import GameMetricsAuth
 
 // ES256 access tokens in process, one core: how many the user service can sign and a service can
-// verify per second (the cryptographic ceiling under the HTTP numbers). Prints one JSON line per round.
+// verify per second (the cryptographic ceiling under the HTTP numbers), then the time of one scrypt
+// password hash at the production cost. Prints one JSON line per round.
 //   token-bench [rounds=5] [tokens-per-round=20000]
 
 let arguments = CommandLine.arguments
@@ -39,3 +40,15 @@ for round in 1...rounds {
     precondition(verified == count, "every token must verify")
     print(#"{"round":\#(round),"tokens":\#(count),"sign_per_sec":\#(Int(Double(count) / signing)),"verify_per_sec":\#(Int(Double(count) / verifying)),"token_bytes":\#(tokens[0].utf8.count)}"#)
 }
+
+// Operator passwords: scrypt at `.interactive`, hashed one at a time.
+let hasher = PasswordHasher(cost: .interactive)
+var milliseconds: [Double] = []
+for _ in 0..<7 {
+    let start = ContinuousClock.now
+    _ = try await hasher.hash("correct horse battery staple")
+    let elapsed = ContinuousClock.now - start
+    milliseconds.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+}
+let sorted = milliseconds.sorted()
+print(#"{"scrypt_interactive_hash_ms_median":\#(Int(sorted[sorted.count / 2])),"min":\#(Int(sorted[0])),"max":\#(Int(sorted[sorted.count - 1]))}"#)
