@@ -26,7 +26,7 @@ restart: down up ## down, then up
 status: ## one line per component: pid, running?, ready?
 	@$(PLATFORM)/status.sh
 
-demo: ## make up, then how to open the admin UI
+demo: ## make up plus the player simulator at a steady rate (GM_DEMO_RATE, default 200 events/s); prints the admin URL and login
 	@$(PLATFORM)/demo.sh
 
 test: ## static checks, throwaway test servers, swift test

@@ -20,8 +20,9 @@ let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 // MARK: - Service helper
 
 /// Declares one service: its executable at `services/<directory>/Sources/<module>` and its
-/// swift-testing suite at `services/<directory>/Tests/<module>Tests`.
-func service(_ directory: String, module: String, resources: [Resource]? = nil) -> [Target] {
+/// swift-testing suite at `services/<directory>/Tests/<module>Tests`, which may also depend on
+/// other services (`testDependencies`) to run them as real peers.
+func service(_ directory: String, module: String, resources: [Resource]? = nil, testDependencies: [String] = []) -> [Target] {
     [
         .executableTarget(
             name: module,
@@ -32,22 +33,22 @@ func service(_ directory: String, module: String, resources: [Resource]? = nil) 
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "GameMetricsTesting"],
+            dependencies: [.target(name: module), "GameMetricsTesting"] + testDependencies.map { .target(name: $0) },
             path: "services/\(directory)/Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
     ]
 }
 
-let services: [(directory: String, module: String, resources: [Resource]?)] = [
-    ("ingestion", "Ingestion", nil),
-    ("processor", "Processor", nil),
-    ("recommendation", "Recommendation", nil),
-    ("analytics-api", "AnalyticsAPI", nil),
-    ("user", "UserService", [.copy("openapi.json")]),
-    ("notification", "NotificationService", nil),
-    ("retention", "Retention", nil),
-    ("admin", "Admin", nil),
+let services: [(directory: String, module: String, resources: [Resource]?, testDependencies: [String])] = [
+    ("ingestion", "Ingestion", [.copy("openapi.json")], ["UserService"]),
+    ("processor", "Processor", nil, []),
+    ("recommendation", "Recommendation", nil, []),
+    ("analytics-api", "AnalyticsAPI", nil, []),
+    ("user", "UserService", [.copy("openapi.json")], []),
+    ("notification", "NotificationService", nil, []),
+    ("retention", "Retention", nil, []),
+    ("admin", "Admin", nil, []),
 ]
 
 // MARK: - Shared library
@@ -65,9 +66,15 @@ let sharedTargets: [Target] = [
         name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
         providers: [.apt(["libcurl4-openssl-dev"])]
     ),
+    .systemLibrary(
+        name: "CZlib", path: "shared/Sources/CZlib", pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev"])]
+    ),
+    // glibc's mallopt, to cap malloc arenas in every service (see ServiceMain).
+    .systemLibrary(name: "CMalloc", path: "shared/Sources/CMalloc"),
     .target(
         name: "GameMetricsKit",
-        dependencies: [hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
+        dependencies: ["CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
         path: "shared/Sources/GameMetricsKit", swiftSettings: swiftSettings
     ),
     .target(
@@ -105,7 +112,7 @@ let sharedTargets: [Target] = [
     // Checks of the platform contract that every service's test suite reuses.
     .target(
         name: "GameMetricsTesting",
-        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting, postgres, logging],
+        dependencies: ["GameMetricsKit", "Kafka", "Redis", hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
         path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -116,7 +123,7 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", logging, serviceLifecycle, postgres],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", logging, serviceLifecycle, postgres],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]
@@ -128,6 +135,22 @@ let toolTargets: [Target] = [
         name: "DevKafka",
         dependencies: ["CRdKafka", "GameMetricsKit", hummingbird, logging, serviceLifecycle],
         path: "tools/devkafka/Sources/DevKafka", swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "PlayerSimulator",
+        dependencies: ["GameMetricsKit", "CurlHTTP", logging],
+        path: "tools/simulator/Sources/PlayerSimulator", swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "PlayerSimulatorTests",
+        dependencies: ["PlayerSimulator"],
+        path: "tools/simulator/Tests/PlayerSimulatorTests", swiftSettings: swiftSettings
+    ),
+    // The machine's HTTP ceiling: the smallest Hummingbird server, measured beside ingestion.
+    .executableTarget(
+        name: "HelloWorldServer",
+        dependencies: [hummingbird],
+        path: "bench/ingestion/Sources/HelloWorldServer", swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "TokenBench",
@@ -153,6 +176,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: services.map { .executable(name: $0.directory, targets: [$0.module]) } + [
         .executable(name: "devkafka", targets: ["DevKafka"]),
+        .executable(name: "player-simulator", targets: ["PlayerSimulator"]),
+        .executable(name: "hello-world-server", targets: ["HelloWorldServer"]),
         .executable(name: "kafka-producer-bench", targets: ["KafkaProducerBench"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
         .executable(name: "event-validation-bench", targets: ["EventValidationBench"]),
@@ -167,5 +192,5 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
-    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module, resources: $0.resources) }
+    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module, resources: $0.resources, testDependencies: $0.testDependencies) }
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make down`: stops exactly what `make up` started, by the pids in .gm/pids (services first,
-# then Prometheus, S3, devkafka, Redis, PostgreSQL). Harmless when nothing runs.
+# `make down`: stops exactly what `make up` and `make demo` started, by the pids in .gm/pids (the
+# player simulator, the services, then Prometheus, S3, devkafka, Redis, PostgreSQL). Harmless
+# when nothing runs.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -10,6 +11,9 @@ if [[ ! -d "$PIDS" ]]; then
     log "nothing to stop (no .gm/pids)"
     exit 0
 fi
+
+# The player simulator (make demo) first, while ingestion can still answer its last batches.
+stop_pid player-simulator "$PIDS/player-simulator.pid"
 
 # Services in reverse start order; each gets SIGTERM (graceful shutdown) and 15 s before SIGKILL.
 for ((i = ${#GM_SERVICES[@]} - 1; i >= 0; i--)); do

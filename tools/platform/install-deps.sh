@@ -8,11 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 APT_PACKAGES=(
     # build: C libraries behind the system-library targets
-    librdkafka-dev libhiredis-dev libcurl4-openssl-dev libssl-dev pkg-config
+    librdkafka-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
     # local servers and their clients
     postgresql-15 postgresql-client-15 redis-server redis-tools prometheus kcat
     # tools used by the scripts
     make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates
+    # load generators for bench/
+    wrk
 )
 
 mkdir -p "$GM_DIR/logs"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, checks the shell tools and the Prometheus rules, starts
 # throwaway servers for the integration tests under .gm/test/ (ports that do not collide with
-# `make up`), runs `swift test` and exits with its status. The servers are stopped on exit, also
+# `make up`), runs `swift test` (with this script's arguments, e.g. `--filter IngestionTests`) and exits with its status. The servers are stopped on exit, also
 # on failure or interruption.
 #
 # Exported to the tests:
@@ -115,5 +115,5 @@ export GM_TEST_REDIS_SERVER
 # 3. the tests ---------------------------------------------------------------------------------
 log "==> swift test"
 status=0
-swift test || status=$?
+swift test "$@" || status=$?
 exit "$status"

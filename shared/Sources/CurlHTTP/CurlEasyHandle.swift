@@ -34,6 +34,12 @@ final class CurlEasyHandle {
             let line = field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)"
             headerList = curl_slist_append(headerList, line)
         }
+        // "Expect:" with no value stops libcurl from sending `Expect: 100-continue` with bodies
+        // over 1 KiB and then waiting up to a second for a 100 that many servers never send.
+        // Not on SigV4 requests: curl would sign the emptied header, and S3 servers answer 100.
+        if request.signing == nil, !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+            headerList = curl_slist_append(headerList, "Expect:")
+        }
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         var code = withExtendedLifetime(transfer) { () -> CURLcode in

@@ -2,11 +2,15 @@ import GameMetricsKit
 import Kafka
 
 extension KafkaProducerConfiguration {
-    /// Reads `GM_KAFKA_BOOTSTRAP` (required, comma-separated host:port list) and
-    /// `GM_KAFKA_MESSAGE_TIMEOUT_MS`.
+    /// Reads `GM_KAFKA_BOOTSTRAP` (required, comma-separated host:port list),
+    /// `GM_KAFKA_MESSAGE_TIMEOUT_MS`, `GM_KAFKA_ENQUEUE_TIMEOUT_MS`, `GM_KAFKA_MAX_QUEUED_MESSAGES`
+    /// and `GM_KAFKA_LINGER_MS`.
     public init(environment: EnvironmentReader, clientID: String) throws {
         self.init(bootstrapServers: try kafkaBootstrap(environment), clientID: clientID)
-        messageTimeout = try environment.milliseconds("GM_KAFKA_MESSAGE_TIMEOUT_MS", default: .seconds(10))
+        messageTimeout = try environment.milliseconds("GM_KAFKA_MESSAGE_TIMEOUT_MS", default: messageTimeout)
+        enqueueTimeout = try environment.milliseconds("GM_KAFKA_ENQUEUE_TIMEOUT_MS", default: enqueueTimeout)
+        maxQueuedMessages = try environment.int("GM_KAFKA_MAX_QUEUED_MESSAGES", default: maxQueuedMessages, in: 1_000...10_000_000)
+        linger = try environment.milliseconds("GM_KAFKA_LINGER_MS", default: linger)
     }
 }
 

@@ -17,6 +17,8 @@ public enum PlatformContract {
         "GM_S3_SECRET_KEY": "unused",
         "GM_S3_BUCKET": "gm-archive",
         "GM_USER_URL": "http://127.0.0.1:1",
+        "GM_PLATFORM_CLIENT_ID": "unused",
+        "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
     ])
 

@@ -1,3 +1,4 @@
+import GameMetricsTesting
 import Foundation
 import Kafka
 import Logging
@@ -165,19 +166,8 @@ struct KafkaRoundTripTests {
         KafkaConsumerConfiguration(bootstrapServers: try TestServers.kafkaBootstrap, groupID: group, topics: [topic], clientID: "integration-tests")
     }
 
-    /// Runs the clients as services around `body`, then shuts them down gracefully.
     private func running<T: Sendable>(_ services: [any Service], _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            while let next = try await tasks.next() { _ = next }
-            return result
-        }
+        try await withRunningServices(services, logger: logger, body)
     }
 }
 

@@ -1,3 +1,4 @@
+import GameMetricsTesting
 import Foundation
 import GameMetricsKit
 import Logging

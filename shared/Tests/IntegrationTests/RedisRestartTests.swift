@@ -1,3 +1,4 @@
+import GameMetricsTesting
 import Redis
 import Testing
 

@@ -1,11 +1,62 @@
+import Foundation
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
+import Logging
 
-/// The front door for game clients: validates player events and writes them durably to Kafka (`player.events.raw`).
+/// The front door for game clients: authenticates the writer, applies its tenant's rate,
+/// validates player events and writes them durably to Kafka (`player.events.raw`, rejected ones
+/// to `player.events.invalid`).
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
+    // Every request waits for its acknowledgement, so linger is latency added to each one;
+    // 1 ms still batches well at high rates (many requests share each produce request).
+    let environment = environment.withDefaults(["GM_KAFKA_LINGER_MS": "1"])
     let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, environment: environment)
+    let settings = try IngestionSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    guard let producer = clients.producer, let redis = clients.redis else {
+        preconditionFailure("PlatformClients created no Kafka producer or Redis client")
+    }
+    let serviceTokens = ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: clients.http)
+    let events = EventController(
+        settings: settings,
+        directory: UserServiceDirectory(baseURL: settings.userServiceURL, tokens: serviceTokens, http: clients.http),
+        tokenVerifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: clients.http),
+        ledger: RedisRateLimitLedger(redis: redis),
+        publisher: KafkaEventPublisher(producer: producer),
+        logger: logger)
+    let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
+    // Only Kafka gates readiness: without Redis the limiter works per instance, and without the
+    // user service cached credentials keep working, so neither outage should empty the fleet.
+    let checks = clients.checks.filter { $0.name != "redis" }
+    return ServiceApplication.build(configuration, checks: checks, services: clients.services, logger: logger) { router in
+        openAPI.addRoutes(to: router)
+        buildRouter(router, events: events)
+    }
+}
+
+func buildRouter(_ router: Router<AppRequestContext>, events: EventController) {
+    events.addRoutes(to: router)
+}
+
+extension EventController {
+    /// Assembles the controller from its collaborators; tests pass in-memory ones.
+    init(
+        settings: IngestionSettings, directory: any CredentialDirectory, tokenVerifier: any AccessTokenVerifier,
+        ledger: (any RateLimitLedger)?, publisher: any EventPublisher, logger: Logger
+    ) {
+        self.init(
+            authenticator: IngestionAuthenticator(
+                directory: directory,
+                writeKeys: CredentialCache(freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness),
+                tenantLimits: CredentialCache(freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness),
+                tokenVerifier: tokenVerifier, retryAfterSeconds: settings.unavailableRetryAfterSeconds, logger: logger),
+            limiter: TenantRateLimiter(ledger: ledger, burstSeconds: settings.rateBurstSeconds, logger: logger),
+            parser: EventBatchParser(),
+            recent: RecentEventIDs(window: settings.dedupeWindow, capacity: settings.dedupeMaxIDs),
+            publisher: publisher,
+            topics: Topics(raw: settings.rawTopic, invalid: settings.invalidTopic),
+            unavailableRetryAfterSeconds: settings.unavailableRetryAfterSeconds)
+    }
 }

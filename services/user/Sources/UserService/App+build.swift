@@ -1,3 +1,4 @@
+import Foundation
 import GameMetricsAuth
 import GameMetricsKit
 import GameMetricsService
@@ -26,7 +27,7 @@ func buildApplication(
     let scope = TenantScope(client: postgres, logger: logger)
     let trustProxy = try environment.bool("GM_TRUST_PROXY", default: false)
     let migrations = MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table)
-    let openAPI = try OpenAPIController()
+    let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
     let privacy = try buildPrivacy(postgres: postgres, producer: producer, environment: environment, logger: logger)
 
     return ServiceApplication.build(

@@ -65,7 +65,7 @@ enum DemoSeed {
         _ id: String, name: String, roles: [String], tenants: some TenantRepository
     ) async throws -> (clientID: String, secret: String) {
         if try await tenants.tenant(id) == nil {
-            _ = try await tenants.createTenant(id: id, name: name, eventsPerSecondLimit: 10_000)
+            _ = try await tenants.createTenant(id: id, name: name, requestsPerSecondLimit: 10_000)
         }
         let secret = OpaqueToken.generate(prefix: "gms_")
         let client = ServiceClient(

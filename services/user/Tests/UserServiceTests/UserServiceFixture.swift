@@ -75,7 +75,7 @@ struct UserServiceFixture {
         try await withClient(url) { client, logger in
             let tenants = PostgresTenantRepository(client: client, logger: logger)
             func tenant(_ id: String, roles: [String]) async throws -> Credentials {
-                _ = try await tenants.createTenant(id: id, name: id, eventsPerSecondLimit: 5000)
+                _ = try await tenants.createTenant(id: id, name: id, requestsPerSecondLimit: 5000)
                 let secret = OpaqueToken.generate(prefix: "gms_")
                 let client = ServiceClient(clientID: "client-\(id)", tenantID: id, name: id, roles: roles, createdAt: Date())
                 try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))

@@ -13,6 +13,14 @@ public struct EnvironmentReader: Sendable {
         EnvironmentReader(values.merging(overrides) { _, override in override })
     }
 
+    /// These variables, with `defaults` for those that are unset or blank: a service's own
+    /// defaults for shared variables (e.g. a shorter Kafka linger for ingestion).
+    public func withDefaults(_ defaults: [String: String]) -> EnvironmentReader {
+        var values = self.values
+        for (name, value) in defaults where optional(name) == nil { values[name] = value }
+        return EnvironmentReader(values)
+    }
+
     /// The trimmed value, or nil when unset or blank.
     public func optional(_ name: String) -> String? {
         guard let raw = values[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }

@@ -1,11 +1,11 @@
 /// Appends JSON text to a byte array (the hot-path serializer; `JSONEncoder` is kept for
 /// generic `Codable` use).
-enum JSONWriter {
+public enum JSONWriter {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control
     /// characters; everything else is written as raw UTF-8.
-    static func appendString(_ value: String, to out: inout [UInt8]) {
+    public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
@@ -31,14 +31,14 @@ enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func appendKey(_ key: StaticString, to out: inout [UInt8]) {
+    public static func appendKey(_ key: StaticString, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
 
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         out.append(contentsOf: String(value).utf8)
     }
 }

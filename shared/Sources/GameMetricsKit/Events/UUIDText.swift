@@ -1,7 +1,7 @@
 import Foundation
 
 /// Hand-rolled UUID text conversion for the hot path (`UUID(uuidString:)` allocates a String).
-enum UUIDText {
+public enum UUIDText {
     /// Parses the canonical 8-4-4-4-12 hexadecimal form, in either case. No braces, no `urn:`.
     static func parse(utf8 s: UnsafeBufferPointer<UInt8>) -> UUID? {
         guard s.count == 36 else { return nil }
@@ -34,7 +34,7 @@ enum UUIDText {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends the lowercase canonical form (RFC 9562 recommends lowercase output).
-    static func append(_ uuid: UUID, to out: inout [UInt8]) {
+    public static func append(_ uuid: UUID, to out: inout [UInt8]) {
         withUnsafeBytes(of: uuid.uuid) { raw in
             for (k, byte) in raw.enumerated() {
                 if k == 4 || k == 6 || k == 8 || k == 10 { out.append(UInt8(ascii: "-")) }

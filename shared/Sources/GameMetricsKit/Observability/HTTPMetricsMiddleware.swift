@@ -1,5 +1,6 @@
 import Hummingbird
 import Metrics
+import Synchronization
 
 /// `gm_http_requests_total` and `gm_http_request_duration_seconds` labelled by route template
 /// (not the raw path, which would explode cardinality), method and status.
@@ -22,16 +23,41 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
-        let route = context.endpointPath ?? "unmatched"
-        let dimensions = [("method", request.method.rawValue), ("route", route), ("status", String(status))]
-        Counter(label: "gm_http_requests_total", dimensions: dimensions).increment()
-        Metrics.Timer(label: "gm_http_request_duration_seconds", dimensions: [("method", request.method.rawValue), ("route", route)])
-            .recordInterval(since: start)
+        let metrics = HTTPRouteMetrics.for(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status)
+        metrics.requests.increment()
+        metrics.duration.recordInterval(since: start)
+    }
+}
+
+/// The counter and timer of one (method, route, status), created once: asking the metrics
+/// factory on every request takes its lock and builds label arrays on the hot path.
+struct HTTPRouteMetrics: Sendable {
+    let requests: Counter
+    let duration: Metrics.Timer
+
+    private struct Key: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private static let cache = Mutex<[Key: HTTPRouteMetrics]>([:])
+
+    static func `for`(method: String, route: String, status: Int) -> HTTPRouteMetrics {
+        let key = Key(method: method, route: route, status: status)
+        return cache.withLock { cache in
+            if let metrics = cache[key] { return metrics }
+            let metrics = HTTPRouteMetrics(
+                requests: Counter(label: "gm_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))]),
+                duration: Metrics.Timer(label: "gm_http_request_duration_seconds", dimensions: [("method", method), ("route", route)]))
+            cache[key] = metrics
+            return metrics
+        }
     }
 }
 
 extension Metrics.Timer {
-    func recordInterval(since start: ContinuousClock.Instant) {
+    public func recordInterval(since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let (seconds, attoseconds) = elapsed.components
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

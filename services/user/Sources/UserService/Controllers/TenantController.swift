@@ -10,6 +10,8 @@ struct TenantController<Tenants: TenantRepository> {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("v1/tenants", use: createTenant)
+        router.get("v1/tenants/:tenant_id", use: getTenant)
+        router.patch("v1/tenants/:tenant_id", use: updateTenant)
         router.post("v1/clients", use: createClient)
         router.get("v1/clients", use: listClients)
         router.delete("v1/clients/:client_id", use: revokeClient)
@@ -18,11 +20,19 @@ struct TenantController<Tenants: TenantRepository> {
     struct NewTenant: Decodable {
         let id: String
         let name: String
-        let eventsPerSecondLimit: Int?
+        let requestsPerSecondLimit: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, name
-            case eventsPerSecondLimit = "events_per_second_limit"
+            case requestsPerSecondLimit = "requests_per_second_limit"
+        }
+    }
+
+    struct TenantChange: Decodable {
+        let requestsPerSecondLimit: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case requestsPerSecondLimit = "requests_per_second_limit"
         }
     }
 
@@ -53,12 +63,41 @@ struct TenantController<Tenants: TenantRepository> {
             errors.append(FieldError(field: "id", reason: "invalid_format"))
         }
         if body.name.isEmpty || body.name.count > 200 { errors.append(FieldError(field: "name", reason: "invalid_length")) }
-        if let limit = body.eventsPerSecondLimit, limit < 1 { errors.append(FieldError(field: "events_per_second_limit", reason: "out_of_range")) }
+        if let limit = body.requestsPerSecondLimit, limit < 1 { errors.append(FieldError(field: "requests_per_second_limit", reason: "out_of_range")) }
         guard errors.isEmpty else { throw APIError.badRequest("The tenant is not valid.", code: "invalid_tenant", details: errors) }
-        guard let tenant = try await tenants.createTenant(id: body.id, name: body.name, eventsPerSecondLimit: body.eventsPerSecondLimit ?? 10_000) else {
+        guard let tenant = try await tenants.createTenant(id: body.id, name: body.name, requestsPerSecondLimit: body.requestsPerSecondLimit ?? 10_000) else {
             throw APIError(.conflict, code: "tenant_exists", message: "A tenant with this id exists.")
         }
         return EditedResponse(status: .created, response: tenant)
+    }
+
+    /// Platform services (ingestion reads the rate limit of a bearer token's tenant) and the
+    /// tenant's own admins may read a tenant; nobody else learns whether it exists.
+    @Sendable func getTenant(_ request: Request, context: AppRequestContext) async throws -> Tenant {
+        let identity = try context.requireIdentity(.viewer)
+        let id = context.parameters.get("tenant_id") ?? ""
+        guard identity.has(.platformAdmin) || (identity.tenantID == id && identity.has(.admin)),
+              let tenant = try await tenants.tenant(id)
+        else { throw APIError.notFound("No such tenant.") }
+        return tenant
+    }
+
+    /// Platform admins change a tenant's ingestion rate limit; ingestion picks it up within its cache time.
+    @Sendable func updateTenant(_ request: Request, context: AppRequestContext) async throws -> Tenant {
+        _ = try context.requireIdentity(.platformAdmin)
+        let body = try await request.decode(as: TenantChange.self, context: context)
+        guard let limit = body.requestsPerSecondLimit else {
+            throw APIError.badRequest("Nothing to change: give requests_per_second_limit.", code: "invalid_tenant",
+                                      details: [FieldError(field: "requests_per_second_limit", reason: "required")])
+        }
+        guard (1...10_000_000).contains(limit) else {
+            throw APIError.badRequest("The limit must be between 1 and 10,000,000 requests per second.", code: "invalid_tenant",
+                                      details: [FieldError(field: "requests_per_second_limit", reason: "out_of_range")])
+        }
+        guard let tenant = try await tenants.updateTenant(context.parameters.get("tenant_id") ?? "", requestsPerSecondLimit: limit) else {
+            throw APIError.notFound("No such tenant.")
+        }
+        return tenant
     }
 
     @Sendable func createClient(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CreatedClient> {

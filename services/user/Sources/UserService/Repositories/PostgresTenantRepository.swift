@@ -6,23 +6,34 @@ struct PostgresTenantRepository: TenantRepository {
     let client: PostgresClient
     let logger: Logger
 
-    func createTenant(id: String, name: String, eventsPerSecondLimit: Int) async throws -> Tenant? {
+    func createTenant(id: String, name: String, requestsPerSecondLimit: Int) async throws -> Tenant? {
         let rows = try await client.query("""
-            INSERT INTO tenants (id, name, events_per_second_limit) VALUES (\(id), \(name), \(eventsPerSecondLimit))
+            INSERT INTO tenants (id, name, requests_per_second_limit) VALUES (\(id), \(name), \(requestsPerSecondLimit))
             ON CONFLICT (id) DO NOTHING
-            RETURNING id, name, events_per_second_limit, created_at
+            RETURNING id, name, requests_per_second_limit, created_at
             """, logger: logger)
         for try await (id, name, limit, created) in rows.decode((String, String, Int, Date).self) {
-            return Tenant(id: id, name: name, eventsPerSecondLimit: limit, createdAt: created)
+            return Tenant(id: id, name: name, requestsPerSecondLimit: limit, createdAt: created)
         }
         return nil
     }
 
     func tenant(_ id: String) async throws -> Tenant? {
         let rows = try await client.query(
-            "SELECT id, name, events_per_second_limit, created_at FROM tenants WHERE id = \(id)", logger: logger)
+            "SELECT id, name, requests_per_second_limit, created_at FROM tenants WHERE id = \(id)", logger: logger)
         for try await (id, name, limit, created) in rows.decode((String, String, Int, Date).self) {
-            return Tenant(id: id, name: name, eventsPerSecondLimit: limit, createdAt: created)
+            return Tenant(id: id, name: name, requestsPerSecondLimit: limit, createdAt: created)
+        }
+        return nil
+    }
+
+    func updateTenant(_ id: String, requestsPerSecondLimit: Int) async throws -> Tenant? {
+        let rows = try await client.query("""
+            UPDATE tenants SET requests_per_second_limit = \(requestsPerSecondLimit) WHERE id = \(id)
+            RETURNING id, name, requests_per_second_limit, created_at
+            """, logger: logger)
+        for try await (id, name, limit, created) in rows.decode((String, String, Int, Date).self) {
+            return Tenant(id: id, name: name, requestsPerSecondLimit: limit, createdAt: created)
         }
         return nil
     }

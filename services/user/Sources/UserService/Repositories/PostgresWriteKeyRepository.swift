@@ -39,12 +39,12 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
         try await scope.client.withTransaction(logger: scope.logger) { connection in
             try await connection.query("SELECT set_config('gm.resolve_write_key', \(fingerprint), true)", logger: scope.logger)
             let rows = try await connection.query("""
-                SELECT k.tenant_id, k.id, t.events_per_second_limit
+                SELECT k.tenant_id, k.id, t.requests_per_second_limit
                 FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
                 WHERE k.fingerprint = \(fingerprint) AND k.revoked_at IS NULL
                 """, logger: scope.logger)
             for try await (tenant, id, limit) in rows.decode((String, UUID, Int).self) {
-                return WriteKeyResolution(tenantID: tenant, keyID: id, eventsPerSecondLimit: limit)
+                return WriteKeyResolution(tenantID: tenant, keyID: id, requestsPerSecondLimit: limit)
             }
             return nil
         }

@@ -5,12 +5,12 @@ import Hummingbird
 struct Tenant: Codable, Sendable, Equatable, ResponseEncodable {
     var id: String
     var name: String
-    var eventsPerSecondLimit: Int
+    var requestsPerSecondLimit: Int
     var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, name
-        case eventsPerSecondLimit = "events_per_second_limit"
+        case requestsPerSecondLimit = "requests_per_second_limit"
         case createdAt = "created_at"
     }
 }

@@ -4,12 +4,12 @@ import Foundation
 struct WriteKeyResolution: Codable, Sendable, Equatable {
     var tenantID: String
     var keyID: UUID
-    var eventsPerSecondLimit: Int
+    var requestsPerSecondLimit: Int
 
     enum CodingKeys: String, CodingKey {
         case tenantID = "tenant_id"
         case keyID = "key_id"
-        case eventsPerSecondLimit = "events_per_second_limit"
+        case requestsPerSecondLimit = "requests_per_second_limit"
     }
 }
 

@@ -4,18 +4,22 @@ import FoundationNetworking
 #endif
 
 /// The devkafka control port, to create topics and take brokers down and up during a test.
-struct DevKafkaControl {
-    let baseURL: URL
+public struct DevKafkaControl: Sendable {
+    public let baseURL: URL
 
-    func createTopic(_ name: String, partitions: Int) async throws {
+    public init(baseURL: URL) {
+        self.baseURL = baseURL
+    }
+
+    public func createTopic(_ name: String, partitions: Int) async throws {
         try await send("POST", "v1/topics", body: #"{"name":"\#(name)","partitions":\#(partitions)}"#, expect: 201)
     }
 
-    func setBrokerDown(_ id: Int) async throws {
+    public func setBrokerDown(_ id: Int) async throws {
         try await send("POST", "v1/brokers/\(id)/down", expect: 200)
     }
 
-    func setBrokerUp(_ id: Int) async throws {
+    public func setBrokerUp(_ id: Int) async throws {
         try await send("POST", "v1/brokers/\(id)/up", expect: 200)
     }
 
@@ -31,8 +35,8 @@ struct DevKafkaControl {
         }
     }
 
-    struct ControlError: Error, CustomStringConvertible {
+    public struct ControlError: Error, CustomStringConvertible {
         let message: String
-        var description: String { message }
+        public var description: String { message }
     }
 }

@@ -3,8 +3,8 @@ import Testing
 
 /// Addresses of the servers `tools/platform/test.sh` started for this run. A missing variable
 /// fails the test with a message instead of skipping it, so a broken set-up cannot pass silently.
-enum TestServers {
-    static func value(_ name: String) throws -> String {
+public enum TestServers {
+    public static func value(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             Issue.record("\(name) is not set: run the tests through `make test`, which starts the servers")
             throw MissingTestServer(variable: name)
@@ -12,21 +12,25 @@ enum TestServers {
         return value
     }
 
-    static var kafkaBootstrap: [String] {
+    public static var kafkaBootstrap: [String] {
         get throws { try value("GM_TEST_KAFKA_BOOTSTRAP").split(separator: ",").map(String.init) }
     }
 
-    static var devKafkaURL: URL {
+    public static var devKafkaURL: URL {
         get throws { URL(string: try value("GM_TEST_DEVKAFKA_URL"))! }
     }
 
-    struct MissingTestServer: Error {
-        let variable: String
+    public struct MissingTestServer: Error {
+        public let variable: String
+
+        public init(variable: String) {
+            self.variable = variable
+        }
     }
 }
 
 /// Runs `body`, failing if it takes longer than `limit` (a hung client must not hang CI).
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {
@@ -40,7 +44,7 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "did not finish within \(limit)" }
+public struct TimedOut: Error, CustomStringConvertible {
+    public let limit: Duration
+    public var description: String { "did not finish within \(limit)" }
 }

@@ -1,19 +1,18 @@
 import Foundation
 import Hummingbird
 
-/// Serves the service's OpenAPI 3.1 document, kept in the repository beside the code
-/// (`openapi.json`) and shipped as a resource of the executable.
-struct OpenAPIController {
+/// Serves a service's OpenAPI 3.1 document at `/openapi.json`. The document is kept in the
+/// repository beside the service's code and shipped as a resource of its executable; the
+/// service passes `Bundle.module.url(forResource: "openapi", withExtension: "json")`.
+public struct OpenAPIController: Sendable {
     let document: ByteBuffer
 
-    init() throws {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-            throw MissingDocument()
-        }
+    public init(resource url: URL?) throws {
+        guard let url else { throw MissingDocument() }
         document = ByteBuffer(bytes: Array(try Data(contentsOf: url)))
     }
 
-    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let document = self.document
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))

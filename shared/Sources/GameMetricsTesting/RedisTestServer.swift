@@ -10,20 +10,20 @@ import Darwin
 
 /// A throwaway `redis-server` on a free loopback port, without persistence, in a temp directory.
 /// It can be stopped and started again on the same port to play a server restart.
-final class RedisTestServer {
-    struct NotAvailable: Error, CustomStringConvertible {
-        let description: String
+public final class RedisTestServer {
+    public struct NotAvailable: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let executable: URL
     private var process: Process?
 
-    var url: String { "redis://127.0.0.1:\(port)" }
+    public var url: String { "redis://127.0.0.1:\(port)" }
 
     /// Starts a server, runs `body` with it and a client on it, and always cleans both up.
-    static func with<Result>(
+    public static func with<Result>(
         poolSize: Int = 8,
         commandTimeout: Duration = .seconds(2),
         _ body: (RedisTestServer, RedisClient) async throws -> Result
@@ -45,15 +45,15 @@ final class RedisTestServer {
         }
     }
 
-    init() throws {
+    public init() throws {
         executable = try Self.findExecutable()
         port = try Self.freeLoopbackPort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gm-redis-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Launches the server and waits until it accepts connections (at most 5 s).
-    func start() async throws {
+    /// Launches the server and waits until it accepts connections (at most 30 s).
+    public func start() async throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = [
@@ -64,12 +64,14 @@ final class RedisTestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(5)
+        // Generous: on a busy machine (the test run itself) a sleeping task may wake seconds late.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        if Self.accepts(port: port) { return }
         stop()
         throw NotAvailable(description: "redis-server on port \(port) did not come up; see \(directory.path)/redis.log")
     }
@@ -79,7 +81,7 @@ final class RedisTestServer {
     ///
     /// Why not SIGTERM: Foundation's `Process` on Linux starts the child with the spawning thread's
     /// signal mask, and the concurrency pool's threads block SIGTERM, so redis-server never sees it.
-    func stop() {
+    public func stop() {
         guard let process else { return }
         self.process = nil
         Self.sendShutdown(port: port)
@@ -113,7 +115,7 @@ final class RedisTestServer {
         while recv(fd, &buffer, buffer.count, 0) > 0 {}
     }
 
-    func remove() {
+    public func remove() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }

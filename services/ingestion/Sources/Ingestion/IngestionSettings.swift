@@ -1,0 +1,47 @@
+import Foundation
+import GameMetricsKit
+import GameMetricsService
+
+/// The ingestion service's own configuration (the shared Kafka/Redis/HTTP variables are read
+/// by `ServiceConfiguration` and `PlatformClients`). Every variable is in the service README.
+struct IngestionSettings: Sendable {
+    /// `GM_USER_URL`: the user service, which resolves write keys and publishes the JWKS.
+    var userServiceURL: URL
+    /// `GM_AUTH_ISSUER`: the `iss` of access tokens; the user service's `GM_USER_ISSUER`.
+    var issuer: String
+    /// `GM_PLATFORM_CLIENT_ID` / `GM_PLATFORM_CLIENT_SECRET`: this service's platform-admin client.
+    var serviceCredentials: ServiceTokenProvider.Credentials
+    /// `GM_INGESTION_CREDENTIAL_CACHE_SECONDS`: how long a resolved write key (or a tenant's
+    /// limit) is used before asking again; a stale entry serves on while the user service is
+    /// unreachable, up to `credentialMaxStaleness` in total.
+    var credentialCacheTime: Duration
+    /// Revocation is visible within this time, whatever happens to the user service.
+    var credentialMaxStaleness: Duration = .seconds(60)
+    /// `GM_INGESTION_RATE_BURST_MS`: a tenant's bucket holds this much time of its rate (default 1 s).
+    var rateBurstSeconds: Double
+    /// `GM_INGESTION_DEDUPE_WINDOW_SECONDS` and `GM_INGESTION_DEDUPE_MAX_IDS`: event ids
+    /// acknowledged within the window are not written again (bounded by the id count).
+    var dedupeWindow: Duration
+    var dedupeMaxIDs: Int
+    /// `GM_INGESTION_RAW_TOPIC` and `GM_INGESTION_INVALID_TOPIC`.
+    var rawTopic: String
+    var invalidTopic: String
+    /// `Retry-After` of a 503, in seconds.
+    var unavailableRetryAfterSeconds: Int = 1
+
+    init(environment: EnvironmentReader) throws {
+        userServiceURL = try environment.requiredURL("GM_USER_URL", schemes: ["http", "https"])
+        var defaultIssuer = userServiceURL.absoluteString
+        while defaultIssuer.hasSuffix("/") { defaultIssuer.removeLast() }
+        issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
+        serviceCredentials = .init(
+            clientID: try environment.required("GM_PLATFORM_CLIENT_ID"),
+            clientSecret: try environment.required("GM_PLATFORM_CLIENT_SECRET"))
+        credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 30, in: 1...60))
+        rateBurstSeconds = Double(try environment.int("GM_INGESTION_RATE_BURST_MS", default: 1000, in: 10...60_000)) / 1000
+        dedupeWindow = .seconds(try environment.int("GM_INGESTION_DEDUPE_WINDOW_SECONDS", default: 300, in: 0...86_400))
+        dedupeMaxIDs = try environment.int("GM_INGESTION_DEDUPE_MAX_IDS", default: 400_000, in: 0...50_000_000)
+        rawTopic = environment.string("GM_INGESTION_RAW_TOPIC", default: "player.events.raw")
+        invalidTopic = environment.string("GM_INGESTION_INVALID_TOPIC", default: "player.events.invalid")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GameMetricsAuth
+import GameMetricsKit
+import GameMetricsTesting
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Redis
+import Testing
+
+@testable import Ingestion
+@testable import UserService
+
+/// Ingestion with its real peers on loopback: a user service on a fresh PostgreSQL database
+/// (with a platform client, two tenants and their write keys), devkafka with topics of its own
+/// for this test, and a redis-server of its own.
+struct LiveIngestionFixture: Sendable {
+    let tenantA = "tenant-a"
+    let tenantB = "tenant-b"
+    let writeKeyA: String
+    let writeKeyB: String
+    /// A tenant-a service client with the operator role, for bearer tokens.
+    let operatorClient: (id: String, secret: String)
+    let platformClient: (id: String, secret: String)
+    let rawTopic: String
+    let invalidTopic: String
+    let userURL: String
+    let redisURL: String
+    let databaseURL: String
+
+    /// Starts everything, runs `body` against the live ingestion service, then stops it all.
+    /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
+    static func run(
+        limitA: Int = 100_000, environment extra: [String: String] = [:],
+        _ body: @Sendable (LiveIngestionFixture, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let kafka = try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
+        let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let rawTopic = "test.raw.\(suffix)", invalidTopic = "test.invalid.\(suffix)"
+        try await control.createTopic(rawTopic, partitions: 12)
+        try await control.createTopic(invalidTopic, partitions: 3)
+        let redis = try RedisTestServer()
+        defer { redis.remove() }
+        try await redis.start()
+        let redisURL = redis.url
+
+        try await TestDatabase.withFresh { databaseURL in
+            let issuer = "http://user.test"
+            let user = try UserService.buildApplication(
+                environment: EnvironmentReader([
+                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning", "GM_PG_URL": databaseURL,
+                    "GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer,
+                ]),
+                passwordHasher: PasswordHasher(cost: .testing))
+            try await user.test(.live) { userClient in
+                let userURL = "http://127.0.0.1:\(userClient.port!)"
+                let seeded = try await seed(databaseURL, limitA: limitA)
+                let fixture = LiveIngestionFixture(
+                    writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, operatorClient: seeded.operatorClient,
+                    platformClient: seeded.platform, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
+                    redisURL: redisURL, databaseURL: databaseURL)
+                let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
+                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                    "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": userURL, "GM_AUTH_ISSUER": issuer,
+                    "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
+                    "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
+                ].merging(extra) { $1 }))
+                try await ingestion.test(.live) { client in
+                    try await body(fixture, client)
+                }
+            }
+        }
+    }
+
+    /// A bearer token of tenant-a's operator client, from the user service's token endpoint.
+    func operatorToken() async throws -> String {
+        var request = URLRequest(url: URL(string: "\(userURL)/oauth/token")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("Basic " + Data("\(operatorClient.id):\(operatorClient.secret)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        request.httpBody = Data("grant_type=client_credentials".utf8)
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let token = json?["access_token"] as? String else { throw Unexpected(answer: String(decoding: data, as: UTF8.self)) }
+        return token
+    }
+
+    /// Revokes a write key the way its tenant's admin would, directly in the database.
+    func revokeWriteKeys(of tenant: String) async throws {
+        try await Self.withDatabase(databaseURL) { postgres, logger in
+            let scope = TenantScope(client: postgres, logger: logger)
+            let keys = PostgresWriteKeyRepository(scope: scope)
+            for key in try await keys.list(tenant: tenant) { _ = try await keys.revoke(key.id, tenant: tenant) }
+        }
+    }
+
+    struct Unexpected: Error {
+        let answer: String
+    }
+
+    private struct Seeded {
+        let keyA: String
+        let keyB: String
+        let operatorClient: (id: String, secret: String)
+        let platform: (id: String, secret: String)
+    }
+
+    private static func seed(_ databaseURL: String, limitA: Int) async throws -> Seeded {
+        try await withDatabase(databaseURL) { postgres, logger in
+            let tenants = PostgresTenantRepository(client: postgres, logger: logger)
+            let keys = PostgresWriteKeyRepository(scope: TenantScope(client: postgres, logger: logger))
+            func client(_ tenant: String, roles: [String]) async throws -> (id: String, secret: String) {
+                let secret = OpaqueToken.generate(prefix: "gms_")
+                let client = ServiceClient(clientID: "gmc_\(tenant)_\(roles[0])", tenantID: tenant, name: tenant, roles: roles, createdAt: Date())
+                try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
+                return (client.clientID, secret)
+            }
+            func writeKey(_ tenant: String) async throws -> String {
+                let key = OpaqueToken.generate(prefix: "gmk_")
+                try await keys.create(WriteKey(id: UUID(), name: "test", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
+                                      fingerprint: OpaqueToken.fingerprint(key), tenant: tenant)
+                return key
+            }
+            _ = try await tenants.createTenant(id: "platform", name: "platform", requestsPerSecondLimit: 10_000)
+            _ = try await tenants.createTenant(id: "tenant-a", name: "Tenant A", requestsPerSecondLimit: limitA)
+            _ = try await tenants.createTenant(id: "tenant-b", name: "Tenant B", requestsPerSecondLimit: 10_000)
+            return Seeded(
+                keyA: try await writeKey("tenant-a"), keyB: try await writeKey("tenant-b"),
+                operatorClient: try await client("tenant-a", roles: ["operator"]),
+                platform: try await client("platform", roles: ["platform-admin"]))
+        }
+    }
+
+    private static func withDatabase<T: Sendable>(_ url: String, _ work: @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
+        let logger = Logger(label: "ingestion-live-tests")
+        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: url)!), logger: logger) {
+            try await work($0, logger)
+        }
+    }
+}
