@@ -4,13 +4,16 @@ import Kafka
 extension KafkaProducerConfiguration {
     /// Reads `GM_KAFKA_BOOTSTRAP` (required, comma-separated host:port list),
     /// `GM_KAFKA_MESSAGE_TIMEOUT_MS`, `GM_KAFKA_ENQUEUE_TIMEOUT_MS`, `GM_KAFKA_MAX_QUEUED_MESSAGES`
-    /// and `GM_KAFKA_LINGER_MS`.
+    /// `GM_KAFKA_LINGER_MS`, and `GM_KAFKA_PRODUCER_PROPERTIES` (`name=value,name=value`: raw
+    /// librdkafka properties for tuning without a release; durability settings cannot be
+    /// weakened this way).
     public init(environment: EnvironmentReader, clientID: String) throws {
         self.init(bootstrapServers: try kafkaBootstrap(environment), clientID: clientID)
         messageTimeout = try environment.milliseconds("GM_KAFKA_MESSAGE_TIMEOUT_MS", default: messageTimeout)
         enqueueTimeout = try environment.milliseconds("GM_KAFKA_ENQUEUE_TIMEOUT_MS", default: enqueueTimeout)
         maxQueuedMessages = try environment.int("GM_KAFKA_MAX_QUEUED_MESSAGES", default: maxQueuedMessages, in: 1_000...10_000_000)
         linger = try environment.milliseconds("GM_KAFKA_LINGER_MS", default: linger)
+        additionalProperties = try kafkaProperties(environment, "GM_KAFKA_PRODUCER_PROPERTIES")
     }
 }
 
@@ -18,6 +21,25 @@ extension KafkaConsumerConfiguration {
     public init(environment: EnvironmentReader, groupID: String, topics: [String], clientID: String) throws {
         self.init(bootstrapServers: try kafkaBootstrap(environment), groupID: groupID, topics: topics, clientID: clientID)
     }
+}
+
+/// Properties that make acknowledged records durable; overriding them is refused.
+private let durabilityProperties: Set<String> = ["acks", "enable.idempotence", "request.required.acks"]
+
+private func kafkaProperties(_ environment: EnvironmentReader, _ variable: String) throws -> [String: String] {
+    guard let raw = environment.optional(variable) else { return [:] }
+    var properties: [String: String] = [:]
+    for pair in raw.split(separator: ",") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ConfigurationError(variable: variable, problem: "must be name=value pairs separated by commas")
+        }
+        guard !durabilityProperties.contains(parts[0]) else {
+            throw ConfigurationError(variable: variable, problem: "may not change \(parts[0]) (acks=all and idempotence are fixed)")
+        }
+        properties[parts[0]] = parts[1]
+    }
+    return properties
 }
 
 private func kafkaBootstrap(_ environment: EnvironmentReader) throws -> [String] {

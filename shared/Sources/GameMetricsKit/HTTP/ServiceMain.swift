@@ -22,10 +22,12 @@ public enum ServiceMain {
     /// glibc gives every thread that allocates under contention its own malloc arena (up to 8
     /// per core), and memory freed into one arena is not reused by another: with NIO's event
     /// loops, the concurrency pool and librdkafka's threads, RSS grows with the thread count
-    /// rather than with the data. Two arenas keep it bounded; `MALLOC_ARENA_MAX` still wins.
+    /// rather than with the data. Four arenas keep it bounded without making threads queue for
+    /// malloc's lock (two cost ingestion a sixth of its request rate in bench/ingestion);
+    /// `MALLOC_ARENA_MAX` still wins.
     private static func limitMallocArenas() {
         if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil {
-            _ = gm_limit_malloc_arenas(2)
+            _ = gm_limit_malloc_arenas(4)
         }
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A W3C `traceparent` value: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`.
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     public static let headerName = "traceparent"
@@ -39,16 +41,33 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "00-\(traceID)-\(parentID)-\(flags)" }
 
+    /// Trace and span ids need to be unique, not secret: a SplitMix64 sequence seeded once from
+    /// the system generator, advanced atomically, instead of a `getrandom` call per id.
+    private static let sequence = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func nextRandom() -> UInt64 {
+        var z = sequence.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `bytes` random bytes (8 or 16) as lowercase hex, never all zeros (W3C forbids that).
     private static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var hex = ""
-        hex.reserveCapacity(bytes * 2)
-        while hex.count < bytes * 2 {
-            let value = generator.next() as UInt64
-            let chunk = String(value, radix: 16)
-            hex += String(repeating: "0", count: 16 - chunk.count) + chunk
+        String(unsafeUninitializedCapacity: bytes * 2) { buffer in
+            var written = 0
+            while written < bytes * 2 {
+                var value = nextRandom()
+                if value == 0 { value = 1 }
+                for _ in 0..<16 where written < bytes * 2 {
+                    buffer[written] = hexDigits[Int(value & 0xF)]
+                    value >>= 4
+                    written += 1
+                }
+            }
+            return written
         }
-        return String(hex.prefix(bytes * 2))
     }
 }
 

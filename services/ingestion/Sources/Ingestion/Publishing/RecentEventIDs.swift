@@ -11,13 +11,22 @@ import Synchronization
 /// per-replica optimisation; the processor's unique `(tenant_id, event_id)` is what makes
 /// duplicates harmless fleet-wide.
 final class RecentEventIDs: Sendable {
+    /// The event id's 128 bits with the tenant mixed into the low half: 16 bytes per id instead
+    /// of a string and a UUID. Two tenants' ids could only meet if one guessed the other's ids
+    /// and chose to lose its own events to the match.
     private struct Key: Hashable {
-        let tenantID: String
-        let eventID: UUID
+        let high: UInt64
+        let low: UInt64
+
+        init(_ eventID: UUID, tenant: UInt64) {
+            let (high, low) = withUnsafeBytes(of: eventID.uuid) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+            self.high = high
+            self.low = low ^ tenant
+        }
     }
 
     private struct Generations {
-        var current: Set<Key> = []
+        var current: Set<Key>
         var previous: Set<Key> = []
         var currentSince: ContinuousClock.Instant
     }
@@ -25,11 +34,22 @@ final class RecentEventIDs: Sendable {
     private let window: Duration
     private let capacity: Int
     private let generations: Mutex<Generations>
+    /// Per-process seed for mixing tenants into keys.
+    private let tenantSeed = UInt64.random(in: .min ... .max)
 
     init(window: Duration, capacity: Int) {
         self.window = window
         self.capacity = capacity
-        self.generations = Mutex(Generations(currentSince: .now))
+        // Each generation is allocated at its full size once: growing a set by doubling while
+        // ids stream in would leave the freed halves as resident memory.
+        self.generations = Mutex(Generations(current: Set(minimumCapacity: capacity / 2), currentSince: .now))
+    }
+
+    private func tenantKey(_ tenantID: String) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(tenantSeed)
+        hasher.combine(tenantID)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
     var isEnabled: Bool { capacity > 0 && window > .zero }
@@ -40,9 +60,11 @@ final class RecentEventIDs: Sendable {
         var inRequest = Set<UUID>(minimumCapacity: events.count)
         var fresh: [PlayerEvent] = []
         fresh.reserveCapacity(events.count)
+        // A request has one tenant; hash it once.
+        let tenant = events.first.map { tenantKey($0.tenantID) } ?? 0
         generations.withLock { generations in
             for event in events where inRequest.insert(event.eventID).inserted {
-                let key = Key(tenantID: event.tenantID, eventID: event.eventID)
+                let key = Key(event.eventID, tenant: event.tenantID == events[0].tenantID ? tenant : tenantKey(event.tenantID))
                 if isEnabled, generations.current.contains(key) || generations.previous.contains(key) { continue }
                 fresh.append(event)
             }
@@ -54,14 +76,17 @@ final class RecentEventIDs: Sendable {
     func remember(_ events: some Sequence<PlayerEvent>) {
         guard isEnabled else { return }
         let now = ContinuousClock.now
+        var lastTenant: (id: String, key: UInt64)?
         generations.withLock { generations in
             for event in events {
                 if now - generations.currentSince >= window || generations.current.count >= capacity / 2 {
+                    generations.previous = []  // free it before allocating the next generation
                     generations.previous = generations.current
-                    generations.current = Set(minimumCapacity: min(capacity / 2, 65_536))
+                    generations.current = Set(minimumCapacity: capacity / 2)
                     generations.currentSince = now
                 }
-                generations.current.insert(Key(tenantID: event.tenantID, eventID: event.eventID))
+                if lastTenant?.id != event.tenantID { lastTenant = (event.tenantID, tenantKey(event.tenantID)) }
+                generations.current.insert(Key(event.eventID, tenant: lastTenant!.key))
             }
         }
     }
