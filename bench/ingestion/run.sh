@@ -66,19 +66,12 @@ stop_stack() {
     stop_pid user "$PIDS/user.pid"
     stop_pid devkafka "$PIDS/devkafka.pid"
     stop_pid redis "$PIDS/redis.pid"
-    if [[ -e "$BENCH/pg" ]]; then
-        pg_stop "$(readlink -f "$BENCH/pg")" "$PIDS/postgres.pid"
-    fi
+    pg_stop_at "$BENCH/pg" "$PIDS/postgres.pid"
 }
 
 # The PostgreSQL data is throwaway; it may live outside .gm (see pg_datadir in lib.sh).
 remove_pgdata() {
-    local data
-    [[ -e "$BENCH/pg" || -L "$BENCH/pg" ]] || return 0
-    data="$(readlink -f "$BENCH/pg")"
-    if [[ -L "$BENCH/pg" && "$(dirname "$data")" == /var/tmp/gm-pg-* ]]; then
-        rm -rf "$(dirname "$data")"
-    fi
+    pg_remove_outside "$BENCH/pg"
     rm -rf "$BENCH/pg"
 }
 

@@ -295,6 +295,27 @@ pg_stop() {
     rm -f "$pidfile"
 }
 
+# pg_stop_at LINK PIDFILE: stops the server of the data LINK names (a directory or pg_datadir's
+# symlink), if there is one.
+pg_stop_at() {
+    [[ -e "$1" ]] || return 0
+    pg_stop "$(readlink -f "$1")" "$2"
+}
+
+# pg_remove_outside LINK [LOG_COPY]: deletes throwaway data that pg_datadir moved to /var/tmp
+# (LINK is then a symlink to it), copying its server log to LOG_COPY first when given.
+pg_remove_outside() {
+    local link="$1" log_copy="${2:-}" outside
+    [[ -L "$link" ]] || return 0
+    outside="$(dirname "$(readlink -f "$link")")"
+    [[ "$outside" == /var/tmp/gm-pg-* ]] || return 0
+    if [[ -n "$log_copy" ]]; then
+        rm -f "$log_copy"
+        cp "$outside/postgres.log" "$log_copy" 2>/dev/null || true
+    fi
+    rm -rf "$outside"
+}
+
 # pg_ensure_db PORT SUPERPW ROLE ROLEPW DB: creates/updates the login role and its database.
 pg_ensure_db() {
     local port="$1" superpw="$2" role="$3" rolepw="$4" db="$5"

@@ -24,22 +24,12 @@ TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
 stop_test_servers() {
     stop_pid s3 "$PIDS/s3.pid"
     stop_pid devkafka "$PIDS/devkafka.pid"
-    if [[ -e "$TEST_DIR/pg" ]]; then
-        pg_stop "$(readlink -f "$TEST_DIR/pg")" "$PIDS/postgres.pid"
-    fi
+    pg_stop_at "$TEST_DIR/pg" "$PIDS/postgres.pid"
 }
 
 # The test PostgreSQL data may live outside .gm (see pg_datadir); it is throwaway too.
 remove_outside_pgdata() {
-    local outside
-    if [[ -L "$TEST_DIR/pg" ]]; then
-        outside="$(dirname "$(readlink "$TEST_DIR/pg")")"
-        if [[ "$outside" == /var/tmp/gm-pg-* ]]; then
-            rm -f "$TEST_DIR/logs/postgres.log"
-            cp "$outside/postgres.log" "$TEST_DIR/logs/postgres.log" 2>/dev/null || true
-            rm -rf "$outside"
-        fi
-    fi
+    pg_remove_outside "$TEST_DIR/pg" "$TEST_DIR/logs/postgres.log"
 }
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
