@@ -48,10 +48,10 @@ struct AdmissionTests {
     func recentIDsAreBounded() {
         let recent = RecentEventIDs(window: .seconds(60), capacity: 4)
         let events = (0..<6).map { _ in PlayerEvent(eventID: UUID(), tenantID: "t", playerID: "p", type: .pageView, occurredAt: Date()) }
-        recent.remember(events)
+        recent.remember(events, tenantID: "t")
         #expect(recent.count <= 4)
-        #expect(recent.unseen([events[5]]).duplicates == 1, "the newest id is remembered")
-        #expect(recent.unseen([events[0]]).duplicates == 0, "the oldest generation was dropped")
+        #expect(recent.unseen([events[5]], tenantID: "t").duplicates == 1, "the newest id is remembered")
+        #expect(recent.unseen([events[0]], tenantID: "t").duplicates == 0, "the oldest generation was dropped")
     }
 }
 

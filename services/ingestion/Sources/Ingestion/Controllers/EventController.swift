@@ -73,7 +73,7 @@ struct EventController: Sendable {
 
     private func publish(_ batch: EventBatch, tenant: String, context: AppRequestContext) async throws -> Response {
         let accepted = batch.accepted
-        let (fresh, duplicates) = recent.unseen(accepted)
+        let (fresh, duplicates) = recent.unseen(accepted, tenantID: tenant)
         let receivedAt = Date()
         let headers = [
             KafkaHeader(key: TraceParent.headerName, string: context.trace.description),
@@ -82,7 +82,7 @@ struct EventController: Sendable {
         var records: [KafkaProducerMessage] = []
         records.reserveCapacity(fresh.count + batch.rejections.count)
         for event in fresh {
-            records.append(KafkaProducerMessage(topic: topics.raw, key: Array(event.partitionKey.utf8), value: event.jsonBytes(), headers: headers))
+            records.append(KafkaProducerMessage(topic: topics.raw, key: event.partitionKeyBytes(), value: event.jsonBytes(), headers: headers))
         }
         for rejection in batch.rejections {
             let record = InvalidEventRecord(
@@ -108,7 +108,7 @@ struct EventController: Sendable {
         }
         // Even when the request fails, what did reach Kafka is remembered: the client's retry
         // then writes only the rest.
-        recent.remember(delivered)
+        recent.remember(delivered, tenantID: tenant)
         if let failure {
             context.logger.warning("events not durably written; answering 503", metadata: [
                 "tenant": "\(tenant)", "error": "\(failure)", "delivered": "\(delivered.count)", "records": "\(records.count)",

@@ -32,8 +32,7 @@ struct IngestionAuthenticator: Sendable {
 
     private func writeKey(_ key: String) async throws -> TenantCredential {
         // Our keys are gmk_ plus base64url; anything else cannot resolve and is not worth a lookup.
-        guard key.hasPrefix("gmk_"), key.utf8.count <= 200,
-              key.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || ($0 < 0x80 && ($0 >= 0x30 && $0 <= 0x39 || $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)) })
+        guard key.hasPrefix(OpaqueToken.writeKeyPrefix), key.utf8.count <= 200, key.utf8.allSatisfy(Self.isBase64URL)
         else { throw Self.invalidKey }
         let directory = self.directory
         let credential: TenantCredential?
@@ -70,6 +69,14 @@ struct IngestionAuthenticator: Sendable {
         }
         guard let limit else { throw Self.invalidKey }
         return TenantCredential(tenantID: claims.tenantID, requestsPerSecondLimit: limit)
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     private static let invalidKey = APIError(

@@ -54,17 +54,16 @@ final class RecentEventIDs: Sendable {
 
     var isEnabled: Bool { capacity > 0 && window > .zero }
 
-    /// Splits `events` into those not seen before (first occurrence within the request kept,
-    /// in order) and the number of duplicates dropped.
-    func unseen(_ events: [PlayerEvent]) -> (fresh: [PlayerEvent], duplicates: Int) {
+    /// Splits `events` (all of `tenantID`: a request has one credential) into those not seen
+    /// before (first occurrence within the request kept, in order) and the number of duplicates.
+    func unseen(_ events: [PlayerEvent], tenantID: String) -> (fresh: [PlayerEvent], duplicates: Int) {
         var inRequest = Set<UUID>(minimumCapacity: events.count)
         var fresh: [PlayerEvent] = []
         fresh.reserveCapacity(events.count)
-        // A request has one tenant; hash it once.
-        let tenant = events.first.map { tenantKey($0.tenantID) } ?? 0
+        let tenant = tenantKey(tenantID)
         generations.withLock { generations in
             for event in events where inRequest.insert(event.eventID).inserted {
-                let key = Key(event.eventID, tenant: event.tenantID == events[0].tenantID ? tenant : tenantKey(event.tenantID))
+                let key = Key(event.eventID, tenant: tenant)
                 if isEnabled, generations.current.contains(key) || generations.previous.contains(key) { continue }
                 fresh.append(event)
             }
@@ -72,21 +71,19 @@ final class RecentEventIDs: Sendable {
         return (fresh, events.count - fresh.count)
     }
 
-    /// Records events Kafka acknowledged.
-    func remember(_ events: some Sequence<PlayerEvent>) {
-        guard isEnabled else { return }
+    /// Records events of `tenantID` that Kafka acknowledged.
+    func remember(_ events: [PlayerEvent], tenantID: String) {
+        guard isEnabled, !events.isEmpty else { return }
         let now = ContinuousClock.now
-        var lastTenant: (id: String, key: UInt64)?
+        let tenant = tenantKey(tenantID)
         generations.withLock { generations in
             for event in events {
                 if now - generations.currentSince >= window || generations.current.count >= capacity / 2 {
-                    generations.previous = []  // free it before allocating the next generation
                     generations.previous = generations.current
                     generations.current = Set(minimumCapacity: capacity / 2)
                     generations.currentSince = now
                 }
-                if lastTenant?.id != event.tenantID { lastTenant = (event.tenantID, tenantKey(event.tenantID)) }
-                generations.current.insert(Key(event.eventID, tenant: lastTenant!.key))
+                generations.current.insert(Key(event.eventID, tenant: tenant))
             }
         }
     }
