@@ -59,6 +59,16 @@ public final class KafkaConsumer: Service, Sendable {
     /// The partitions this member owns now.
     public var assignedPartitions: Set<KafkaTopicPartition> { assignment.partitions }
 
+    /// The partition's low and high watermarks as last seen in fetch responses (no broker round
+    /// trip, so it is cheap enough for every metrics scrape); nil before the first fetch.
+    public func watermarks(of partition: KafkaTopicPartition) -> (low: Int64, high: Int64)? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let error = rd_kafka_get_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return (max(low, 0), high)
+    }
+
     /// Commits `offset` (the next offset to read) per partition and waits for the broker.
     public func commit(_ offsets: [KafkaOffset]) async throws {
         guard !offsets.isEmpty else { return }

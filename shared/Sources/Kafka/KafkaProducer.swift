@@ -125,7 +125,8 @@ public final class KafkaProducer: Service, Sendable {
             withOptionalBytes(record.pointee.key) { key in
                 gm_kafka_produce(
                     client.handle, topic, record.pointee.partition ?? -1,
-                    value.baseAddress, value.count, key?.baseAddress, key?.count ?? 0, headers, opaque)
+                    record.pointee.isTombstone ? nil : value.baseAddress, record.pointee.isTombstone ? 0 : value.count,
+                    key?.baseAddress, key?.count ?? 0, headers, opaque)
             }
         }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR, let headers {

@@ -27,7 +27,8 @@ extension KafkaConsumerMessage {
             key: record.key.map { Array(UnsafeRawBufferPointer(start: $0, count: record.key_len)) },
             value: record.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: record.len)) } ?? [],
             headers: headers,
-            timestamp: milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil
+            timestamp: milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil,
+            isTombstone: record.payload == nil
         )
     }
 }
