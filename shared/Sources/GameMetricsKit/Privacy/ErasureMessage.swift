@@ -1,21 +1,21 @@
 import Foundation
 
 /// The records on `privacy.erasure` (key `tenant:player`), told apart by `type`. The format is
-/// documented for other services in services/user/docs/privacy-erasure.md.
-enum ErasureMessage: Sendable, Equatable {
-    static let topic = "privacy.erasure"
+/// documented in services/user/docs/privacy-erasure.md; every erasure participant shares it.
+public enum ErasureMessage: Sendable, Equatable {
+    public static let topic = "privacy.erasure"
 
     case requested(ErasureRequested)
     case completed(ErasureCompleted)
 
-    var tenantID: String {
+    public var tenantID: String {
         switch self {
         case .requested(let message): message.tenantID
         case .completed(let message): message.tenantID
         }
     }
 
-    var playerID: String {
+    public var playerID: String {
         switch self {
         case .requested(let message): message.playerID
         case .completed(let message): message.playerID
@@ -23,9 +23,9 @@ enum ErasureMessage: Sendable, Equatable {
     }
 
     /// `tenant:player`, so a request and its completions share a partition and stay in order.
-    var key: String { "\(tenantID):\(playerID)" }
+    public var key: String { "\(tenantID):\(playerID)" }
 
-    func encoded() throws -> [UInt8] {
+    public func encoded() throws -> [UInt8] {
         switch self {
         case .requested(let message): Array(try ErasureMessage.encoder.encode(message))
         case .completed(let message): Array(try ErasureMessage.encoder.encode(message))
@@ -34,7 +34,7 @@ enum ErasureMessage: Sendable, Equatable {
 
     /// Unknown types are `nil` (other record types may be added; they are not ours to handle);
     /// a known type that does not decode throws.
-    static func decode(_ bytes: [UInt8]) throws -> ErasureMessage? {
+    public static func decode(_ bytes: [UInt8]) throws -> ErasureMessage? {
         let data = Data(bytes)
         let envelope = try decoder.decode(Envelope.self, from: data)
         switch envelope.type {
@@ -48,7 +48,7 @@ enum ErasureMessage: Sendable, Equatable {
         let type: String
     }
 
-    static let encoder: JSONEncoder = {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -58,7 +58,7 @@ enum ErasureMessage: Sendable, Equatable {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -73,16 +73,24 @@ enum ErasureMessage: Sendable, Equatable {
 }
 
 /// `erasure.requested`: published by the user service once per request.
-struct ErasureRequested: Codable, Sendable, Equatable {
-    static let type = "erasure.requested"
+public struct ErasureRequested: Codable, Sendable, Equatable {
+    public static let type = "erasure.requested"
 
-    var type: String = Self.type
-    var version: Int = 1
-    @LowercaseUUID var requestID: UUID
-    var tenantID: String
-    var playerID: String
-    var requestedAt: Date
-    var requestedBy: String
+    public var type: String = Self.type
+    public var version: Int = 1
+    @LowercaseUUID public var requestID: UUID
+    public var tenantID: String
+    public var playerID: String
+    public var requestedAt: Date
+    public var requestedBy: String
+
+    public init(requestID: UUID, tenantID: String, playerID: String, requestedAt: Date, requestedBy: String) {
+        self.requestID = requestID
+        self.tenantID = tenantID
+        self.playerID = playerID
+        self.requestedAt = requestedAt
+        self.requestedBy = requestedBy
+    }
 
     enum CodingKeys: String, CodingKey {
         case type, version
@@ -96,26 +104,40 @@ struct ErasureRequested: Codable, Sendable, Equatable {
 
 /// `erasure.completed`: published by every participant once it has erased (or failed to erase)
 /// the player's data in all of its stores.
-struct ErasureCompleted: Codable, Sendable, Equatable {
-    static let type = "erasure.completed"
+public struct ErasureCompleted: Codable, Sendable, Equatable {
+    public static let type = "erasure.completed"
 
-    enum Outcome: String, Codable, Sendable {
+    public enum Outcome: String, Codable, Sendable {
         case completed, failed
     }
 
-    var type: String = Self.type
-    var version: Int = 1
-    @LowercaseUUID var requestID: UUID
-    var tenantID: String
-    var playerID: String
+    public var type: String = Self.type
+    public var version: Int = 1
+    @LowercaseUUID public var requestID: UUID
+    public var tenantID: String
+    public var playerID: String
     /// The participant's name as listed in `GM_ERASURE_PARTICIPANTS`.
-    var service: String
-    var status: Outcome
-    var completedAt: Date
+    public var service: String
+    public var status: Outcome
+    public var completedAt: Date
     /// What was deleted, per store (e.g. `{"players": 1}`); informational.
-    var deleted: [String: Int]?
+    public var deleted: [String: Int]?
     /// Why it failed (status `failed` only).
-    var reason: String?
+    public var reason: String?
+
+    public init(
+        requestID: UUID, tenantID: String, playerID: String, service: String, status: Outcome, completedAt: Date,
+        deleted: [String: Int]? = nil, reason: String? = nil
+    ) {
+        self.requestID = requestID
+        self.tenantID = tenantID
+        self.playerID = playerID
+        self.service = service
+        self.status = status
+        self.completedAt = completedAt
+        self.deleted = deleted
+        self.reason = reason
+    }
 
     enum CodingKeys: String, CodingKey {
         case type, version, service, status, deleted, reason
@@ -128,12 +150,12 @@ struct ErasureCompleted: Codable, Sendable, Equatable {
 
 /// RFC 3339 in UTC with milliseconds (`2026-01-02T03:04:05.678Z`); parsing also takes times
 /// without fractional seconds or with an offset.
-enum RFC3339Millis {
-    static func string(_ date: Date) -> String {
+public enum RFC3339Millis {
+    public static func string(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
     }
 
-    static func date(_ text: String) -> Date? {
+    public static func date(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
     }
@@ -142,14 +164,14 @@ enum RFC3339Millis {
 /// A UUID written in lowercase (RFC 9562's canonical form) rather than Foundation's uppercase;
 /// read in either case.
 @propertyWrapper
-struct LowercaseUUID: Codable, Sendable, Hashable {
-    var wrappedValue: UUID
+public struct LowercaseUUID: Codable, Sendable, Hashable {
+    public var wrappedValue: UUID
 
-    init(wrappedValue: UUID) {
+    public init(wrappedValue: UUID) {
         self.wrappedValue = wrappedValue
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let uuid = UUID(uuidString: text) else {
@@ -158,7 +180,7 @@ struct LowercaseUUID: Codable, Sendable, Hashable {
         wrappedValue = uuid
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(wrappedValue.uuidString.lowercased())
     }

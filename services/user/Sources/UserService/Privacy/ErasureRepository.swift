@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 
 /// Erasure requests, confirmations, the user service's own player data and the audit trail.
 /// Every method works inside one tenant; audit rows are appended in the same transaction as the
