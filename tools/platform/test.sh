@@ -11,6 +11,7 @@
 #   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
+#   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -66,8 +67,9 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "==> swift build --product devkafka"
+log "==> swift build --product devkafka, --product processor"
 swift build --product devkafka
+swift build --product processor
 BIN="$(swift build --show-bin-path)"
 
 log "==> test servers: postgres :$PG_PORT, devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
@@ -101,6 +103,7 @@ export GM_TEST_S3_ACCESS_KEY="$s3_key" GM_TEST_S3_SECRET_KEY="$s3_secret"
 export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
+export GM_TEST_PROCESSOR_BIN="$BIN/processor"
 
 # 3. the tests ---------------------------------------------------------------------------------
 log "==> swift test"

@@ -122,6 +122,8 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_S3_BUCKET=$S3_BUCKET"
         echo "GM_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
         echo "GM_DEVKAFKA_URL=http://127.0.0.1:$DEVKAFKA_PORT"
+        # The services that hold player data and confirm each erasure (the user service waits for all).
+        echo "GM_ERASURE_PARTICIPANTS=user,processor"
         for svc in "${GM_SERVICES[@]}"; do
             echo "GM_$(svc_var "$svc")_URL=http://127.0.0.1:${GM_SERVICE_PORT[$svc]}"
         done

@@ -1,11 +1,46 @@
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
+import Kafka
+import Logging
 
-/// Consumes `player.events.raw`, stores raw events in PostgreSQL and aggregates them into per-minute, hourly and daily time series.
+/// Consumes `player.events.raw`, stores raw events in PostgreSQL and aggregates them into
+/// per-minute, hourly and daily time series; publishes player states and live deltas; erases
+/// players on request.
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, environment: environment)
+    let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres], environment: environment, clientID: configuration.name, logger: logger)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
+    guard let postgres = clients.postgres, let producer = clients.producer, let redis = clients.redis else {
+        preconditionFailure("PlatformClients created no PostgreSQL client, Kafka producer or Redis client")
+    }
+    let schema = SchemaPreparation(
+        migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
+        partitions: DailyPartitions(client: postgres, daysAhead: settings.partitionDaysAhead, logger: logger))
+
+    var events = try KafkaConsumerConfiguration(environment: environment, groupID: settings.groupID, topics: [settings.rawTopic], clientID: "processor")
+    events.maxBatchSize = settings.batchSize
+    let eventConsumer = try KafkaConsumer(configuration: events, logger: logger)
+    let lag = ConsumerLag(consumer: eventConsumer)
+    let pipeline = EventPipeline(
+        consumer: eventConsumer, store: PostgresEventStore(client: postgres, logger: logger), schema: schema, producer: producer,
+        live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
+        settings: settings, logger: logger)
+
+    let erasures = try KafkaConsumerConfiguration(
+        environment: environment, groupID: ErasureHandler.groupID, topics: [settings.erasureTopic], clientID: "processor-erasure")
+    let erasureHandler = ErasureHandler(
+        consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, logger: logger),
+        schema: schema, producer: producer, settings: settings, logger: logger)
+
+    // Redis only carries the live deltas (best effort): its outage must not take the
+    // processor out of service.
+    let checks = clients.checks.filter { $0.name != "redis" }
+    let lagController = LagController(lag: lag, groupID: settings.groupID)
+    return ServiceApplication.build(
+        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger
+    ) { router in
+        lagController.addRoutes(to: router)
+    }
 }

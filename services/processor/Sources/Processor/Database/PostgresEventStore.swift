@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes a batch with COPY into a per-connection staging table, then moves it into
+/// `events_raw` and the aggregates with one statement, inside one transaction.
+struct PostgresEventStore: EventStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    static let stagingColumns = [
+        "tenant_id", "event_id", "player_id", "type", "occurred_at", "game_id", "amount_minor", "currency",
+        "session_duration_ms", "properties", "ingested_at", "kafka_partition", "kafka_offset",
+    ]
+
+    func store(_ events: [ConsumedEvent]) async throws -> StoredBatch {
+        let rows = Self.copyRows(events)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(Self.createStaging, logger: logger)
+            try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
+                try await writer.write(rows)
+            }
+            var newEvents = 0
+            var deltas: [LiveDelta] = []
+            let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
+            for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
+                newEvents += Int(count)
+                deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
+            }
+            var players: [PlayerSnapshot] = []
+            let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
+            for try await (tenant, player, first, last, type, game, events, sessions, rounds)
+                in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
+                players.append(PlayerSnapshot(
+                    tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
+                    lastGameID: game, events: events, sessions: sessions, rounds: rounds))
+            }
+            return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
+        }
+    }
+
+    static func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
+        var rows = CopyTextRows(capacity: events.count * 400)
+        for consumed in events {
+            let event = consumed.event
+            rows.append(event.tenantID)
+            rows.append(event.eventID.uuidString)
+            rows.append(event.playerID)
+            rows.append(event.type.rawValue)
+            rows.append(event.occurredAt)
+            rows.append(event.gameID)
+            rows.append(event.amount?.minor)
+            rows.append(event.amount?.currency)
+            rows.append(consumed.sessionDurationMs)
+            rows.append(event.properties.bytes)
+            rows.append(consumed.ingestedAt)
+            rows.append(Int64(consumed.partition))
+            rows.append(consumed.offset)
+            rows.endRow()
+        }
+        return rows.buffer
+    }
+
+    /// Temporary tables belong to one connection; the rows go at commit (or rollback).
+    static let createStaging: PostgresQuery = """
+        CREATE TEMP TABLE IF NOT EXISTS incoming_events (
+            tenant_id text NOT NULL, event_id uuid NOT NULL, player_id text NOT NULL, type text NOT NULL,
+            occurred_at timestamptz NOT NULL, game_id text, amount_minor bigint, currency text,
+            session_duration_ms bigint, properties jsonb NOT NULL, ingested_at timestamptz,
+            kafka_partition integer NOT NULL, kafka_offset bigint NOT NULL
+        ) ON COMMIT DELETE ROWS
+        """
+
+    /// `fresh` holds only the rows this statement inserted; every aggregate is built from it.
+    /// Upserts take their row locks in key order, so two processors (during a rebalance)
+    /// updating the same buckets wait for each other instead of deadlocking. Returns the
+    /// per-tenant live deltas.
+    static let insertAndAggregate: PostgresQuery = """
+        WITH fresh AS (
+            INSERT INTO events_raw (tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
+                                    session_duration_ms, properties, ingested_at, kafka_partition, kafka_offset)
+            SELECT tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
+                   session_duration_ms, properties, ingested_at, kafka_partition, kafka_offset
+            FROM incoming_events
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, player_id, type, occurred_at, game_id, amount_minor, currency, session_duration_ms
+        ),
+        bucketed AS (
+            SELECT f.*, g.grain, date_trunc(g.grain, f.occurred_at, 'UTC') AS bucket
+            FROM fresh f CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(grain)
+        ),
+        metrics AS (
+            INSERT INTO event_metrics AS m
+                (tenant_id, grain, bucket, game_id, event_type, currency, events, amount_minor, session_duration_ms)
+            SELECT tenant_id, grain, bucket, coalesce(game_id, ''), type, coalesce(currency, ''),
+                   count(*), coalesce(sum(amount_minor), 0), coalesce(sum(session_duration_ms), 0)
+            FROM bucketed
+            GROUP BY 1, 2, 3, 4, 5, 6
+            ORDER BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT (tenant_id, grain, bucket, game_id, event_type, currency) DO UPDATE
+            SET events = m.events + excluded.events,
+                amount_minor = m.amount_minor + excluded.amount_minor,
+                session_duration_ms = m.session_duration_ms + excluded.session_duration_ms
+        ),
+        activity AS (
+            INSERT INTO player_activity (tenant_id, grain, bucket, game_id, player_id)
+            SELECT DISTINCT b.tenant_id, b.grain, b.bucket, scope.game_id, b.player_id
+            FROM bucketed b CROSS JOIN LATERAL (VALUES (''), (b.game_id)) AS scope(game_id)
+            WHERE scope.game_id IS NOT NULL
+            ORDER BY 1, 2, 3, 4, 5
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, grain, bucket, game_id
+        ),
+        players AS (
+            INSERT INTO active_players AS a (tenant_id, grain, bucket, game_id, players)
+            SELECT tenant_id, grain, bucket, game_id, count(*)
+            FROM activity
+            GROUP BY 1, 2, 3, 4
+            ORDER BY 1, 2, 3, 4
+            ON CONFLICT (tenant_id, grain, bucket, game_id) DO UPDATE SET players = a.players + excluded.players
+        ),
+        state AS (
+            INSERT INTO player_state AS p
+                (tenant_id, player_id, first_seen_at, last_seen_at, last_event_type, last_game_id, events, sessions, rounds)
+            SELECT tenant_id, player_id, min(occurred_at), max(occurred_at),
+                   (array_agg(type ORDER BY occurred_at DESC))[1],
+                   (array_agg(game_id ORDER BY occurred_at DESC))[1],
+                   count(*), count(*) FILTER (WHERE type = 'session_start'), count(*) FILTER (WHERE type = 'game_round')
+            FROM fresh
+            GROUP BY tenant_id, player_id
+            ORDER BY tenant_id, player_id
+            ON CONFLICT (tenant_id, player_id) DO UPDATE SET
+                first_seen_at = least(p.first_seen_at, excluded.first_seen_at),
+                last_seen_at = greatest(p.last_seen_at, excluded.last_seen_at),
+                last_event_type = CASE WHEN excluded.last_seen_at >= p.last_seen_at
+                                       THEN excluded.last_event_type ELSE p.last_event_type END,
+                last_game_id = CASE WHEN excluded.last_seen_at >= p.last_seen_at
+                                    THEN excluded.last_game_id ELSE p.last_game_id END,
+                events = p.events + excluded.events,
+                sessions = p.sessions + excluded.sessions,
+                rounds = p.rounds + excluded.rounds,
+                updated_at = now()
+        )
+        SELECT tenant_id, date_trunc('minute', occurred_at, 'UTC'), type, coalesce(currency, ''),
+               count(*), coalesce(sum(amount_minor), 0)::text
+        FROM fresh
+        GROUP BY 1, 2, 3, 4
+        """
+
+    /// Every player of the batch, as stored after this transaction's changes.
+    static let batchPlayers: PostgresQuery = """
+        SELECT p.tenant_id, p.player_id, p.first_seen_at, p.last_seen_at, p.last_event_type, p.last_game_id,
+               p.events, p.sessions, p.rounds
+        FROM player_state p
+        JOIN (SELECT DISTINCT tenant_id, player_id FROM incoming_events) AS batch USING (tenant_id, player_id)
+        """
+}

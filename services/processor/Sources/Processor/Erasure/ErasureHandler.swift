@@ -1,0 +1,92 @@
+import Foundation
+import GameMetricsKit
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The processor's part in GDPR erasure, consuming `privacy.erasure` as group
+/// `processor-erasure`. For each `erasure.requested`: deletes the player's raw events, bucket
+/// memberships and state (`PlayerDataEraser`), writes a tombstone for the player's key on the
+/// processed topic, then publishes `erasure.completed` for service `processor`. Offsets are
+/// committed after that; every step is idempotent, so a redelivery repeats harmlessly.
+final class ErasureHandler: Service, Sendable {
+    static let service = "processor"
+    static let groupID = "processor-erasure"
+
+    private let consumer: KafkaConsumer
+    private let eraser: any PlayerDataEraser
+    private let schema: SchemaPreparation
+    private let producer: KafkaProducer
+    private let settings: ProcessorSettings
+    private let logger: Logger
+    private let loop: ConsumerLoop
+
+    init(
+        consumer: KafkaConsumer, eraser: any PlayerDataEraser, schema: SchemaPreparation, producer: KafkaProducer,
+        settings: ProcessorSettings, logger: Logger
+    ) {
+        self.consumer = consumer
+        self.eraser = eraser
+        self.schema = schema
+        self.producer = producer
+        self.settings = settings
+        self.logger = logger
+        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger)
+    }
+
+    func run() async throws {
+        try await loop.run(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
+    }
+
+    /// Handles a batch and commits it; false when it gave up because the processor is stopping.
+    private func handle(_ batch: [KafkaConsumerMessage]) async -> Bool {
+        for record in batch {
+            guard await handle(record) else { return false }
+        }
+        do {
+            try await consumer.commit(processed: batch)
+        } catch {
+            logger.warning("erasure offsets not committed", metadata: ["error": "\(error)"])
+        }
+        return true
+    }
+
+    /// false when it gave up because the processor is stopping.
+    private func handle(_ record: KafkaConsumerMessage) async -> Bool {
+        let message: ErasureMessage?
+        do {
+            message = try ErasureMessage.decode(record.value)
+        } catch {
+            logger.error("undecodable record on privacy.erasure skipped", metadata: [
+                "partition": "\(record.partition)", "offset": "\(record.offset)", "error": "\(error)",
+            ])
+            return true
+        }
+        // Completions (ours and other services') are the user service's to record.
+        guard case .requested(let request) = message else { return true }
+        let trace = record.headers.string(for: TraceParent.headerName).flatMap { TraceParent($0) }
+        return await loop.retrying("erase a player") {
+            try await self.erase(request, trace: trace)
+        }
+    }
+
+    private func erase(_ request: ErasureRequested, trace: TraceParent?) async throws {
+        let deleted = try await eraser.erase(playerID: request.playerID, tenantID: request.tenantID)
+        let headers = [KafkaHeader(key: TraceParent.headerName, string: (trace?.child() ?? TraceParent.newRoot()).description)]
+        let key = Array("\(request.tenantID):\(request.playerID)".utf8)
+        let completion = ErasureMessage.completed(ErasureCompleted(
+            requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, service: Self.service,
+            status: .completed, completedAt: Date(), deleted: deleted))
+        // The tombstone first: once the completion is out, nothing of the player may remain.
+        try await send(.tombstone(topic: settings.processedTopic, key: key, headers: headers))
+        try await send(KafkaProducerMessage(topic: settings.erasureTopic, key: key, value: try completion.encoded(), headers: headers))
+        ProcessorMetrics.erasuresCompleted.increment()
+        logger.info("player data erased", metadata: [
+            "request_id": "\(request.requestID.uuidString.lowercased())", "tenant_id": "\(request.tenantID)", "deleted": "\(deleted)",
+        ])
+    }
+
+    private func send(_ message: KafkaProducerMessage) async throws {
+        try await producer.send(message)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GameMetricsKit
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The consumer group on the raw topic. Per batch:
+/// 1. poison records go to the invalid topic (acknowledged);
+/// 2. the events and their aggregates are written in one transaction (`EventStore`);
+/// 3. the batch's players are published to the compacted processed topic (acknowledged), and
+///    the live deltas to Redis (best effort);
+/// 4. only then are the offsets committed.
+/// A failing step is retried with backoff, never skipped, so a batch is handled completely or
+/// (after a crash) again; the store makes the repetition change nothing.
+final class EventPipeline: Service, Sendable {
+    private let consumer: KafkaConsumer
+    private let store: any EventStore
+    private let schema: SchemaPreparation
+    private let producer: KafkaProducer
+    private let live: LivePublisher
+    private let lag: ConsumerLag
+    private let settings: ProcessorSettings
+    private let logger: Logger
+    private let loop: ConsumerLoop
+
+    init(
+        consumer: KafkaConsumer, store: any EventStore, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
+        lag: ConsumerLag, settings: ProcessorSettings, logger: Logger
+    ) {
+        self.consumer = consumer
+        self.store = store
+        self.schema = schema
+        self.producer = producer
+        self.live = live
+        self.lag = lag
+        self.settings = settings
+        self.logger = logger
+        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger)
+    }
+
+    func run() async throws {
+        try await loop.run(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
+    }
+
+    /// false when it gave up because the processor is stopping (nothing was committed).
+    private func handle(_ records: [KafkaConsumerMessage]) async -> Bool {
+        let start = ContinuousClock.now
+        var events: [ConsumedEvent] = []
+        var poison: [PoisonRecord] = []
+        events.reserveCapacity(records.count)
+        for record in records {
+            switch ConsumedEvent.decode(record) {
+            case .success(let event): events.append(event)
+            case .failure(let record): poison.append(record)
+            }
+        }
+        if !poison.isEmpty {
+            guard await loop.retrying("record poison records", { try await self.recordPoison(poison) }) else { return false }
+        }
+        var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
+        if !events.isEmpty {
+            guard await loop.retrying("store a batch", { stored = try await self.store.store(events) }) else { return false }
+            guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
+        }
+        let committedAt = Date()
+        await live.publish(stored.deltas, storedAt: committedAt)
+
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for record in records {
+            next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1)
+        }
+        do {
+            try await consumer.commit(next.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            lag.committed(next)
+        } catch {
+            // Everything is written; a redelivery of these records changes nothing.
+            logger.warning("offsets not committed", metadata: ["error": "\(error)"])
+        }
+
+        ProcessorMetrics.eventsStored.increment(by: Int64(stored.newEvents))
+        ProcessorMetrics.eventsAlreadyStored.increment(by: Int64(events.count - stored.newEvents))
+        ProcessorMetrics.batchSize.record(records.count)
+        ProcessorMetrics.batchDuration.recordInterval(since: start)
+        for event in events {
+            if let ingestedAt = event.ingestedAt {
+                ProcessorMetrics.endToEndLatency.recordNanoseconds(Int64(max(0, committedAt.timeIntervalSince(ingestedAt)) * 1e9))
+            }
+        }
+        return true
+    }
+
+    private func recordPoison(_ poison: [PoisonRecord]) async throws {
+        let now = Date()
+        let messages = poison.map { record in
+            KafkaProducerMessage(topic: settings.invalidTopic, key: Array(record.tenantID.utf8), value: record.invalidEventRecord(receivedAt: now).jsonBytes())
+        }
+        for result in await producer.send(messages) {
+            if case .failure(let error) = result { throw error }
+        }
+        for record in poison {
+            logger.warning("poison record sent to the invalid topic", metadata: [
+                "partition": "\(record.partition)", "offset": "\(record.offset)", "errors": "\(record.errors)",
+            ])
+        }
+        ProcessorMetrics.poisonRecords.increment(by: Int64(poison.count))
+    }
+
+    private func publishPlayers(_ players: [PlayerSnapshot]) async throws {
+        guard !players.isEmpty else { return }
+        let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }
+        for result in await producer.send(messages) {
+            if case .failure(let error) = result { throw error }
+        }
+    }
+}

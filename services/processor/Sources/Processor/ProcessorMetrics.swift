@@ -1,0 +1,18 @@
+import Metrics
+
+/// The processor's Prometheus series (consumer lag is `ConsumerLag`'s).
+enum ProcessorMetrics {
+    /// Events written for the first time, and records that were already stored (redeliveries).
+    static let eventsStored = Counter(label: "gm_processor_events_stored_total")
+    static let eventsAlreadyStored = Counter(label: "gm_processor_events_already_stored_total")
+    static let poisonRecords = Counter(label: "gm_processor_poison_records_total")
+    /// From poll to committed offsets, per batch.
+    static let batchDuration = Metrics.Timer(label: "gm_processor_batch_duration_seconds")
+    static let batchSize = Recorder(label: "gm_processor_batch_records", aggregate: true)
+    /// From ingestion's acknowledgement (`gm-ingested-at-ms`) to this batch's commit, per event.
+    static let endToEndLatency = Metrics.Timer(label: "gm_processor_end_to_end_seconds")
+    /// Failed attempts to write a batch or publish its results; each is retried.
+    static let retries = Counter(label: "gm_processor_retries_total")
+    static let liveDeltasDropped = Counter(label: "gm_processor_live_deltas_dropped_total")
+    static let erasuresCompleted = Counter(label: "gm_processor_erasures_total", dimensions: [("status", "completed")])
+}

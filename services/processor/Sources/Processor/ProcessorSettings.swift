@@ -1,0 +1,34 @@
+import GameMetricsKit
+
+/// The processor's own configuration (Kafka, PostgreSQL and Redis connections are read by
+/// `PlatformClients`). Every variable is in the service README.
+struct ProcessorSettings: Sendable {
+    /// `GM_PROCESSOR_GROUP`: the consumer group on the raw topic.
+    var groupID: String
+    /// `GM_PROCESSOR_RAW_TOPIC`, `GM_PROCESSOR_PROCESSED_TOPIC`, `GM_PROCESSOR_INVALID_TOPIC`,
+    /// `GM_PROCESSOR_ERASURE_TOPIC`.
+    var rawTopic: String
+    var processedTopic: String
+    var invalidTopic: String
+    var erasureTopic: String
+    /// `GM_PROCESSOR_BATCH_SIZE`: records written per transaction at most.
+    var batchSize: Int
+    /// `GM_PROCESSOR_PARTITION_DAYS_AHEAD`: daily partitions kept ready beyond today.
+    var partitionDaysAhead: Int
+    /// `GM_PROCESSOR_LIVE_CHANNEL_PREFIX`: Redis pub/sub channel prefix of the live deltas;
+    /// a tenant's channel is the prefix followed by its id.
+    var liveChannelPrefix: String
+    /// How long a failed write waits before it is tried again (doubling up to 5 s).
+    var retryDelay: Duration = .milliseconds(200)
+
+    init(environment: EnvironmentReader) throws {
+        groupID = environment.string("GM_PROCESSOR_GROUP", default: "processor")
+        rawTopic = environment.string("GM_PROCESSOR_RAW_TOPIC", default: "player.events.raw")
+        processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: "player.events.processed")
+        invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: "player.events.invalid")
+        erasureTopic = environment.string("GM_PROCESSOR_ERASURE_TOPIC", default: ErasureMessage.topic)
+        batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 5000, in: 1...100_000)
+        partitionDaysAhead = try environment.int("GM_PROCESSOR_PARTITION_DAYS_AHEAD", default: 3, in: 1...60)
+        liveChannelPrefix = environment.string("GM_PROCESSOR_LIVE_CHANNEL_PREFIX", default: "gm:live:")
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GameMetricsKit
+import Kafka
+import Testing
+
+@testable import Processor
+
+@Suite("processor building blocks")
+struct ProcessorUnitTests {
+    @Test("COPY text rows escape backslashes, tabs and line breaks and write NULL as \\N")
+    func copyRowsEscape() {
+        var rows = CopyTextRows(capacity: 64)
+        rows.append("a\tb\\c\nd\re")
+        rows.append(nil as String?)
+        rows.append(42 as Int64?)
+        rows.endRow()
+        #expect(String(buffer: rows.buffer) == "a\\tb\\\\c\\nd\\re\t\\N\t42\n")
+    }
+
+    @Test("a record decodes to its event with the session duration and the ingestion time")
+    func recordDecodes() throws {
+        let event = PlayerEvent(
+            eventID: UUID(), tenantID: "tenant-a", playerID: "p-1", type: .sessionEnd,
+            occurredAt: Date(timeIntervalSince1970: 1_700_000_000), properties: EventProperties(["duration_ms": .number("90000")]))
+        let record = KafkaConsumerMessage(
+            topic: "raw", partition: 3, offset: 17, key: event.partitionKeyBytes(), value: event.jsonBytes(),
+            headers: [KafkaHeader(key: "gm-ingested-at-ms", string: "1700000001000")], timestamp: nil)
+        let decoded = try ConsumedEvent.decode(record).get()
+        #expect(decoded.event == event)
+        #expect(decoded.sessionDurationMs == 90_000)
+        #expect(decoded.ingestedAt == Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(decoded.partition == 3 && decoded.offset == 17)
+    }
+
+    @Test("records that are not JSON, break the envelope or carry another player's key are poison with reasons")
+    func poisonIsRecognised() {
+        func reasons(_ value: String, key: String = "tenant-a:p-1") -> [String] {
+            let record = KafkaConsumerMessage(topic: "raw", partition: 0, offset: 0, key: Array(key.utf8), value: Array(value.utf8), headers: [], timestamp: nil)
+            guard case .failure(let poison) = ConsumedEvent.decode(record) else { return [] }
+            #expect(poison.tenantID == "tenant-a")
+            return poison.errors.map { $0.reason }
+        }
+        #expect(reasons("{") == ["invalid_json"])
+        #expect(reasons(#"{"event_id":"x"}"#).contains("invalid_uuid"))
+        let event = PlayerEvent(eventID: UUID(), tenantID: "tenant-a", playerID: "p-1", type: .pageView, occurredAt: Date())
+        #expect(reasons(String(decoding: event.jsonBytes(), as: UTF8.self), key: "tenant-a:p-2") == ["key_mismatch"])
+    }
+
+    @Test("a non-integer or negative session duration is stored as unknown rather than refused")
+    func oddSessionDurations() throws {
+        for duration in ["-5", "1.5", "\"long\""] {
+            let event = PlayerEvent(
+                eventID: UUID(), tenantID: "t", playerID: "p", type: .sessionEnd, occurredAt: Date(),
+                properties: try EventProperties(json: Array(#"{"duration_ms":\#(duration)}"#.utf8)))
+            let record = KafkaConsumerMessage(topic: "raw", partition: 0, offset: 0, key: event.partitionKeyBytes(), value: event.jsonBytes(), headers: [], timestamp: nil)
+            #expect(try ConsumedEvent.decode(record).get().sessionDurationMs == nil)
+        }
+    }
+
+    @Test("a player snapshot and a live delta are JSON with the documented fields")
+    func publishedJSON() throws {
+        let snapshot = PlayerSnapshot(
+            tenantID: "t", playerID: "p", firstSeenAt: Date(timeIntervalSince1970: 0), lastSeenAt: Date(timeIntervalSince1970: 60),
+            lastEventType: "bet_placed", lastGameID: nil, events: 3, sessions: 1, rounds: 0)
+        #expect(String(decoding: snapshot.jsonBytes(), as: UTF8.self) == #"{"tenant_id":"t","player_id":"p","first_seen_at":"1970-01-01T00:00:00.000000Z","last_seen_at":"1970-01-01T00:01:00.000000Z","last_event_type":"bet_placed","last_game_id":null,"events":3,"sessions":1,"rounds":0}"#)
+        let message = LivePublisher.message(tenant: "t", deltas: [
+            LiveDelta(tenantID: "t", minute: Date(timeIntervalSince1970: 60), eventType: "deposit", currency: "EUR", events: 2, amountMinor: "99999999999999999999"),
+        ], storedAt: Date(timeIntervalSince1970: 61))
+        #expect(message == #"{"tenant_id":"t","stored_at":"1970-01-01T00:01:01.000000Z","deltas":[{"minute":"1970-01-01T00:01:00.000000Z","event_type":"deposit","currency":"EUR","events":2,"amount_minor":99999999999999999999}]}"#)
+    }
+
+    @Test("daily partitions are named and bounded by UTC day")
+    func partitionDays() {
+        let day = DailyPartitions.day(Date(timeIntervalSince1970: 1_767_225_599), offset: 1)  // 2025-12-31T23:59:59Z
+        #expect(day.compact == "20260101")
+        #expect(day.start == "2026-01-01T00:00:00Z")
+        #expect(day.end == "2026-01-02T00:00:00Z")
+    }
+}
