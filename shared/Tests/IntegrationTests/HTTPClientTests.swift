@@ -92,7 +92,8 @@ struct HTTPClientTests {
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Well under the request's 30 s timeout, with room for a machine busy with other tests.
+        #expect(ContinuousClock.now - started < .seconds(20))
 
         // The single worker is free again afterwards.
         let refusing = try HTTPTestRefusingPort()

@@ -32,7 +32,10 @@ struct AdmissionTests {
         let limiter = TenantRateLimiter(ledger: ledger, burstSeconds: 1, leaseSeconds: 0.1, logger: Logger(label: "test"))
         var allowed = 0
         for _ in 0..<50 where await limiter.admit(tenant: "t", limit: 100) == .allowed { allowed += 1 }
-        #expect(allowed == 30, "never more than the ledger granted")
+        // Unspent tokens of a lease expire after a second, which a machine busy with other tests
+        // can reach mid-loop: fewer may be admitted, never more.
+        #expect(allowed <= 30, "never more than the ledger granted")
+        #expect(allowed >= 10, "at least the first lease is spent")
         #expect(await ledger.calls <= 6, "leases of 10 tokens, not a call per request")
     }
 
