@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import Kafka
 import Logging
 import ServiceLifecycle
@@ -13,7 +14,6 @@ final class ErasureHandler: Service, Sendable {
     static let service = "processor"
     static let groupID = "processor-erasure"
 
-    private let consumer: KafkaConsumer
     private let eraser: any PlayerDataEraser
     private let schema: SchemaPreparation
     private let producer: KafkaProducer
@@ -25,46 +25,23 @@ final class ErasureHandler: Service, Sendable {
         consumer: KafkaConsumer, eraser: any PlayerDataEraser, schema: SchemaPreparation, producer: KafkaProducer,
         settings: ProcessorSettings, logger: Logger
     ) {
-        self.consumer = consumer
         self.eraser = eraser
         self.schema = schema
         self.producer = producer
         self.settings = settings
         self.logger = logger
-        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger)
+        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger) { ProcessorMetrics.retries.increment() }
     }
 
     func run() async throws {
-        try await loop.run(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
-    }
-
-    /// Handles a batch and commits it; false when it gave up because the processor is stopping.
-    private func handle(_ batch: [KafkaConsumerMessage]) async -> Bool {
-        for record in batch {
-            guard await handle(record) else { return false }
-        }
-        do {
-            try await consumer.commit(processed: batch)
-        } catch {
-            logger.warning("erasure offsets not committed", metadata: ["error": "\(error)"])
-        }
-        return true
+        try await loop.runRecordByRecord(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
     }
 
     /// false when it gave up because the processor is stopping.
     private func handle(_ record: KafkaConsumerMessage) async -> Bool {
-        let message: ErasureMessage?
-        do {
-            message = try ErasureMessage.decode(record.value)
-        } catch {
-            logger.error("undecodable record on privacy.erasure skipped", metadata: [
-                "partition": "\(record.partition)", "offset": "\(record.offset)", "error": "\(error)",
-            ])
-            return true
-        }
         // Completions (ours and other services') are the user service's to record.
-        guard case .requested(let request) = message else { return true }
-        let trace = record.headers.string(for: TraceParent.headerName).flatMap { TraceParent($0) }
+        guard case .requested(let request) = record.erasureMessage(logger: logger) else { return true }
+        let trace = record.traceParent
         return await loop.retrying("erase a player") {
             try await self.erase(request, trace: trace)
         }

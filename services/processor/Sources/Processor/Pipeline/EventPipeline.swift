@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import Kafka
 import Logging
 import ServiceLifecycle
@@ -35,7 +36,7 @@ final class EventPipeline: Service, Sendable {
         self.lag = lag
         self.settings = settings
         self.logger = logger
-        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger)
+        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger) { ProcessorMetrics.retries.increment() }
     }
 
     func run() async throws {

@@ -1,9 +1,9 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import Kafka
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Something that publishes records (the Kafka producer; tests may substitute it).
 protocol ErasurePublisher: Sendable {
@@ -37,107 +37,32 @@ final class ErasureCoordinator: Service, Sendable {
     static let service = "user"
     static let groupID = "user-erasure"
 
-    private let consumer: KafkaConsumer
     private let repository: any ErasureRepository
     private let publisher: any ErasurePublisher
     private let logger: Logger
-    private let retryDelay: Duration
-    private let state = Mutex(State())
-
-    private struct State {
-        var processing = false
-        var stopRequested = false
-    }
+    private let loop: ConsumerLoop
 
     init(
         consumer: KafkaConsumer, repository: any ErasureRepository, publisher: any ErasurePublisher, logger: Logger,
         retryDelay: Duration = .milliseconds(500)
     ) {
-        self.consumer = consumer
         self.repository = repository
         self.publisher = publisher
         self.logger = logger
-        self.retryDelay = retryDelay
+        // 0.5, 1, 2, 4, 8, then every 10 s.
+        self.loop = ConsumerLoop(consumer: consumer, retryDelay: retryDelay, maxRetryDelay: retryDelay * 20, logger: logger)
     }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await consume()
-        } onGracefulShutdown: { [self] in
-            // Idle: close now, which ends the batch sequence. Busy: the loop stops after the
-            // batch in hand is handled and committed.
-            let idle = state.withLock { state in
-                state.stopRequested = true
-                return !state.processing
-            }
-            if idle { Task { await self.consumer.close() } }
-        }
-        await consumer.close()
+        try await loop.runRecordByRecord { await self.handle($0) }
     }
 
-    private func consume() async throws {
-        for try await batch in consumer.batches {
-            let proceed = state.withLock { state in
-                guard !state.stopRequested else { return false }
-                state.processing = true
-                return true
-            }
-            guard proceed else { break }
-            var handled = true
-            for message in batch {
-                guard try await handleWithRetry(message) else {
-                    handled = false
-                    break
-                }
-            }
-            if handled {
-                do {
-                    try await consumer.commit(processed: batch)
-                } catch {
-                    // The records are handled; a redelivery of them is harmless.
-                    logger.warning("erasure offsets not committed", metadata: ["error": "\(error)"])
-                }
-            }
-            let stop = state.withLock { state in
-                state.processing = false
-                return state.stopRequested
-            }
-            if stop || !handled { break }
-        }
-    }
-
-    /// false when it gave up because the task was cancelled.
-    private func handleWithRetry(_ record: KafkaConsumerMessage) async throws -> Bool {
-        let message: ErasureMessage?
-        do {
-            message = try ErasureMessage.decode(record.value)
-        } catch {
-            logger.error("undecodable record on privacy.erasure skipped", metadata: [
-                "partition": "\(record.partition)", "offset": "\(record.offset)", "error": "\(error)",
-            ])
-            return true
-        }
-        guard let message else { return true }
-        let trace = record.headers.string(for: TraceParent.headerName).flatMap { TraceParent($0) }
-        var attempt = 0
-        while true {
-            do {
-                try await handle(message, trace: trace)
-                return true
-            } catch {
-                attempt += 1
-                logger.warning("erasure record not handled yet, retrying", metadata: [
-                    "partition": "\(record.partition)", "offset": "\(record.offset)", "attempt": "\(attempt)",
-                    "error": "\(String(reflecting: error))",
-                ])
-                let delay = retryDelay * min(1 << min(attempt - 1, 6), 20)
-                do {
-                    try await Task.sleep(for: delay)
-                } catch {
-                    return false
-                }
-                if state.withLock({ $0.stopRequested }) { return false }
-            }
+    /// false when it gave up because the service is stopping.
+    private func handle(_ record: KafkaConsumerMessage) async -> Bool {
+        guard let message = record.erasureMessage(logger: logger) else { return true }
+        let trace = record.traceParent
+        return await loop.retrying("handle the erasure record at \(record.topicPartition)@\(record.offset)") {
+            try await self.handle(message, trace: trace)
         }
     }
 

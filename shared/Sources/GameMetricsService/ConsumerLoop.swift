@@ -6,9 +6,11 @@ import Synchronization
 /// Feeds a consumer's batches to a handler until graceful shutdown, which lets the batch in
 /// hand finish (an idle consumer is closed at once). The handler retries failing steps with
 /// `retrying`, which gives up only when the loop is stopping.
-final class ConsumerLoop: Sendable {
+public final class ConsumerLoop: Sendable {
     private let consumer: KafkaConsumer
     private let retryDelay: Duration
+    private let maxRetryDelay: Duration
+    private let onRetry: @Sendable () -> Void
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -17,18 +19,26 @@ final class ConsumerLoop: Sendable {
         var stopRequested = false
     }
 
-    init(consumer: KafkaConsumer, retryDelay: Duration, logger: Logger) {
+    /// A failed attempt waits `retryDelay`, doubling up to `maxRetryDelay`; `onRetry` counts it.
+    public init(
+        consumer: KafkaConsumer, retryDelay: Duration, maxRetryDelay: Duration = .seconds(5), logger: Logger,
+        onRetry: @escaping @Sendable () -> Void = {}
+    ) {
         self.consumer = consumer
         self.retryDelay = retryDelay
+        self.maxRetryDelay = maxRetryDelay
+        self.onRetry = onRetry
         self.logger = logger
     }
 
     /// `prepare` is retried until it succeeds; `handle` returns false when it gave up (stopping).
-    func run(prepare: @escaping @Sendable () async throws -> Void, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool) async throws {
+    public func run(
+        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
+    ) async throws {
         try await withGracefulShutdownHandler {
             // Preparing holds no batch, so shutdown may cancel it (a lease on a database that
             // is down can wait for a long time).
-            let prepared = (try? await cancelWhenGracefulShutdown { await self.retrying("prepare the schema", prepare) }) ?? false
+            let prepared = (try? await cancelWhenGracefulShutdown { await self.retrying("prepare", prepare) }) ?? false
             guard prepared else { return }
             for try await batch in consumer.batches {
                 let proceed = state.withLock { state in
@@ -54,9 +64,30 @@ final class ConsumerLoop: Sendable {
         await consumer.close()
     }
 
-    /// Runs `work` until it succeeds, waiting longer after each failure (up to 5 s); false
-    /// when the loop is stopping or the task is cancelled.
-    func retrying(_ what: String, _ work: () async throws -> Void) async -> Bool {
+    /// Like `run`, for handlers that take one record at a time: the batch's offsets are
+    /// committed once every record of it is handled (handlers must be idempotent: a redelivery
+    /// after a failed commit or a crash repeats them).
+    public func runRecordByRecord(
+        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable (KafkaConsumerMessage) async -> Bool
+    ) async throws {
+        try await run(prepare: prepare) { [consumer, logger] batch in
+            for record in batch {
+                guard await handle(record) else { return false }
+            }
+            do {
+                try await consumer.commit(processed: batch)
+            } catch {
+                logger.warning("offsets not committed; the records are handled and a redelivery repeats them harmlessly", metadata: [
+                    "error": "\(error)",
+                ])
+            }
+            return true
+        }
+    }
+
+    /// Runs `work` until it succeeds, waiting longer after each failure; false when the loop is
+    /// stopping or the task is cancelled.
+    public func retrying(_ what: String, _ work: () async throws -> Void) async -> Bool {
         guard !Task.isCancelled else { return false }
         var delay = retryDelay
         while true {
@@ -64,7 +95,7 @@ final class ConsumerLoop: Sendable {
                 try await work()
                 return true
             } catch {
-                ProcessorMetrics.retries.increment()
+                onRetry()
                 logger.warning("could not \(what) yet; retrying", metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)"])
             }
             do {
@@ -73,7 +104,7 @@ final class ConsumerLoop: Sendable {
                 return false
             }
             if Task.isCancelled || state.withLock({ $0.stopRequested }) { return false }
-            delay = min(delay * 2, .seconds(5))
+            delay = min(delay * 2, maxRetryDelay)
         }
     }
 }
