@@ -68,7 +68,8 @@ struct HTTPClientTests {
             ))
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(350) && elapsed < .seconds(5), "timed out after \(elapsed)")
+        // The upper bound only has to tell a timeout from a hang, on a machine busy with other suites.
+        #expect(elapsed >= .milliseconds(350) && elapsed < .seconds(20), "timed out after \(elapsed)")
     }
 
     @Test("a malformed URL or a scheme other than http(s) fails with invalidURL")

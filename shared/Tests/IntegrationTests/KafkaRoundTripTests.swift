@@ -212,7 +212,9 @@ struct KafkaWithoutClusterTests {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Without the close timeout librdkafka's close blocks for as long as the cluster is away;
+        // the bound leaves room for a machine busy with the other suites.
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     @Test("a cancelled sender stops queueing and its unsent records fail as cancelled")

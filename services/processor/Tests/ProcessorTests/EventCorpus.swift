@@ -1,6 +1,15 @@
+import Dispatch
 import Foundation
 import GameMetricsKit
 import Kafka
+
+/// Runs CPU-heavy test setup (building a corpus or its reference) on a Dispatch thread: on the
+/// two-thread cooperative pool it would stall the suites running beside it for seconds.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}
 
 /// A reproducible stream of player events for two tenants: out-of-order timestamps spread over
 /// the last 26 hours (so minute, hour and day buckets all split), every event type, two
