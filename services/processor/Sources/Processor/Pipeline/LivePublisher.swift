@@ -26,38 +26,23 @@ struct LivePublisher: Sendable {
 
     /// `{"tenant_id":..,"stored_at":..,"deltas":[{"minute":..,"event_type":..,"currency":..,"events":N,"amount_minor":N}]}`
     static func message(tenant: String, deltas: [LiveDelta], storedAt: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + deltas.count * 110)
-        out.append(UInt8(ascii: "{"))
-        JSONWriter.appendKey("tenant_id", to: &out)
-        JSONWriter.appendString(tenant, to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONWriter.appendKey("stored_at", to: &out)
-        JSONWriter.appendString(RFC3339.format(storedAt), to: &out)
-        out.append(UInt8(ascii: ","))
-        JSONWriter.appendKey("deltas", to: &out)
-        out.append(UInt8(ascii: "["))
+        var list: [UInt8] = [UInt8(ascii: "[")]
         for (index, delta) in deltas.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
-            JSONWriter.appendKey("minute", to: &out)
-            JSONWriter.appendString(RFC3339.format(delta.minute), to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey("event_type", to: &out)
-            JSONWriter.appendString(delta.eventType, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey("currency", to: &out)
-            JSONWriter.appendString(delta.currency, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey("events", to: &out)
-            JSONWriter.appendInteger(delta.events, to: &out)
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey("amount_minor", to: &out)
+            if index > 0 { list.append(UInt8(ascii: ",")) }
+            var object = JSONObjectWriter()
+            object.string("minute", RFC3339.format(delta.minute))
+            object.string("event_type", delta.eventType)
+            object.string("currency", delta.currency)
+            object.integer("events", delta.events)
             // Digits only (a numeric sum from PostgreSQL), so it is a JSON number as is.
-            out.append(contentsOf: Array(delta.amountMinor.utf8))
-            out.append(UInt8(ascii: "}"))
+            object.json("amount_minor", delta.amountMinor.utf8)
+            list.append(contentsOf: object.finish())
         }
-        out.append(contentsOf: Array("]}".utf8))
-        return String(decoding: out, as: UTF8.self)
+        list.append(UInt8(ascii: "]"))
+        var message = JSONObjectWriter(capacity: 64 + list.count)
+        message.string("tenant_id", tenant)
+        message.string("stored_at", RFC3339.format(storedAt))
+        message.json("deltas", list)
+        return String(decoding: message.finish(), as: UTF8.self)
     }
 }

@@ -37,28 +37,16 @@ struct PlayerSnapshot: Sendable, Equatable {
     var key: [UInt8] { Array("\(tenantID):\(playerID)".utf8) }
 
     func jsonBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        out.append(UInt8(ascii: "{"))
-        JSONWriter.appendKey("tenant_id", to: &out)
-        JSONWriter.appendString(tenantID, to: &out)
-        let texts: [(StaticString, String)] = [("player_id", playerID), ("first_seen_at", RFC3339.format(firstSeenAt)),
-                             ("last_seen_at", RFC3339.format(lastSeenAt)), ("last_event_type", lastEventType)]
-        for (key, value) in texts {
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey(key, to: &out)
-            JSONWriter.appendString(value, to: &out)
-        }
-        out.append(UInt8(ascii: ","))
-        JSONWriter.appendKey("last_game_id", to: &out)
-        if let lastGameID { JSONWriter.appendString(lastGameID, to: &out) } else { out.append(contentsOf: Array("null".utf8)) }
-        let counts: [(StaticString, Int64)] = [("events", events), ("sessions", sessions), ("rounds", rounds)]
-        for (key, value) in counts {
-            out.append(UInt8(ascii: ","))
-            JSONWriter.appendKey(key, to: &out)
-            JSONWriter.appendInteger(value, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
+        var object = JSONObjectWriter(capacity: 256)
+        object.string("tenant_id", tenantID)
+        object.string("player_id", playerID)
+        object.string("first_seen_at", RFC3339.format(firstSeenAt))
+        object.string("last_seen_at", RFC3339.format(lastSeenAt))
+        object.string("last_event_type", lastEventType)
+        object.string("last_game_id", lastGameID)
+        object.integer("events", events)
+        object.integer("sessions", sessions)
+        object.integer("rounds", rounds)
+        return object.finish()
     }
 }
