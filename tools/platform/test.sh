@@ -12,6 +12,8 @@
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
+#   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
+#   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,7 +24,10 @@ LOGS="$TEST_DIR/logs"
 PG_PORT=55432 DEVKAFKA_PORT=59644 S3_PORT=59000
 TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
 
+RESTARTABLE_PG="$GM_ROOT/tools/platform/test-postgres-restartable.sh"
+
 stop_test_servers() {
+    "$RESTARTABLE_PG" stop
     stop_pid s3 "$PIDS/s3.pid"
     stop_pid devkafka "$PIDS/devkafka.pid"
     pg_stop_at "$TEST_DIR/pg" "$PIDS/postgres.pid"
@@ -31,6 +36,7 @@ stop_test_servers() {
 # The test PostgreSQL data may live outside .gm (see pg_datadir); it is throwaway too.
 remove_outside_pgdata() {
     pg_remove_outside "$TEST_DIR/pg" "$TEST_DIR/logs/postgres.log"
+    "$RESTARTABLE_PG" remove
 }
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
@@ -72,7 +78,7 @@ swift build --product devkafka
 swift build --product processor
 BIN="$(swift build --show-bin-path)"
 
-log "==> test servers: postgres :$PG_PORT, devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
+log "==> test servers: postgres :$PG_PORT and :55433 (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
 pgdata="$(pg_datadir "$TEST_DIR/pg")"
 # Data outside .gm may survive from a killed run of another checkout at the same path: stop a
@@ -85,6 +91,7 @@ pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
 wait_until "test postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" \
     "$LOGS/postgres.log" pg_ready "$PG_PORT"
 pg_ensure_db "$PG_PORT" "$super_pw" gm_test "$role_pw" gamemetrics_test
+restartable_pg_url="$("$RESTARTABLE_PG" init)"
 
 s3_key="$(gen_secret 12)" s3_secret="$(gen_secret 24)"
 start_s3 "$S3_PORT" "$TEST_DIR/s3" "$s3_key" "$s3_secret" gm-test "$PIDS/s3.pid" "$LOGS/s3.log" \
@@ -104,6 +111,7 @@ export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor"
+export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------
 log "==> swift test"

@@ -1,13 +1,14 @@
 import Foundation
 import GameMetricsKit
 import GameMetricsTesting
+import Hummingbird
 import Testing
 
 @testable import Processor
 
 /// Raw rows and every aggregate must equal a reference computed here from the unique events,
-/// however the stream is delivered: with duplicates, out of order, across a rebalance, or
-/// after the processor was killed mid-batch.
+/// however the stream is delivered: with duplicates, out of order, across a rebalance, after
+/// the processor was killed mid-batch, or across a restart of its database.
 @Suite("processor exactness", .serialized)
 struct ExactnessTests {
     @Test("200,000 events with 5% duplicates and shuffled timestamps leave raw rows and every aggregate equal to an independent reference")
@@ -87,6 +88,52 @@ struct ExactnessTests {
             try await fixture.waitForStoredEvents(corpus.unique.count)
             // Redelivered records (consumed but not committed before the kill) must change nothing.
             try await Task.sleep(for: .seconds(2))
+            let totals = try await fixture.storedAggregates()
+            #expect(totals.differences(from: expected).isEmpty, "\(totals.differences(from: expected))")
+        }
+    }
+
+    @Test("PostgreSQL stopped and started again under load: the processor reports not ready, waits, recovers and still leaves exact totals")
+    func databaseRestartKeepsTotalsExact() async throws {
+        let database = try RestartableTestDatabase()
+        try await database.reset()
+        let (corpus, expected) = await offThePool {
+            let corpus = EventCorpus(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 13)
+            return (corpus, Aggregates(reference: corpus.unique))
+        }
+        let records = EventCorpus.records(corpus.stream, topic: "")
+        try await ProcessorFixture.run(databaseURL: database.url) { fixture in
+            try await fixture.produce(records.map { record in
+                var record = record
+                record.topic = fixture.rawTopic
+                return record
+            })
+            // Small batches, so the shutdown lands between many transactions and commits.
+            try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "200"]) { client in
+                var stored = 0
+                let deadline = ContinuousClock.now + .seconds(120)
+                while stored < corpus.unique.count / 4, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    stored = Int((try? await fixture.query("SELECT count(*)::bigint FROM events_raw", as: Int64.self))?.first ?? 0)
+                }
+                try #require(stored >= corpus.unique.count / 4, "the processor stored \(stored) events in 120 s")
+                try await database.stop()
+                #expect(stored < corpus.unique.count, "the restart came too late to land under load")
+
+                var readiness: HTTPResponse.Status = .ok
+                for _ in 0..<60 where readiness == .ok {
+                    readiness = try await client.execute(uri: "/health/ready", method: .get) { $0.status }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                #expect(readiness == .serviceUnavailable, "ready while its database is down")
+                // Long enough for several failed attempts and backoffs.
+                try await Task.sleep(for: .seconds(3))
+                try await database.start()
+
+                try await fixture.waitForStoredEvents(corpus.unique.count)
+                let recovered = try await client.execute(uri: "/health/ready", method: .get) { $0.status }
+                #expect(recovered == .ok)
+            }
             let totals = try await fixture.storedAggregates()
             #expect(totals.differences(from: expected).isEmpty, "\(totals.differences(from: expected))")
         }

@@ -11,8 +11,9 @@ import Testing
 
 @testable import Processor
 
-/// The processor's real surroundings on loopback: a fresh PostgreSQL database, devkafka topics
-/// of this test's own (raw, processed, invalid, erasure) and a redis-server of its own.
+/// The processor's real surroundings on loopback: a fresh PostgreSQL database (or the given
+/// one), devkafka topics of this test's own (raw, processed, invalid, erasure) and a
+/// redis-server of its own.
 struct ProcessorFixture: Sendable {
     let kafka: String
     let databaseURL: String
@@ -23,7 +24,7 @@ struct ProcessorFixture: Sendable {
     let erasureTopic: String
     let group: String
 
-    static func run(_ body: @Sendable (ProcessorFixture) async throws -> Void) async throws {
+    static func run(databaseURL: String? = nil, _ body: @Sendable (ProcessorFixture) async throws -> Void) async throws {
         let kafka = try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
         let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
         let suffix = UUID().uuidString.prefix(8).lowercased()
@@ -39,11 +40,17 @@ struct ProcessorFixture: Sendable {
         let redis = try RedisTestServer()
         defer { redis.remove() }
         try await redis.start()
-        try await TestDatabase.withFresh { databaseURL in
-            try await body(ProcessorFixture(
-                kafka: kafka, databaseURL: databaseURL, redisURL: redis.url, rawTopic: fixtureTopics.raw,
+        let redisURL = redis.url
+        let fixture = { @Sendable (databaseURL: String) in
+            ProcessorFixture(
+                kafka: kafka, databaseURL: databaseURL, redisURL: redisURL, rawTopic: fixtureTopics.raw,
                 processedTopic: fixtureTopics.processed, invalidTopic: fixtureTopics.invalid, erasureTopic: fixtureTopics.erasure,
-                group: "processor-\(suffix)"))
+                group: "processor-\(suffix)")
+        }
+        if let databaseURL {
+            try await body(fixture(databaseURL))
+        } else {
+            try await TestDatabase.withFresh { try await body(fixture($0)) }
         }
     }
 
