@@ -18,8 +18,10 @@ extension KafkaProducerConfiguration {
 }
 
 extension KafkaConsumerConfiguration {
+    /// Reads `GM_KAFKA_BOOTSTRAP` and `GM_KAFKA_CONSUMER_PREFETCH_KB` (records fetched ahead, KiB).
     public init(environment: EnvironmentReader, groupID: String, topics: [String], clientID: String) throws {
         self.init(bootstrapServers: try kafkaBootstrap(environment), groupID: groupID, topics: topics, clientID: clientID)
+        prefetchKilobytes = try environment.int("GM_KAFKA_CONSUMER_PREFETCH_KB", default: prefetchKilobytes, in: 1_024...1_048_576)
     }
 }
 

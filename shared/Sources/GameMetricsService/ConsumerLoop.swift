@@ -32,8 +32,12 @@ public final class ConsumerLoop: Sendable {
     }
 
     /// `prepare` is retried until it succeeds; `handle` returns false when it gave up (stopping).
+    /// A handler that leaves work of a batch in flight when it returns (e.g. committing its
+    /// offsets while the next batch is stored) passes `flush`, which waits for that work; the
+    /// consumer is closed only after it.
     public func run(
-        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
+        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool,
+        flush: @escaping @Sendable () async -> Void = {}
     ) async throws {
         try await withGracefulShutdownHandler {
             // Preparing holds no batch, so shutdown may cancel it (a lease on a database that
@@ -59,8 +63,14 @@ public final class ConsumerLoop: Sendable {
                 state.stopRequested = true
                 return !state.processing
             }
-            if idle { Task { await self.consumer.close() } }
+            if idle {
+                Task {
+                    await flush()
+                    await self.consumer.close()
+                }
+            }
         }
+        await flush()
         await consumer.close()
     }
 

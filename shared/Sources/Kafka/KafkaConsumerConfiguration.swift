@@ -20,6 +20,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// How long leaving the group may take at shutdown; librdkafka's close can block for as long
     /// as the coordinator is unreachable, and shutdown must not.
     public var closeTimeout: Duration = .seconds(10)
+    /// Records librdkafka fetches ahead of the application, in KiB: a consumer working off a
+    /// backlog holds this much in memory on top of its batches (librdkafka's default is 64 MiB).
+    public var prefetchKilobytes: Int = 16_384
     public var additionalProperties: [String: String] = [:]
 
     public init(bootstrapServers: [String], groupID: String, topics: [String], clientID: String) {
@@ -40,6 +43,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeout.milliseconds),
             "heartbeat.interval.ms": String(max(sessionTimeout.milliseconds / 4, 100)),
             "enable.partition.eof": "false",
+            "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         properties.merge(additionalProperties) { _, override in override }
         return properties

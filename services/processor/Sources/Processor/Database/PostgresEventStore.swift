@@ -73,8 +73,10 @@ struct PostgresEventStore: EventStore {
 
     /// `fresh` holds only the rows this statement inserted; every aggregate is built from it.
     /// Upserts take their row locks in key order, so two processors (during a rebalance)
-    /// updating the same buckets wait for each other instead of deadlocking. Returns the
-    /// per-tenant live deltas.
+    /// updating the same buckets wait for each other instead of deadlocking. A player is a
+    /// member of an hour (day) exactly when it is a member of one of its minutes (hours), so
+    /// only the memberships new in a minute try the hour, and only those new in the hour the
+    /// day. Returns the per-tenant live deltas.
     static let insertAndAggregate: PostgresQuery = """
         WITH fresh AS (
             INSERT INTO events_raw (tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
@@ -102,14 +104,33 @@ struct PostgresEventStore: EventStore {
                 amount_minor = m.amount_minor + excluded.amount_minor,
                 session_duration_ms = m.session_duration_ms + excluded.session_duration_ms
         ),
-        activity AS (
-            INSERT INTO player_activity (tenant_id, grain, bucket, game_id, player_id)
-            SELECT DISTINCT b.tenant_id, b.grain, b.bucket, scope.game_id, b.player_id
-            FROM bucketed b CROSS JOIN LATERAL (VALUES (''), (b.game_id)) AS scope(game_id)
+        activity_minute AS (
+            INSERT INTO player_activity (tenant_id, player_id, grain, bucket, game_id)
+            SELECT DISTINCT f.tenant_id, f.player_id, 'minute', date_trunc('minute', f.occurred_at, 'UTC'), scope.game_id
+            FROM fresh f CROSS JOIN LATERAL (VALUES (''), (f.game_id)) AS scope(game_id)
             WHERE scope.game_id IS NOT NULL
             ORDER BY 1, 2, 3, 4, 5
             ON CONFLICT DO NOTHING
-            RETURNING tenant_id, grain, bucket, game_id
+            RETURNING tenant_id, player_id, grain, bucket, game_id
+        ),
+        activity_hour AS (
+            INSERT INTO player_activity (tenant_id, player_id, grain, bucket, game_id)
+            SELECT DISTINCT tenant_id, player_id, 'hour', date_trunc('hour', bucket, 'UTC'), game_id
+            FROM activity_minute
+            ORDER BY 1, 2, 3, 4, 5
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, player_id, grain, bucket, game_id
+        ),
+        activity_day AS (
+            INSERT INTO player_activity (tenant_id, player_id, grain, bucket, game_id)
+            SELECT DISTINCT tenant_id, player_id, 'day', date_trunc('day', bucket, 'UTC'), game_id
+            FROM activity_hour
+            ORDER BY 1, 2, 3, 4, 5
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, player_id, grain, bucket, game_id
+        ),
+        activity AS (
+            SELECT * FROM activity_minute UNION ALL SELECT * FROM activity_hour UNION ALL SELECT * FROM activity_day
         ),
         players AS (
             INSERT INTO active_players AS a (tenant_id, grain, bucket, game_id, players)

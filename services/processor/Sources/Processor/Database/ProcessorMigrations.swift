@@ -92,5 +92,12 @@ enum ProcessorMigrations {
             )
             """,
         ]),
+        // Memberships keyed by player first: erasure finds them through the primary key, and
+        // every batch maintains one index instead of two.
+        Migration(version: 3, name: "player_activity_by_player", statements: [
+            "ALTER TABLE player_activity DROP CONSTRAINT player_activity_pkey",
+            "ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, grain, bucket, game_id)",
+            "DROP INDEX player_activity_player",
+        ]),
     ]
 }

@@ -4,6 +4,7 @@ import GameMetricsService
 import Kafka
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The consumer group on the raw topic. Per batch:
 /// 1. poison records go to the invalid topic (acknowledged);
@@ -11,6 +12,9 @@ import ServiceLifecycle
 /// 3. the batch's players are published to the compacted processed topic (acknowledged), and
 ///    the live deltas to Redis (best effort);
 /// 4. only then are the offsets committed.
+/// Steps 3 and 4 of a batch run while the next batch takes steps 1 and 2, so the database is
+/// not idle while Kafka acknowledges; a batch's step 3 starts only after the previous batch's
+/// step 4, so player states and offsets still go out in batch order.
 /// A failing step is retried with backoff, never skipped, so a batch is handled completely or
 /// (after a crash) again; the store makes the repetition change nothing.
 final class EventPipeline: Service, Sendable {
@@ -23,6 +27,8 @@ final class EventPipeline: Service, Sendable {
     private let settings: ProcessorSettings
     private let logger: Logger
     private let loop: ConsumerLoop
+    /// Steps 3 and 4 of the latest stored batch.
+    private let publishing = Mutex<Task<Void, Never>?>(nil)
 
     init(
         consumer: KafkaConsumer, store: any EventStore, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
@@ -40,7 +46,9 @@ final class EventPipeline: Service, Sendable {
     }
 
     func run() async throws {
-        try await loop.run(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
+        try await loop.run(
+            prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) },
+            flush: { await self.publishing.withLock { $0 }?.value })
     }
 
     /// false when it gave up because the processor is stopping (nothing was committed).
@@ -61,9 +69,20 @@ final class EventPipeline: Service, Sendable {
         var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
         if !events.isEmpty {
             guard await loop.retrying("store a batch", { stored = try await self.store.store(events) }) else { return false }
-            guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
         }
         let committedAt = Date()
+        await publishing.withLock { $0 }?.value
+        let batch = stored
+        let next = Task { await self.publishAndCommit(records, events: events, stored: batch, storedAt: committedAt, start: start) }
+        publishing.withLock { $0 = next }
+        return true
+    }
+
+    /// Steps 3 and 4; gives up without committing only when the processor is stopping.
+    private func publishAndCommit(
+        _ records: [KafkaConsumerMessage], events: [ConsumedEvent], stored: StoredBatch, storedAt committedAt: Date, start: ContinuousClock.Instant
+    ) async {
+        guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return }
         await live.publish(stored.deltas, storedAt: committedAt)
 
         var next: [KafkaTopicPartition: Int64] = [:]
@@ -87,7 +106,6 @@ final class EventPipeline: Service, Sendable {
                 ProcessorMetrics.endToEndLatency.recordNanoseconds(Int64(max(0, committedAt.timeIntervalSince(ingestedAt)) * 1e9))
             }
         }
-        return true
     }
 
     private func recordPoison(_ poison: [PoisonRecord]) async throws {
