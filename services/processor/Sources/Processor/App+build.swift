@@ -24,7 +24,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let eventConsumer = try KafkaConsumer(configuration: events, logger: logger)
     let lag = ConsumerLag(consumer: eventConsumer)
     let pipeline = EventPipeline(
-        consumer: eventConsumer, store: PostgresEventStore(client: postgres, logger: logger), schema: schema, producer: producer,
+        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, logger: logger), schema: schema, producer: producer,
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
 

@@ -13,6 +13,8 @@ struct ProcessorSettings: Sendable {
     var erasureTopic: String
     /// `GM_PROCESSOR_BATCH_SIZE`: records written per transaction at most.
     var batchSize: Int
+    /// `GM_PROCESSOR_STORE_LANES`: transactions (and connections) a batch is split into.
+    var storeLanes: Int
     /// `GM_PROCESSOR_PARTITION_DAYS_AHEAD`: daily partitions kept ready beyond today.
     var partitionDaysAhead: Int
     /// `GM_PROCESSOR_LIVE_CHANNEL_PREFIX`: Redis pub/sub channel prefix of the live deltas;
@@ -27,7 +29,8 @@ struct ProcessorSettings: Sendable {
         processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: "player.events.processed")
         invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: "player.events.invalid")
         erasureTopic = environment.string("GM_PROCESSOR_ERASURE_TOPIC", default: ErasureMessage.topic)
-        batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 5000, in: 1...100_000)
+        batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 10_000, in: 1...100_000)
+        storeLanes = try environment.int("GM_PROCESSOR_STORE_LANES", default: 2, in: 1...16)
         partitionDaysAhead = try environment.int("GM_PROCESSOR_PARTITION_DAYS_AHEAD", default: 3, in: 1...60)
         liveChannelPrefix = environment.string("GM_PROCESSOR_LIVE_CHANNEL_PREFIX", default: "gm:live:")
     }

@@ -69,6 +69,40 @@ struct ProcessorUnitTests {
         #expect(message == #"{"tenant_id":"t","stored_at":"1970-01-01T00:01:01.000000Z","deltas":[{"minute":"1970-01-01T00:01:00.000000Z","event_type":"deposit","currency":"EUR","events":2,"amount_minor":99999999999999999999}]}"#)
     }
 
+    @Test("a batch splits into lanes by Kafka partition, so each player's events stay in one lane")
+    func lanesFollowPartitions() throws {
+        let events = try (0..<40).map { index in
+            let event = PlayerEvent(
+                eventID: UUID(), tenantID: "tenant-a", playerID: "p-\(index % 8)", type: .pageView, occurredAt: Date(timeIntervalSince1970: 1_700_000_000))
+            let record = KafkaConsumerMessage(
+                topic: "raw", partition: Int32(index % 8), offset: Int64(index), key: event.partitionKeyBytes(), value: event.jsonBytes(),
+                headers: [], timestamp: nil)
+            return try ConsumedEvent.decode(record).get()
+        }
+        let lanes = PostgresEventStore.split(events, lanes: 3)
+        #expect(lanes.map { $0.count }.reduce(0, +) == events.count)
+        #expect(lanes.count == 3)
+        for (index, lane) in lanes.enumerated() {
+            #expect(lane.allSatisfy { Int($0.partition) % 3 == index })
+        }
+        #expect(PostgresEventStore.split(events, lanes: 1).first?.count == events.count)
+        #expect(PostgresEventStore.split(Array(events.filter { $0.partition == 4 }), lanes: 3).count == 1, "empty lanes are dropped")
+    }
+
+    @Test("live deltas of the same tenant, minute, type and currency from different lanes merge into one, amounts summed exactly")
+    func deltasMerge() {
+        let minute = Date(timeIntervalSince1970: 1_700_000_040)
+        let merged = LiveDelta.merged([
+            LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 2, amountMinor: "9223372036854775807"),
+            LiveDelta(tenantID: "t", minute: minute, eventType: "deposit", currency: "EUR", events: 1, amountMinor: "5"),
+            LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 3, amountMinor: "10"),
+        ])
+        #expect(merged == [
+            LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 5, amountMinor: "9223372036854775817"),
+            LiveDelta(tenantID: "t", minute: minute, eventType: "deposit", currency: "EUR", events: 1, amountMinor: "5"),
+        ])
+    }
+
     @Test("daily partitions are named and bounded by UTC day")
     func partitionDays() {
         let day = DailyPartitions.day(Date(timeIntervalSince1970: 1_767_225_599), offset: 1)  // 2025-12-31T23:59:59Z

@@ -3,9 +3,14 @@ import Logging
 import PostgresNIO
 
 /// Writes a batch with COPY into a per-connection staging table, then moves it into
-/// `events_raw` and the aggregates with one statement, inside one transaction.
+/// `events_raw` and the aggregates with one statement, inside one transaction. The batch is
+/// split into `lanes` transactions on as many connections, by Kafka partition: a player's
+/// events share a partition, so the lanes never write the same player's rows, and PostgreSQL
+/// works on them in parallel. A lane that fails fails the batch, which is then stored again;
+/// the lanes that had committed change nothing the second time.
 struct PostgresEventStore: EventStore {
     let client: PostgresClient
+    let lanes: Int
     let logger: Logger
 
     static let stagingColumns = [
@@ -14,6 +19,34 @@ struct PostgresEventStore: EventStore {
     ]
 
     func store(_ events: [ConsumedEvent]) async throws -> StoredBatch {
+        let laneEvents = Self.split(events, lanes: lanes)
+        guard laneEvents.count > 1 else { return try await storeLane(events) }
+        return try await withThrowingTaskGroup(of: StoredBatch.self) { group in
+            for events in laneEvents {
+                group.addTask { try await storeLane(events) }
+            }
+            var batch = StoredBatch(newEvents: 0, deltas: [], players: [])
+            for try await lane in group {
+                batch.newEvents += lane.newEvents
+                batch.deltas += lane.deltas
+                batch.players += lane.players
+            }
+            batch.deltas = LiveDelta.merged(batch.deltas)
+            return batch
+        }
+    }
+
+    /// The non-empty groups of events whose Kafka partitions are equal modulo `lanes`.
+    static func split(_ events: [ConsumedEvent], lanes: Int) -> [[ConsumedEvent]] {
+        guard lanes > 1 else { return [events] }
+        var groups = [[ConsumedEvent]](repeating: [], count: lanes)
+        for event in events {
+            groups[Int(event.partition) % lanes].append(event)
+        }
+        return groups.filter { !$0.isEmpty }
+    }
+
+    private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
         let rows = Self.copyRows(events)
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query(Self.createStaging, logger: logger)

@@ -20,6 +20,32 @@ struct LiveDelta: Sendable, Equatable {
     var events: Int64
     /// Decimal digits: a sum of minor units may exceed Int64.
     var amountMinor: String
+
+    /// One delta per tenant, minute, event type and currency: the lanes of a batch may each
+    /// report the same one.
+    static func merged(_ deltas: [LiveDelta]) -> [LiveDelta] {
+        struct Key: Hashable {
+            var tenantID: String, minute: Date, eventType: String, currency: String
+        }
+        var order: [Key] = []
+        var sums: [Key: (events: Int64, amount: Decimal)] = [:]
+        for delta in deltas {
+            let key = Key(tenantID: delta.tenantID, minute: delta.minute, eventType: delta.eventType, currency: delta.currency)
+            let amount = Decimal(string: delta.amountMinor) ?? 0
+            if let sum = sums[key] {
+                sums[key] = (sum.events + delta.events, sum.amount + amount)
+            } else {
+                order.append(key)
+                sums[key] = (delta.events, amount)
+            }
+        }
+        return order.map { key in
+            let sum = sums[key]!
+            return LiveDelta(
+                tenantID: key.tenantID, minute: key.minute, eventType: key.eventType, currency: key.currency,
+                events: sum.events, amountMinor: "\(sum.amount)")
+        }
+    }
 }
 
 /// The latest state of a player, as published on `player.events.processed`.
