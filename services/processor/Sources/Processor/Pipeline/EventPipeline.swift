@@ -12,9 +12,11 @@ import Synchronization
 /// 3. the batch's players are published to the compacted processed topic (acknowledged), and
 ///    the live deltas to Redis (best effort);
 /// 4. only then are the offsets committed.
-/// Steps 3 and 4 of a batch run while the next batch takes steps 1 and 2, so the database is
-/// not idle while Kafka acknowledges; a batch's step 3 starts only after the previous batch's
-/// step 4, so player states and offsets still go out in batch order.
+/// The steps overlap across batches: the next batch is decoded (step 1) while this one is
+/// stored, and stored (step 2) while this one is published and committed, so the database is
+/// not idle while the processor decodes or Kafka acknowledges. Stores run one at a time, and a
+/// batch's step 3 starts only after the previous batch's step 4, so player states and offsets
+/// still go out in batch order.
 /// A failing step is retried with backoff, never skipped, so a batch is handled completely or
 /// (after a crash) again; the store makes the repetition change nothing.
 final class EventPipeline: Service, Sendable {
@@ -27,8 +29,14 @@ final class EventPipeline: Service, Sendable {
     private let settings: ProcessorSettings
     private let logger: Logger
     private let loop: ConsumerLoop
-    /// Steps 3 and 4 of the latest stored batch.
-    private let publishing = Mutex<Task<Void, Never>?>(nil)
+    /// Steps 2 to 4 of the latest batch: its store (nil when it gave up) and its publication
+    /// and commit (false when they did not happen).
+    private let inFlight = Mutex<InFlightBatch?>(nil)
+
+    private struct InFlightBatch {
+        var storing: Task<StoredBatch?, Never>
+        var publishing: Task<Bool, Never>
+    }
 
     init(
         consumer: KafkaConsumer, store: any EventStore, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
@@ -48,7 +56,7 @@ final class EventPipeline: Service, Sendable {
     func run() async throws {
         try await loop.run(
             prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) },
-            flush: { await self.publishing.withLock { $0 }?.value })
+            flush: { _ = await self.inFlight.withLock { $0 }?.publishing.value })
     }
 
     /// false when it gave up because the processor is stopping (nothing was committed).
@@ -66,23 +74,32 @@ final class EventPipeline: Service, Sendable {
         if !poison.isEmpty {
             guard await loop.retrying("record poison records", { try await self.recordPoison(poison) }) else { return false }
         }
-        var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
-        if !events.isEmpty {
-            guard await loop.retrying("store a batch", { stored = try await self.store.store(events) }) else { return false }
+        // One store at a time; this batch was decoded while the previous one was being stored.
+        let decoded = events
+        let previous = inFlight.withLock { $0 }
+        _ = await previous?.storing.value
+        let storing = Task<StoredBatch?, Never> {
+            var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
+            guard !decoded.isEmpty else { return stored }
+            let done = await self.loop.retrying("store a batch") { stored = try await self.store.store(decoded) }
+            return done ? stored : nil
         }
-        let committedAt = Date()
-        await publishing.withLock { $0 }?.value
-        let batch = stored
-        let next = Task { await self.publishAndCommit(records, events: events, stored: batch, storedAt: committedAt, start: start) }
-        publishing.withLock { $0 = next }
+        let publishing = Task<Bool, Never> {
+            guard let stored = await storing.value else { return false }
+            let storedAt = Date()
+            // A batch whose predecessor was not committed must not be committed either.
+            if let previous, !(await previous.publishing.value) { return false }
+            return await self.publishAndCommit(records, events: decoded, stored: stored, storedAt: storedAt, start: start)
+        }
+        inFlight.withLock { $0 = InFlightBatch(storing: storing, publishing: publishing) }
         return true
     }
 
-    /// Steps 3 and 4; gives up without committing only when the processor is stopping.
+    /// Steps 3 and 4; gives up without committing (false) only when the processor is stopping.
     private func publishAndCommit(
         _ records: [KafkaConsumerMessage], events: [ConsumedEvent], stored: StoredBatch, storedAt committedAt: Date, start: ContinuousClock.Instant
-    ) async {
-        guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return }
+    ) async -> Bool {
+        guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
         await live.publish(stored.deltas, storedAt: committedAt)
 
         var next: [KafkaTopicPartition: Int64] = [:]
@@ -106,6 +123,7 @@ final class EventPipeline: Service, Sendable {
                 ProcessorMetrics.endToEndLatency.recordNanoseconds(Int64(max(0, committedAt.timeIntervalSince(ingestedAt)) * 1e9))
             }
         }
+        return true
     }
 
     private func recordPoison(_ poison: [PoisonRecord]) async throws {
