@@ -17,7 +17,9 @@
 #   bash bench/processor/run.sh [events=400000] [rate=20000]
 #
 # Environment: GM_BIN_DIR (prebuilt release executables; default: build them into
-# .build-release), GM_BENCH_PROCESSOR_ENV (extra KEY=VALUE words for the processor).
+# .build-release), GM_BENCH_PROCESSOR_ENV (extra KEY=VALUE words for the processor),
+# GM_BENCH_PG_SETTINGS (name=value words appended to the bench server's postgresql.conf, on top
+# of the local platform's settings in tools/platform/lib.sh; e.g. "shared_buffers=1GB fsync=on").
 # Results: .gm/bench-processor/results.md (the latest run) and .gm/bench-processor/runs/<UTC time>/.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
@@ -26,6 +28,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../tools/platform/lib.sh"
 events="${1:-400000}" rate="${2:-20000}"
 [[ "$events" =~ ^[1-9][0-9]*$ && "$rate" =~ ^[1-9][0-9]*$ ]] || die "usage: bench/processor/run.sh [events=400000] [rate=20000]"
 read -r -a processor_env <<<"${GM_BENCH_PROCESSOR_ENV:-}"
+read -r -a pg_settings <<<"${GM_BENCH_PG_SETTINGS:-}"
+for word in "${pg_settings[@]}"; do
+    [[ "$word" =~ ^[a-z_]+=[A-Za-z0-9._-]+$ ]] || die "GM_BENCH_PG_SETTINGS: not a name=value word: $word"
+done
 live_seconds=30
 
 PG_PORT=55640 REDIS_PORT=56391 DEVKAFKA_PORT=59740 PROCESSOR_PORT=18282
@@ -86,6 +92,10 @@ pgdata="$(pg_datadir "$BENCH/pg")"
 find "$pgdata" -mindepth 1 -delete
 require_free_port "bench postgres" "$PG_PORT"
 pg_init "$pgdata" "$PG_PORT" "$super_pw" "$LOGS/postgres-init.log"
+if ((${#pg_settings[@]})); then
+    printf '# GM_BENCH_PG_SETTINGS\n' >>"$pgdata/postgresql.conf"
+    printf '%s\n' "${pg_settings[@]}" | sed 's/=/ = /' >>"$pgdata/postgresql.conf"
+fi
 pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
 wait_until "bench postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" "$LOGS/postgres.log" pg_ready "$PG_PORT"
 pg_ensure_db "$PG_PORT" "$super_pw" gm "$role_pw" gamemetrics
@@ -156,6 +166,7 @@ metrics_count="$(sql "SELECT count(*) FROM event_metrics")"
     echo "- command: \`bash bench/processor/run.sh $events $rate\` (commit $(git rev-parse --short HEAD))"
     echo "- machine: $(nproc) cores, shared by the processor, PostgreSQL, devkafka, kcat and feed.py; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- processor env: ${GM_BENCH_PROCESSOR_ENV:-defaults}"
+    echo "- PostgreSQL settings beyond tools/platform/lib.sh's: ${GM_BENCH_PG_SETTINGS:-none}"
     echo
     echo "| phase | events | result | processor max RSS (VmHWM) |"
     echo "|---|---|---|---|"
