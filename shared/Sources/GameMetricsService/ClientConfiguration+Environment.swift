@@ -18,17 +18,24 @@ extension KafkaProducerConfiguration {
 }
 
 extension KafkaConsumerConfiguration {
-    /// Reads `GM_KAFKA_BOOTSTRAP` and `GM_KAFKA_CONSUMER_PREFETCH_KB` (records fetched ahead, KiB).
+    /// Reads `GM_KAFKA_BOOTSTRAP`, `GM_KAFKA_CONSUMER_PREFETCH_KB` (records fetched ahead, KiB) and
+    /// `GM_KAFKA_CONSUMER_PROPERTIES` (`name=value,name=value`: raw librdkafka properties for
+    /// tuning without a release; the manual offset commits cannot be turned off this way).
     public init(environment: EnvironmentReader, groupID: String, topics: [String], clientID: String) throws {
         self.init(bootstrapServers: try kafkaBootstrap(environment), groupID: groupID, topics: topics, clientID: clientID)
         prefetchKilobytes = try environment.int("GM_KAFKA_CONSUMER_PREFETCH_KB", default: prefetchKilobytes, in: 1_024...1_048_576)
+        additionalProperties = try kafkaProperties(environment, "GM_KAFKA_CONSUMER_PROPERTIES", fixed: consumerCommitProperties)
     }
 }
 
 /// Properties that make acknowledged records durable; overriding them is refused.
 private let durabilityProperties: Set<String> = ["acks", "enable.idempotence", "request.required.acks"]
+/// Offsets are committed by the application after its write is durable; overriding is refused.
+private let consumerCommitProperties: Set<String> = ["enable.auto.commit", "enable.auto.offset.store", "group.id"]
 
-private func kafkaProperties(_ environment: EnvironmentReader, _ variable: String) throws -> [String: String] {
+private func kafkaProperties(
+    _ environment: EnvironmentReader, _ variable: String, fixed: Set<String> = durabilityProperties
+) throws -> [String: String] {
     guard let raw = environment.optional(variable) else { return [:] }
     var properties: [String: String] = [:]
     for pair in raw.split(separator: ",") {
@@ -36,8 +43,8 @@ private func kafkaProperties(_ environment: EnvironmentReader, _ variable: Strin
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw ConfigurationError(variable: variable, problem: "must be name=value pairs separated by commas")
         }
-        guard !durabilityProperties.contains(parts[0]) else {
-            throw ConfigurationError(variable: variable, problem: "may not change \(parts[0]) (acks=all and idempotence are fixed)")
+        guard !fixed.contains(parts[0]) else {
+            throw ConfigurationError(variable: variable, problem: "may not change \(parts[0]) (\(fixed.sorted().joined(separator: ", ")) are fixed)")
         }
         properties[parts[0]] = parts[1]
     }

@@ -3,7 +3,7 @@ import GameMetricsService
 import Kafka
 import Testing
 
-@Suite("Kafka producer settings from GM_* variables")
+@Suite("Kafka producer and consumer settings from GM_* variables")
 struct KafkaEnvironmentConfigurationTests {
     let base = ["GM_KAFKA_BOOTSTRAP": "127.0.0.1:9092"]
 
@@ -27,6 +27,29 @@ struct KafkaEnvironmentConfigurationTests {
                 try KafkaProducerConfiguration(
                     environment: EnvironmentReader(base.merging(["GM_KAFKA_PRODUCER_PROPERTIES": value]) { $1 }), clientID: "test")
             }
+        }
+    }
+
+    @Test("the consumer's prefetch and tuning properties are read, but its manual offset commits cannot be turned off")
+    func consumerTuning() throws {
+        let configuration = try KafkaConsumerConfiguration(
+            environment: EnvironmentReader(base.merging([
+                "GM_KAFKA_CONSUMER_PREFETCH_KB": "8192", "GM_KAFKA_CONSUMER_PROPERTIES": "fetch.max.bytes=8388608",
+            ]) { $1 }),
+            groupID: "g", topics: ["t"], clientID: "test")
+        #expect(configuration.prefetchKilobytes == 8192)
+        #expect(configuration.additionalProperties == ["fetch.max.bytes": "8388608"])
+        for value in ["enable.auto.commit=true", "enable.auto.offset.store=true", "group.id=other", "fetch.max.bytes"] {
+            #expect(throws: ConfigurationError.self, "\(value)") {
+                try KafkaConsumerConfiguration(
+                    environment: EnvironmentReader(base.merging(["GM_KAFKA_CONSUMER_PROPERTIES": value]) { $1 }),
+                    groupID: "g", topics: ["t"], clientID: "test")
+            }
+        }
+        #expect(throws: ConfigurationError.self) {
+            try KafkaConsumerConfiguration(
+                environment: EnvironmentReader(base.merging(["GM_KAFKA_CONSUMER_PREFETCH_KB": "10"]) { $1 }),
+                groupID: "g", topics: ["t"], clientID: "test")
         }
     }
 }

@@ -33,6 +33,26 @@ final class EventPipeline: Service, Sendable {
     /// and commit (false when they did not happen).
     private let inFlight = Mutex<InFlightBatch?>(nil)
 
+    /// A batch as its publication and commit see it.
+    private struct BatchReceipt: Sendable {
+        /// Per partition, the offset after the batch's last record.
+        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var records: Int
+        var events: Int
+        var ingestedAt: [Date]
+        var start: ContinuousClock.Instant
+
+        init(_ records: [KafkaConsumerMessage], events: [ConsumedEvent], start: ContinuousClock.Instant) {
+            for record in records {
+                nextOffsets[record.topicPartition] = max(nextOffsets[record.topicPartition] ?? 0, record.offset + 1)
+            }
+            self.records = records.count
+            self.events = events.count
+            ingestedAt = events.compactMap(\.ingestedAt)
+            self.start = start
+        }
+    }
+
     private struct InFlightBatch {
         var storing: Task<StoredBatch?, Never>
         var publishing: Task<Bool, Never>
@@ -84,44 +104,38 @@ final class EventPipeline: Service, Sendable {
             let done = await self.loop.retrying("store a batch") { stored = try await self.store.store(decoded) }
             return done ? stored : nil
         }
+        // What publishing and committing need, so the records and events are freed once stored.
+        let receipt = BatchReceipt(records, events: decoded, start: start)
         let publishing = Task<Bool, Never> {
             guard let stored = await storing.value else { return false }
             let storedAt = Date()
             // A batch whose predecessor was not committed must not be committed either.
             if let previous, !(await previous.publishing.value) { return false }
-            return await self.publishAndCommit(records, events: decoded, stored: stored, storedAt: storedAt, start: start)
+            return await self.publishAndCommit(receipt, stored: stored, storedAt: storedAt)
         }
         inFlight.withLock { $0 = InFlightBatch(storing: storing, publishing: publishing) }
         return true
     }
 
     /// Steps 3 and 4; gives up without committing (false) only when the processor is stopping.
-    private func publishAndCommit(
-        _ records: [KafkaConsumerMessage], events: [ConsumedEvent], stored: StoredBatch, storedAt committedAt: Date, start: ContinuousClock.Instant
-    ) async -> Bool {
+    private func publishAndCommit(_ receipt: BatchReceipt, stored: StoredBatch, storedAt committedAt: Date) async -> Bool {
         guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
         await live.publish(stored.deltas, storedAt: committedAt)
 
-        var next: [KafkaTopicPartition: Int64] = [:]
-        for record in records {
-            next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1)
-        }
         do {
-            try await consumer.commit(next.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
-            lag.committed(next)
+            try await consumer.commit(receipt.nextOffsets.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            lag.committed(receipt.nextOffsets)
         } catch {
             // Everything is written; a redelivery of these records changes nothing.
             logger.warning("offsets not committed", metadata: ["error": "\(error)"])
         }
 
         ProcessorMetrics.eventsStored.increment(by: Int64(stored.newEvents))
-        ProcessorMetrics.eventsAlreadyStored.increment(by: Int64(events.count - stored.newEvents))
-        ProcessorMetrics.batchSize.record(records.count)
-        ProcessorMetrics.batchDuration.recordInterval(since: start)
-        for event in events {
-            if let ingestedAt = event.ingestedAt {
-                ProcessorMetrics.endToEndLatency.recordNanoseconds(Int64(max(0, committedAt.timeIntervalSince(ingestedAt)) * 1e9))
-            }
+        ProcessorMetrics.eventsAlreadyStored.increment(by: Int64(receipt.events - stored.newEvents))
+        ProcessorMetrics.batchSize.record(receipt.records)
+        ProcessorMetrics.batchDuration.recordInterval(since: receipt.start)
+        for ingestedAt in receipt.ingestedAt {
+            ProcessorMetrics.endToEndLatency.recordNanoseconds(Int64(max(0, committedAt.timeIntervalSince(ingestedAt)) * 1e9))
         }
         return true
     }
