@@ -20,6 +20,10 @@ struct ProcessorSettings: Sendable {
     /// `GM_PROCESSOR_LIVE_CHANNEL_PREFIX`: Redis pub/sub channel prefix of the live deltas;
     /// a tenant's channel is the prefix followed by its id.
     var liveChannelPrefix: String
+    /// `GM_PROCESSOR_STORE_TIMEOUT_MS`: how long one attempt to store a batch may take before it
+    /// is abandoned and tried again (a connection the database dropped mid-COPY can otherwise
+    /// leave it waiting for good).
+    var storeTimeout: Duration
     /// How long a failed write waits before it is tried again (doubling up to 5 s).
     var retryDelay: Duration = .milliseconds(200)
 
@@ -31,6 +35,7 @@ struct ProcessorSettings: Sendable {
         erasureTopic = environment.string("GM_PROCESSOR_ERASURE_TOPIC", default: ErasureMessage.topic)
         batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 10_000, in: 1...100_000)
         storeLanes = try environment.int("GM_PROCESSOR_STORE_LANES", default: 2, in: 1...16)
+        storeTimeout = .milliseconds(try environment.int("GM_PROCESSOR_STORE_TIMEOUT_MS", default: 60_000, in: 1_000...3_600_000))
         partitionDaysAhead = try environment.int("GM_PROCESSOR_PARTITION_DAYS_AHEAD", default: 3, in: 1...60)
         liveChannelPrefix = environment.string("GM_PROCESSOR_LIVE_CHANNEL_PREFIX", default: "gm:live:")
     }

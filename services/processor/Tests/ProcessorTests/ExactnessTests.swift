@@ -109,7 +109,8 @@ struct ExactnessTests {
                 return record
             })
             // Small batches, so the shutdown lands between many transactions and commits.
-            try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "200"]) { client in
+            // A store attempt stuck on a connection the shutdown dropped is abandoned after 5 s.
+            try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "200", "GM_PROCESSOR_STORE_TIMEOUT_MS": "5000"]) { client in
                 var stored = 0
                 let deadline = ContinuousClock.now + .seconds(120)
                 while stored < corpus.unique.count / 4, ContinuousClock.now < deadline {

@@ -103,6 +103,17 @@ struct ProcessorUnitTests {
         ])
     }
 
+    @Test("an attempt answers within its deadline, and one that hangs past it is abandoned with DeadlineExceeded")
+    func deadlines() async throws {
+        #expect(try await withDeadline(.seconds(10)) { 42 } == 42)
+        let started = ContinuousClock.now
+        await #expect(throws: DeadlineExceeded.self) {
+            // Ignores cancellation, like a write waiting on a connection that will never answer.
+            try await withDeadline(.milliseconds(200)) { try? await Task.sleep(for: .seconds(30)); return 0 }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
     @Test("daily partitions are named and bounded by UTC day")
     func partitionDays() {
         let day = DailyPartitions.day(Date(timeIntervalSince1970: 1_767_225_599), offset: 1)  // 2025-12-31T23:59:59Z

@@ -101,7 +101,9 @@ final class EventPipeline: Service, Sendable {
         let storing = Task<StoredBatch?, Never> {
             var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
             guard !decoded.isEmpty else { return stored }
-            let done = await self.loop.retrying("store a batch") { stored = try await self.store.store(decoded) }
+            let done = await self.loop.retrying("store a batch") {
+                stored = try await withDeadline(self.settings.storeTimeout) { try await self.store.store(decoded) }
+            }
             return done ? stored : nil
         }
         // What publishing and committing need, so the records and events are freed once stored.
