@@ -83,11 +83,12 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// Commits past every given record: per partition, the highest offset seen plus one.
     public func commit(processed messages: some Sequence<KafkaConsumerMessage>) async throws {
-        var next: [KafkaTopicPartition: Int64] = [:]
-        for message in messages {
-            next[message.topicPartition] = max(next[message.topicPartition] ?? 0, message.offset + 1)
-        }
-        try await commit(next.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+        try await commit(next: KafkaConsumerMessage.nextOffsets(after: messages))
+    }
+
+    /// Commits, per partition, the offset of the next record to consume.
+    public func commit(next offsets: [KafkaTopicPartition: Int64]) async throws {
+        try await commit(offsets.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
     }
 
     public func run() async throws {

@@ -30,4 +30,14 @@ public struct KafkaConsumerMessage: Sendable {
 
     public var keyString: String? { key.map { String(decoding: $0, as: UTF8.self) } }
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+
+    /// Per partition, the offset after the highest one among `messages`: what to commit once
+    /// they are processed.
+    public static func nextOffsets(after messages: some Sequence<KafkaConsumerMessage>) -> [KafkaTopicPartition: Int64] {
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            next[message.topicPartition] = max(next[message.topicPartition] ?? 0, message.offset + 1)
+        }
+        return next
+    }
 }

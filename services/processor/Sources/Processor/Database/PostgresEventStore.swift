@@ -25,7 +25,7 @@ struct PostgresEventStore: EventStore {
             for events in laneEvents {
                 group.addTask { try await storeLane(events) }
             }
-            var batch = StoredBatch(newEvents: 0, deltas: [], players: [])
+            var batch = StoredBatch.empty
             for try await lane in group {
                 batch.newEvents += lane.newEvents
                 batch.deltas += lane.deltas

@@ -36,16 +36,14 @@ final class EventPipeline: Service, Sendable {
     /// A batch as its publication and commit see it.
     private struct BatchReceipt: Sendable {
         /// Per partition, the offset after the batch's last record.
-        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var nextOffsets: [KafkaTopicPartition: Int64]
         var records: Int
         var events: Int
         var ingestedAt: [Date]
         var start: ContinuousClock.Instant
 
         init(_ records: [KafkaConsumerMessage], events: [ConsumedEvent], start: ContinuousClock.Instant) {
-            for record in records {
-                nextOffsets[record.topicPartition] = max(nextOffsets[record.topicPartition] ?? 0, record.offset + 1)
-            }
+            nextOffsets = KafkaConsumerMessage.nextOffsets(after: records)
             self.records = records.count
             self.events = events.count
             ingestedAt = events.compactMap(\.ingestedAt)
@@ -82,32 +80,23 @@ final class EventPipeline: Service, Sendable {
     /// false when it gave up because the processor is stopping (nothing was committed).
     private func handle(_ records: [KafkaConsumerMessage]) async -> Bool {
         let start = ContinuousClock.now
-        var events: [ConsumedEvent] = []
-        var poison: [PoisonRecord] = []
-        events.reserveCapacity(records.count)
-        for record in records {
-            switch ConsumedEvent.decode(record) {
-            case .success(let event): events.append(event)
-            case .failure(let record): poison.append(record)
-            }
-        }
+        let (events, poison) = Self.decode(records)
         if !poison.isEmpty {
             guard await loop.retrying("record poison records", { try await self.recordPoison(poison) }) else { return false }
         }
         // One store at a time; this batch was decoded while the previous one was being stored.
-        let decoded = events
         let previous = inFlight.withLock { $0 }
         _ = await previous?.storing.value
         let storing = Task<StoredBatch?, Never> {
-            var stored = StoredBatch(newEvents: 0, deltas: [], players: [])
-            guard !decoded.isEmpty else { return stored }
+            var stored = StoredBatch.empty
+            guard !events.isEmpty else { return stored }
             let done = await self.loop.retrying("store a batch") {
-                stored = try await withDeadline(self.settings.storeTimeout) { try await self.store.store(decoded) }
+                stored = try await withDeadline(self.settings.storeTimeout) { try await self.store.store(events) }
             }
             return done ? stored : nil
         }
         // What publishing and committing need, so the records and events are freed once stored.
-        let receipt = BatchReceipt(records, events: decoded, start: start)
+        let receipt = BatchReceipt(records, events: events, start: start)
         let publishing = Task<Bool, Never> {
             guard let stored = await storing.value else { return false }
             let storedAt = Date()
@@ -119,13 +108,27 @@ final class EventPipeline: Service, Sendable {
         return true
     }
 
+    /// The batch's events, and the records that are not valid events.
+    private static func decode(_ records: [KafkaConsumerMessage]) -> (events: [ConsumedEvent], poison: [PoisonRecord]) {
+        var events: [ConsumedEvent] = []
+        var poison: [PoisonRecord] = []
+        events.reserveCapacity(records.count)
+        for record in records {
+            switch ConsumedEvent.decode(record) {
+            case .success(let event): events.append(event)
+            case .failure(let record): poison.append(record)
+            }
+        }
+        return (events, poison)
+    }
+
     /// Steps 3 and 4; gives up without committing (false) only when the processor is stopping.
     private func publishAndCommit(_ receipt: BatchReceipt, stored: StoredBatch, storedAt committedAt: Date) async -> Bool {
         guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
         await live.publish(stored.deltas, storedAt: committedAt)
 
         do {
-            try await consumer.commit(receipt.nextOffsets.map { KafkaOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            try await consumer.commit(next: receipt.nextOffsets)
             lag.committed(receipt.nextOffsets)
         } catch {
             // Everything is written; a redelivery of these records changes nothing.

@@ -8,6 +8,8 @@ struct StoredBatch: Sendable {
     var newEvents: Int
     var deltas: [LiveDelta]
     var players: [PlayerSnapshot]
+
+    static let empty = StoredBatch(newEvents: 0, deltas: [], players: [])
 }
 
 /// The change a batch made to one tenant's minute of one event type and currency.
