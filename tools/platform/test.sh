@@ -2,7 +2,7 @@
 # `make test`: installs what is missing, checks the shell tools and the Prometheus rules, starts
 # throwaway servers for the integration tests under .gm/test/ (ports that do not collide with
 # `make up`), runs `swift test` (with this script's arguments, e.g. `--filter IngestionTests`) and exits with its status. The servers are stopped on exit, also
-# on failure or interruption.
+# on failure or interruption. GM_TEST_PORT_OFFSET (default 0) is added to every port below.
 #
 # Exported to the tests:
 #   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:55432/gamemetrics_test (owner)
@@ -21,7 +21,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DIR="$GM_DIR/test"
 PIDS="$TEST_DIR/pids"
 LOGS="$TEST_DIR/logs"
-PG_PORT=55432 DEVKAFKA_PORT=59644 S3_PORT=59000
+# GM_TEST_PORT_OFFSET moves every test port, so two checkouts can run their tests side by side.
+PORT_OFFSET="${GM_TEST_PORT_OFFSET:-0}"
+PG_PORT=$((55432 + PORT_OFFSET)) DEVKAFKA_PORT=$((59644 + PORT_OFFSET)) S3_PORT=$((59000 + PORT_OFFSET))
 TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
 
 RESTARTABLE_PG="$GM_ROOT/tools/platform/test-postgres-restartable.sh"
@@ -78,7 +80,7 @@ swift build --product devkafka
 swift build --product processor
 BIN="$(swift build --show-bin-path)"
 
-log "==> test servers: postgres :$PG_PORT and :55433 (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
+log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
 pgdata="$(pg_datadir "$TEST_DIR/pg")"
 # Data outside .gm may survive from a killed run of another checkout at the same path: stop a
