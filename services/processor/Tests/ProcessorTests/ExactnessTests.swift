@@ -22,7 +22,7 @@ struct ExactnessTests {
         try await ProcessorFixture.run { fixture in
             try await fixture.produce(await offThePool { EventCorpus.records(corpus.stream, topic: fixture.rawTopic) })
             // In a process of its own: decoding 200,000 events here would stall the other suites.
-            let processor = try ProcessorProcess.start(binary, environment: fixture.environment)
+            let processor = try ServiceProcess.start(binary, environment: fixture.environment)
             defer { processor.kill() }
             try await fixture.waitForStoredEvents(corpus.unique.count)
             let stored = try await fixture.storedAggregates()
@@ -74,7 +74,7 @@ struct ExactnessTests {
             var environment = fixture.environment
             // Small batches, so the kill lands between many transactions and commits.
             environment["GM_PROCESSOR_BATCH_SIZE"] = "500"
-            let first = try ProcessorProcess.start(binary, environment: environment)
+            let first = try ServiceProcess.start(binary, environment: environment)
             var stored = 0
             while stored < corpus.unique.count / 3 {
                 try await Task.sleep(for: .milliseconds(100))
@@ -83,7 +83,7 @@ struct ExactnessTests {
             }
             first.kill()
             #expect(stored < corpus.unique.count, "the kill came too late to land mid-stream")
-            let second = try ProcessorProcess.start(binary, environment: environment)
+            let second = try ServiceProcess.start(binary, environment: environment)
             defer { second.kill() }
             try await fixture.waitForStoredEvents(corpus.unique.count)
             // Redelivered records (consumed but not committed before the kill) must change nothing.
