@@ -23,8 +23,10 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     events.maxBatchSize = settings.batchSize
     let eventConsumer = try KafkaConsumer(configuration: events, logger: logger)
     let lag = ConsumerLag(consumer: eventConsumer)
+    let storeHealth = StoreHealth(unreadyAfter: settings.unreadyAfterFailures)
     let pipeline = EventPipeline(
-        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, logger: logger), schema: schema, producer: producer,
+        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, logger: logger),
+        storeHealth: storeHealth, schema: schema, producer: producer,
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
 
@@ -36,7 +38,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
 
     // Redis only carries the live deltas (best effort): its outage must not take the
     // processor out of service.
-    let checks = clients.checks.filter { $0.name != "redis" }
+    let checks = clients.checks.filter { $0.name != "redis" } + [storeHealth.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     return ServiceApplication.build(
         configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger

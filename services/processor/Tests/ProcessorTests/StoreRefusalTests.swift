@@ -53,12 +53,15 @@ struct StoreRefusalTests {
             let refusals = InvalidRecords(invalid)
             for item in cases {
                 let stored = try await fixture.query(
-                    "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id) AND properties = \(item.properties)::jsonb",
-                    as: Int64.self
+                    "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id)", as: Int64.self
                 ).first ?? 0
                 let reasons = refusals.reasons(for: item.id)
                 if accepted[item.id] == true {
-                    #expect(stored == 1 || !reasons.isEmpty, "\(item.name): neither stored as PostgreSQL parses it nor refused")
+                    let storedEqually = try await fixture.query(
+                        "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id) AND properties = \(item.properties)::jsonb",
+                        as: Int64.self
+                    ).first ?? 0
+                    #expect(storedEqually == 1 || (stored == 0 && !reasons.isEmpty), "\(item.name): neither stored as PostgreSQL parses it nor refused")
                 } else {
                     #expect(stored == 0, "\(item.name): PostgreSQL refuses it, yet it is stored")
                     #expect(!reasons.isEmpty, "\(item.name): not on the invalid topic")
@@ -156,16 +159,21 @@ struct InvalidRecords {
 
     init(_ messages: [KafkaConsumerMessage]) {
         count = messages.count
+        // The platform's parser: Foundation's refuses numbers beyond Double, which poison carries.
         for message in messages {
-            guard let record = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any] else { continue }
-            let reasons = (record["errors"] as? [[String: Any]] ?? []).map { error in
-                Reason(field: error["field"] as? String ?? "", reason: error["reason"] as? String ?? "", detail: error["detail"] as? String)
+            guard case .object(let record) = try? JSONValue(parsing: message.value) else { continue }
+            var reasons: [Reason] = []
+            if case .array(let errors) = record["errors"] {
+                for case .object(let error) in errors {
+                    reasons.append(Reason(field: error["field"]?.stringValue ?? "", reason: error["reason"]?.stringValue ?? "",
+                                          detail: error["detail"]?.stringValue))
+                }
             }
             // The event's id, from the embedded event or from the text of an opaque payload.
             var text = ""
-            if let event = record["event"], let data = try? JSONSerialization.data(withJSONObject: event) {
-                text = String(decoding: data, as: UTF8.self)
-            } else if let base64 = record["payload_base64"] as? String, let data = Data(base64Encoded: base64) {
+            if case .object(let event) = record["event"] {
+                text = event["event_id"]?.stringValue ?? ""
+            } else if let base64 = record["payload_base64"]?.stringValue, let data = Data(base64Encoded: base64) {
                 text = String(decoding: data, as: UTF8.self)
             }
             if let range = text.range(of: #"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#, options: .regularExpression),
@@ -176,6 +184,13 @@ struct InvalidRecords {
     }
 
     func reasons(for id: UUID) -> [Reason] { byEvent[id] ?? [] }
+}
+
+extension JSONValue {
+    fileprivate var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
 }
 
 extension ProcessorFixture {

@@ -8,17 +8,22 @@
 public struct FieldError: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
     public var field: String
     public var reason: String
+    /// What a downstream system said, when it is the one that refused (omitted otherwise).
+    public var detail: String?
 
-    public init(field: String, reason: String) {
+    public init(field: String, reason: String, detail: String? = nil) {
         self.field = field
         self.reason = reason
+        self.detail = detail
     }
 
     public init(_ field: String, _ reason: Reason) {
         self.init(field: field, reason: reason.rawValue)
     }
 
-    public var description: String { "\(field.isEmpty ? "<event>" : field): \(reason)" }
+    public var description: String {
+        "\(field.isEmpty ? "<event>" : field): \(reason)" + (detail.map { " (\($0))" } ?? "")
+    }
 
     /// The reason codes the event validator produces.
     public struct Reason: RawRepresentable, Sendable, Hashable {
@@ -59,5 +64,8 @@ public struct FieldError: Codable, Sendable, Equatable, Hashable, CustomStringCo
         public static let duplicate = Reason(rawValue: "duplicate")
         /// The JSON text is not valid (only for single-event validation of raw bytes).
         public static let invalidJSON = Reason(rawValue: "invalid_json")
+        /// The database refused to store the event on its own (the processor; `detail` holds
+        /// the SQLSTATE and message).
+        public static let storeRefused = Reason(rawValue: "store_refused")
     }
 }

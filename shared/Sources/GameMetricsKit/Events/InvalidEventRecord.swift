@@ -67,6 +67,11 @@ public struct InvalidEventRecord: Sendable, Equatable {
             out.append(UInt8(ascii: ","))
             JSONWriter.appendKey("reason", to: &out)
             JSONWriter.appendString(error.reason, to: &out)
+            if let detail = error.detail {
+                out.append(UInt8(ascii: ","))
+                JSONWriter.appendKey("detail", to: &out)
+                JSONWriter.appendString(detail, to: &out)
+            }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

@@ -18,10 +18,14 @@ import Synchronization
 /// batch's step 3 starts only after the previous batch's step 4, so player states and offsets
 /// still go out in batch order.
 /// A failing step is retried with backoff, never skipped, so a batch is handled completely or
-/// (after a crash) again; the store makes the repetition change nothing.
+/// (after a crash) again; the store makes the repetition change nothing. Events the database
+/// refuses because of their data are isolated (``RefusalIsolatingStore``) and go to the invalid
+/// topic with its error before the offsets move on; any other store failure is retried and
+/// counted by ``StoreHealth``, which makes the processor not ready while it lasts.
 final class EventPipeline: Service, Sendable {
     private let consumer: KafkaConsumer
-    private let store: any EventStore
+    private let store: RefusalIsolatingStore
+    private let storeHealth: StoreHealth
     private let schema: SchemaPreparation
     private let producer: KafkaProducer
     private let live: LivePublisher
@@ -52,16 +56,17 @@ final class EventPipeline: Service, Sendable {
     }
 
     private struct InFlightBatch {
-        var storing: Task<StoredBatch?, Never>
+        var storing: Task<RefusalIsolatingStore.Outcome?, Never>
         var publishing: Task<Bool, Never>
     }
 
     init(
-        consumer: KafkaConsumer, store: any EventStore, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
+        consumer: KafkaConsumer, store: any EventStore, storeHealth: StoreHealth, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
         lag: ConsumerLag, settings: ProcessorSettings, logger: Logger
     ) {
         self.consumer = consumer
-        self.store = store
+        self.store = RefusalIsolatingStore(underlying: store, attemptTimeout: settings.storeTimeout)
+        self.storeHealth = storeHealth
         self.schema = schema
         self.producer = producer
         self.live = live
@@ -87,22 +92,28 @@ final class EventPipeline: Service, Sendable {
         // One store at a time; this batch was decoded while the previous one was being stored.
         let previous = inFlight.withLock { $0 }
         _ = await previous?.storing.value
-        let storing = Task<StoredBatch?, Never> {
-            var stored = StoredBatch.empty
-            guard !events.isEmpty else { return stored }
+        let storing = Task<RefusalIsolatingStore.Outcome?, Never> {
+            var outcome = RefusalIsolatingStore.Outcome(stored: .empty, refused: [])
+            guard !events.isEmpty else { return outcome }
             let done = await self.loop.retrying("store a batch") {
-                stored = try await withDeadline(self.settings.storeTimeout) { try await self.store.store(events) }
+                do {
+                    outcome = try await self.store.store(events)
+                    self.storeHealth.succeeded()
+                } catch {
+                    self.storeHealth.failed()
+                    throw error
+                }
             }
-            return done ? stored : nil
+            return done ? outcome : nil
         }
         // What publishing and committing need, so the records and events are freed once stored.
         let receipt = BatchReceipt(records, events: events, start: start)
         let publishing = Task<Bool, Never> {
-            guard let stored = await storing.value else { return false }
+            guard let outcome = await storing.value else { return false }
             let storedAt = Date()
             // A batch whose predecessor was not committed must not be committed either.
             if let previous, !(await previous.publishing.value) { return false }
-            return await self.publishAndCommit(receipt, stored: stored, storedAt: storedAt)
+            return await self.publishAndCommit(receipt, outcome: outcome, storedAt: storedAt)
         }
         inFlight.withLock { $0 = InFlightBatch(storing: storing, publishing: publishing) }
         return true
@@ -122,8 +133,15 @@ final class EventPipeline: Service, Sendable {
         return (events, poison)
     }
 
-    /// Steps 3 and 4; gives up without committing (false) only when the processor is stopping.
-    private func publishAndCommit(_ receipt: BatchReceipt, stored: StoredBatch, storedAt committedAt: Date) async -> Bool {
+    /// Steps 3 and 4, after the refused events are on the invalid topic; gives up without
+    /// committing (false) only when the processor is stopping.
+    private func publishAndCommit(_ receipt: BatchReceipt, outcome: RefusalIsolatingStore.Outcome, storedAt committedAt: Date) async -> Bool {
+        let stored = outcome.stored
+        if !outcome.refused.isEmpty {
+            let refused = outcome.refused.map(PoisonRecord.init(refused:))
+            guard await loop.retrying("record refused events", { try await self.recordPoison(refused) }) else { return false }
+            ProcessorMetrics.storeRefusals.increment(by: Int64(refused.count))
+        }
         guard await loop.retrying("publish player states", { try await self.publishPlayers(stored.players) }) else { return false }
         await live.publish(stored.deltas, storedAt: committedAt)
 
@@ -136,7 +154,7 @@ final class EventPipeline: Service, Sendable {
         }
 
         ProcessorMetrics.eventsStored.increment(by: Int64(stored.newEvents))
-        ProcessorMetrics.eventsAlreadyStored.increment(by: Int64(receipt.events - stored.newEvents))
+        ProcessorMetrics.eventsAlreadyStored.increment(by: Int64(receipt.events - stored.newEvents - outcome.refused.count))
         ProcessorMetrics.batchSize.record(receipt.records)
         ProcessorMetrics.batchDuration.recordInterval(since: receipt.start)
         for ingestedAt in receipt.ingestedAt {

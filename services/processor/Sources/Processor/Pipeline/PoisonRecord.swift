@@ -22,6 +22,17 @@ struct PoisonRecord: Error, Sendable, Equatable {
         self.offset = record.offset
     }
 
+    /// An event the database refused on its own, with the database's error; the payload is the
+    /// event as it was decoded (the record's bytes were freed after decoding).
+    init(refused: RefusedEvent) {
+        let event = refused.event
+        tenantID = event.event.tenantID
+        errors = [FieldError(field: "", reason: FieldError.Reason.storeRefused.rawValue, detail: refused.refusal.description)]
+        payload = event.event.jsonBytes()
+        partition = event.partition
+        offset = event.offset
+    }
+
     func invalidEventRecord(receivedAt: Date) -> InvalidEventRecord {
         let isJSON = (try? JSONValue(parsing: payload)) != nil
         return InvalidEventRecord(

@@ -10,6 +10,15 @@ struct StoredBatch: Sendable {
     var players: [PlayerSnapshot]
 
     static let empty = StoredBatch(newEvents: 0, deltas: [], players: [])
+
+    /// This batch's changes, then those of `later`, stored after it: a player in both is as
+    /// `later` left it.
+    func followed(by later: StoredBatch) -> StoredBatch {
+        let laterPlayers = Set(later.players.map(\.key))
+        return StoredBatch(
+            newEvents: newEvents + later.newEvents, deltas: LiveDelta.merged(deltas + later.deltas),
+            players: players.filter { !laterPlayers.contains($0.key) } + later.players)
+    }
 }
 
 /// The change a batch made to one tenant's minute of one event type and currency.
