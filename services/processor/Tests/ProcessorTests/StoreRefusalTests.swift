@@ -219,13 +219,15 @@ extension ProcessorFixture {
         try await client.execute(uri: "/health/ready", method: .get) { $0.status }
     }
 
-    /// Waits until `/v1/lag` reports that every record was committed.
-    func waitForZeroLag(_ client: any TestClientProtocol, timeout: Duration = .seconds(60)) async throws {
+    /// Waits until `/v1/lag` reports that every record of the raw topic's `partitions` was
+    /// committed (before the group is joined, no partition is reported at all).
+    func waitForZeroLag(_ client: any TestClientProtocol, partitions: Int = 24, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var lag: JSONValue = .null
         while ContinuousClock.now < deadline {
             lag = try await client.execute(uri: "/v1/lag", method: .get) { try JSONValue(parsing: Array($0.body.readableBytesView)) }
-            if case .object(let fields) = lag, fields["total_lag"] == .number("0") { return }
+            if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
+               case .array(let owned) = fields["partitions"], owned.count == partitions { return }
             try await Task.sleep(for: .milliseconds(500))
         }
         Issue.record("lag is still \(lag) after \(timeout)")
