@@ -106,7 +106,7 @@ let sharedTargets: [Target] = [
     // and the one way a service application is assembled.
     .target(
         name: "GameMetricsService",
-        dependencies: ["GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres],
+        dependencies: ["GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres, crypto],
         path: "shared/Sources/GameMetricsService", swiftSettings: swiftSettings
     ),
     // Checks of the platform contract that every service's test suite reuses.

@@ -119,7 +119,8 @@ start_processor() {
     START_EXE="$BIN/processor" start_bg "$PIDS/processor.pid" "$LOGS/processor.log" \
         env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$PROCESSOR_PORT" GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
         GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-        GM_PROCESSOR_RAW_TOPIC="$RAW_TOPIC" "${processor_env[@]}" "$BIN/processor"
+        GM_PROCESSOR_RAW_TOPIC="$RAW_TOPIC" GM_ERASURE_SUBJECT_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
+        "${processor_env[@]}" "$BIN/processor"
 }
 processor_pid() { head -n1 "$PIDS/processor.pid"; }
 max_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$(processor_pid)/status"; }

@@ -53,6 +53,10 @@ GM_S3_SECRET_KEY=$(gen_secret 24)
 EOF
     )
 fi
+# Secrets added after a checkout's first `make up` join its existing file.
+if ! grep -q '^GM_ERASURE_SUBJECT_KEY=' "$SECRETS"; then
+    echo "GM_ERASURE_SUBJECT_KEY=$(head -c 32 /dev/urandom | base64 -w0)" >>"$SECRETS"
+fi
 chmod 600 "$SECRETS"
 # shellcheck source=/dev/null
 source "$SECRETS"
@@ -124,6 +128,8 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_DEVKAFKA_URL=http://127.0.0.1:$DEVKAFKA_PORT"
         # The services that hold player data and confirm each erasure (the user service waits for all).
         echo "GM_ERASURE_PARTICIPANTS=user,processor"
+        # Keys the record of erased players (HMAC of tenant and player); the same for every participant.
+        echo "GM_ERASURE_SUBJECT_KEY=$GM_ERASURE_SUBJECT_KEY"
         for svc in "${GM_SERVICES[@]}"; do
             echo "GM_$(svc_var "$svc")_URL=http://127.0.0.1:${GM_SERVICE_PORT[$svc]}"
         done

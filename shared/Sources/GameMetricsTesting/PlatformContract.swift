@@ -20,12 +20,17 @@ public enum PlatformContract {
         "GM_PLATFORM_CLIENT_ID": "unused",
         "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
+        "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
     ])
 
+    /// A fixed `GM_ERASURE_SUBJECT_KEY` for tests (32 bytes, base64).
+    public static let testErasureSubjectKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+
     /// The application answers liveness, and readiness answers 503 naming exactly `dependencies`,
-    /// each with an error, when none of them answers.
+    /// each with an error, when none of them answers. `ownChecks` are checks of the service's own
+    /// state (not dependencies), reported too but fine while nothing has been tried.
     public static func expectLiveButNotReady(
-        _ application: some ApplicationProtocol, naming dependencies: [String],
+        _ application: some ApplicationProtocol, naming dependencies: [String], ownChecks: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await application.test(.router) { client in
@@ -35,8 +40,9 @@ public enum PlatformContract {
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable, sourceLocation: sourceLocation)
                 let report = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                #expect(report.checks.keys.sorted() == dependencies.sorted(), sourceLocation: sourceLocation)
-                #expect(report.checks.values.allSatisfy { $0.hasPrefix("error") }, sourceLocation: sourceLocation)
+                #expect(report.checks.keys.sorted() == (dependencies + ownChecks).sorted(), sourceLocation: sourceLocation)
+                #expect(dependencies.allSatisfy { report.checks[$0]?.hasPrefix("error") == true }, sourceLocation: sourceLocation)
+                #expect(ownChecks.allSatisfy { report.checks[$0] == "ok" }, sourceLocation: sourceLocation)
             }
         }
     }

@@ -66,6 +66,7 @@ struct PoisonCorpusEndToEndTests {
             "GM_REDIS_URL": fixture.redisURL, "GM_PROCESSOR_GROUP": "processor-\(suffix)",
             "GM_PROCESSOR_RAW_TOPIC": fixture.rawTopic, "GM_PROCESSOR_INVALID_TOPIC": fixture.invalidTopic,
             "GM_PROCESSOR_PROCESSED_TOPIC": "test.processed.\(suffix)", "GM_PROCESSOR_ERASURE_TOPIC": "test.erasure.\(suffix)",
+            "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
         ])
     }
 

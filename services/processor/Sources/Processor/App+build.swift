@@ -15,9 +15,11 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     guard let postgres = clients.postgres, let producer = clients.producer, let redis = clients.redis else {
         preconditionFailure("PlatformClients created no PostgreSQL client, Kafka producer or Redis client")
     }
+    let subjects = try ErasedSubjects(environment: environment)
     let schema = SchemaPreparation(
         migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
-        partitions: DailyPartitions(client: postgres, daysAhead: settings.partitionDaysAhead, logger: logger))
+        partitions: DailyPartitions(client: postgres, daysAhead: settings.partitionDaysAhead, logger: logger),
+        eventIDs: EventIDWindow(client: postgres, window: settings.dedupeWindow, logger: logger))
 
     var events = try KafkaConsumerConfiguration(environment: environment, groupID: settings.groupID, topics: [settings.rawTopic], clientID: "processor")
     events.maxBatchSize = settings.batchSize
@@ -25,7 +27,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let lag = ConsumerLag(consumer: eventConsumer)
     let storeHealth = StoreHealth(unreadyAfter: settings.unreadyAfterFailures)
     let pipeline = EventPipeline(
-        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, logger: logger),
+        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, subjects: subjects, logger: logger),
         storeHealth: storeHealth, schema: schema, producer: producer,
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
@@ -33,7 +35,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let erasures = try KafkaConsumerConfiguration(
         environment: environment, groupID: ErasureHandler.groupID, topics: [settings.erasureTopic], clientID: "processor-erasure")
     let erasureHandler = ErasureHandler(
-        consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, logger: logger),
+        consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, subjects: subjects, logger: logger),
         schema: schema, producer: producer, settings: settings, logger: logger)
 
     // Redis only carries the live deltas (best effort): its outage must not take the

@@ -27,6 +27,10 @@ struct ProcessorSettings: Sendable {
     /// `GM_PROCESSOR_UNREADY_AFTER_FAILURES`: failed store attempts in a row (for a reason other
     /// than the data) after which the processor reports itself not ready.
     var unreadyAfterFailures: Int
+    /// `GM_PROCESSOR_DEDUPE_DAYS`: how long an event id is remembered, so that a repetition is
+    /// not stored again. Longer than the raw topic's retention plus the oldest accepted
+    /// `occurred_at` (7 + 7 days), so no replay of Kafka can bring one back.
+    var dedupeWindow: Duration
     /// How long a failed write waits before it is tried again (doubling up to 5 s).
     var retryDelay: Duration = .milliseconds(200)
 
@@ -39,6 +43,7 @@ struct ProcessorSettings: Sendable {
         batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 10_000, in: 1...100_000)
         storeLanes = try environment.int("GM_PROCESSOR_STORE_LANES", default: 2, in: 1...16)
         storeTimeout = .milliseconds(try environment.int("GM_PROCESSOR_STORE_TIMEOUT_MS", default: 60_000, in: 1_000...3_600_000))
+        dedupeWindow = .seconds(86_400 * (try environment.int("GM_PROCESSOR_DEDUPE_DAYS", default: 30, in: 15...3_650)))
         unreadyAfterFailures = try environment.int("GM_PROCESSOR_UNREADY_AFTER_FAILURES", default: 3, in: 1...1_000)
         partitionDaysAhead = try environment.int("GM_PROCESSOR_PARTITION_DAYS_AHEAD", default: 3, in: 1...60)
         liveChannelPrefix = environment.string("GM_PROCESSOR_LIVE_CHANNEL_PREFIX", default: "gm:live:")

@@ -61,6 +61,7 @@ struct ProcessorFixture: Sendable {
             "GM_KAFKA_BOOTSTRAP": kafka, "GM_PG_URL": databaseURL, "GM_REDIS_URL": redisURL,
             "GM_PROCESSOR_GROUP": group, "GM_PROCESSOR_RAW_TOPIC": rawTopic, "GM_PROCESSOR_PROCESSED_TOPIC": processedTopic,
             "GM_PROCESSOR_INVALID_TOPIC": invalidTopic, "GM_PROCESSOR_ERASURE_TOPIC": erasureTopic,
+            "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
         ]
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import Kafka
 import Testing
 
@@ -15,6 +16,45 @@ struct ProcessorUnitTests {
         rows.append(42 as Int64?)
         rows.endRow()
         #expect(String(buffer: rows.buffer) == "a\\tb\\\\c\\nd\\re\t\\N\t42\n")
+    }
+
+    @Test("COPY text rows write bytea in hex form with the backslash escaped")
+    func copyRowsBytea() {
+        var rows = CopyTextRows(capacity: 16)
+        rows.appendBytea([0x00, 0x1f, 0xab, 0xff])
+        rows.endRow()
+        #expect(String(buffer: rows.buffer) == "\\\\x001fabff\n")
+    }
+
+    @Test("an erased subject is a keyed hash that tells tenant and player apart and depends on the key")
+    func erasedSubjects() throws {
+        let subjects = try ErasedSubjects(key: Array(repeating: 7, count: 32))
+        let subject = subjects.subject(tenantID: "tenant-a", playerID: "p-1")
+        #expect(subject.count == 32)
+        #expect(subject == subjects.subject(tenantID: "tenant-a", playerID: "p-1"))
+        #expect(subjects.subject(tenantID: "tenant-a:p", playerID: "1") != subjects.subject(tenantID: "tenant-a", playerID: "p:1"))
+        #expect(try ErasedSubjects(key: Array(repeating: 8, count: 32)).subject(tenantID: "tenant-a", playerID: "p-1") != subject)
+        #expect(throws: ConfigurationError.self) { try ErasedSubjects(key: Array(repeating: 7, count: 31)) }
+    }
+
+    @Test("halves of an isolated batch merge: counts and deltas add up, a player in both is as the later half left it")
+    func storedBatchesMerge() {
+        func player(_ id: String, events: Int64) -> PlayerSnapshot {
+            PlayerSnapshot(
+                tenantID: "t", playerID: id, firstSeenAt: Date(timeIntervalSince1970: 0), lastSeenAt: Date(timeIntervalSince1970: 0),
+                lastEventType: "level_up", lastGameID: nil, events: events, sessions: 0, rounds: 0)
+        }
+        let minute = Date(timeIntervalSince1970: 60)
+        let first = StoredBatch(
+            newEvents: 2, deltas: [LiveDelta(tenantID: "t", minute: minute, eventType: "level_up", currency: "", events: 2, amountMinor: "0")],
+            players: [player("a", events: 1), player("b", events: 1)])
+        let second = StoredBatch(
+            newEvents: 1, deltas: [LiveDelta(tenantID: "t", minute: minute, eventType: "level_up", currency: "", events: 1, amountMinor: "0")],
+            players: [player("b", events: 2)])
+        let merged = first.followed(by: second)
+        #expect(merged.newEvents == 3)
+        #expect(merged.deltas.map(\.events) == [3])
+        #expect(merged.players == [player("a", events: 1), player("b", events: 2)])
     }
 
     @Test("a record decodes to its event with the session duration and the ingestion time")

@@ -48,6 +48,17 @@ struct CopyTextRows {
         }
     }
 
+    /// `bytea` in hex form (`\x0a1b...`; the backslash escaped for COPY).
+    mutating func appendBytea(_ bytes: [UInt8]) {
+        separate()
+        buffer.writeStaticString("\\\\x")
+        let digits: StaticString = "0123456789abcdef"
+        for byte in bytes {
+            buffer.writeInteger(digits.utf8Start[Int(byte >> 4)])
+            buffer.writeInteger(digits.utf8Start[Int(byte & 0x0f)])
+        }
+    }
+
     mutating func append(_ value: Int64?) {
         append(value.map { String($0) })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsService
 import Logging
 import PostgresNIO
 
@@ -8,14 +9,18 @@ import PostgresNIO
 /// events share a partition, so the lanes never write the same player's rows, and PostgreSQL
 /// works on them in parallel. A lane that fails fails the batch, which is then stored again;
 /// the lanes that had committed change nothing the second time.
+///
+/// An event is stored once per (tenant, event id) — the first delivery wins — and never when its
+/// player was erased after it was ingested (``ErasedSubjects``).
 struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let lanes: Int
+    let subjects: ErasedSubjects
     let logger: Logger
 
     static let stagingColumns = [
         "tenant_id", "event_id", "player_id", "type", "occurred_at", "game_id", "amount_minor", "currency",
-        "session_duration_ms", "properties", "ingested_at", "kafka_partition", "kafka_offset",
+        "session_duration_ms", "properties", "ingested_at", "kafka_partition", "kafka_offset", "subject",
     ]
 
     func store(_ events: [ConsumedEvent]) async throws -> StoredBatch {
@@ -46,9 +51,22 @@ struct PostgresEventStore: EventStore {
         return groups.filter { !$0.isEmpty }
     }
 
+    /// Publishes the states of the players that are not erased, holding off erasures meanwhile:
+    /// an erasure either waits for this publication (and tombstones after it) or is seen by it.
+    func publish(_ players: [PlayerSnapshot], _ send: @Sendable ([PlayerSnapshot]) async throws -> Void) async throws {
+        guard !players.isEmpty else { return }
+        let subjects = players.map { self.subjects.subject(tenantID: $0.tenantID, playerID: $0.playerID) }
+        try await ErasedSubjects.withSharedLock(client: client, subjects: subjects, logger: logger) { erased in
+            let kept = zip(players, subjects).filter { !erased.contains($0.1) }.map(\.0)
+            try await send(kept)
+        }
+    }
+
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
-        let rows = Self.copyRows(events)
+        let rows = copyRows(events)
         return try await client.withTransaction(logger: logger) { connection in
+            // Erasures wait for this transaction, or it sees their record.
+            try await ErasedSubjects.holdShared(on: connection, logger: logger)
             try await connection.query(Self.createStaging, logger: logger)
             try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
                 try await writer.write(rows)
@@ -72,7 +90,7 @@ struct PostgresEventStore: EventStore {
         }
     }
 
-    static func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
+    func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
         var rows = CopyTextRows(capacity: events.count * 400)
         for consumed in events {
             let event = consumed.event
@@ -89,6 +107,7 @@ struct PostgresEventStore: EventStore {
             rows.append(consumed.ingestedAt)
             rows.append(Int64(consumed.partition))
             rows.append(consumed.offset)
+            rows.appendBytea(subjects.subject(tenantID: event.tenantID, playerID: event.playerID))
             rows.endRow()
         }
         return rows.buffer
@@ -100,23 +119,42 @@ struct PostgresEventStore: EventStore {
             tenant_id text NOT NULL, event_id uuid NOT NULL, player_id text NOT NULL, type text NOT NULL,
             occurred_at timestamptz NOT NULL, game_id text, amount_minor bigint, currency text,
             session_duration_ms bigint, properties jsonb NOT NULL, ingested_at timestamptz,
-            kafka_partition integer NOT NULL, kafka_offset bigint NOT NULL
+            kafka_partition integer NOT NULL, kafka_offset bigint NOT NULL, subject bytea NOT NULL
         ) ON COMMIT DELETE ROWS
         """
 
-    /// `fresh` holds only the rows this statement inserted; every aggregate is built from it.
+    /// `admitted` is the batch without events of erased players (ingested before the erasure)
+    /// and with one row per event id (the first delivered); `ids` claims the ids not seen
+    /// before, and `fresh` holds only the rows this statement inserted: every aggregate is built
+    /// from it.
     /// Upserts take their row locks in key order, so two processors (during a rebalance)
     /// updating the same buckets wait for each other instead of deadlocking. A player is a
     /// member of an hour (day) exactly when it is a member of one of its minutes (hours), so
     /// only the memberships new in a minute try the hour, and only those new in the hour the
     /// day. Returns the per-tenant live deltas.
     static let insertAndAggregate: PostgresQuery = """
-        WITH fresh AS (
+        WITH admitted AS (
+            SELECT DISTINCT ON (i.tenant_id, i.event_id) i.*
+            FROM incoming_events i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM erased_subjects e
+                WHERE e.subject = i.subject AND coalesce(i.ingested_at, '-infinity') <= e.erased_at
+            )
+            ORDER BY i.tenant_id, i.event_id, i.kafka_partition, i.kafka_offset
+        ),
+        ids AS (
+            INSERT INTO event_ids (tenant_id, event_id)
+            SELECT tenant_id, event_id FROM admitted
+            ORDER BY 1, 2
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, event_id
+        ),
+        fresh AS (
             INSERT INTO events_raw (tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
                                     session_duration_ms, properties, ingested_at, kafka_partition, kafka_offset)
-            SELECT tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
-                   session_duration_ms, properties, ingested_at, kafka_partition, kafka_offset
-            FROM incoming_events
+            SELECT a.tenant_id, a.event_id, a.player_id, a.type, a.occurred_at, a.game_id, a.amount_minor, a.currency,
+                   a.session_duration_ms, a.properties, a.ingested_at, a.kafka_partition, a.kafka_offset
+            FROM admitted a JOIN ids USING (tenant_id, event_id)
             ON CONFLICT DO NOTHING
             RETURNING tenant_id, player_id, type, occurred_at, game_id, amount_minor, currency, session_duration_ms
         ),

@@ -1,5 +1,7 @@
 import GameMetricsService
 
+// The dedupe window of `event_ids` is ProcessorSettings.dedupeWindow; ADR 0013 says why.
+
 /// The processor's schema: raw events partitioned by day of `occurred_at`, and the time series
 /// derived from them, kept at three grains (minute, hour, day) in the same tables.
 enum ProcessorMigrations {
@@ -99,5 +101,24 @@ enum ProcessorMigrations {
             "ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, grain, bucket, game_id)",
             "DROP INDEX player_activity_player",
         ]),
+        // One stored event per (tenant_id, event_id), whatever its occurred_at: events_raw's key
+        // must contain its partition key, so uniqueness lives in a table of its own, which the
+        // archival of old partitions does not touch (ADR 0013). Rows already stored twice stay.
+        Migration(version: 4, name: "event_ids", statements: [
+            """
+            CREATE TABLE event_ids (
+                tenant_id text NOT NULL,
+                event_id uuid NOT NULL,
+                seen_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant_id, event_id)
+            )
+            """,
+            "CREATE INDEX event_ids_seen_at ON event_ids (seen_at)",
+            """
+            INSERT INTO event_ids (tenant_id, event_id, seen_at)
+            SELECT tenant_id, event_id, min(stored_at) FROM events_raw GROUP BY tenant_id, event_id
+            """,
+        ]),
+        Migration(version: 5, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
     ]
 }

@@ -5,10 +5,12 @@ import ServiceLifecycle
 
 /// Brings the database to the processor's schema: migrations, then the daily partitions.
 /// Consumers call `prepare()` before their first write (it is idempotent and safe to run from
-/// several processes); `run()` keeps the partitions ahead of the calendar, hourly.
+/// several processes); `run()` keeps the partitions ahead of the calendar and forgets event ids
+/// beyond the dedupe window, hourly.
 struct SchemaPreparation: Service {
     let migrations: MigrationRunner
     let partitions: DailyPartitions
+    let eventIDs: EventIDWindow
 
     func prepare() async throws {
         _ = try await migrations.migrate()
@@ -21,8 +23,11 @@ struct SchemaPreparation: Service {
                 try await Task.sleep(for: .seconds(3600))
                 do {
                     try await self.prepare()
+                    try await self.eventIDs.prune()
                 } catch {
-                    self.partitions.logger.warning("daily partitions not checked; next try in an hour", metadata: ["error": "\(String(reflecting: error))"])
+                    self.partitions.logger.warning("daily partitions and event ids not maintained; next try in an hour", metadata: [
+                        "error": "\(String(reflecting: error))",
+                    ])
                 }
             }
         }

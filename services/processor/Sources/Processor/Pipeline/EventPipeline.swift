@@ -180,10 +180,12 @@ final class EventPipeline: Service, Sendable {
     }
 
     private func publishPlayers(_ players: [PlayerSnapshot]) async throws {
-        guard !players.isEmpty else { return }
-        let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }
-        for result in await producer.send(messages) {
-            if case .failure(let error) = result { throw error }
+        try await store.underlying.publish(players) { [producer, settings] players in
+            guard !players.isEmpty else { return }
+            let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }
+            for result in await producer.send(messages) {
+                if case .failure(let error) = result { throw error }
+            }
         }
     }
 }
