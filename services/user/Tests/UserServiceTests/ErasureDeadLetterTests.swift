@@ -43,7 +43,6 @@ struct ErasureDeadLetterTests {
             try await fixture.createPlayer("after-poison", tenant: "tenant-a")
             try await fixture.withCoordinator { running in
                 let deadLetterTopic = running.topic + ".dlq"
-                try await PrivacyFixture.createTopic(deadLetterTopic, partitions: 3)
                 let key = Array("tenant-a:after-poison".utf8)
                 let badService = ErasureMessage.completed(ErasureCompleted(
                     requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", service: "Not A Service!",

@@ -17,7 +17,7 @@ import FoundationNetworking
 @testable import UserService
 
 /// A migrated throwaway database with tenants "tenant-a" and "tenant-b", and, for the Kafka
-/// tests, a topic and consumer group of the test's own on devkafka, the producer and the erasure
+/// tests, a topic (and its dead-letter topic) and consumer group of the test's own on devkafka, the producer and the erasure
 /// coordinator running, and the privacy routes on a platform router.
 struct PrivacyFixture: Sendable {
     let databaseURL: String
@@ -63,6 +63,7 @@ struct PrivacyFixture: Sendable {
         let suffix = UUID().uuidString.lowercased().prefix(12)
         let topic = "privacy.erasure.test-\(suffix)"
         try await Self.createTopic(topic, partitions: 3)
+        try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
         let environment = EnvironmentReader([
             "GM_KAFKA_BOOTSTRAP": bootstrap, "GM_ERASURE_PARTICIPANTS": participants,
         ])

@@ -14,6 +14,7 @@ struct PrivacyTests {
     static let operatorA = TestTokens.token(tenant: "tenant-a", subject: "op-a", roles: ["operator"])
     static let operatorB = TestTokens.token(tenant: "tenant-b", subject: "op-b", roles: ["operator"])
     static let viewerA = TestTokens.token(tenant: "tenant-a", subject: "viewer-a", roles: ["viewer"])
+    static let adminA = TestTokens.token(tenant: "tenant-a", subject: "op-a", roles: ["admin"])
 
     // MARK: audit log
 
@@ -181,7 +182,7 @@ struct PrivacyTests {
             try await fixture.withCoordinator { running in
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
-                        .post, "/v1/privacy/erasure", token: Self.operatorA, body: #"{"player_id":"gdpr-1"}"#)
+                        .post, "/v1/privacy/erasure", token: Self.adminA, body: #"{"player_id":"gdpr-1"}"#)
                     #expect(status == .accepted)
                     let requestID = try #require(body["request_id"] as? String)
                     #expect(UUID(uuidString: requestID) != nil)
@@ -243,7 +244,7 @@ struct PrivacyTests {
                 let (producer, topic) = (running.producer, running.topic)
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
-                        .post, "/v1/privacy/erasure", token: Self.operatorA, body: #"{"player_id":"nobody-here"}"#)
+                        .post, "/v1/privacy/erasure", token: Self.adminA, body: #"{"player_id":"nobody-here"}"#)
                     #expect(status == .accepted)
                     let requestID = try #require(body["request_id"] as? String)
                     let uri = "/v1/privacy/erasure/\(requestID)"
@@ -265,7 +266,7 @@ struct PrivacyTests {
                     // A redelivered duplicate changes nothing.
                     _ = try await producer.send(KafkaProducerMessage(
                         topic: topic, key: completion.key, value: try completion.encoded()))
-                    // Garbage on the topic is skipped, not fatal.
+                    // Garbage on the topic is dead-lettered, not fatal.
                     _ = try await producer.send(KafkaProducerMessage(
                         topic: topic, key: completion.key, value: Array("not json".utf8)))
 
@@ -292,11 +293,12 @@ struct PrivacyTests {
                     for (token, body, expected, code) in [
                         (nil, #"{"player_id":"p"}"#, HTTPResponse.Status.unauthorized, "unauthorized"),
                         (Self.viewerA, #"{"player_id":"p"}"#, .forbidden, "forbidden"),
-                        (Self.operatorA, #"{}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":""}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":"\#(String(repeating: "x", count: 129))"}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":42}"#, .badRequest, nil),
-                        (Self.operatorA, #"not json"#, .badRequest, nil),
+                        (Self.operatorA, #"{"player_id":"p"}"#, .forbidden, "forbidden"),
+                        (Self.adminA, #"{}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":""}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":"\#(String(repeating: "x", count: 129))"}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":42}"#, .badRequest, nil),
+                        (Self.adminA, #"not json"#, .badRequest, nil),
                     ] as [(String?, String, HTTPResponse.Status, String?)] {
                         let (status, json) = try await client.privacyCall(.post, "/v1/privacy/erasure", token: token, body: body)
                         #expect(status == expected, "\(body)")

@@ -60,7 +60,9 @@ func buildPrivacy(
         environment: environment, groupID: groupID, topics: [topic], clientID: "user-erasure")
     configuration.offsetReset = .earliest
     let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-    let coordinator = ErasureCoordinator(consumer: consumer, repository: repository, publisher: publisher, logger: logger)
+    let coordinator = ErasureCoordinator(
+        consumer: consumer, repository: repository, publisher: publisher,
+        deadLetters: DeadLetterQueue(producer: producer, group: groupID), logger: logger)
     return PrivacyModule(
         participants: participants, repository: repository, players: PostgresPlayerRepository(scope: scope),
         publisher: publisher, coordinator: coordinator, logger: logger)
