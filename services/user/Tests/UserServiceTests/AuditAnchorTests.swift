@@ -17,10 +17,10 @@ struct AuditAnchorTests {
     /// test.sh's S3 server, reached with the audit credential, anchoring every second.
     struct AuditSetup {
         let bucket: String
-        let key = OpaqueToken.generate(bytes: 32)
+        let key: String
         let s3: S3Client
 
-        static func make() async throws -> AuditSetup {
+        static func make(key: String = OpaqueToken.generate(bytes: 32)) async throws -> AuditSetup {
             let s3 = S3Client(configuration: S3Configuration(
                 endpoint: try TestServers.value("GM_TEST_S3_ENDPOINT"),
                 region: try TestServers.value("GM_TEST_S3_REGION"),
@@ -28,7 +28,7 @@ struct AuditAnchorTests {
                 secretKey: try TestServers.value("GM_TEST_S3_AUDIT_SECRET_KEY")))
             let bucket = "audit-" + UUID().uuidString.lowercased().prefix(12)
             try await s3.createBucket(bucket)
-            return AuditSetup(bucket: bucket, s3: s3)
+            return AuditSetup(bucket: bucket, key: key, s3: s3)
         }
 
         var environment: [String: String] {
@@ -46,6 +46,15 @@ struct AuditAnchorTests {
                     "GM_KAFKA_MESSAGE_TIMEOUT_MS": "500",
                 ]
             }
+        }
+
+        /// Anchors the head of the chain `client` reaches now, as the service does every interval.
+        func anchorNow(client: PostgresClient, logger: Logger) async throws -> AuditAnchorService.Outcome {
+            let environment = EnvironmentReader(try self.environment)
+            return try await AuditAnchorService(
+                postgres: client, keys: try AuditKeyring(environment: environment), store: try AuditAnchorStore(environment: environment),
+                logger: logger
+            ).anchorOnce()
         }
 
         /// The newest anchor's `seq`, or nil while none has been written.
@@ -104,6 +113,77 @@ struct AuditAnchorTests {
         }
     }
 
+    @Test("rows from before keying verify unkeyed and chain into keyed rows; an unkeyed row after them, or another key, is refused")
+    func legacyRowsAndKeys() async throws {
+        try await PrivacyFixture.run { fixture in
+            let keys = PrivacyFixture.auditKeys
+            // Two rows as the unkeyed version wrote them (no key_id, SHA-256).
+            var previous = AuditLog.genesisHash
+            for index in 0..<2 {
+                let predecessor = previous
+                previous = try await fixture.scope.run(tenant: "tenant-a") { connection in
+                    try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: fixture.logger)
+                    let seq = try await connection.query(
+                        "SELECT nextval(pg_get_serial_sequence('audit_log', 'seq'))", logger: fixture.logger).collect()[0].decode(Int64.self)
+                    let atMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
+                    let hash = AuditLog.legacyHash(previous: predecessor, canonical: AuditLog.canonical(
+                        seq: seq, tenantID: "tenant-a", actor: "old", action: "test.legacy", subject: "player:p\(index)",
+                        payload: "{}", atMicros: atMicros))
+                    try await connection.query("""
+                        INSERT INTO audit_log (seq, prev_hash, hash, actor, action, subject, tenant_id, payload, at)
+                        VALUES (\(seq), \(predecessor), \(hash), 'old', 'test.legacy', \("player:p\(index)"), 'tenant-a', '{}'::jsonb,
+                                timestamptz 'epoch' + (\(atMicros)::text || ' microseconds')::interval)
+                        """, logger: fixture.logger)
+                    return hash
+                }
+            }
+            for index in 0..<2 {
+                try await fixture.scope.run(tenant: "tenant-a") { connection in
+                    _ = try await AuditLog.append(
+                        on: connection, tenant: "tenant-a", actor: "new", action: "test.keyed", subject: "player:k\(index)",
+                        payload: .object([:]), key: keys.current, logger: fixture.logger)
+                }
+            }
+            let seqs = try await Self.withSuperuser(fixture.databaseURL) { connection, logger in
+                try await connection.query("SELECT seq FROM audit_log ORDER BY seq", logger: logger).collect().map { try $0.decode(Int64.self) }
+            }
+            guard case .intact(4, seqs[3], _) = try await fixture.verifier.verify() else {
+                Issue.record("legacy rows followed by keyed rows did not verify")
+                return
+            }
+            // The first keyed row chains onto the last unkeyed one.
+            let links = try await Self.withSuperuser(fixture.databaseURL) { connection, logger in
+                try await connection.query("SELECT prev_hash FROM audit_log WHERE seq = \(seqs[2])", logger: logger).collect().map { try $0.decode(String.self) }
+            }
+            #expect(links == [previous])
+
+            // Another key does not verify the keyed rows.
+            let other = AuditKeyring(current: try AuditChainKey(secret: Array(OpaqueToken.generate(bytes: 32).utf8)))
+            guard case .broken(let seq, let reason) = try await AuditVerifier(client: fixture.client, keys: other, logger: fixture.logger).verify()
+            else {
+                Issue.record("keyed rows verified under another key")
+                return
+            }
+            #expect(seq == seqs[2])
+            #expect(reason.contains("not configured"))
+
+            // The owner turns the newest row into an unkeyed one with a correct SHA-256 chain: refused.
+            try await Self.withSuperuser(fixture.databaseURL) { connection, logger in
+                try await connection.query("SET session_replication_role = replica", logger: logger)
+                let rows = try await connection.query(
+                    "SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log WHERE seq = \(seqs[3])", logger: logger)
+                for try await (seq, prevHash, _, actor, action, subject, tenant, payload, atMicros, _) in rows.decode(AuditLog.Row.self) {
+                    let hash = AuditLog.legacyHash(previous: prevHash, canonical: AuditLog.canonical(
+                        seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: payload, atMicros: atMicros))
+                    try await connection.query(
+                        "UPDATE audit_log SET key_id = NULL, hash = \(hash) WHERE seq = \(seq)", logger: logger)
+                }
+            }
+            let result = try await fixture.verifier.verify()
+            #expect(result == .broken(seq: seqs[3], reason: "an unkeyed row after keyed rows (rows were rewritten by someone without the key)"))
+        }
+    }
+
     // MARK: helpers
 
     /// Whether `condition` held within `limit` (errors count as not yet).
@@ -136,7 +216,7 @@ struct AuditAnchorTests {
             var all: [AuditLog.Row] = []
             for try await row in rows.decode(AuditLog.Row.self) { all.append(row) }
             var previous = AuditLog.genesisHash
-            for (seq, prevHash, hash, actor, action, subject, tenant, payload, atMicros) in all {
+            for (seq, prevHash, hash, actor, action, subject, tenant, payload, atMicros, _) in all {
                 guard seq >= target else {
                     previous = hash
                     continue

@@ -24,7 +24,10 @@ struct PrivacyFixture: Sendable {
     let client: PostgresClient
     let logger: Logger
     var scope: TenantScope { TenantScope(client: client, logger: logger) }
-    var repository: PostgresErasureRepository { PostgresErasureRepository(scope: scope) }
+    var repository: PostgresErasureRepository { PostgresErasureRepository(scope: scope, auditKey: Self.auditKeys.current) }
+    /// The audit chain key the module reads from `PlatformContract.auditLog`.
+    static let auditKeys = try! AuditKeyring(environment: EnvironmentReader(PlatformContract.auditLog))
+    var verifier: AuditVerifier { AuditVerifier(client: client, keys: Self.auditKeys, logger: logger) }
     var players: PostgresPlayerRepository { PostgresPlayerRepository(scope: scope) }
 
     static func run(_ body: @Sendable (PrivacyFixture) async throws -> Void) async throws {
@@ -66,7 +69,7 @@ struct PrivacyFixture: Sendable {
         try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
         let environment = EnvironmentReader([
             "GM_KAFKA_BOOTSTRAP": bootstrap, "GM_ERASURE_PARTICIPANTS": participants,
-        ])
+        ].merging(PlatformContract.auditLog) { $1 })
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(
