@@ -360,14 +360,18 @@ start_redis() {
     wait_until redis "$timeout" "$pidfile" "$exe" "$logfile" redis_ready "$port"
 }
 
-# start_s3 PORT DIR KEY SECRET BUCKET PIDFILE LOGFILE TIMEOUT: rclone's S3 server over DIR
-# (buckets are its folders). The key pair goes in through the environment, not argv.
+# start_s3 PORT DIR KEY SECRET BUCKET PIDFILE LOGFILE TIMEOUT [KEY2 SECRET2]: rclone's S3 server
+# over DIR (buckets are its folders). The key pairs go in through the environment, not argv; the
+# optional second pair is the audit anchor's own credential (rclone lets every key reach every
+# bucket, so locally it is a second identity, not a separate permission).
 start_s3() {
     local port="$1" dir="$2" key="$3" secret="$4" bucket="$5" pidfile="$6" logfile="$7" timeout="$8"
+    local auth="\"$key,$secret\""
+    if [[ -n "${9:-}" ]]; then auth+=",\"$9,${10:?start_s3: a second key needs its secret}\""; fi
     mkdir -p "$dir/$bucket"
     if ! pid_alive "$pidfile" "$GM_RCLONE" >/dev/null; then
         require_free_port s3 "$port"
-        RCLONE_AUTH_KEY="\"$key,$secret\"" RCLONE_CONFIG=/dev/null \
+        RCLONE_AUTH_KEY="$auth" RCLONE_CONFIG=/dev/null \
             start_bg "$pidfile" "$logfile" "$GM_RCLONE" serve s3 --addr "127.0.0.1:$port" "$dir"
     fi
     wait_until s3 "$timeout" "$pidfile" "$GM_RCLONE" "$logfile" \

@@ -9,7 +9,8 @@
 #   GM_TEST_PG_ADMIN_URL    the same server as its superuser (for tests that need roles)
 #   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:59644
 #   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
-#                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists)
+#                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists);
+#                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
@@ -96,8 +97,9 @@ pg_ensure_db "$PG_PORT" "$super_pw" gm_test "$role_pw" gamemetrics_test
 restartable_pg_url="$("$RESTARTABLE_PG" init)"
 
 s3_key="$(gen_secret 12)" s3_secret="$(gen_secret 24)"
+s3_audit_key="$(gen_secret 12)" s3_audit_secret="$(gen_secret 24)"
 start_s3 "$S3_PORT" "$TEST_DIR/s3" "$s3_key" "$s3_secret" gm-test "$PIDS/s3.pid" "$LOGS/s3.log" \
-    "$TIMEOUT"
+    "$TIMEOUT" "$s3_audit_key" "$s3_audit_secret"
 
 start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$TEST_DIR/kafka/bootstrap" "$PIDS/devkafka.pid" \
     "$LOGS/devkafka.log" "$TIMEOUT"
@@ -110,6 +112,7 @@ export GM_TEST_DEVKAFKA_URL="http://127.0.0.1:$DEVKAFKA_PORT"
 export GM_TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
 export GM_TEST_S3_ACCESS_KEY="$s3_key" GM_TEST_S3_SECRET_KEY="$s3_secret"
 export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
+export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="$s3_audit_secret"
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor"

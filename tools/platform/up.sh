@@ -16,6 +16,8 @@ PIDS="$GM_DIR/pids"
 LOGS="$GM_DIR/logs"
 PG_PORT=5432 REDIS_PORT=6379 S3_PORT=9000 DEVKAFKA_PORT=9644 PROM_PORT=9090
 S3_BUCKET=gm-archive
+# The user service anchors the audit log's head here, with its own credential.
+S3_AUDIT_BUCKET=gm-audit-anchors
 
 mkdir -p "$PIDS" "$LOGS"
 
@@ -57,9 +59,20 @@ fi
 if ! grep -q '^GM_ERASURE_SUBJECT_KEY=' "$SECRETS"; then
     echo "GM_ERASURE_SUBJECT_KEY=$(head -c 32 /dev/urandom | base64 -w0)" >>"$SECRETS"
 fi
+if ! grep -q '^GM_AUDIT_ANCHOR_S3_ACCESS_KEY=' "$SECRETS"; then
+    {
+        echo "GM_AUDIT_ANCHOR_S3_ACCESS_KEY=$(gen_secret 12)"
+        echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$(gen_secret 24)"
+    } >>"$SECRETS"
+fi
 chmod 600 "$SECRETS"
 # shellcheck source=/dev/null
 source "$SECRETS"
+# The audit chain's HMAC key: a file only the user service reads, never in the database.
+AUDIT_KEY_FILE="$GM_DIR/audit-hmac.key"
+if [[ ! -s "$AUDIT_KEY_FILE" ]]; then
+    (umask 077 && gen_secret 32 >"$AUDIT_KEY_FILE")
+fi
 
 # 3. infrastructure ----------------------------------------------------------------------------
 log "==> postgres 127.0.0.1:$PG_PORT"
@@ -81,8 +94,15 @@ log "==> redis 127.0.0.1:$REDIS_PORT"
 start_redis "$REDIS_PORT" "$GM_DIR/redis" "$PIDS/redis.pid" "$LOGS/redis.log" "$TIMEOUT"
 
 log "==> s3 (rclone) 127.0.0.1:$S3_PORT"
+mkdir -p "$GM_DIR/s3/$S3_AUDIT_BUCKET"
 start_s3 "$S3_PORT" "$GM_DIR/s3" "$GM_S3_ACCESS_KEY" "$GM_S3_SECRET_KEY" "$S3_BUCKET" \
-    "$PIDS/s3.pid" "$LOGS/s3.log" "$TIMEOUT"
+    "$PIDS/s3.pid" "$LOGS/s3.log" "$TIMEOUT" "$GM_AUDIT_ANCHOR_S3_ACCESS_KEY" "$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
+# An rclone started by an older up.sh knows only the first key pair: restart it once.
+if ! s3_ready "http://127.0.0.1:$S3_PORT" "$GM_AUDIT_ANCHOR_S3_ACCESS_KEY" "$GM_AUDIT_ANCHOR_S3_SECRET_KEY" "$S3_AUDIT_BUCKET"; then
+    stop_pid s3 "$PIDS/s3.pid" "$GM_RCLONE"
+    start_s3 "$S3_PORT" "$GM_DIR/s3" "$GM_S3_ACCESS_KEY" "$GM_S3_SECRET_KEY" "$S3_BUCKET" \
+        "$PIDS/s3.pid" "$LOGS/s3.log" "$TIMEOUT" "$GM_AUDIT_ANCHOR_S3_ACCESS_KEY" "$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
+fi
 
 # A stamp of what a process was started from (binary + inputs): a change means restart.
 stamp_of() {
@@ -151,6 +171,20 @@ if [[ -x "$SEED" ]]; then
 fi
 mv "$SERVICES_ENV.tmp" "$SERVICES_ENV"
 mapfile -t SERVICE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV")
+# Only the user service gets the audit chain key and the anchor's credential (also what
+# `user audit-verify` needs: env $(cat .gm/audit.env) GM_PG_URL=... user audit-verify).
+AUDIT_ENV="$GM_DIR/audit.env"
+(
+    umask 077
+    {
+        echo "GM_AUDIT_HMAC_KEY_FILE=$AUDIT_KEY_FILE"
+        echo "GM_AUDIT_ANCHOR_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
+        echo "GM_AUDIT_ANCHOR_S3_ACCESS_KEY=$GM_AUDIT_ANCHOR_S3_ACCESS_KEY"
+        echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
+        echo "GM_AUDIT_ANCHOR_S3_BUCKET=$S3_AUDIT_BUCKET"
+    } >"$AUDIT_ENV"
+)
+mapfile -t AUDIT_ENV_LINES <"$AUDIT_ENV"
 
 # 5. Prometheus --------------------------------------------------------------------------------
 log "==> prometheus 127.0.0.1:$PROM_PORT"
@@ -212,12 +246,15 @@ wait_until prometheus "$TIMEOUT" "$PIDS/prometheus.pid" "$PROM_EXE" "$LOGS/prome
 log "==> services"
 for svc in "${GM_SERVICES[@]}"; do
     port="${GM_SERVICE_PORT[$svc]}"
-    stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV")"
+    own_env=()
+    own_files=()
+    if [[ "$svc" == user ]]; then own_env=("${AUDIT_ENV_LINES[@]}") own_files=("$AUDIT_ENV"); fi
+    stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV" "${own_files[@]}")"
     restart_if_changed "$svc" "$BIN/$svc" "$stamp"
     if ! pid_alive "$PIDS/$svc.pid" "$BIN/$svc" >/dev/null; then
         require_free_port "$svc" "$port"
         START_EXE="$BIN/$svc" start_bg "$PIDS/$svc.pid" "$LOGS/$svc.log" \
-            env "${SERVICE_ENV_LINES[@]}" GM_HTTP_PORT="$port" "$BIN/$svc"
+            env "${SERVICE_ENV_LINES[@]}" "${own_env[@]}" GM_HTTP_PORT="$port" "$BIN/$svc"
         log "  started $svc (pid $(sed -n 1p "$PIDS/$svc.pid"), log .gm/logs/$svc.log)"
     fi
     printf '%s\n' "$stamp" >"$PIDS/$svc.stamp"

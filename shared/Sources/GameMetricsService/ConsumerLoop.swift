@@ -95,6 +95,55 @@ public final class ConsumerLoop: Sendable {
         }
     }
 
+    /// Like `runRecordByRecord(prepare:handle:)`, for consumers that decode each record first, so
+    /// that no record is retried forever: a record `decode` throws for, or that `handle` rejects,
+    /// is sent to `deadLetters` with the reason and then counts as handled (its offset is
+    /// committed with the batch). Sending it is retried like any other step while the broker does
+    /// not take it: a record is never passed over unrecorded. `decode` returns nil for a record
+    /// that is not this consumer's to handle (another message type), which is passed over.
+    public func runRecordByRecord<Message: Sendable>(
+        prepare: @escaping @Sendable () async throws -> Void = {}, deadLetters: DeadLetterQueue,
+        decode: @escaping @Sendable (KafkaConsumerMessage) throws -> Message?,
+        handle: @escaping @Sendable (Message, KafkaConsumerMessage) async -> ConsumerRecordOutcome
+    ) async throws {
+        try await runRecordByRecord(prepare: prepare) { [logger] record in
+            let reason: String
+            do {
+                guard let message = try decode(record) else { return true }
+                switch await handle(message, record) {
+                case .handled: return true
+                case .stopped: return false
+                case .rejected(let why): reason = why
+                }
+            } catch {
+                reason = String(describing: error)
+            }
+            logger.error("record dead-lettered", metadata: [
+                "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)", "reason": "\(reason)",
+            ])
+            return await self.retrying("dead-letter \(record.topic)/\(record.partition)@\(record.offset)") {
+                try await deadLetters.send(record, reason: reason)
+            }
+        }
+    }
+
+    /// Runs `work` like `retrying`, except that an error that is a ``RecordRejection`` (thrown as
+    /// one, or the database refusing the record's content) ends the attempts at once: the record
+    /// is to be dead-lettered, not retried.
+    public func handling(_ what: String, _ work: () async throws -> Void) async -> ConsumerRecordOutcome {
+        var rejection: RecordRejection?
+        let finished = await retrying(what) {
+            do {
+                try await work()
+            } catch {
+                guard let rejected = RecordRejection(error) else { throw error }
+                rejection = rejected
+            }
+        }
+        if let rejection { return .rejected(reason: rejection.reason) }
+        return finished ? .handled : .stopped
+    }
+
     /// Runs `work` until it succeeds, waiting longer after each failure; false when the loop is
     /// stopping or the task is cancelled.
     public func retrying(_ what: String, _ work: () async throws -> Void) async -> Bool {

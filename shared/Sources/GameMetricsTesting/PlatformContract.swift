@@ -21,7 +21,17 @@ public enum PlatformContract {
         "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
-    ])
+    ].merging(auditLog) { $1 })
+
+    /// The user service's audit-log settings for tests that do not look at anchoring: a test key
+    /// (never a real one) and an anchor bucket behind a closed port (anchoring fails and retries).
+    public static let auditLog = [
+        "GM_AUDIT_HMAC_KEY": "test-audit-chain-key-0123456789abcdef",
+        "GM_AUDIT_ANCHOR_S3_ENDPOINT": "http://127.0.0.1:1",
+        "GM_AUDIT_ANCHOR_S3_ACCESS_KEY": "unused",
+        "GM_AUDIT_ANCHOR_S3_SECRET_KEY": "unused",
+        "GM_AUDIT_ANCHOR_S3_BUCKET": "gm-audit-anchors",
+    ]
 
     /// A fixed `GM_ERASURE_SUBJECT_KEY` for tests (32 bytes, base64).
     public static let testErasureSubjectKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()

@@ -55,7 +55,7 @@ struct LiveIngestionFixture: Sendable {
                 environment: EnvironmentReader([
                     "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning", "GM_PG_URL": databaseURL,
                     "GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer,
-                ]),
+                ].merging(PlatformContract.auditLog) { $1 }),
                 passwordHasher: PasswordHasher(cost: .testing))
             try await user.test(.live) { userClient in
                 let userURL = "http://127.0.0.1:\(userClient.port!)"

@@ -10,7 +10,7 @@ import Hummingbird
 ///
 /// `passwordHasher` hashes operator passwords; tests pass a cheap cost, production keeps
 /// `.interactive`. The login rate limiter counts per client address: the connection's peer, or
-/// `X-Forwarded-For`'s first entry with `GM_TRUST_PROXY=true` (behind the cluster's ingress).
+/// with `GM_TRUSTED_PROXIES=n` the `X-Forwarded-For` entry the outermost of n proxies added.
 func buildApplication(
     environment: EnvironmentReader, passwordHasher: PasswordHasher = PasswordHasher(cost: .interactive)
 ) throws -> some ApplicationProtocol {
@@ -25,13 +25,15 @@ func buildApplication(
     let keys = SigningKeyStore(client: postgres, issuer: settings.issuer, tokenLifetime: settings.accessTokenLifetime, logger: logger)
     let tenants = PostgresTenantRepository(client: postgres, logger: logger)
     let scope = TenantScope(client: postgres, logger: logger)
-    let trustProxy = try environment.bool("GM_TRUST_PROXY", default: false)
     let migrations = MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table)
     let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
     let privacy = try buildPrivacy(postgres: postgres, producer: producer, environment: environment, logger: logger)
+    let limiter = LoginRateLimiter(postgres: postgres, logger: logger)
+    let purger = LoginAttemptPurger(
+        postgres: postgres, retention: limiter.policy.retention, interval: settings.loginAttemptPurgeInterval, logger: logger)
 
     return ServiceApplication.build(
-        configuration, checks: clients.checks, services: clients.services + privacy.services, logger: logger,
+        configuration, checks: clients.checks, services: clients.services + privacy.services + [purger], logger: logger,
         beforeServerStarts: [{ _ = try await migrations.migrate() }, { try await keys.load() }]
     ) { router in
         openAPI.addRoutes(to: router)
@@ -44,8 +46,7 @@ func buildApplication(
                 operators: PostgresOperatorRepository(scope: scope),
                 codes: PostgresAuthorizationCodeRepository(postgres: postgres, logger: logger),
                 refreshTokens: PostgresRefreshTokenRepository(client: postgres, logger: logger),
-                limiter: LoginRateLimiter(postgres: postgres, logger: logger),
-                hasher: passwordHasher, trustProxy: trustProxy))
+                limiter: limiter, hasher: passwordHasher, trustedProxies: settings.trustedProxies))
         // After buildRouter, so the bearer authenticator applies to these routes too.
         privacy.addRoutes(to: router)
     }
@@ -64,7 +65,7 @@ func buildRouter(
     OAuthController(tenants: tenants, tokens: tokens, keys: keys, issuer: issuer, operatorGrants: grants).addRoutes(to: router)
     AuthorizationController(
         codes: operatorAuth.codes, operators: operatorAuth.operators, limiter: operatorAuth.limiter,
-        hasher: operatorAuth.hasher, trustProxy: operatorAuth.trustProxy
+        hasher: operatorAuth.hasher, trustedProxies: operatorAuth.trustedProxies
     ).addRoutes(to: router)
     RevocationController(tenants: tenants, codes: operatorAuth.codes, refreshTokens: operatorAuth.refreshTokens).addRoutes(to: router)
     IntrospectionController(tenants: tenants, keys: keys, refreshTokens: operatorAuth.refreshTokens).addRoutes(to: router)
@@ -83,5 +84,5 @@ struct OperatorAuth: Sendable {
     var refreshTokens: any RefreshTokenRepository
     var limiter: LoginRateLimiter
     var hasher: PasswordHasher
-    var trustProxy: Bool
+    var trustedProxies: Int
 }

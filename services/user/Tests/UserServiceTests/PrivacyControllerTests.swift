@@ -44,7 +44,7 @@ struct PrivacyControllerTests {
         try await PrivacyFixture.run { fixture in
             let publisher = RecordingPublisher(fails: true)
             try await Application(router: router(fixture, publisher: publisher)).test(.router) { client in
-                let token = PrivacyTests.operatorA
+                let token = PrivacyTests.adminA
                 try await client.execute(
                     uri: "/v1/privacy/erasure", method: .post,
                     headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
@@ -69,7 +69,7 @@ struct PrivacyControllerTests {
             let publisher = RecordingPublisher(fails: false)
             try await Application(router: router(fixture, publisher: publisher, participants: ["user", "processor"])).test(.router) { client in
                 let (status, body) = try await client.privacyCall(
-                    .post, "/v1/privacy/erasure", token: PrivacyTests.operatorA, body: #"{"player_id":"p-1"}"#)
+                    .post, "/v1/privacy/erasure", token: PrivacyTests.adminA, body: #"{"player_id":"p-1"}"#)
                 #expect(status == .accepted)
                 #expect(body["status"] as? String == "pending")
                 let requestID = try #require((body["request_id"] as? String).flatMap(UUID.init(uuidString:)))

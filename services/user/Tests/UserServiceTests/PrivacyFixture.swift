@@ -17,14 +17,17 @@ import FoundationNetworking
 @testable import UserService
 
 /// A migrated throwaway database with tenants "tenant-a" and "tenant-b", and, for the Kafka
-/// tests, a topic and consumer group of the test's own on devkafka, the producer and the erasure
+/// tests, a topic (and its dead-letter topic) and consumer group of the test's own on devkafka, the producer and the erasure
 /// coordinator running, and the privacy routes on a platform router.
 struct PrivacyFixture: Sendable {
     let databaseURL: String
     let client: PostgresClient
     let logger: Logger
     var scope: TenantScope { TenantScope(client: client, logger: logger) }
-    var repository: PostgresErasureRepository { PostgresErasureRepository(scope: scope) }
+    var repository: PostgresErasureRepository { PostgresErasureRepository(scope: scope, auditKey: Self.auditKeys.current) }
+    /// The audit chain key the module reads from `PlatformContract.auditLog`.
+    static let auditKeys = try! AuditKeyring(environment: EnvironmentReader(PlatformContract.auditLog))
+    var verifier: AuditVerifier { AuditVerifier(client: client, keys: Self.auditKeys, logger: logger) }
     var players: PostgresPlayerRepository { PostgresPlayerRepository(scope: scope) }
 
     static func run(_ body: @Sendable (PrivacyFixture) async throws -> Void) async throws {
@@ -63,9 +66,10 @@ struct PrivacyFixture: Sendable {
         let suffix = UUID().uuidString.lowercased().prefix(12)
         let topic = "privacy.erasure.test-\(suffix)"
         try await Self.createTopic(topic, partitions: 3)
+        try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
         let environment = EnvironmentReader([
             "GM_KAFKA_BOOTSTRAP": bootstrap, "GM_ERASURE_PARTICIPANTS": participants,
-        ])
+        ].merging(PlatformContract.auditLog) { $1 })
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(

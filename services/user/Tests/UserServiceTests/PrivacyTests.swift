@@ -14,6 +14,7 @@ struct PrivacyTests {
     static let operatorA = TestTokens.token(tenant: "tenant-a", subject: "op-a", roles: ["operator"])
     static let operatorB = TestTokens.token(tenant: "tenant-b", subject: "op-b", roles: ["operator"])
     static let viewerA = TestTokens.token(tenant: "tenant-a", subject: "viewer-a", roles: ["viewer"])
+    static let adminA = TestTokens.token(tenant: "tenant-a", subject: "op-a", roles: ["admin"])
 
     // MARK: audit log
 
@@ -25,16 +26,20 @@ struct PrivacyTests {
                     try await AuditLog.append(
                         on: connection, tenant: tenant, actor: "tester", action: "test.event", subject: "player:p\(index)",
                         payload: .object(["n": .number(String(index)), "z": .string("ü"), "a": .bool(true)]),
-                        logger: fixture.logger)
+                        key: PrivacyFixture.auditKeys.current, logger: fixture.logger)
                 }
             }
-            let verifier = AuditVerifier(client: fixture.client, logger: fixture.logger)
-            guard case .intact(let rows, _) = try await verifier.verify() else {
+            let verifier = fixture.verifier
+            guard case .intact(let rows, _, _) = try await verifier.verify() else {
                 Issue.record("an untouched chain did not verify")
                 return
             }
             #expect(rows == 4)
-            let environment = EnvironmentReader(["GM_PG_URL": fixture.databaseURL])
+            let audit = try await AuditAnchorTests.AuditSetup.make(key: PlatformContract.auditLog["GM_AUDIT_HMAC_KEY"]!)
+            let environment = EnvironmentReader(["GM_PG_URL": fixture.databaseURL].merging(try audit.environment) { $1 })
+            // Without an anchor the command cannot rule out truncation.
+            #expect(await AuditVerifyCommand.run(environment: environment) == 1)
+            #expect(try await audit.anchorNow(client: fixture.client, logger: fixture.logger) == .anchored(seq: try await seqs(fixture).last ?? 0))
             #expect(await AuditVerifyCommand.run(environment: environment) == 0)
 
             // The service role cannot change or remove rows.
@@ -48,7 +53,7 @@ struct PrivacyTests {
                     try await connection.query("DELETE FROM audit_log WHERE seq = 1", logger: fixture.logger)
                 }
             }
-            #expect(try await verifier.verify() == .intact(rows: 4, lastHash: try await lastHash(fixture)))
+            #expect(try await verifier.verify() == .intact(rows: 4, lastSeq: try await seqs(fixture).last ?? 0, lastHash: try await lastHash(fixture)))
 
             // A superuser bypassing the trigger changes row 2's payload: seq 2 is named.
             let second = try await seqs(fixture)[1]
@@ -57,7 +62,7 @@ struct PrivacyTests {
                 UPDATE audit_log SET payload = '{"n": 99}'::jsonb WHERE seq = \(second)
                 """)
             #expect(try await verifier.verify() == .broken(
-                seq: second, reason: "hash does not match the row's content (the row was changed)"))
+                seq: second, reason: "hash does not match the row's content under the chain key (the row was changed)"))
             #expect(await AuditVerifyCommand.run(environment: environment) == 1)
         }
     }
@@ -69,12 +74,12 @@ struct PrivacyTests {
                 try await fixture.scope.run(tenant: "tenant-a") { connection in
                     try await AuditLog.append(
                         on: connection, tenant: "tenant-a", actor: "tester", action: "test.event", subject: "player:p",
-                        payload: .object(["n": .number(String(index))]), logger: fixture.logger)
+                        payload: .object(["n": .number(String(index))]), key: PrivacyFixture.auditKeys.current, logger: fixture.logger)
                 }
             }
             let all = try await seqs(fixture)
             try await fixture.asSuperuser("ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE seq = \(all[1])")
-            let result = try await AuditVerifier(client: fixture.client, logger: fixture.logger).verify()
+            let result = try await fixture.verifier.verify()
             guard case .broken(let seq, _) = result else {
                 Issue.record("a deletion was not detected: \(result)")
                 return
@@ -93,14 +98,15 @@ struct PrivacyTests {
                         _ = try await fixture.scope.run(tenant: tenant) { connection in
                             try await AuditLog.append(
                                 on: connection, tenant: tenant, actor: "tester", action: "test.concurrent",
-                                subject: "player:p\(index)", payload: .object([:]), logger: fixture.logger)
+                                subject: "player:p\(index)", payload: .object([:]), key: PrivacyFixture.auditKeys.current,
+                                logger: fixture.logger)
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            let result = try await AuditVerifier(client: fixture.client, logger: fixture.logger).verify()
-            guard case .intact(let rows, _) = result else {
+            let result = try await fixture.verifier.verify()
+            guard case .intact(let rows, _, _) = result else {
                 Issue.record("concurrent appends broke the chain: \(result)")
                 return
             }
@@ -153,8 +159,8 @@ struct PrivacyTests {
                 "erasure.requested", "erasure.store_completed", "erasure.store_failed", "erasure.failed",
                 "erasure.store_completed", "erasure.completed", "erasure.store_completed",
             ])
-            #expect(try await AuditVerifier(client: fixture.client, logger: fixture.logger).verify()
-                == .intact(rows: 7, lastHash: try await lastHash(fixture)))
+            #expect(try await fixture.verifier.verify()
+                == .intact(rows: 7, lastSeq: try await seqs(fixture).last ?? 0, lastHash: try await lastHash(fixture)))
         }
     }
 
@@ -181,7 +187,7 @@ struct PrivacyTests {
             try await fixture.withCoordinator { running in
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
-                        .post, "/v1/privacy/erasure", token: Self.operatorA, body: #"{"player_id":"gdpr-1"}"#)
+                        .post, "/v1/privacy/erasure", token: Self.adminA, body: #"{"player_id":"gdpr-1"}"#)
                     #expect(status == .accepted)
                     let requestID = try #require(body["request_id"] as? String)
                     #expect(UUID(uuidString: requestID) != nil)
@@ -225,7 +231,9 @@ struct PrivacyTests {
                     #expect((export["coverage"] as? String)?.contains("user service") == true)
                 }
             }
-            let environment = EnvironmentReader(["GM_PG_URL": fixture.databaseURL])
+            let audit = try await AuditAnchorTests.AuditSetup.make(key: PlatformContract.auditLog["GM_AUDIT_HMAC_KEY"]!)
+            let environment = EnvironmentReader(["GM_PG_URL": fixture.databaseURL].merging(try audit.environment) { $1 })
+            _ = try await audit.anchorNow(client: fixture.client, logger: fixture.logger)
             #expect(await AuditVerifyCommand.run(environment: environment) == 0)
             let first = try await seqs(fixture)[0]
             try await fixture.asSuperuser("""
@@ -243,7 +251,7 @@ struct PrivacyTests {
                 let (producer, topic) = (running.producer, running.topic)
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
-                        .post, "/v1/privacy/erasure", token: Self.operatorA, body: #"{"player_id":"nobody-here"}"#)
+                        .post, "/v1/privacy/erasure", token: Self.adminA, body: #"{"player_id":"nobody-here"}"#)
                     #expect(status == .accepted)
                     let requestID = try #require(body["request_id"] as? String)
                     let uri = "/v1/privacy/erasure/\(requestID)"
@@ -265,7 +273,7 @@ struct PrivacyTests {
                     // A redelivered duplicate changes nothing.
                     _ = try await producer.send(KafkaProducerMessage(
                         topic: topic, key: completion.key, value: try completion.encoded()))
-                    // Garbage on the topic is skipped, not fatal.
+                    // Garbage on the topic is dead-lettered, not fatal.
                     _ = try await producer.send(KafkaProducerMessage(
                         topic: topic, key: completion.key, value: Array("not json".utf8)))
 
@@ -292,11 +300,12 @@ struct PrivacyTests {
                     for (token, body, expected, code) in [
                         (nil, #"{"player_id":"p"}"#, HTTPResponse.Status.unauthorized, "unauthorized"),
                         (Self.viewerA, #"{"player_id":"p"}"#, .forbidden, "forbidden"),
-                        (Self.operatorA, #"{}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":""}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":"\#(String(repeating: "x", count: 129))"}"#, .badRequest, "invalid_request"),
-                        (Self.operatorA, #"{"player_id":42}"#, .badRequest, nil),
-                        (Self.operatorA, #"not json"#, .badRequest, nil),
+                        (Self.operatorA, #"{"player_id":"p"}"#, .forbidden, "forbidden"),
+                        (Self.adminA, #"{}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":""}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":"\#(String(repeating: "x", count: 129))"}"#, .badRequest, "invalid_request"),
+                        (Self.adminA, #"{"player_id":42}"#, .badRequest, nil),
+                        (Self.adminA, #"not json"#, .badRequest, nil),
                     ] as [(String?, String, HTTPResponse.Status, String?)] {
                         let (status, json) = try await client.privacyCall(.post, "/v1/privacy/erasure", token: token, body: body)
                         #expect(status == expected, "\(body)")

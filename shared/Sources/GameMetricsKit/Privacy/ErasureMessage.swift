@@ -32,16 +32,63 @@ public enum ErasureMessage: Sendable, Equatable {
         }
     }
 
-    /// Unknown types are `nil` (other record types may be added; they are not ours to handle);
-    /// a known type that does not decode throws.
-    public static func decode(_ bytes: [UInt8]) throws -> ErasureMessage? {
+    /// Unknown types are `nil` (other record types may be added; they are not ours to handle).
+    /// A record that is not a JSON object, a known type that does not decode, and one whose
+    /// fields no store can hold (see ``validate()``) throw ``MalformedErasureMessage``: the
+    /// consumer dead-letters it rather than stall or retry forever.
+    public static func decode(_ bytes: [UInt8]) throws(MalformedErasureMessage) -> ErasureMessage? {
         let data = Data(bytes)
-        let envelope = try decoder.decode(Envelope.self, from: data)
-        switch envelope.type {
-        case ErasureRequested.type: return .requested(try decoder.decode(ErasureRequested.self, from: data))
-        case ErasureCompleted.type: return .completed(try decoder.decode(ErasureCompleted.self, from: data))
-        default: return nil
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw MalformedErasureMessage("the value is not JSON")
         }
+        guard let object = parsed as? [String: Any] else { throw MalformedErasureMessage("the value is not a JSON object") }
+        guard let type = object["type"] as? String else { throw MalformedErasureMessage("missing field 'type' (a string)") }
+        let message: ErasureMessage
+        do {
+            switch type {
+            case ErasureRequested.type: message = .requested(try decoder.decode(ErasureRequested.self, from: data))
+            case ErasureCompleted.type: message = .completed(try decoder.decode(ErasureCompleted.self, from: data))
+            default: return nil
+            }
+        } catch let error as DecodingError {
+            throw MalformedErasureMessage("\(type): \(error.fieldReason)")
+        } catch {
+            throw MalformedErasureMessage("\(type): \(error)")
+        }
+        if let problem = message.validate() { throw MalformedErasureMessage("\(type): \(problem)") }
+        return message
+    }
+
+    /// nil when every field is one the participants' stores can hold (tenant ids as the tenants
+    /// table allows them, player ids by ``PlayerIdentifier``, service names as
+    /// `GM_ERASURE_PARTICIPANTS` allows them, no U+0000 anywhere); otherwise what is wrong.
+    public func validate() -> String? {
+        if tenantID.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
+            return "tenant_id must be a tenant id (a-z, 0-9, -; 2 to 63 characters)"
+        }
+        if let invalid = PlayerIdentifier.validate(playerID) { return "player_id: \(invalid.reason)" }
+        switch self {
+        case .requested(let request):
+            if !Self.isStorableText(request.requestedBy, maximum: 256) { return "requested_by must be 1 to 256 characters without U+0000" }
+        case .completed(let completion):
+            if completion.service.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) == nil {
+                return "service must be a service name (a-z, 0-9, -; 1 to 63 characters)"
+            }
+            if let reason = completion.reason, !Self.isStorableText(reason, maximum: 2000) {
+                return "reason must be 1 to 2000 characters without U+0000"
+            }
+            for (store, count) in completion.deleted ?? [:] where !Self.isStorableText(store, maximum: 63) || count < 0 {
+                return "deleted must map store names (1 to 63 characters) to counts of at least 0"
+            }
+        }
+        return nil
+    }
+
+    private static func isStorableText(_ text: String, maximum: Int) -> Bool {
+        !text.isEmpty && text.unicodeScalars.count <= maximum && !text.unicodeScalars.contains("\u{0}")
     }
 
     private struct Envelope: Decodable {

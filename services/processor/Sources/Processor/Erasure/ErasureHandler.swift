@@ -9,7 +9,9 @@ import ServiceLifecycle
 /// `processor-erasure`. For each `erasure.requested`: deletes the player's raw events, bucket
 /// memberships and state (`PlayerDataEraser`), writes a tombstone for the player's key on the
 /// processed topic, then publishes `erasure.completed` for service `processor`. Offsets are
-/// committed after that; every step is idempotent, so a redelivery repeats harmlessly.
+/// committed after that; every step is idempotent, so a redelivery repeats harmlessly. A record
+/// that cannot be decoded, or whose content the database refuses, is dead-lettered to
+/// `privacy.erasure.dlq` with its reason and committed, never retried forever.
 final class ErasureHandler: Service, Sendable {
     static let service = "processor"
     static let groupID = "processor-erasure"
@@ -34,17 +36,16 @@ final class ErasureHandler: Service, Sendable {
     }
 
     func run() async throws {
-        try await loop.runRecordByRecord(prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) })
-    }
-
-    /// false when it gave up because the processor is stopping.
-    private func handle(_ record: KafkaConsumerMessage) async -> Bool {
-        // Completions (ours and other services') are the user service's to record.
-        guard case .requested(let request) = record.erasureMessage(logger: logger) else { return true }
-        let trace = record.traceParent
-        return await loop.retrying("erase a player") {
-            try await self.erase(request, trace: trace)
-        }
+        try await loop.runRecordByRecord(
+            prepare: { try await self.schema.prepare() }, deadLetters: DeadLetterQueue(producer: producer, group: Self.groupID),
+            decode: { record in
+                // Completions (ours and other services') are the user service's to record.
+                guard case .requested(let request) = try record.erasureMessage() else { return nil }
+                return request
+            },
+            handle: { request, record in
+                await self.loop.handling("erase a player") { try await self.erase(request, trace: record.traceParent) }
+            })
     }
 
     private func erase(_ request: ErasureRequested, trace: TraceParent?) async throws {

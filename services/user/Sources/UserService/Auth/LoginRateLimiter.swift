@@ -3,16 +3,43 @@ import HTTPTypes
 import Logging
 import PostgresNIO
 
-/// Limits failed operator logins per account (tenant + email) and per client address, counted
-/// in PostgreSQL (`login_attempts`) so every replica enforces the same budget.
+/// Limits failed operator logins, counted in PostgreSQL (`login_attempts`) so every replica
+/// enforces the same budget. Three budgets, each keyed by a row key:
+/// - **(account, address)** — after ``Policy/freeFailures`` failures within the pair window,
+///   each further attempt must wait ``Policy/firstDelay``, doubling per failure up to
+///   ``Policy/maximumDelay``, after the pair's latest attempt. A guessing client slows to one
+///   try a minute; nobody else is affected.
+/// - **account** — locked for everyone only after ``Policy/accountLockFailures`` failures within
+///   ``Policy/accountWindow`` from any addresses: a distributed guessing attack, not five typos.
+/// - **address** — ``Policy/addressFailures`` failures within ``Policy/addressWindow`` over all
+///   accounts refuse the address (credential stuffing: one guess per account).
 ///
-/// An attempt is recorded *before* the password is checked (`reserve`), under a per-key advisory
-/// lock, so a burst of parallel guesses cannot all slip under the limit; a correct password
-/// deletes its own record and the account's earlier failures (`succeeded`).
+/// Refusals answer 429 with `Retry-After` at once (the connection is never held) and are not
+/// recorded, so waiting out the delay is always enough. An attempt is recorded *before* the
+/// password is checked (`reserve`), under per-key advisory locks, so a burst of parallel guesses
+/// cannot slip under a limit; a correct password deletes its own rows and forgives the pair's
+/// earlier failures (`succeeded`) — not the account's, which an attacker elsewhere may have made.
 struct LoginRateLimiter: Sendable {
-    struct Limit: Sendable {
-        var failures: Int
-        var window: Duration
+    struct Policy: Sendable {
+        var freeFailures = 3
+        var pairWindow: Duration = .seconds(3600)
+        var firstDelay: Duration = .seconds(1)
+        var maximumDelay: Duration = .seconds(60)
+        var accountLockFailures = 100
+        var accountWindow: Duration = .seconds(3600)
+        var addressFailures = 20
+        var addressWindow: Duration = .seconds(15 * 60)
+
+        /// Rows older than this never count again (see ``LoginAttemptPurger``).
+        var retention: Duration { max(pairWindow, accountWindow, addressWindow) }
+
+        /// The wait after the latest attempt once a pair has `failures` failures in its window.
+        func delay(afterFailures failures: Int) -> Duration? {
+            guard failures >= freeFailures else { return nil }
+            // 2^6 s already exceeds any sensible cap; larger exponents would only overflow.
+            let doublings = min(failures - freeFailures, 16)
+            return min(firstDelay * (1 << doublings), maximumDelay)
+        }
     }
 
     enum Decision: Sendable, Equatable {
@@ -24,8 +51,7 @@ struct LoginRateLimiter: Sendable {
 
     let postgres: PostgresClient
     let logger: Logger
-    var perAccount = Limit(failures: 5, window: .seconds(15 * 60))
-    var perAddress = Limit(failures: 20, window: .seconds(15 * 60))
+    var policy = Policy()
 
     static func accountKey(tenant: String, email: String) -> String {
         "account:\(tenant):\(email.lowercased())"
@@ -35,60 +61,105 @@ struct LoginRateLimiter: Sendable {
         "ip:\(address)"
     }
 
-    /// `X-Forwarded-For`'s first entry when the service is behind a trusted proxy; otherwise nil,
-    /// and the caller counts against the connection's peer address.
-    static func clientAddress(_ headers: HTTPFields, trustProxy: Bool) -> String? {
-        guard trustProxy, let forwarded = headers[.init("X-Forwarded-For")!] else { return nil }
-        let first = forwarded.split(separator: ",", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard !first.isEmpty, first.utf8.count <= 64, first.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 }) else {
-            return nil
-        }
-        return first
+    /// One key per (account, address); an unknown address (no peer, as in in-process tests) is
+    /// one address of its own.
+    static func pairKey(account: String, address: String?) -> String {
+        "pair:\(address ?? "unknown")|\(account)"
     }
 
-    /// Checks both budgets and, when neither is spent, records this attempt against both.
+    /// The client's address as the outermost of `trustedProxies` proxies saw it: each trusted
+    /// proxy appends the address it received the request from to `X-Forwarded-For`, so the
+    /// client's own entry is the `trustedProxies`-th from the right; everything left of it was
+    /// written by the client and proves nothing. nil when no proxy is trusted (the caller
+    /// counts against the connection's peer) or the entry is not a plausible address. With fewer
+    /// entries than proxies (a proxy that does not append), the leftmost entry is used: every
+    /// entry present was then added by a trusted proxy.
+    static func clientAddress(_ headers: HTTPFields, trustedProxies: Int) -> String? {
+        guard trustedProxies > 0 else { return nil }
+        // Several X-Forwarded-For fields are one list, in order (RFC 9110 §5.3).
+        let entries = headers[values: .init("X-Forwarded-For")!]
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !entries.isEmpty else { return nil }
+        let entry = entries[max(0, entries.count - trustedProxies)]
+        guard !entry.isEmpty, entry.utf8.count <= 64, entry.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 }) else {
+            return nil
+        }
+        return entry
+    }
+
+    /// Checks the three budgets and, when none is spent, records this attempt against each.
+    /// `address` is the client's address, not yet made a key.
     func reserve(account: String, address: String?) async throws -> Decision {
-        var budgets = [(account, perAccount)]
-        if let address { budgets.append((address, perAddress)) }
-        budgets.sort { $0.0 < $1.0 }  // one lock order everywhere: no deadlocks
+        let pair = Self.pairKey(account: account, address: address)
+        var keys = [account, pair]
+        if let address { keys.append(Self.addressKey(address)) }
+        keys.sort()  // one lock order everywhere: no deadlocks
         let attemptID = UUID()
-        let horizon = Date().addingTimeInterval(-Double(max(perAccount.window, perAddress.window).components.seconds))
+        let now = Date()
         return try await postgres.withTransaction(logger: logger) { connection in
-            var wait: Int?
-            for (key, limit) in budgets {
+            for key in keys {
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
-                if let seconds = try await retryAfter(key: key, limit: limit, on: connection) { wait = max(wait ?? 0, seconds) }
+            }
+            var wait = try await pairWait(pair, now: now, on: connection)
+            if let seconds = try await windowWait(
+                key: account, failures: policy.accountLockFailures, window: policy.accountWindow, now: now, on: connection) {
+                wait = max(wait ?? 0, seconds)
+            }
+            if let address, let seconds = try await windowWait(
+                key: Self.addressKey(address), failures: policy.addressFailures, window: policy.addressWindow, now: now, on: connection) {
+                wait = max(wait ?? 0, seconds)
             }
             if let wait { return .limited(retryAfter: wait) }
-            for (key, _) in budgets {
+            for key in keys {
                 try await connection.query(
-                    "INSERT INTO login_attempts (key, attempt_id) VALUES (\(key), \(attemptID))", logger: logger)
-                // Rows older than every window never count again.
-                try await connection.query(
-                    "DELETE FROM login_attempts WHERE key = \(key) AND attempted_at < \(horizon)", logger: logger)
+                    "INSERT INTO login_attempts (key, attempt_id, attempted_at) VALUES (\(key), \(attemptID), \(now))", logger: logger)
             }
             return .allowed(attemptID: attemptID)
         }
     }
 
-    /// The password was right: the attempt was no failure, and the account starts afresh.
-    func succeeded(_ attemptID: UUID, account: String) async throws {
+    /// The password was right: the attempt was no failure, and this (account, address) starts
+    /// afresh. The account's failures from elsewhere stay counted.
+    func succeeded(_ attemptID: UUID, account: String, address: String?) async throws {
+        let pair = Self.pairKey(account: account, address: address)
         try await postgres.query(
-            "DELETE FROM login_attempts WHERE attempt_id = \(attemptID) OR key = \(account)", logger: logger)
+            "DELETE FROM login_attempts WHERE attempt_id = \(attemptID) OR key = \(pair)", logger: logger)
     }
 
-    /// The `failures`-th most recent attempt inside the window decides when one slot frees up.
-    private func retryAfter(key: String, limit: Limit, on connection: PostgresConnection) async throws -> Int? {
-        let window = Double(limit.window.components.seconds)
-        let since = Date().addingTimeInterval(-window)
+    /// Seconds until the pair may try again, or nil when it may now.
+    private func pairWait(_ pair: String, now: Date, on connection: PostgresConnection) async throws -> Int? {
+        let since = now.addingTimeInterval(-Self.seconds(policy.pairWindow))
         let rows = try await connection.query("""
-            SELECT attempted_at FROM login_attempts WHERE key = \(key) AND attempted_at > \(since)
-            ORDER BY attempted_at DESC OFFSET \(limit.failures - 1) LIMIT 1
+            SELECT count(*)::int, max(attempted_at) FROM login_attempts WHERE key = \(pair) AND attempted_at > \(since)
             """, logger: logger)
-        for try await attempted in rows.decode(Date.self) {
-            let seconds = attempted.addingTimeInterval(window).timeIntervalSinceNow.rounded(.up)
-            return max(1, Int(seconds))
+        for try await (failures, latest) in rows.decode((Int, Date?).self) {
+            guard let latest, let delay = policy.delay(afterFailures: failures) else { return nil }
+            let remaining = latest.addingTimeInterval(Self.seconds(delay)).timeIntervalSince(now)
+            return remaining > 0 ? Int(remaining.rounded(.up)) : nil
         }
         return nil
+    }
+
+    /// When `failures` attempts fall inside `window`, the `failures`-th most recent decides when
+    /// one of them ages out: seconds until then; otherwise nil.
+    private func windowWait(
+        key: String, failures: Int, window: Duration, now: Date, on connection: PostgresConnection
+    ) async throws -> Int? {
+        let seconds = Self.seconds(window)
+        let since = now.addingTimeInterval(-seconds)
+        let rows = try await connection.query("""
+            SELECT attempted_at FROM login_attempts WHERE key = \(key) AND attempted_at > \(since)
+            ORDER BY attempted_at DESC OFFSET \(failures - 1) LIMIT 1
+            """, logger: logger)
+        for try await attempted in rows.decode(Date.self) {
+            return max(1, Int(attempted.addingTimeInterval(seconds).timeIntervalSince(now).rounded(.up)))
+        }
+        return nil
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -20,7 +20,8 @@ struct AuthorizationController: Sendable {
     let operators: any OperatorRepository
     let limiter: LoginRateLimiter
     let hasher: PasswordHasher
-    let trustProxy: Bool
+    /// Proxies in front that append to X-Forwarded-For (`GM_TRUSTED_PROXIES`).
+    let trustedProxies: Int
     let dummyHash = DummyPasswordHash()
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -126,9 +127,8 @@ struct AuthorizationController: Sendable {
             return OAuthResponse.error(.badRequest, "invalid_request", "tenant, email and password are required.")
         }
         let account = LoginRateLimiter.accountKey(tenant: tenant, email: email)
-        // Behind a trusted proxy the client is the first X-Forwarded-For entry; otherwise the peer.
-        let address = (LoginRateLimiter.clientAddress(request.headers, trustProxy: trustProxy) ?? context.remoteAddress)
-            .map(LoginRateLimiter.addressKey)
+        // Behind trusted proxies the client is the entry the outermost one added; otherwise the peer.
+        let address = LoginRateLimiter.clientAddress(request.headers, trustedProxies: trustedProxies) ?? context.remoteAddress
         let attemptID: UUID
         switch try await limiter.reserve(account: account, address: address) {
         case .allowed(let id):
@@ -147,7 +147,7 @@ struct AuthorizationController: Sendable {
             // The attempt is already counted (see `LoginRateLimiter.reserve`).
             return OAuthResponse.error(.unauthorized, "access_denied", "Wrong tenant, email or password.")
         }
-        try await limiter.succeeded(attemptID, account: account)
+        try await limiter.succeeded(attemptID, account: account, address: address)
         if hasher.needsRehash(credentials.passwordHash) {
             let rehashed = try await hasher.hash(password)
             try await operators.updatePasswordHash(credentials.account.id, tenant: tenant, passwordHash: rehashed)

@@ -8,8 +8,8 @@ enum UserMigrations {
     static let table = "user_schema_migrations"
 
     /// Every migration in order: the core schema, then OAuth (operators, codes, refresh tokens),
-    /// then privacy.
-    static let all: [Migration] = core + oauth + privacy + rateLimits
+    /// then privacy, then later changes in version order.
+    static let all: [Migration] = core + oauth + privacy + rateLimits + loginLimits + auditKey
 
     static let core: [Migration] = [
         Migration(version: 1, name: "tenants_and_clients", statements: [

@@ -25,10 +25,14 @@ struct AuditEntry: Codable, Sendable, Equatable {
 
 /// The append-only, hash-chained audit log: one chain over all tenants, in `seq` order.
 ///
-/// `hash = sha256_hex(prev_hash || canonical(row))`, where `prev_hash` is the previous row's hash
+/// `hash = hmac_sha256_hex(key, prev_hash || canonical(row))`, where `key` is the
+/// ``AuditChainKey`` whose id the row stores in `key_id`, `prev_hash` is the previous row's hash
 /// (64 zeros for the first row) and `canonical` is every other column, length-prefixed (see
-/// ``canonical(seq:tenantID:actor:action:subject:payload:atMicros:)``). Editing, deleting or
-/// reordering any row breaks the chain from that row on; ``AuditVerifier`` finds the first break.
+/// ``canonical(seq:tenantID:actor:action:subject:payload:atMicros:)``). Rows written before the
+/// chain was keyed have no `key_id` and `hash = sha256_hex(prev_hash || canonical(row))`; no
+/// unkeyed row may follow a keyed one. Editing, deleting or reordering any row breaks the chain
+/// from that row on, and without the key nobody can compute a replacement; ``AuditVerifier``
+/// finds the first break, and the head anchored in S3 (``AuditAnchorService``) shows truncation.
 enum AuditLog {
     static let genesisHash = String(repeating: "0", count: 64)
     /// Transaction advisory lock serialising appends, so each row chains onto the last committed
@@ -37,16 +41,16 @@ enum AuditLog {
 
     static let selectColumns = """
         seq, prev_hash, hash, actor, action, subject, tenant_id, payload::text, \
-        (extract(epoch FROM at) * 1000000)::bigint
+        (extract(epoch FROM at) * 1000000)::bigint, key_id
         """
-    typealias Row = (Int64, String, String, String, String, String, String, String, Int64)
+    typealias Row = (Int64, String, String, String, String, String, String, String, Int64, String?)
 
     /// Appends a row for the connection's tenant (`gm.tenant_id` must be set, as `TenantScope`
     /// does) inside the caller's transaction; the lock is held until that transaction ends.
     @discardableResult
     static func append(
         on connection: PostgresConnection, tenant: String, actor: String, action: String, subject: String,
-        payload: JSONValue, logger: Logger
+        payload: JSONValue, key: AuditChainKey, logger: Logger
     ) async throws -> AuditEntry {
         let payloadText = String(decoding: payload.jsonBytes, as: UTF8.self)
         try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
@@ -63,14 +67,12 @@ enum AuditLog {
         try await connection.query("SELECT set_config('gm.audit_chain', 'off', true)", logger: logger)
         guard let (seq, atMicros, canonicalPayload, tail) = values else { throw AuditLogError.noTail }
         let prevHash = tail ?? genesisHash
-        let hash = hash(
-            previous: prevHash,
-            canonical: canonical(seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject,
-                                 payload: canonicalPayload, atMicros: atMicros))
+        let hash = key.mac(prevHash + canonical(
+            seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: canonicalPayload, atMicros: atMicros))
         try await connection.query("""
-            INSERT INTO audit_log (seq, prev_hash, hash, actor, action, subject, tenant_id, payload, at)
+            INSERT INTO audit_log (seq, prev_hash, hash, actor, action, subject, tenant_id, payload, at, key_id)
             VALUES (\(seq), \(prevHash), \(hash), \(actor), \(action), \(subject), \(tenant), \(canonicalPayload)::jsonb,
-                    timestamptz 'epoch' + (\(atMicros)::text || ' microseconds')::interval)
+                    timestamptz 'epoch' + (\(atMicros)::text || ' microseconds')::interval, \(key.id))
             """, logger: logger)
         return AuditEntry(
             seq: seq, prevHash: prevHash, hash: hash, actor: actor, action: action, subject: subject, tenantID: tenant,
@@ -89,8 +91,9 @@ enum AuditLog {
             .joined()
     }
 
-    /// Lowercase hex SHA-256 of `previous` followed by `canonical`, as UTF-8.
-    static func hash(previous: String, canonical: String) -> String {
+    /// The unkeyed rule of rows written before the chain was keyed: lowercase hex SHA-256 of
+    /// `previous` followed by `canonical`, as UTF-8.
+    static func legacyHash(previous: String, canonical: String) -> String {
         OpaqueToken.fingerprint(previous + canonical)
     }
 
@@ -102,18 +105,22 @@ enum AuditLog {
     }
 
     static func entry(_ row: Row) -> AuditEntry {
-        let (seq, prevHash, hash, actor, action, subject, tenantID, payload, atMicros) = row
+        let (seq, prevHash, hash, actor, action, subject, tenantID, payload, atMicros, _) = row
         return AuditEntry(
             seq: seq, prevHash: prevHash, hash: hash, actor: actor, action: action, subject: subject, tenantID: tenantID,
             payload: (try? JSONValue(parsing: Array(payload.utf8))) ?? .string(payload),
             at: Date(timeIntervalSince1970: Double(atMicros) / 1_000_000))
     }
 
-    /// The recomputed hash of a stored row (its own `prev_hash` as the predecessor).
-    static func recomputedHash(_ row: Row) -> String {
-        let (seq, prevHash, _, actor, action, subject, tenantID, payload, atMicros) = row
-        return hash(previous: prevHash, canonical: canonical(
-            seq: seq, tenantID: tenantID, actor: actor, action: action, subject: subject, payload: payload, atMicros: atMicros))
+    /// The stored row's hash as it should be (its own `prev_hash` as the predecessor): keyed
+    /// with the key its `key_id` names, or unkeyed for a row without one. nil when the row names
+    /// a key the keyring does not hold.
+    static func recomputedHash(_ row: Row, keys: AuditKeyring) -> String? {
+        let (seq, prevHash, _, actor, action, subject, tenantID, payload, atMicros, keyID) = row
+        let text = canonical(
+            seq: seq, tenantID: tenantID, actor: actor, action: action, subject: subject, payload: payload, atMicros: atMicros)
+        guard let keyID else { return legacyHash(previous: prevHash, canonical: text) }
+        return keys.key(id: keyID)?.mac(prevHash + text)
     }
 }
 

@@ -32,37 +32,35 @@ struct KafkaErasurePublisher: ErasurePublisher {
 /// A batch's offsets are committed only after every record in it has been handled (its database
 /// transaction committed, its completion acknowledged by Kafka). Both handlers are idempotent, so
 /// a redelivery after a crash repeats harmlessly. A failing database or broker is retried with
-/// backoff, never skipped; a record that cannot be decoded is logged with its position and skipped.
+/// backoff, never skipped; a record that cannot be decoded, or whose content the database
+/// refuses, is dead-lettered to `privacy.erasure.dlq` with its reason and committed.
 final class ErasureCoordinator: Service, Sendable {
     static let service = "user"
     static let groupID = "user-erasure"
 
     private let repository: any ErasureRepository
     private let publisher: any ErasurePublisher
+    private let deadLetters: DeadLetterQueue
     private let logger: Logger
     private let loop: ConsumerLoop
 
     init(
-        consumer: KafkaConsumer, repository: any ErasureRepository, publisher: any ErasurePublisher, logger: Logger,
-        retryDelay: Duration = .milliseconds(500)
+        consumer: KafkaConsumer, repository: any ErasureRepository, publisher: any ErasurePublisher,
+        deadLetters: DeadLetterQueue, logger: Logger, retryDelay: Duration = .milliseconds(500)
     ) {
         self.repository = repository
         self.publisher = publisher
+        self.deadLetters = deadLetters
         self.logger = logger
         // 0.5, 1, 2, 4, 8, then every 10 s.
         self.loop = ConsumerLoop(consumer: consumer, retryDelay: retryDelay, maxRetryDelay: retryDelay * 20, logger: logger)
     }
 
     func run() async throws {
-        try await loop.runRecordByRecord { await self.handle($0) }
-    }
-
-    /// false when it gave up because the service is stopping.
-    private func handle(_ record: KafkaConsumerMessage) async -> Bool {
-        guard let message = record.erasureMessage(logger: logger) else { return true }
-        let trace = record.traceParent
-        return await loop.retrying("handle the erasure record at \(record.topicPartition)@\(record.offset)") {
-            try await self.handle(message, trace: trace)
+        try await loop.runRecordByRecord(deadLetters: deadLetters, decode: { try $0.erasureMessage() }) { message, record in
+            await self.loop.handling("handle the erasure record at \(record.topicPartition)@\(record.offset)") {
+                try await self.handle(message, trace: record.traceParent)
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import PostgresNIO
 /// security), with its audit rows appended in that same transaction.
 struct PostgresErasureRepository: ErasureRepository {
     let scope: TenantScope
+    /// Keys the audit rows (`GM_AUDIT_HMAC_KEY`).
+    let auditKey: AuditChainKey
     private var logger: Logger { scope.logger }
 
     private typealias RequestRow = (UUID, String, String, String, Date, [String], String, Date?, String?)
@@ -31,7 +33,7 @@ struct PostgresErasureRepository: ErasureRepository {
                     "participants": .array(request.participants.map(JSONValue.string)),
                     "requested_at": .string(RFC3339Millis.string(request.requestedAt)),
                 ]),
-                logger: logger)
+                key: auditKey, logger: logger)
         }
     }
 
@@ -46,7 +48,7 @@ struct PostgresErasureRepository: ErasureRepository {
                     on: connection, tenant: tenant, actor: "service:user", action: "erasure.publish_failed",
                     subject: Self.subject(playerID),
                     payload: .object(["request_id": .string(requestID.uuidString.lowercased()), "reason": .string(reason)]),
-                    logger: logger)
+                    key: auditKey, logger: logger)
             }
         }
     }
@@ -110,7 +112,7 @@ struct PostgresErasureRepository: ErasureRepository {
             try await AuditLog.append(
                 on: connection, tenant: tenant, actor: "service:\(completion.service)",
                 action: completion.status == .completed ? "erasure.store_completed" : "erasure.store_failed",
-                subject: Self.subject(completion.playerID), payload: .object(payload), logger: logger)
+                subject: Self.subject(completion.playerID), payload: .object(payload), key: auditKey, logger: logger)
 
             guard request.status != .completed else { return .recorded(.completed) }
             let confirmations = try await Self.confirmations(connection.query(
@@ -155,7 +157,7 @@ struct PostgresErasureRepository: ErasureRepository {
                 try await AuditLog.append(
                     on: connection, tenant: tenant, actor: "service:user",
                     action: next == .completed ? "erasure.completed" : "erasure.failed",
-                    subject: Self.subject(completion.playerID), payload: .object(summary), logger: logger)
+                    subject: Self.subject(completion.playerID), payload: .object(summary), key: auditKey, logger: logger)
             }
             return .recorded(next)
         }

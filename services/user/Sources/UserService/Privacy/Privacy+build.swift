@@ -6,8 +6,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The GDPR part of the user service, assembled from the configuration: the routes and the
-/// erasure coordinator. `buildApplication` creates it once, passes ``services`` to the
+/// The GDPR part of the user service, assembled from the configuration: the routes, the
+/// erasure coordinator and the audit anchoring. `buildApplication` creates it once, passes ``services`` to the
 /// application (after the PostgreSQL client and the producer) and calls ``addRoutes(to:)``.
 struct PrivacyModule: Sendable {
     static let participantsVariable = "GM_ERASURE_PARTICIPANTS"
@@ -17,10 +17,12 @@ struct PrivacyModule: Sendable {
     let players: PostgresPlayerRepository
     let publisher: KafkaErasurePublisher
     let coordinator: ErasureCoordinator
+    /// Anchors the audit chain's head in S3.
+    let anchoring: AuditAnchorService
     let logger: Logger
 
-    /// The erasure coordinator (it owns its Kafka consumer).
-    var services: [any Service] { [coordinator] }
+    /// The erasure coordinator (it owns its Kafka consumer) and the audit anchoring.
+    var services: [any Service] { [coordinator, anchoring] }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         PrivacyController(erasures: repository, players: players, publisher: publisher, participants: participants, logger: logger)
@@ -46,22 +48,28 @@ struct PrivacyModule: Sendable {
     }
 }
 
-/// Builds the GDPR module: reads `GM_ERASURE_PARTICIPANTS` and `GM_KAFKA_BOOTSTRAP`, creates the
+/// Builds the GDPR module: reads `GM_ERASURE_PARTICIPANTS`, `GM_KAFKA_BOOTSTRAP`, the audit chain
+/// key (`GM_AUDIT_HMAC_KEY[_FILE]`) and the anchor's S3 settings (`GM_AUDIT_ANCHOR_*`), creates the
 /// coordinator's consumer (group `groupID`, on `topic`). `topic` and `groupID` are parameters for tests.
 func buildPrivacy(
     postgres: PostgresClient, producer: KafkaProducer, environment: EnvironmentReader, logger: Logger,
     topic: String = ErasureMessage.topic, groupID: String = ErasureCoordinator.groupID
 ) throws -> PrivacyModule {
     let participants = try PrivacyModule.participants(environment)
+    let keys = try AuditKeyring(environment: environment)
+    let anchors = try AuditAnchorStore(environment: environment)
     let scope = TenantScope(client: postgres, logger: logger)
-    let repository = PostgresErasureRepository(scope: scope)
+    let repository = PostgresErasureRepository(scope: scope, auditKey: keys.current)
     let publisher = KafkaErasurePublisher(producer: producer, topic: topic)
     var configuration = try KafkaConsumerConfiguration(
         environment: environment, groupID: groupID, topics: [topic], clientID: "user-erasure")
     configuration.offsetReset = .earliest
     let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-    let coordinator = ErasureCoordinator(consumer: consumer, repository: repository, publisher: publisher, logger: logger)
+    let coordinator = ErasureCoordinator(
+        consumer: consumer, repository: repository, publisher: publisher,
+        deadLetters: DeadLetterQueue(producer: producer, group: groupID), logger: logger)
     return PrivacyModule(
         participants: participants, repository: repository, players: PostgresPlayerRepository(scope: scope),
-        publisher: publisher, coordinator: coordinator, logger: logger)
+        publisher: publisher, coordinator: coordinator,
+        anchoring: AuditAnchorService(postgres: postgres, keys: keys, store: anchors, logger: logger), logger: logger)
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 
 /// GDPR endpoints of the caller's tenant:
-/// - `POST /v1/privacy/erasure` `{"player_id":...}` (operator) → 202 `{"request_id":...}`;
+/// - `POST /v1/privacy/erasure` `{"player_id":...}` (admin, like deleting a player) → 202 `{"request_id":...}`;
 /// - `GET /v1/privacy/erasure/{request_id}` (operator) → the request's status per service;
 /// - `GET /v1/players/{player_id}/export` (operator) → everything the platform holds on the player.
 /// A request or player of another tenant does not exist for the caller (404).
@@ -43,7 +43,8 @@ struct PrivacyController<Players: PlayerRepository> {
 
     /// A player that has no profile here still gets a request: other services may hold its data.
     @Sendable func requestErasure(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
-        let identity = try context.requireIdentity(.operator)
+        // Erasure destroys data in every store, irreversibly: the same role as deleting a player.
+        let identity = try context.requireIdentity(.admin)
         let body: ErasureBody
         do {
             body = try await request.decode(as: ErasureBody.self, context: context)

@@ -1,0 +1,38 @@
+import Crypto
+import Foundation
+
+/// The secret that keys the audit log's hash chain (HMAC-SHA256). It lives outside PostgreSQL
+/// (`GM_AUDIT_HMAC_KEY_FILE`, a mounted secret), so a database role — even the owner or a
+/// superuser — can rewrite rows but cannot compute the hashes that make them verify.
+struct AuditChainKey: Sendable {
+    /// A key needs at least this many bytes (256 bits, the size of HMAC-SHA256's output).
+    static let minimumBytes = 32
+    private static let idLabel = Array("gamemetrics audit key id v1".utf8)
+
+    private let key: SymmetricKey
+    /// 16 hex digits derived from the key (not the key): stored with each row, so the verifier
+    /// knows which key made it and a row made under an unknown key is named as such.
+    let id: String
+
+    struct TooShort: Error, CustomStringConvertible {
+        var description: String { "an audit chain key needs at least \(AuditChainKey.minimumBytes) bytes" }
+    }
+
+    init(secret: [UInt8]) throws {
+        guard secret.count >= Self.minimumBytes else { throw TooShort() }
+        key = SymmetricKey(data: secret)
+        id = String(Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Self.idLabel, using: key))).prefix(16))
+    }
+
+    /// Lowercase hex HMAC-SHA256 of `message`'s UTF-8 bytes.
+    func mac(_ message: String) -> String {
+        Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + digits : digits
+        }.joined()
+    }
+}
