@@ -33,7 +33,7 @@ func service(_ directory: String, module: String, resources: [Resource]? = nil, 
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "GameMetricsTesting"] + testDependencies.map { .target(name: $0) },
+            dependencies: [.target(name: module), "GameMetricsTesting", crypto] + testDependencies.map { .target(name: $0) },
             path: "services/\(directory)/Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
