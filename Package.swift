@@ -74,7 +74,7 @@ let sharedTargets: [Target] = [
     .systemLibrary(name: "CMalloc", path: "shared/Sources/CMalloc"),
     .target(
         name: "GameMetricsKit",
-        dependencies: ["CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
+        dependencies: ["CZlib", "CMalloc", crypto, hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
         path: "shared/Sources/GameMetricsKit", swiftSettings: swiftSettings
     ),
     .target(
