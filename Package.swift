@@ -123,7 +123,7 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", logging, serviceLifecycle, postgres],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]
