@@ -21,6 +21,8 @@ public enum ServiceApplication {
         routes(router)
         var application = Application(
             router: router,
+            // Idle and request-read timeouts (HTTPServerLimits): slow clients cannot hold connections.
+            server: configuration.httpLimits.http1,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.name
