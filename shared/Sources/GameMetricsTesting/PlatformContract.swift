@@ -26,6 +26,8 @@ public enum PlatformContract {
         "GM_PLATFORM_CLIENT_ID": "unused",
         "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
+        // Router-mode tests still run the internal listener: any free port, never a fixed one.
+        "GM_INTERNAL_HTTP_PORT": "0",
     ])
 
     /// The application answers liveness, and readiness answers 503 naming exactly `dependencies`,
@@ -50,8 +52,10 @@ public enum PlatformContract {
     /// `/metrics` and the service's other operator-only `paths` answer 404 on the public port
     /// and are served on the internal one (`GM_INTERNAL_HTTP_PORT`), where Prometheus scrapes.
     /// The application is built by `build` from `environment` plus the two ports, and runs live.
+    /// `publicPaths` are GET routes of the service's own API: served on the public port (not 404)
+    /// and not on the internal one.
     public static func expectOperatorEndpointsOnlyOnInternalPort<App: ApplicationProtocol>(
-        environment: EnvironmentReader = unreachableDependencies, operatorPaths: [String] = [],
+        environment: EnvironmentReader = unreachableDependencies, operatorPaths: [String] = [], publicPaths: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation,
         build: (EnvironmentReader) throws -> App
     ) async throws {
@@ -72,6 +76,12 @@ public enum PlatformContract {
             for path in operatorPaths {
                 let answer = try await get("http://127.0.0.1:\(internalPort)\(path)")
                 #expect(answer.status != 404, "internal port: GET \(path) answered \(answer.status)", sourceLocation: sourceLocation)
+            }
+            for path in publicPaths {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status != .notFound, "public port: GET \(path)", sourceLocation: sourceLocation)
+                }
+                #expect(try await get("http://127.0.0.1:\(internalPort)\(path)").status == 404, "internal port: GET \(path)", sourceLocation: sourceLocation)
             }
         }
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
@@ -14,7 +17,7 @@ struct SlowClientTests {
     static let requestReadTimeout = Duration.seconds(3)
 
     func application() throws -> some ApplicationProtocol {
-        let configuration = try ServiceConfiguration(name: "slow-client-test", defaultPort: 0, environment: EnvironmentReader([
+        let configuration = try ServiceConfiguration(name: "slow-client-test", defaultPort: 0, defaultInternalPort: 0, environment: EnvironmentReader([
             "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
             "GM_HTTP_IDLE_TIMEOUT_MS": "2000", "GM_HTTP_REQUEST_READ_TIMEOUT_MS": "3000",
         ]))
@@ -36,9 +39,9 @@ struct SlowClientTests {
             // While every slow connection is still open, an ordinary request gets its answer.
             try await Task.sleep(for: .milliseconds(700))
             let started = ContinuousClock.now
-            let status = try await client.execute(uri: "/health/live", method: .get) { $0.status }
+            let status = try await Self.fresh(.get, port: attack.port, path: "/health/live").status
             let served = ContinuousClock.now - started
-            #expect(status == .ok)
+            #expect(status == 200)
             #expect(served < .seconds(1), "a normal request took \(served) beside the slow ones")
 
             let result = await outcome
@@ -61,10 +64,8 @@ struct SlowClientTests {
                 interval: .milliseconds(500), bound: .seconds(12))
             async let outcome = attack.run()
             try await Task.sleep(for: .milliseconds(700))
-            let echoed = try await client.execute(uri: "/echo", method: .post, body: ByteBuffer(string: "hello")) { response in
-                (response.status, String(buffer: response.body))
-            }
-            #expect(echoed.0 == .ok && echoed.1 == "5")
+            let echoed = try await Self.fresh(.post, port: attack.port, path: "/echo", body: "hello")
+            #expect(echoed.status == 200 && echoed.body == "5", "\(echoed)")
 
             let result = await outcome
             let open = result.closedAfter.filter { $0 == nil }.count
@@ -74,5 +75,16 @@ struct SlowClientTests {
                         "closed after \(closedAfter)")
             }
         }
+    }
+
+    /// A request on a connection of its own: the test client's kept-alive connection may have
+    /// idled past the short timeout by then, on a busy machine.
+    static func fresh(_ method: HTTPRequest.Method, port: Int, path: String, body: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method.rawValue
+        request.httpBody = body.map { Data($0.utf8) }
+        request.timeoutInterval = 5
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }

@@ -31,7 +31,8 @@ struct UserServiceTests {
     func operatorEndpointsAreInternal() async throws {
         try await TestDatabase.withFresh { url in
             try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort(
-                environment: PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
+                environment: PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url]),
+                publicPaths: ["/openapi.json", "/.well-known/jwks.json"]
             ) { try buildApplication(environment: $0, passwordHasher: PasswordHasher(cost: .testing)) }
         }
     }
