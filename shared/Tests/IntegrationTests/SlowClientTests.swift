@@ -42,7 +42,9 @@ struct SlowClientTests {
             let status = try await Self.fresh(.get, port: attack.port, path: "/health/live").status
             let served = ContinuousClock.now - started
             #expect(status == 200)
-            #expect(served < .seconds(1), "a normal request took \(served) beside the slow ones")
+            // Served at all, and well before the attack ends: the bound tells service from
+            // starvation on a machine that is busy with other suites, it is not a latency figure.
+            #expect(served < .seconds(8), "a normal request took \(served) beside the slow ones")
 
             let result = await outcome
             #expect(result.refused == 0)
