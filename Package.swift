@@ -33,7 +33,7 @@ func service(_ directory: String, module: String, resources: [Resource]? = nil, 
         ),
         .testTarget(
             name: "\(module)Tests",
-            dependencies: [.target(name: module), "GameMetricsTesting"] + testDependencies.map { .target(name: $0) },
+            dependencies: [.target(name: module), "GameMetricsTesting", crypto] + testDependencies.map { .target(name: $0) },
             path: "services/\(directory)/Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -74,7 +74,7 @@ let sharedTargets: [Target] = [
     .systemLibrary(name: "CMalloc", path: "shared/Sources/CMalloc"),
     .target(
         name: "GameMetricsKit",
-        dependencies: ["CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
+        dependencies: ["CZlib", "CMalloc", crypto, hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
         path: "shared/Sources/GameMetricsKit", swiftSettings: swiftSettings
     ),
     .target(
@@ -123,7 +123,7 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", logging, serviceLifecycle, postgres],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]

@@ -45,6 +45,8 @@ quiet_wait="${GM_BENCH_QUIET_WAIT:-600}"
 # (55432, 55433, 59644, 59000) or the other harnesses (55600, 18085, 59700).
 PG_PORT=55620 REDIS_PORT=56390 DEVKAFKA_PORT=59720
 USER_PORT=18285 INGESTION_PORT=18281 HELLO_PORT=18290
+# Internal ports (/metrics): never `make up`'s 9080-9087.
+USER_INTERNAL_PORT=18385 INGESTION_INTERNAL_PORT=18381
 TIMEOUT=120
 
 BENCH="$GM_DIR/bench-ingestion"
@@ -56,6 +58,7 @@ RAW="$RUN/raw"
 USER_URL="http://127.0.0.1:$USER_PORT"
 INGESTION_URL="http://127.0.0.1:$INGESTION_PORT"
 HELLO_URL="http://127.0.0.1:$HELLO_PORT"
+INGESTION_METRICS_URL="http://127.0.0.1:$INGESTION_INTERNAL_PORT/metrics"
 CLK_TCK="$(getconf CLK_TCK)"
 # Compilers and test runners of someone else's build: their CPU would pollute the figures.
 BUSY_PATTERN='swift-build|swift-frontend|swift-test|swift-driver|\.xctest'
@@ -157,7 +160,8 @@ for exe in user ingestion hello-world-server; do require_free_port "$exe" "$(
     case "$exe" in user) echo "$USER_PORT" ;; ingestion) echo "$INGESTION_PORT" ;; *) echo "$HELLO_PORT" ;; esac
 )"; done
 START_EXE="$BIN/user" start_bg "$PIDS/user.pid" "$LOGS/user.log" \
-    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
+    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_INTERNAL_HTTP_PORT="$USER_INTERNAL_PORT" \
+    GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" "$BIN/user"
 wait_until user "$TIMEOUT" "$PIDS/user.pid" "$BIN/user" "$LOGS/user.log" http_ready "$USER_URL/health/ready"
 
@@ -170,7 +174,8 @@ limit="$(curl -sf -X PATCH -H "Authorization: Bearer $platform_token" -H 'Conten
 [[ "$limit" == 5000000 ]] || die "the tenant's limit reads $limit after the PATCH"
 
 START_EXE="$BIN/ingestion" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" \
-    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_LOG_LEVEL=warning \
+    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_INTERNAL_HTTP_PORT="$INGESTION_INTERNAL_PORT" \
+    GM_LOG_LEVEL=warning \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
     GM_USER_URL="$USER_URL" GM_PLATFORM_CLIENT_ID="$PLATFORM_CLIENT_ID" \
     GM_PLATFORM_CLIENT_SECRET="$PLATFORM_CLIENT_SECRET" "${ingestion_env[@]}" "$BIN/ingestion"
@@ -227,7 +232,7 @@ metric_sum() { # metric_sum FILE NAME: the sum of every series of a counter
     awk -v m="$2" 'index($0, m "{") == 1 || index($0, m " ") == 1 { s += $NF } END { printf "%.0f", s }' "$1"
 }
 
-snapshot_metrics() { curl -sf "$INGESTION_URL/metrics" >"$1" || die "GET $INGESTION_URL/metrics failed"; }
+snapshot_metrics() { curl -sf "$INGESTION_METRICS_URL" >"$1" || die "GET $INGESTION_METRICS_URL failed"; }
 
 # run_wrk NAME URL MODE EVENTS EXPECT SECONDS [write key]: one wrk run in the background, its output
 # in $RAW/NAME.txt, the CPU time it used (bash `times` of its subshell) in $RAW/NAME.times.

@@ -34,7 +34,7 @@ for word in "${pg_settings[@]}"; do
 done
 live_seconds=30
 
-PG_PORT=55640 REDIS_PORT=56391 DEVKAFKA_PORT=59740 PROCESSOR_PORT=18282
+PG_PORT=55640 REDIS_PORT=56391 DEVKAFKA_PORT=59740 PROCESSOR_PORT=18282 PROCESSOR_INTERNAL_PORT=18382
 RAW_TOPIC=bench.events.raw RAW_PARTITIONS=48
 TIMEOUT=120
 BENCH="$GM_DIR/bench-processor"
@@ -42,6 +42,7 @@ PIDS="$BENCH/pids"
 RUN="$BENCH/runs/$(date -u +%Y%m%dT%H%M%SZ)"
 LOGS="$RUN/logs"
 PROCESSOR_URL="http://127.0.0.1:$PROCESSOR_PORT"
+PROCESSOR_INTERNAL_URL="http://127.0.0.1:$PROCESSOR_INTERNAL_PORT"  # /metrics
 
 stop_stack() {
     stop_pid processor "$PIDS/processor.pid"
@@ -117,7 +118,8 @@ feed() { # count rate
 start_processor() {
     require_free_port processor "$PROCESSOR_PORT"
     START_EXE="$BIN/processor" start_bg "$PIDS/processor.pid" "$LOGS/processor.log" \
-        env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$PROCESSOR_PORT" GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
+        env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$PROCESSOR_PORT" GM_INTERNAL_HTTP_PORT="$PROCESSOR_INTERNAL_PORT" \
+        GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
         GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
         GM_PROCESSOR_RAW_TOPIC="$RAW_TOPIC" GM_ERASURE_SUBJECT_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
         "${processor_env[@]}" "$BIN/processor"
@@ -157,7 +159,7 @@ lag="$(sql "SELECT round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN G
               || ' ' || round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP (ORDER BY stored_at - ingested_at)))::int
             FROM events_raw WHERE ingested_at >= '$boundary'")"
 read -r lag_p50 lag_p99 <<<"$lag"
-curl -sf "$PROCESSOR_URL/metrics" | grep '^gm_processor_end_to_end_seconds' >"$RUN/end_to_end_histogram.txt" || true
+curl -sf "$PROCESSOR_INTERNAL_URL/metrics" | grep '^gm_processor_end_to_end_seconds' >"$RUN/end_to_end_histogram.txt" || true
 live_rss="$(max_rss_mib)"
 metrics_count="$(sql "SELECT count(*) FROM event_metrics")"
 

@@ -28,7 +28,7 @@ psql -h 127.0.0.1 -p $pg_port -U postgres -qc "CREATE ROLE gm LOGIN PASSWORD 'be
 export GM_PG_URL="postgres://gm:bench@127.0.0.1:$pg_port/gamemetrics"
 
 eval "$("$bin/user" seed-demo | grep -E '^GM_(CLIENT_ID|CLIENT_SECRET)=')"
-GM_HTTP_PORT=$http_port GM_LOG_LEVEL=warning GM_KAFKA_BOOTSTRAP=127.0.0.1:1 "$bin/user" >"$out/user.log" 2>&1 &
+GM_HTTP_PORT=$http_port GM_INTERNAL_HTTP_PORT=$((http_port + 100)) GM_LOG_LEVEL=warning GM_KAFKA_BOOTSTRAP=127.0.0.1:1 "$bin/user" >"$out/user.log" 2>&1 &
 user_pid=$!
 for _ in $(seq 100); do curl -sf "localhost:$http_port/health/live" >/dev/null && break; sleep 0.2; done
 export CLIENT_BASIC="Basic $(printf '%s:%s' "$GM_CLIENT_ID" "$GM_CLIENT_SECRET" | base64 -w0)"

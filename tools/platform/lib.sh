@@ -17,6 +17,12 @@ declare -A GM_SERVICE_PORT=(
     [admin]=8080 [ingestion]=8081 [processor]=8082 [recommendation]=8083
     [analytics-api]=8084 [user]=8085 [notification]=8086 [retention]=8087
 )
+# Each service's internal port (GM_INTERNAL_HTTP_PORT): /metrics and operator-only endpoints
+# such as the processor's /v1/lag, which the public port answers with 404.
+declare -A GM_SERVICE_INTERNAL_PORT=(
+    [admin]=9080 [ingestion]=9081 [processor]=9082 [recommendation]=9083
+    [analytics-api]=9084 [user]=9085 [notification]=9086 [retention]=9087
+)
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

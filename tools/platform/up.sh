@@ -4,6 +4,8 @@
 # /health/ready answers 200, writes .gm/demo.env and prints the URLs.
 # Running it again is harmless: what runs is left alone, except that a process whose binary or
 # environment changed since it was started is restarted.
+# Each service listens on its public port (8080-8087) and on its internal port (9080-9087,
+# /metrics and operator-only endpoints), which Prometheus scrapes.
 # Environment: GM_BUILD_CONFIG (debug|release, default debug), GM_BIN_DIR (use prebuilt
 # executables from that folder, no build), GM_UP_TIMEOUT (seconds per wait, default 120),
 # GM_LOG_LEVEL (services' log level, default info), GM_DEVKAFKA_TOPICS (topic spec).
@@ -152,6 +154,7 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_ERASURE_SUBJECT_KEY=$GM_ERASURE_SUBJECT_KEY"
         for svc in "${GM_SERVICES[@]}"; do
             echo "GM_$(svc_var "$svc")_URL=http://127.0.0.1:${GM_SERVICE_PORT[$svc]}"
+            echo "GM_$(svc_var "$svc")_INTERNAL_URL=http://127.0.0.1:${GM_SERVICE_INTERNAL_PORT[$svc]}"
         done
     } >"$SERVICES_ENV.tmp"
 )
@@ -202,12 +205,13 @@ rule_files:
   - "$GM_ROOT/charts/platform-monitoring/rules/*.rules.yml"
 scrape_configs:
 EOF
+    # Services publish /metrics on their internal port only (it lists tenants and volumes).
     for svc in "${GM_SERVICES[@]}"; do
         cat <<EOF
   - job_name: "$svc"
     metrics_path: /metrics
     static_configs:
-      - targets: ["127.0.0.1:${GM_SERVICE_PORT[$svc]}"]
+      - targets: ["127.0.0.1:${GM_SERVICE_INTERNAL_PORT[$svc]}"]
         labels: {system: gamemetrics, service: "$svc"}
 EOF
     done
@@ -253,8 +257,10 @@ for svc in "${GM_SERVICES[@]}"; do
     restart_if_changed "$svc" "$BIN/$svc" "$stamp"
     if ! pid_alive "$PIDS/$svc.pid" "$BIN/$svc" >/dev/null; then
         require_free_port "$svc" "$port"
+        require_free_port "$svc (internal)" "${GM_SERVICE_INTERNAL_PORT[$svc]}"
         START_EXE="$BIN/$svc" start_bg "$PIDS/$svc.pid" "$LOGS/$svc.log" \
-            env "${SERVICE_ENV_LINES[@]}" "${own_env[@]}" GM_HTTP_PORT="$port" "$BIN/$svc"
+            env "${SERVICE_ENV_LINES[@]}" "${own_env[@]}" GM_HTTP_PORT="$port" \
+            GM_INTERNAL_HTTP_PORT="${GM_SERVICE_INTERNAL_PORT[$svc]}" "$BIN/$svc"
         log "  started $svc (pid $(sed -n 1p "$PIDS/$svc.pid"), log .gm/logs/$svc.log)"
     fi
     printf '%s\n' "$stamp" >"$PIDS/$svc.stamp"
@@ -311,7 +317,8 @@ fi
 
 cat <<EOF
 
-GameMetrics Pro is up (state in .gm/, environment in .gm/demo.env):
+GameMetrics Pro is up (state in .gm/, environment in .gm/demo.env; each service's /metrics,
+and the processor's /v1/lag, are on its internal port 9080-9087, GM_<SERVICE>_INTERNAL_URL):
   admin           http://127.0.0.1:8080
   ingestion       http://127.0.0.1:8081
   processor       http://127.0.0.1:8082

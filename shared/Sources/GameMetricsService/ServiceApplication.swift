@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// How every service is assembled: the platform router (health, metrics, tracing, JSON errors)
-/// plus the service's routes, its readiness checks, and its long-running clients as services.
+/// How every service is assembled: the platform router (health, tracing, JSON errors) plus the
+/// service's routes on the public port, `/metrics` plus the service's operator-only routes on
+/// the internal port, its readiness checks, and its long-running clients as services.
 /// The clients run in the order given and stop in reverse, after the HTTP server has drained.
 public enum ServiceApplication {
     public static func build(
@@ -13,19 +14,36 @@ public enum ServiceApplication {
         services: [any Service] = [],
         logger: Logger,
         beforeServerStarts: [@Sendable () async throws -> Void] = [],
-        routes: (Router<AppRequestContext>) -> Void = { _ in }
+        // `routes` first: an unlabeled trailing closure binds to the first closure parameter.
+        routes: (Router<AppRequestContext>) -> Void = { _ in },
+        operatorRoutes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = Observability.bootstrap(service: configuration.name, logLevel: configuration.logLevel)
         let health = HealthController(checks: checks)
-        let router = Router.platform(health: health, registry: registry)
+        let router = Router.platform(health: health)
         routes(router)
+        let operatorRouter = Router.operatorEndpoints(registry: registry)
+        operatorRoutes(operatorRouter)
+        // A second listener, run as one of the application's services: it starts before the
+        // public server and stops after it, so metrics stay readable while the service drains.
+        let internalServer = Application(
+            router: operatorRouter,
+            server: configuration.httpLimits.http1,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.internalPort),
+                serverName: "\(configuration.name)-internal"
+            ),
+            logger: logger
+        )
         var application = Application(
             router: router,
+            // Idle and request-read timeouts (HTTPServerLimits): slow clients cannot hold connections.
+            server: configuration.httpLimits.http1,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.name
             ),
-            services: services + [DrainOnShutdown(health: health)],
+            services: services + [DrainOnShutdown(health: health), internalServer],
             logger: logger
         )
         // With the clients running, before the first request: migrations, loading keys, ...
@@ -49,9 +67,11 @@ extension ServiceApplication {
         clients: PlatformClients,
         logger: Logger,
         beforeServerStarts: [@Sendable () async throws -> Void] = [],
-        routes: (Router<AppRequestContext>) -> Void = { _ in }
+        // `routes` first: an unlabeled trailing closure binds to the first closure parameter.
+        routes: (Router<AppRequestContext>) -> Void = { _ in },
+        operatorRoutes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
         build(configuration, checks: clients.checks, services: clients.services, logger: logger,
-              beforeServerStarts: beforeServerStarts, routes: routes)
+              beforeServerStarts: beforeServerStarts, routes: routes, operatorRoutes: operatorRoutes)
     }
 }

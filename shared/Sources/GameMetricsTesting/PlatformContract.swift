@@ -1,8 +1,14 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GameMetricsKit
 import Hummingbird
 import HummingbirdTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What every service promises the platform (DESIGN.md, "Every service"), as a reusable check for
 /// the services' own test suites.
@@ -21,6 +27,8 @@ public enum PlatformContract {
         "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
+        // Router-mode tests still run the internal listener: any free port, never a fixed one.
+        "GM_INTERNAL_HTTP_PORT": "0",
     ].merging(auditLog) { $1 })
 
     /// The user service's audit-log settings for tests that do not look at anchoring: a test key
@@ -55,5 +63,70 @@ public enum PlatformContract {
                 #expect(ownChecks.allSatisfy { report.checks[$0] == "ok" }, sourceLocation: sourceLocation)
             }
         }
+    }
+
+    /// `/metrics` and the service's other operator-only `paths` answer 404 on the public port
+    /// and are served on the internal one (`GM_INTERNAL_HTTP_PORT`), where Prometheus scrapes.
+    /// The application is built by `build` from `environment` plus the two ports, and runs live.
+    /// `publicPaths` are GET routes of the service's own API: served on the public port (not 404)
+    /// and not on the internal one.
+    public static func expectOperatorEndpointsOnlyOnInternalPort<App: ApplicationProtocol>(
+        environment: EnvironmentReader = unreachableDependencies, operatorPaths: [String] = [], publicPaths: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation,
+        build: (EnvironmentReader) throws -> App
+    ) async throws {
+        let internalPort = try freeLoopbackPort()
+        let application = try build(environment.merging([
+            "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": String(internalPort),
+        ]))
+        try await application.test(.live) { client in
+            for path in ["/metrics"] + operatorPaths {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .notFound, "public port: GET \(path)", sourceLocation: sourceLocation)
+                }
+            }
+            // The public 404s above are counted in gm_http_requests_total.
+            let metrics = try await get("http://127.0.0.1:\(internalPort)/metrics")
+            #expect(metrics.status == 200, "internal port: GET /metrics", sourceLocation: sourceLocation)
+            #expect(metrics.body.contains("gm_http_requests_total"), sourceLocation: sourceLocation)
+            for path in operatorPaths {
+                let answer = try await get("http://127.0.0.1:\(internalPort)\(path)")
+                #expect(answer.status != 404, "internal port: GET \(path) answered \(answer.status)", sourceLocation: sourceLocation)
+            }
+            for path in publicPaths {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status != .notFound, "public port: GET \(path)", sourceLocation: sourceLocation)
+                }
+                #expect(try await get("http://127.0.0.1:\(internalPort)\(path)").status == 404, "internal port: GET \(path)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+    public static func freeLoopbackPort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw PortUnavailable() }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw PortUnavailable() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct PortUnavailable: Error {}
+
+    private static func get(_ url: String) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }

@@ -46,17 +46,28 @@ struct EnvironmentReaderTests {
         #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_B": "maybe"]).bool("GM_B", default: true) }
     }
 
-    @Test("the service configuration reads host, port, log level and grace period")
+    @Test("the service configuration reads host, ports, log level, grace period and HTTP timeouts")
     func serviceConfiguration() throws {
-        let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, environment: EnvironmentReader([
-            "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000",
+        let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader([
+            "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000", "GM_HTTP_IDLE_TIMEOUT_MS": "7000",
         ]))
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 8081)
+        #expect(configuration.internalPort == 9081)
         #expect(configuration.logLevel == .debug)
         #expect(configuration.shutdownGracePeriod == .seconds(5))
+        #expect(configuration.httpLimits == HTTPServerLimits(idleTimeout: .seconds(7), requestReadTimeout: .seconds(30)))
         #expect(throws: ConfigurationError.self) {
-            try ServiceConfiguration(name: "x", defaultPort: 1, environment: EnvironmentReader(["GM_LOG_LEVEL": "loud"]))
+            try ServiceConfiguration(name: "x", defaultPort: 1, defaultInternalPort: 2, environment: EnvironmentReader(["GM_LOG_LEVEL": "loud"]))
         }
+        // Operator endpoints never share the public port; a limit of 0 would mean none.
+        #expect(throws: ConfigurationError(variable: "GM_INTERNAL_HTTP_PORT", problem: "must differ from GM_HTTP_PORT (8081): operator endpoints are not served publicly")) {
+            try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_INTERNAL_HTTP_PORT": "8081"]))
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_HTTP_REQUEST_READ_TIMEOUT_MS": "0"]))
+        }
+        // Tests run services on any free port: the internal one follows.
+        #expect(try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_HTTP_PORT": "0"])).internalPort == 0)
     }
 }

@@ -11,9 +11,9 @@ struct PlatformRouterTests {
     }
 
     func application(checks: [ReadinessCheck] = [], health: HealthController? = nil) -> some ApplicationProtocol {
-        let registry = Observability.bootstrap(service: "test", logLevel: .warning)
+        Observability.bootstrap(service: "test", logLevel: .warning)
         let health = health ?? HealthController(checks: checks, timeout: .milliseconds(200))
-        let router = Router.platform(health: health, registry: registry)
+        let router = Router.platform(health: health)
         router.get("boom") { _, _ -> String in throw Failing() }
         router.get("missing") { _, _ -> String in throw APIError.notFound("No such thing.") }
         router.post("echo") { request, context -> String in
@@ -152,10 +152,14 @@ struct PlatformRouterTests {
         }
     }
 
-    @Test("metrics are Prometheus text with gm_ request series by route template")
+    @Test("metrics are Prometheus text with gm_ request series by route template, on the operator router only")
     func metricsExposeRequests() async throws {
         try await application().test(.router) { client in
             try await client.execute(uri: "/health/live", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .notFound) }
+        }
+        let operatorRouter = Router.operatorEndpoints(registry: Observability.bootstrap(service: "test", logLevel: .warning))
+        try await Application(router: operatorRouter).test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 let text = String(buffer: response.body)

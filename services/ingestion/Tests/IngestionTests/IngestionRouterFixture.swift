@@ -35,8 +35,8 @@ struct IngestionRouterFixture {
     }
 
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let registry = Observability.bootstrap(service: "ingestion-tests", logLevel: .warning)
-        let router = Router.platform(health: HealthController(checks: []), registry: registry)
+        Observability.bootstrap(service: "ingestion-tests", logLevel: .warning)
+        let router = Router.platform(health: HealthController(checks: []))
         let events = EventController(
             settings: settings, directory: directory, tokenVerifier: FixedTokens(), ledger: nil, publisher: publisher,
             logger: Logger(label: "ingestion-tests"))

@@ -8,7 +8,7 @@ import Logging
 /// per-minute, hourly and daily time series; publishes player states and live deltas; erases
 /// players on request.
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, environment: environment)
+    let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, defaultInternalPort: 9082, environment: environment)
     let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
@@ -42,9 +42,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     // processor out of service.
     let checks = clients.checks.filter { $0.name != "redis" } + [storeHealth.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
+    // Lag names the group's partitions and offsets: for operators, on the internal port.
     return ServiceApplication.build(
-        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger
-    ) { router in
-        lagController.addRoutes(to: router)
-    }
+        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger,
+        operatorRoutes: { router in lagController.addRoutes(to: router) })
 }

@@ -39,8 +39,9 @@ struct ErasedPlayerTests {
             try await fixture.expectNothingLeft(of: erased, in: "after the backlog")
 
             // A reset to the beginning replays every record, the erased player's included.
-            try await fixture.withProcessor(environment: ["GM_PROCESSOR_GROUP": "\(fixture.group)-reset"]) { client in
-                try await fixture.waitForZeroLag(client)
+            let internalPort = try PlatformContract.freeLoopbackPort()
+            try await fixture.withProcessor(environment: ["GM_PROCESSOR_GROUP": "\(fixture.group)-reset", "GM_INTERNAL_HTTP_PORT": String(internalPort)]) { _ in
+                try await fixture.waitForZeroLag(internalPort: internalPort)
             }
             try await fixture.expectNothingLeft(of: erased, in: "after a consumer-group reset")
             #expect(try await fixture.query("SELECT count(*)::bigint FROM events_raw", as: Int64.self) == [Int64(others)])

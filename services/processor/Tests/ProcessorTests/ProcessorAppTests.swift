@@ -11,4 +11,9 @@ struct ProcessorAppTests {
         let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
         try await PlatformContract.expectLiveButNotReady(application, naming: ["kafka", "postgres"], ownChecks: ["event-store"])
     }
+
+    @Test("/metrics and /v1/lag answer 404 on the public port and are served on the internal one")
+    func operatorEndpointsAreInternal() async throws {
+        try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort(operatorPaths: ["/v1/lag"]) { try buildApplication(environment: $0) }
+    }
 }

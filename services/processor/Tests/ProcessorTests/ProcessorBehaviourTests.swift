@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GameMetricsKit
 import GameMetricsTesting
 import HummingbirdTesting
@@ -106,7 +109,9 @@ struct ProcessorBehaviourTests {
         try await ProcessorFixture.run { fixture in
             let redis = RedisClient(configuration: try RedisConfiguration(url: fixture.redisURL))
             let subscription = redis.subscribe(to: ["gm:live:tenant-a"])
-            try await fixture.withProcessor { client in
+            // /v1/lag is an operator endpoint: it is served on the internal port only.
+            let internalPort = try PlatformContract.freeLoopbackPort()
+            try await fixture.withProcessor(environment: ["GM_INTERNAL_HTTP_PORT": String(internalPort)]) { _ in
                 let firstDelta = Task {
                     for try await message in subscription { return message.text }
                     return ""
@@ -126,10 +131,9 @@ struct ProcessorBehaviourTests {
 
                 var lag: JSONValue = .null
                 for _ in 0..<120 {
-                    lag = try await client.execute(uri: "/v1/lag", method: .get) { response in
-                        #expect(response.status == .ok)
-                        return try JSONValue(parsing: Array(response.body.readableBytesView))
-                    }
+                    let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(internalPort)/v1/lag")!)
+                    #expect((response as? HTTPURLResponse)?.statusCode == 200)
+                    lag = try JSONValue(parsing: Array(data))
                     if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
                        case .array(let partitions) = fields["partitions"], partitions.count == 24 { break }
                     try await Task.sleep(for: .milliseconds(500))

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GameMetricsKit
 import GameMetricsTesting
 import Hummingbird
@@ -79,7 +82,8 @@ struct StoreRefusalTests {
                 gameID: "slots-1", amount: nil, properties: .empty)
         }
         try await ProcessorFixture.run { fixture in
-            try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "5000"]) { client in
+            let internalPort = try PlatformContract.freeLoopbackPort()
+            try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "5000", "GM_INTERNAL_HTTP_PORT": String(internalPort)]) { _ in
                 // A real refusal by the real server: a constraint these players break.
                 try await fixture.waitForRow("SELECT count(*)::bigint FROM pg_tables WHERE tablename = 'event_metrics'")
                 _ = try await fixture.query(
@@ -93,7 +97,7 @@ struct StoreRefusalTests {
                 }
                 try await fixture.produce(records)
                 try await fixture.waitForStoredEvents(corpus.unique.count, timeout: .seconds(90))
-                try await fixture.waitForZeroLag(client)
+                try await fixture.waitForZeroLag(internalPort: internalPort)
             }
             let invalid = InvalidRecords(try await KafkaTopicReader.read(fixture.invalidTopic, count: refused.count, idle: .seconds(20)))
             for event in refused {
@@ -221,11 +225,13 @@ extension ProcessorFixture {
 
     /// Waits until `/v1/lag` reports that every record of the raw topic's `partitions` was
     /// committed (before the group is joined, no partition is reported at all).
-    func waitForZeroLag(_ client: any TestClientProtocol, partitions: Int = 24, timeout: Duration = .seconds(60)) async throws {
+    /// `/v1/lag` is an operator endpoint, served on the internal port.
+    func waitForZeroLag(internalPort: Int, partitions: Int = 24, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var lag: JSONValue = .null
         while ContinuousClock.now < deadline {
-            lag = try await client.execute(uri: "/v1/lag", method: .get) { try JSONValue(parsing: Array($0.body.readableBytesView)) }
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(internalPort)/v1/lag")!)
+            lag = (try? JSONValue(parsing: Array(data))) ?? .null
             if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
                case .array(let owned) = fields["partitions"], owned.count == partitions { return }
             try await Task.sleep(for: .milliseconds(500))

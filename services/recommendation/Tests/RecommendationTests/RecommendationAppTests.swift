@@ -11,4 +11,9 @@ struct RecommendationAppTests {
         let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
         try await PlatformContract.expectLiveButNotReady(application, naming: ["postgres", "redis"])
     }
+
+    @Test("/metrics answers 404 on the public port and is served on the internal one")
+    func operatorEndpointsAreInternal() async throws {
+        try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort() { try buildApplication(environment: $0) }
+    }
 }

@@ -31,8 +31,8 @@ struct PrivacyControllerTests {
     }
 
     private func router(_ fixture: PrivacyFixture, publisher: RecordingPublisher, participants: [String] = ["user"]) -> Router<AppRequestContext> {
-        let router = Router.platform(
-            health: HealthController(checks: []), registry: Observability.bootstrap(service: "user", logLevel: .warning))
+        Observability.bootstrap(service: "user", logLevel: .warning)
+        let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))
         PrivacyController(erasures: fixture.repository, players: fixture.players, publisher: publisher,
                           participants: participants, logger: fixture.logger).addRoutes(to: router)

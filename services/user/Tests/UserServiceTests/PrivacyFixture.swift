@@ -75,8 +75,8 @@ struct PrivacyFixture: Sendable {
         let module = try buildPrivacy(
             postgres: client, producer: producer, environment: environment, logger: logger,
             topic: topic, groupID: "user-erasure-test-\(suffix)")
-        let router = Router.platform(
-            health: HealthController(checks: []), registry: Observability.bootstrap(service: "user", logLevel: .warning))
+        Observability.bootstrap(service: "user", logLevel: .warning)
+        let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))
         module.addRoutes(to: router)
         let group = ServiceGroup(services: [producer] + module.services, logger: logger)

@@ -27,6 +27,16 @@ struct UserServiceTests {
         }
     }
 
+    @Test("/metrics answers 404 on the public port and is served on the internal one")
+    func operatorEndpointsAreInternal() async throws {
+        try await TestDatabase.withFresh { url in
+            try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort(
+                environment: PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url]),
+                publicPaths: ["/openapi.json", "/.well-known/jwks.json"]
+            ) { try buildApplication(environment: $0, passwordHasher: PasswordHasher(cost: .testing)) }
+        }
+    }
+
     @Test("client credentials give a token that the published JWKS verifies")
     func clientCredentialsTokenVerifiesAgainstJWKS() async throws {
         try await UserServiceFixture.run { fixture, client in

@@ -34,7 +34,10 @@ func buildApplication(_ configuration: DevKafkaConfiguration) throws -> some App
             guard cluster.snapshot().brokers.contains(where: \.up) else { throw MockClusterError.noBrokerUp }
         },
     ])
-    let router = Router.platform(health: health, registry: registry)
+    let router = Router.platform(health: health)
+    // Local infrastructure on loopback, not a platform service: its metrics (no tenant data)
+    // stay on the control port, where `make up`'s Prometheus scrapes them.
+    MetricsController(registry: registry).addRoutes(to: router)
     ControlController(cluster: cluster).addRoutes(to: router)
     return Application(
         router: router,

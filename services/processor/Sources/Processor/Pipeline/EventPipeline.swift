@@ -166,7 +166,10 @@ final class EventPipeline: Service, Sendable {
     private func recordPoison(_ poison: [PoisonRecord]) async throws {
         let now = Date()
         let messages = poison.map { record in
-            KafkaProducerMessage(topic: settings.invalidTopic, key: Array(record.tenantID.utf8), value: record.invalidEventRecord(receivedAt: now).jsonBytes())
+            // The shared record bounds the payload, the tenant (its key) and the errors, so it
+            // always fits under Kafka's message limit however large the poison record was.
+            let invalid = record.invalidEventRecord(receivedAt: now)
+            return KafkaProducerMessage(topic: settings.invalidTopic, key: Array(invalid.tenantID.utf8), value: invalid.jsonBytes())
         }
         for result in await producer.send(messages) {
             if case .failure(let error) = result { throw error }
