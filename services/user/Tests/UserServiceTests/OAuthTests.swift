@@ -278,7 +278,7 @@ struct OAuthTests {
 
     @Test("GM_TRUST_PROXY alone is refused at start: it must become a count of proxies")
     func oldProxySwitchIsRefused() async throws {
-        let service = try ServiceConfiguration(name: "user", defaultPort: 8085, environment: EnvironmentReader([:]))
+        let service = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: EnvironmentReader([:]))
         #expect(throws: ConfigurationError.self) {
             try UserSettings(environment: EnvironmentReader(["GM_TRUST_PROXY": "true"]), service: service)
         }
