@@ -173,11 +173,13 @@ struct InvalidRecords {
                                           detail: error["detail"]?.stringValue))
                 }
             }
-            // The event's id, from the embedded event or from the text of an opaque payload.
+            // The event's id, from the embedded event or from the text of an opaque or cut payload
+            // (the id comes first in an event as ingestion writes it).
             var text = ""
             if case .object(let event) = record["event"] {
                 text = event["event_id"]?.stringValue ?? ""
-            } else if let base64 = record["payload_base64"]?.stringValue, let data = Data(base64Encoded: base64) {
+            } else if let base64 = (record["payload_base64"] ?? record["payload_prefix_base64"])?.stringValue,
+                      let data = Data(base64Encoded: base64) {
                 text = String(decoding: data, as: UTF8.self)
             }
             if let range = text.range(of: #"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#, options: .regularExpression),
