@@ -104,8 +104,10 @@ extension JSONScanner {
         let start = pos
         let whitespaceBefore = sawWhitespace
         let nulBefore = sawNUL
+        let outOfRangeBefore = sawNumberOutOfRange
         sawWhitespace = false
         sawNUL = false
+        sawNumberOutOfRange = false
         pos += 1
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -152,9 +154,13 @@ extension JSONScanner {
                 }
             }
         }
-        event.value = JSONSlot(kind: .object, start: start, end: pos, containsNUL: sawNUL, containsWhitespace: sawWhitespace)
+        event.value = JSONSlot(
+            kind: .object, start: start, end: pos, containsNUL: sawNUL,
+            containsNumberOutOfRange: sawNumberOutOfRange, containsWhitespace: sawWhitespace
+        )
         sawWhitespace = sawWhitespace || whitespaceBefore
         sawNUL = sawNUL || nulBefore
+        sawNumberOutOfRange = sawNumberOutOfRange || outOfRangeBefore
         return event
     }
 
