@@ -75,12 +75,14 @@ extension JSONScanner {
                 failure.limitExceeded = true
                 throw failure
             }
+            // Depth counts from each event, not from the body: an event's properties may nest as
+            // deep in a batch as alone (the two enclosing levels cost 2 stack frames more).
             if current == UInt8(ascii: "{") {
                 var nested = BatchState(limit: nil)
-                events.append(try scanEventObject(depth: 2, batch: &nested))
+                events.append(try scanEventObject(depth: 0, batch: &nested))
             } else {
                 var element = ScannedEvent()
-                element.value = try scanValue(depth: 2)
+                element.value = try scanValue(depth: 0)
                 events.append(element)
             }
             skipWhitespace()
