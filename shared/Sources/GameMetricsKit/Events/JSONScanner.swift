@@ -148,25 +148,9 @@ struct JSONScanner {
         let outOfRange: Bool
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             integer = false
-            pos += 1
-            var negative = false
-            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
-                negative = current == UInt8(ascii: "-")
-                pos += 1
-            }
-            guard current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") else { throw error("invalid number") }
-            // Saturates just past the limit, like PostgreSQL's strtol: more digits change nothing.
-            var exponent = 0
-            while current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") {
-                if exponent <= NumericLimits.maxExponentMagnitude {
-                    exponent = exponent * 10 + Int(current - UInt8(ascii: "0"))
-                }
-                pos += 1
-            }
-            outOfRange = NumericLimits.exceeded(
+            outOfRange = try scanExponent(
                 integerIsZero: base[integerStart] == UInt8(ascii: "0"), integerDigits: integerDigits,
-                fraction: UnsafeBufferPointer(start: base + fractionStart, count: fractionDigits),
-                exponent: negative ? -exponent : exponent
+                fractionStart: fractionStart, fractionDigits: fractionDigits
             )
         } else {
             // Without an exponent only the digit counts matter (the integer part has no leading zero).
@@ -174,6 +158,34 @@ struct JSONScanner {
         }
         if outOfRange { sawNumberOutOfRange = true }
         return JSONSlot(kind: .number, start: start, end: pos, integer: integer, containsNumberOutOfRange: outOfRange)
+    }
+
+    /// Scans an exponent at its `e` and tells whether the number exceeds PostgreSQL `numeric`;
+    /// kept out of line so that the common numbers' path stays short.
+    @inline(never)
+    private mutating func scanExponent(
+        integerIsZero: Bool, integerDigits: Int, fractionStart: Int, fractionDigits: Int
+    ) throws(JSONSyntaxError) -> Bool {
+        pos += 1
+        var negative = false
+        if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
+            negative = current == UInt8(ascii: "-")
+            pos += 1
+        }
+        guard current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") else { throw error("invalid number") }
+        // Saturates just past the limit, like PostgreSQL's strtol: more digits change nothing.
+        var exponent = 0
+        while current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") {
+            if exponent <= NumericLimits.maxExponentMagnitude {
+                exponent = exponent * 10 + Int(current - UInt8(ascii: "0"))
+            }
+            pos += 1
+        }
+        return NumericLimits.exceeded(
+            integerIsZero: integerIsZero, integerDigits: integerDigits,
+            fraction: UnsafeBufferPointer(start: base + fractionStart, count: fractionDigits),
+            exponent: negative ? -exponent : exponent
+        )
     }
 
     /// Scans a string starting at its opening quote.
