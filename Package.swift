@@ -121,9 +121,15 @@ let sharedTargets: [Target] = [
         path: "shared/Tests/GameMetricsKitTests", swiftSettings: swiftSettings
     ),
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
+    // The event-parser fuzzer's differential oracle and corpus generator (fuzz/event-parser), which
+    // the integration tests replay against PostgreSQL.
+    .target(
+        name: "EventParserOracle", dependencies: ["GameMetricsKit"],
+        path: "fuzz/event-parser/Sources/EventParserOracle", swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres],
+        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres],
         path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
     ),
 ]

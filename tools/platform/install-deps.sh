@@ -15,6 +15,8 @@ APT_PACKAGES=(
     make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates
     # load generators for bench/
     wrk
+    # fuzz/event-parser links libpq to ask PostgreSQL's jsonb
+    libpq-dev
 )
 
 mkdir -p "$GM_DIR/logs"

@@ -104,6 +104,18 @@ struct EventBatchParserTests {
         #expect(throws: EventBatchError.self) { try parser.parse(bomb.utf8, tenantID: "t") }
     }
 
+    @Test("in a batch, properties may nest as deep as in a single event (63 levels), not 2 fewer")
+    func depthInBatch() throws {
+        func nested(_ levels: Int) -> String {
+            String(repeating: #"{"a":"#, count: levels - 1) + "{}" + String(repeating: "}", count: levels - 1)
+        }
+        let ok = #"{"events":["# + EventJSON.bet.setting("properties", nested(63)).text + "]}"
+        #expect(try parser.parse(ok.utf8, tenantID: "t").accepted.count == 1)
+        let tooDeep = #"{"events":["# + EventJSON.bet.setting("properties", nested(64)).text + "]}"
+        let error = try #require(throws: EventBatchError.self) { try parser.parse(tooDeep.utf8, tenantID: "t") }
+        #expect(error.code == "malformed_json")
+    }
+
     @Test("a body over the size limit is body_too_large (413)")
     func bodySize() throws {
         let small = EventBatchParser(validator: testValidator, maxBodyBytes: 100)

@@ -14,7 +14,9 @@ import Foundation
 /// - `type`: required, one of ``EventType`` (case-sensitive): `unknown_type`.
 /// - `occurred_at`: required RFC 3339 (``RFC3339``): `invalid_timestamp`; more than
 ///   ``maxFutureSkew`` ahead of ``now`` → `in_future`, older than ``maxAge`` → `too_old`
-///   (both bounds inclusive: exactly 5 minutes ahead or exactly 7 days old is accepted).
+///   (both bounds inclusive: exactly 5 minutes ahead or exactly 7 days old is accepted). In both
+///   modes an instant the store cannot hold exactly (``RFC3339/isStorable(microseconds:)``) →
+///   `out_of_range`, checked before the window.
 /// - `game_id`: same rules as `player_id`; required when ``EventType/requiresGameID``,
 ///   optional (validated if present) otherwise.
 /// - `amount`: required when ``EventType/requiresAmount``. On other types it is optional:
@@ -24,7 +26,8 @@ import Foundation
 ///   beyond Int64), `amount.currency` an active ISO 4217 code (``ISO4217``), three uppercase
 ///   letters (`invalid_currency`, so `"usd"` fails). Other keys inside `amount` are ignored.
 /// - `properties`: optional object (`invalid_type`); at most ``maxPropertiesBytes`` bytes
-///   as compact JSON (`too_large`); U+0000 in any string → `invalid_character`.
+///   as compact JSON (`too_large`); U+0000 in any string → `invalid_character`; a number
+///   PostgreSQL `numeric` (so `jsonb`) cannot hold → `out_of_range` (``NumericLimits``).
 /// - Everywhere: a wrong JSON type → `invalid_type`; `null` counts as absent (→ `required` for
 ///   required fields); a key given twice → `duplicate`; unknown top-level keys are ignored.
 public struct EventValidator: Sendable {
@@ -123,7 +126,10 @@ public struct EventValidator: Sendable {
         if check(scanned.occurredAt, "occurred_at", required: true, kind: .string, &errors) {
             occurredMicros = scanner.withStringBytes(scanned.occurredAt) { RFC3339.parseMicroseconds($0) }
             if let micros = occurredMicros {
-                if case .ingest(_, let nowMicros) = mode {
+                if !RFC3339.isStorable(microseconds: micros) {
+                    errors.append(FieldError("occurred_at", .outOfRange))
+                    occurredMicros = nil
+                } else if case .ingest(_, let nowMicros) = mode {
                     if micros > nowMicros + Int64((maxFutureSkew * 1_000_000).rounded()) {
                         errors.append(FieldError("occurred_at", .inFuture))
                         occurredMicros = nil
@@ -148,13 +154,10 @@ public struct EventValidator: Sendable {
         // properties
         var properties = EventProperties.empty
         if check(scanned.properties, "properties", required: false, kind: .object, &errors) {
-            let slot = scanned.properties
-            if slot.containsNUL {
-                errors.append(FieldError("properties", .invalidCharacter))
-            } else if scanner.compactCount(slot) > maxPropertiesBytes {
-                errors.append(FieldError("properties", .tooLarge))
+            if let reason = propertiesError(scanned.properties, in: scanner) {
+                errors.append(FieldError("properties", reason))
             } else if errors.isEmpty {
-                properties = EventProperties(compact: scanner.compactBytes(slot))
+                properties = EventProperties(compact: scanner.compactBytes(scanned.properties))
             }
         }
 
@@ -166,6 +169,38 @@ public struct EventValidator: Sendable {
             occurredAt: RFC3339.date(microsecondsSince1970: occurredMicros),
             gameID: gameID, amount: amount, properties: properties
         ))
+    }
+
+    /// What is wrong with a scanned `properties` object, if anything: U+0000
+    /// (`invalid_character`), a number PostgreSQL `numeric` cannot hold (`out_of_range`), more
+    /// than ``maxPropertiesBytes`` as compact JSON (`too_large`). One reason, in that order.
+    private func propertiesError(_ slot: JSONSlot, in scanner: JSONScanner) -> FieldError.Reason? {
+        if slot.containsNUL { return .invalidCharacter }
+        if slot.containsNumberOutOfRange { return .outOfRange }
+        if scanner.compactCount(slot) > maxPropertiesBytes { return .tooLarge }
+        return nil
+    }
+
+    /// Validates JSON text as an event's `properties` value by exactly the rules ``validate(_:tenantID:)``
+    /// applies to that field (nested as deep as inside an event): the compact object, or the
+    /// reason it would be refused — `invalid_json` (not JSON, or nested deeper than the scanner's
+    /// limit), `invalid_type` (not an object), `invalid_character`, `out_of_range`, `too_large`.
+    /// For differential tests and fuzzing of the validator against other JSON readers.
+    public func validateProperties(_ json: some Sequence<UInt8>) -> Result<EventProperties, PropertiesRejection> {
+        withContiguousBytes(json) { buffer in
+            var scanner = JSONScanner(buffer)
+            do throws(JSONSyntaxError) {
+                scanner.skipWhitespace()
+                // An event's properties sit at depth 1, inside the event object.
+                let slot = try scanner.scanValue(depth: 1)
+                try scanner.expectEnd()
+                guard slot.kind == .object else { return .failure(PropertiesRejection(reason: .invalidType)) }
+                if let reason = propertiesError(slot, in: scanner) { return .failure(PropertiesRejection(reason: reason)) }
+                return .success(EventProperties(compact: scanner.compactBytes(slot)))
+            } catch {
+                return .failure(PropertiesRejection(reason: .invalidJSON, syntaxError: error))
+            }
+        }
     }
 
     /// Reports absence, duplication and a wrong type; true when the value is there to check.

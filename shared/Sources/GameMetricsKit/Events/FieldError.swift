@@ -42,6 +42,10 @@ public struct FieldError: Codable, Sendable, Equatable, Hashable, CustomStringCo
         public static let tooShort = Reason(rawValue: "too_short")
         /// A string contains U+0000, which PostgreSQL text and jsonb cannot store.
         public static let invalidCharacter = Reason(rawValue: "invalid_character")
+        /// A value the event store cannot hold exactly: a number in `properties` beyond
+        /// PostgreSQL `numeric`'s range or scale, or an `occurred_at` outside the years
+        /// 0001–9999 UTC or that the platform's clock type cannot carry to the microsecond.
+        public static let outOfRange = Reason(rawValue: "out_of_range")
         /// `occurred_at` is not an RFC 3339 date-time.
         public static let invalidTimestamp = Reason(rawValue: "invalid_timestamp")
         /// `occurred_at` is more than the allowed skew ahead of the server clock.

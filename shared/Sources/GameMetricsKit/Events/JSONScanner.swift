@@ -16,6 +16,8 @@ struct JSONSlot {
     var integer = false
     /// The value contains an escaped U+0000 somewhere.
     var containsNUL = false
+    /// The value contains a number PostgreSQL's `numeric` (so `jsonb`) cannot hold.
+    var containsNumberOutOfRange = false
     /// The value contains insignificant whitespace (objects and arrays only).
     var containsWhitespace = false
     /// The key appeared more than once in the enclosing object.
@@ -46,6 +48,7 @@ struct JSONScanner {
     let count: Int
     var pos = 0
     var sawNUL = false
+    var sawNumberOutOfRange = false
     var sawWhitespace = false
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -124,6 +127,7 @@ struct JSONScanner {
         let start = pos
         var integer = true
         if current == UInt8(ascii: "-") { pos += 1 }
+        let integerStart = pos
         if current == UInt8(ascii: "0") {
             pos += 1
         } else if current >= UInt8(ascii: "1"), current <= UInt8(ascii: "9") {
@@ -131,20 +135,57 @@ struct JSONScanner {
         } else {
             throw error("invalid number")
         }
+        let integerDigits = pos - integerStart
+        var fractionStart = pos
         if current == UInt8(ascii: ".") {
             integer = false
             pos += 1
+            fractionStart = pos
             guard current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") else { throw error("invalid number") }
             while current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") { pos += 1 }
         }
+        let fractionDigits = pos - fractionStart
+        let outOfRange: Bool
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             integer = false
-            pos += 1
-            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { pos += 1 }
-            guard current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") else { throw error("invalid number") }
-            while current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") { pos += 1 }
+            outOfRange = try scanExponent(
+                integerIsZero: base[integerStart] == UInt8(ascii: "0"), integerDigits: integerDigits,
+                fractionStart: fractionStart, fractionDigits: fractionDigits
+            )
+        } else {
+            // Without an exponent only the digit counts matter (the integer part has no leading zero).
+            outOfRange = integerDigits > NumericLimits.maxIntegerDigits || fractionDigits > NumericLimits.maxScale
         }
-        return JSONSlot(kind: .number, start: start, end: pos, integer: integer)
+        if outOfRange { sawNumberOutOfRange = true }
+        return JSONSlot(kind: .number, start: start, end: pos, integer: integer, containsNumberOutOfRange: outOfRange)
+    }
+
+    /// Scans an exponent at its `e` and tells whether the number exceeds PostgreSQL `numeric`;
+    /// kept out of line so that the common numbers' path stays short.
+    @inline(never)
+    private mutating func scanExponent(
+        integerIsZero: Bool, integerDigits: Int, fractionStart: Int, fractionDigits: Int
+    ) throws(JSONSyntaxError) -> Bool {
+        pos += 1
+        var negative = false
+        if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
+            negative = current == UInt8(ascii: "-")
+            pos += 1
+        }
+        guard current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") else { throw error("invalid number") }
+        // Saturates just past the limit, like PostgreSQL's strtol: more digits change nothing.
+        var exponent = 0
+        while current >= UInt8(ascii: "0"), current <= UInt8(ascii: "9") {
+            if exponent <= NumericLimits.maxExponentMagnitude {
+                exponent = exponent * 10 + Int(current - UInt8(ascii: "0"))
+            }
+            pos += 1
+        }
+        return NumericLimits.exceeded(
+            integerIsZero: integerIsZero, integerDigits: integerDigits,
+            fraction: UnsafeBufferPointer(start: base + fractionStart, count: fractionDigits),
+            exponent: negative ? -exponent : exponent
+        )
     }
 
     /// Scans a string starting at its opening quote.
@@ -244,8 +285,10 @@ struct JSONScanner {
         guard depth < JSONScanner.maxDepth else { throw error("nesting deeper than \(JSONScanner.maxDepth)") }
         let start = pos
         let nulBefore = sawNUL
+        let outOfRangeBefore = sawNumberOutOfRange
         let whitespaceBefore = sawWhitespace
         sawNUL = false
+        sawNumberOutOfRange = false
         sawWhitespace = false
         pos += 1
         skipWhitespace()
@@ -276,9 +319,10 @@ struct JSONScanner {
         }
         let slot = JSONSlot(
             kind: object ? .object : .array, start: start, end: pos,
-            containsNUL: sawNUL, containsWhitespace: sawWhitespace
+            containsNUL: sawNUL, containsNumberOutOfRange: sawNumberOutOfRange, containsWhitespace: sawWhitespace
         )
         sawNUL = sawNUL || nulBefore
+        sawNumberOutOfRange = sawNumberOutOfRange || outOfRangeBefore
         sawWhitespace = sawWhitespace || whitespaceBefore
         return slot
     }

@@ -88,6 +88,20 @@ public enum RFC3339 {
         return seconds * 1_000_000 + micros
     }
 
+    /// 0001-01-01T00:00:00Z: `timestamptz` text has no year 0, and ``format(_:)`` writes the
+    /// UTC instant with four year digits.
+    static let earliestStorableMicroseconds: Int64 = -62_135_596_800_000_000
+    /// 9999-12-31T23:59:59.999999Z.
+    static let latestStorableMicroseconds: Int64 = 253_402_300_799_999_999
+
+    /// Whether an instant can be stored exactly: within years 0001...9999 UTC, and carried by
+    /// `Date` (a `Double` of seconds since 2001) without losing a microsecond, which holds for
+    /// every instant between about 1860 and 2140 and for only some outside that range.
+    static func isStorable(microseconds micros: Int64) -> Bool {
+        micros >= earliestStorableMicroseconds && micros <= latestStorableMicroseconds
+            && microseconds(date(microsecondsSince1970: micros)) == micros
+    }
+
     static func date(microsecondsSince1970 micros: Int64) -> Date {
         Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }

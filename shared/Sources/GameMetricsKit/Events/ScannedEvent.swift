@@ -75,12 +75,14 @@ extension JSONScanner {
                 failure.limitExceeded = true
                 throw failure
             }
+            // Depth counts from each event, not from the body: an event's properties may nest as
+            // deep in a batch as alone (the two enclosing levels cost 2 stack frames more).
             if current == UInt8(ascii: "{") {
                 var nested = BatchState(limit: nil)
-                events.append(try scanEventObject(depth: 2, batch: &nested))
+                events.append(try scanEventObject(depth: 0, batch: &nested))
             } else {
                 var element = ScannedEvent()
-                element.value = try scanValue(depth: 2)
+                element.value = try scanValue(depth: 0)
                 events.append(element)
             }
             skipWhitespace()
@@ -104,8 +106,10 @@ extension JSONScanner {
         let start = pos
         let whitespaceBefore = sawWhitespace
         let nulBefore = sawNUL
+        let outOfRangeBefore = sawNumberOutOfRange
         sawWhitespace = false
         sawNUL = false
+        sawNumberOutOfRange = false
         pos += 1
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -152,9 +156,13 @@ extension JSONScanner {
                 }
             }
         }
-        event.value = JSONSlot(kind: .object, start: start, end: pos, containsNUL: sawNUL, containsWhitespace: sawWhitespace)
+        event.value = JSONSlot(
+            kind: .object, start: start, end: pos, containsNUL: sawNUL,
+            containsNumberOutOfRange: sawNumberOutOfRange, containsWhitespace: sawWhitespace
+        )
         sawWhitespace = sawWhitespace || whitespaceBefore
         sawNUL = sawNUL || nulBefore
+        sawNumberOutOfRange = sawNumberOutOfRange || outOfRangeBefore
         return event
     }
 
