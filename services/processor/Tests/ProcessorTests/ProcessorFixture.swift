@@ -62,6 +62,9 @@ struct ProcessorFixture: Sendable {
             "GM_PROCESSOR_GROUP": group, "GM_PROCESSOR_RAW_TOPIC": rawTopic, "GM_PROCESSOR_PROCESSED_TOPIC": processedTopic,
             "GM_PROCESSOR_INVALID_TOPIC": invalidTopic, "GM_PROCESSOR_ERASURE_TOPIC": erasureTopic,
             "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
+            // The live test client keeps one connection for the whole test and does not reconnect
+            // after the server's idle timeout closes it.
+            "GM_HTTP_IDLE_TIMEOUT_MS": "600000",
         ]
     }
 

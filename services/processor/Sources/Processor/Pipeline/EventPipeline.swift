@@ -182,12 +182,16 @@ final class EventPipeline: Service, Sendable {
         ProcessorMetrics.poisonRecords.increment(by: Int64(poison.count))
     }
 
+    /// Under the store's deadline: the erasure check holds a database connection, which a
+    /// restart of the database could otherwise leave waiting for good.
     private func publishPlayers(_ players: [PlayerSnapshot]) async throws {
-        try await store.underlying.publish(players) { [producer, settings] players in
-            guard !players.isEmpty else { return }
-            let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }
-            for result in await producer.send(messages) {
-                if case .failure(let error) = result { throw error }
+        try await withDeadline(settings.storeTimeout) { [store, producer, settings] in
+            try await store.underlying.publish(players) { players in
+                guard !players.isEmpty else { return }
+                let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }
+                for result in await producer.send(messages) {
+                    if case .failure(let error) = result { throw error }
+                }
             }
         }
     }
