@@ -17,7 +17,8 @@ import Testing
 
 /// Ingestion with its real peers on loopback: a user service on a fresh PostgreSQL database
 /// (with a platform client, two tenants and their write keys), devkafka with topics of its own
-/// for this test, and a redis-server of its own.
+/// for this test, and a redis-server of its own. Ingestion reaches the user service through a
+/// counting proxy, so tests can tell how many write-key lookups it made.
 struct LiveIngestionFixture: Sendable {
     let tenantA = "tenant-a"
     let tenantB = "tenant-b"
@@ -31,6 +32,10 @@ struct LiveIngestionFixture: Sendable {
     let userURL: String
     let redisURL: String
     let databaseURL: String
+    let userService: CountingUserServiceProxy
+
+    /// Write-key lookups ingestion has made at the user service so far.
+    var lookups: Int { userService.lookups }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
     /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
@@ -60,18 +65,21 @@ struct LiveIngestionFixture: Sendable {
             try await user.test(.live) { userClient in
                 let userURL = "http://127.0.0.1:\(userClient.port!)"
                 let seeded = try await seed(databaseURL, limitA: limitA)
+                let proxy = CountingUserServiceProxy(target: userURL)
                 let fixture = LiveIngestionFixture(
                     writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, operatorClient: seeded.operatorClient,
                     platformClient: seeded.platform, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
-                    redisURL: redisURL, databaseURL: databaseURL)
-                let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
-                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
-                    "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": userURL, "GM_AUTH_ISSUER": issuer,
-                    "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
-                    "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
-                ].merging(extra) { $1 }))
-                try await ingestion.test(.live) { client in
-                    try await body(fixture, client)
+                    redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
+                try await proxy.run { proxyURL in
+                    let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
+                        "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                        "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
+                        "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
+                        "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
+                    ].merging(extra) { $1 }))
+                    try await ingestion.test(.live) { client in
+                        try await body(fixture, client)
+                    }
                 }
             }
         }
