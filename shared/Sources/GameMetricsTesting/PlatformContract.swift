@@ -7,6 +7,9 @@ import Testing
 /// What every service promises the platform (DESIGN.md, "Every service"), as a reusable check for
 /// the services' own test suites.
 public enum PlatformContract {
+    /// The write-key MAC secret tests give the user service and ingestion (never a real one).
+    public static let writeKeyMACSecret = "test-write-key-mac-secret-0123456789abcdef"
+
     /// Every dependency variable a service may read, each pointing at a closed loopback port.
     public static let unreachableDependencies = EnvironmentReader([
         "GM_KAFKA_BOOTSTRAP": "127.0.0.1:1",
@@ -20,6 +23,7 @@ public enum PlatformContract {
         "GM_PLATFORM_CLIENT_ID": "unused",
         "GM_PLATFORM_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
+        "GM_WRITE_KEY_MAC_SECRET": writeKeyMACSecret,
     ])
 
     /// The application answers liveness, and readiness answers 503 naming exactly `dependencies`,

@@ -40,14 +40,14 @@ struct CredentialCacheTests {
     @Test("a known key's stale answer stops serving once it is older than the staleness bound")
     func staleAnswersExpire() async throws {
         let directory = InMemoryCredentialDirectory(writeKeys: ["gmk_good": Self.good])
-        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(200))
+        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(1500))
         #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
         directory.revoke("gmk_good")
         directory.setReachable(false)
-        try await Task.sleep(for: .milliseconds(80))
+        try await Task.sleep(for: .milliseconds(100))
         #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good,
                 "stale, but within the bound while the directory is down")
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(1500))
         await #expect(throws: (any Error).self) {
             try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") }
         }

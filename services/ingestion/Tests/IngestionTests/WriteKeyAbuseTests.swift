@@ -79,4 +79,19 @@ extension IngestionLiveTests {
             #expect(fixture.lookups - before == 1)
         }
     }
+
+    @Test("legacy keys are looked up only while the migration allowance is on; off, they are refused without a lookup")
+    func legacyKeysNeedTheAllowance() async throws {
+        try await LiveIngestionFixture.run(environment: ["GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS": "true"]) { fixture, client in
+            let answer = try await client.postEvents(TestEvents.json(), key: fixture.legacyWriteKeyB)
+            #expect(answer.status == .accepted, "\(answer.json)")
+        }
+        try await LiveIngestionFixture.run { fixture, client in
+            let before = fixture.lookups
+            let refused = try await client.postEvents(TestEvents.json(), key: fixture.legacyWriteKeyB)
+            #expect(refused.status == .unauthorized && refused.json.errorCode == "invalid_credential")
+            #expect(fixture.lookups == before)
+            #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyB).status == .accepted)
+        }
+    }
 }

@@ -1,10 +1,15 @@
+import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsService
 
 /// The user service's own settings, beside the platform's `ServiceConfiguration`.
 struct UserSettings: Sendable {
     /// The `iss` of every token and the base of the discovery document's URLs.
     var issuer: String
     var accessTokenLifetime: Duration
+    /// `GM_WRITE_KEY_MAC_SECRET[_FILE]` (+ `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`): write keys
+    /// are issued with a MAC under it, shared only with ingestion (ADR 0012).
+    var writeKeyMAC: WriteKeyMAC
 
     /// Reads `GM_USER_ISSUER` (default `http://<host>:<port>`) and `GM_ACCESS_TOKEN_TTL_SECONDS` (900).
     init(environment: EnvironmentReader, service: ServiceConfiguration) throws {
@@ -14,5 +19,6 @@ struct UserSettings: Sendable {
         }
         self.issuer = issuer
         accessTokenLifetime = .seconds(try environment.int("GM_ACCESS_TOKEN_TTL_SECONDS", default: 900, in: 60...86_400))
+        writeKeyMAC = try WriteKeyMAC(environment: environment)
     }
 }
