@@ -10,6 +10,8 @@
 # real key from the same address:
 #   no-key    POST /v1/events without X-API-Key (the baseline: refused before any key work)
 #   forged    gmk_ + 64 random characters: a signed key's shape, MAC computed by nobody
+#   no-key-after  the baseline again: on a shared machine the load drifts, so the forged rate is
+#             compared with the mean of the baselines before and after it
 #   unknown   gmk_ + 43 random characters: legacy-shaped keys never issued (these do reach the
 #             user service, within the per-peer budget of failed lookups)
 # Before and after each phase the user service's write-key lookups
@@ -198,7 +200,8 @@ quiet_start=$SECONDS
 while (($(pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true) > 0 && SECONDS - quiet_start < quiet_wait)); do sleep 5; done
 busy_at_start="$(pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true)"
 {
-    printf 'stamp=%s\ncommit=%s\ndirty=%s\n' "$stamp" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    # Inside `gm-in` the worktree's .git link does not resolve: GM_BENCH_COMMIT names the commit.
+    printf 'stamp=%s\ncommit=%s\ndirty=%s\n' "$stamp" "${GM_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
         "$(git status --porcelain 2>/dev/null | grep -q . && echo yes || echo no)"
     printf 'command=bash bench/ingestion-forged-keys/run.sh %s %s %s\n' "$seconds" "$connections" "$baseline_seconds"
     printf 'busy_at_start=%s\nloadavg_at_start=%s\ncores=%s\nwrk=%s\n' "$busy_at_start" "$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -208,6 +211,7 @@ busy_at_start="$(pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true)"
 : >"$RUN/results.jsonl"
 phase no-key none "$baseline_seconds"
 phase forged forged "$seconds"
+phase no-key-after none "$baseline_seconds"
 phase unknown unknown "$baseline_seconds"
 
 # --- the report -------------------------------------------------------------------------------
@@ -222,7 +226,7 @@ print(f"# Forged write keys: ingestion flood ({meta['stamp']}, commit {meta['com
 print(f"`{meta['command']}` on {meta['cores']} cores ({meta['wrk']}); build/test processes running at start: {meta['busy_at_start']}, load {meta['loadavg_at_start']}.\n")
 print("| phase | seconds | flood req/s | flood 401 | flood 429 | flood other | tenant requests | tenant non-202 | tenant p50 ms | tenant p99 ms | user-service lookups | lookups/s |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-for name in ("no-key", "forged", "unknown"):
+for name in ("no-key", "forged", "no-key-after", "unknown"):
     p = phases[name]; f = p["flood"]; t = p["tenant"]
     rate = p["lookups"] / p["wall_s"]
     print(f"| {name} | {p['wall_s']:.0f} | {f['rps']:.0f} | {f['status_401']} | {f['status_429']} | {f['status_other']} | "
@@ -231,8 +235,10 @@ for name in ("no-key", "forged", "unknown"):
         missed.append(f"{name}: the real tenant got {t['unexpected_status']} answers other than 202 (last {t['last_unexpected_status']})")
     if f["status_other"]:
         missed.append(f"{name}: {f['status_other']} flood answers were neither 401 nor 429 (last {f['last_other_status']})")
-ratio = phases["forged"]["flood"]["rps"] / phases["no-key"]["flood"]["rps"]
-print(f"\nForged-key flood rate / no-key flood rate: **{ratio:.1%}** (target >= 80%).")
+baseline = (phases["no-key"]["flood"]["rps"] + phases["no-key-after"]["flood"]["rps"]) / 2
+ratio = phases["forged"]["flood"]["rps"] / baseline
+print(f"\nForged-key flood rate / no-key flood rate (mean of the phases before and after): **{ratio:.1%}** "
+      f"({phases['forged']['flood']['rps']:.0f} / {baseline:.0f}; target >= 80%).")
 if ratio < 0.8: missed.append(f"forged flood at {ratio:.1%} of the no-key rate")
 # The real tenant's key is refreshed once per cache period; nothing else may reach the user service.
 forged = phases["forged"]
