@@ -4,7 +4,7 @@
 # redis-server, the user and ingestion services, release builds, loopback ports that collide
 # with neither `make up`, `make test` (any GM_TEST_PORT_OFFSET) nor the other harnesses), with
 # a write-key MAC secret of its own and legacy keys accepted (so the third phase can reach the
-# user service at all), seeds the demo tenants, then runs three phases back to back, each with
+# user service at all), seeds the demo tenants, then runs four phases back to back, each with
 # wrk -t1 and the given connections flooding from 127.0.0.1 while a real tenant (wrk -t1 -c1,
 # bench/ingestion/load.lua, one event per request, DELAY_MS apart) sends single events with its
 # real key from the same address:
