@@ -10,6 +10,8 @@
 --                       threads and invocations (the service drops repeated ids, and a repeated
 --                       body would measure its dedupe path instead of Kafka)
 --   OCCURRED_AT         RFC 3339 UTC time of the run's start
+--   DELAY_MS            optional pause between a connection's requests (a paced client, e.g. a
+--                       real tenant beside a flood); latency is measured without it
 -- done() prints one JSON line (the last line of wrk's output) that run.sh parses.
 
 local mode = os.getenv("BENCH_MODE") or "post"
@@ -17,6 +19,8 @@ local per_request = tonumber(os.getenv("EVENTS_PER_REQUEST") or "1")
 local expect = tonumber(os.getenv("EXPECT_STATUS") or "202")
 local prefix = os.getenv("ID_PREFIX") or "00000000-0000-4000"
 local occurred_at = os.getenv("OCCURRED_AT") or "1970-01-01T00:00:00Z"
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+if delay_ms > 0 then function delay() return delay_ms end end
 
 wrk.method = mode == "get" and "GET" or "POST"
 if mode ~= "get" then wrk.headers["Content-Type"] = "application/json" end

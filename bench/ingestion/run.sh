@@ -127,6 +127,9 @@ done
 log "==> stack: postgres :$PG_PORT, redis :$REDIS_PORT, devkafka :$DEVKAFKA_PORT, user :$USER_PORT," \
     "ingestion :$INGESTION_PORT, hello-world :$HELLO_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
+# The write-key MAC secret, in a file only this run's user and ingestion services read.
+mac_file="$BENCH/write-key-mac.secret"
+(umask 077 && gen_secret 32 >"$mac_file")
 pgdata="$(pg_datadir "$BENCH/pg")"
 find "$pgdata" -mindepth 1 -delete
 require_free_port "bench postgres" "$PG_PORT"
@@ -143,7 +146,7 @@ GM_LOG_LEVEL=warning start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$BENCH/kaf
 KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$BENCH/kafka/bootstrap")"
 
 log "==> seeding the demo tenants (user seed-demo)"
-seed="$(GM_PG_URL="$PG_URL" GM_LOG_LEVEL=warning "$BIN/user" seed-demo 2>>"$LOGS/seed.log")" ||
+seed="$(GM_PG_URL="$PG_URL" GM_LOG_LEVEL=warning GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user" seed-demo 2>>"$LOGS/seed.log")" ||
     { log_tail "$LOGS/seed.log"; die "user seed-demo failed"; }
 seed_value() {
     local value
@@ -162,7 +165,7 @@ for exe in user ingestion hello-world-server; do require_free_port "$exe" "$(
 START_EXE="$BIN/user" start_bg "$PIDS/user.pid" "$LOGS/user.log" \
     env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_INTERNAL_HTTP_PORT="$USER_INTERNAL_PORT" \
     GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
-    GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" "$BIN/user"
+    GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user"
 wait_until user "$TIMEOUT" "$PIDS/user.pid" "$BIN/user" "$LOGS/user.log" http_ready "$USER_URL/health/ready"
 
 log "==> raising $TENANT's request limit to 5,000,000/s (PATCH /v1/tenants/$TENANT)"
@@ -178,7 +181,8 @@ START_EXE="$BIN/ingestion" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" 
     GM_LOG_LEVEL=warning \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
     GM_USER_URL="$USER_URL" GM_PLATFORM_CLIENT_ID="$PLATFORM_CLIENT_ID" \
-    GM_PLATFORM_CLIENT_SECRET="$PLATFORM_CLIENT_SECRET" "${ingestion_env[@]}" "$BIN/ingestion"
+    GM_PLATFORM_CLIENT_SECRET="$PLATFORM_CLIENT_SECRET" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" \
+    "${ingestion_env[@]}" "$BIN/ingestion"
 wait_until ingestion "$TIMEOUT" "$PIDS/ingestion.pid" "$BIN/ingestion" "$LOGS/ingestion.log" \
     http_ready "$INGESTION_URL/health/ready"
 

@@ -26,6 +26,9 @@ as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" -l "$pg_dir/log" -w start >/dev/null
 psql -h 127.0.0.1 -p $pg_port -U postgres -qc "CREATE ROLE gm LOGIN PASSWORD 'bench'" -c "CREATE DATABASE gamemetrics OWNER gm"
 export GM_PG_URL="postgres://gm:bench@127.0.0.1:$pg_port/gamemetrics"
+# Write keys are issued with a MAC; this run's throwaway secret (no key is used here).
+GM_WRITE_KEY_MAC_SECRET="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+export GM_WRITE_KEY_MAC_SECRET
 
 eval "$("$bin/user" seed-demo | grep -E '^GM_(CLIENT_ID|CLIENT_SECRET)=')"
 GM_HTTP_PORT=$http_port GM_INTERNAL_HTTP_PORT=$((http_port + 100)) GM_LOG_LEVEL=warning GM_KAFKA_BOOTSTRAP=127.0.0.1:1 "$bin/user" >"$out/user.log" 2>&1 &

@@ -75,6 +75,13 @@ AUDIT_KEY_FILE="$GM_DIR/audit-hmac.key"
 if [[ ! -s "$AUDIT_KEY_FILE" ]]; then
     (umask 077 && gen_secret 32 >"$AUDIT_KEY_FILE")
 fi
+# The write-key MAC secret is shared by the user service and ingestion only (ADR 0015): a file
+# of its own, handed to those two (and the seed command), never to the shared environment.
+WRITE_KEY_MAC_FILE="$GM_DIR/write-key-mac.secret"
+if [[ ! -s "$WRITE_KEY_MAC_FILE" ]]; then
+    (umask 077 && gen_secret 32 >"$WRITE_KEY_MAC_FILE")
+fi
+chmod 600 "$WRITE_KEY_MAC_FILE"
 
 # 3. infrastructure ----------------------------------------------------------------------------
 log "==> postgres 127.0.0.1:$PG_PORT"
@@ -167,7 +174,7 @@ SEEDED=""
 if [[ -x "$SEED" ]]; then
     log "==> seeding demo tenants ($SEED)"
     mapfile -t BASE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV.tmp")
-    if ! SEEDED="$(env "${BASE_ENV_LINES[@]}" GM_USER_BIN="$BIN/user" "$SEED")"; then
+    if ! SEEDED="$(env "${BASE_ENV_LINES[@]}" GM_USER_BIN="$BIN/user" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" "$SEED")"; then
         die "seeding demo tenants failed ($SEED)"
     fi
     grep -E '^GM_PLATFORM_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$SERVICES_ENV.tmp" || true
@@ -188,6 +195,13 @@ AUDIT_ENV="$GM_DIR/audit.env"
     } >"$AUDIT_ENV"
 )
 mapfile -t AUDIT_ENV_LINES <"$AUDIT_ENV"
+# Demo keys seeded before write keys carried a MAC (kept in .gm/seed.env) are `gmk_` + 43
+# characters: ingestion keeps looking those up (the documented migration) until `make clean`.
+ACCEPT_LEGACY_KEYS=false
+if grep -Eq '^GM_WRITE_KEY(_B)?=gmk_[A-Za-z0-9_-]{43}$' <<<"$SEEDED"; then
+    ACCEPT_LEGACY_KEYS=true
+    log "  note: the demo write keys predate signed keys; ingestion accepts legacy keys (make clean to reseed)"
+fi
 
 # 5. Prometheus --------------------------------------------------------------------------------
 log "==> prometheus 127.0.0.1:$PROM_PORT"
@@ -252,8 +266,14 @@ for svc in "${GM_SERVICES[@]}"; do
     port="${GM_SERVICE_PORT[$svc]}"
     own_env=()
     own_files=()
-    if [[ "$svc" == user ]]; then own_env=("${AUDIT_ENV_LINES[@]}") own_files=("$AUDIT_ENV"); fi
-    stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV" "${own_files[@]}")"
+    case "$svc" in
+    user)
+        own_env=("${AUDIT_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE")
+        own_files=("$AUDIT_ENV")
+        ;;
+    ingestion) own_env=(GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS") ;;
+    esac
+    stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV" "${own_files[@]}" <(printf '%s\n' "${own_env[@]}"))"
     restart_if_changed "$svc" "$BIN/$svc" "$stamp"
     if ! pid_alive "$PIDS/$svc.pid" "$BIN/$svc" >/dev/null; then
         require_free_port "$svc" "$port"

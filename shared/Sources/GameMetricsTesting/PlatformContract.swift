@@ -13,6 +13,9 @@ import Glibc
 /// What every service promises the platform (DESIGN.md, "Every service"), as a reusable check for
 /// the services' own test suites.
 public enum PlatformContract {
+    /// The write-key MAC secret tests give the user service and ingestion (never a real one).
+    public static let writeKeyMACSecret = "test-write-key-mac-secret-0123456789abcdef"
+
     /// Every dependency variable a service may read, each pointing at a closed loopback port.
     public static let unreachableDependencies = EnvironmentReader([
         "GM_KAFKA_BOOTSTRAP": "127.0.0.1:1",
@@ -29,6 +32,7 @@ public enum PlatformContract {
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
         // Router-mode tests still run the internal listener: any free port, never a fixed one.
         "GM_INTERNAL_HTTP_PORT": "0",
+        "GM_WRITE_KEY_MAC_SECRET": writeKeyMACSecret,
     ].merging(auditLog) { $1 })
 
     /// The user service's audit-log settings for tests that do not look at anchoring: a test key

@@ -49,8 +49,17 @@ extension EventController {
         self.init(
             authenticator: IngestionAuthenticator(
                 directory: directory,
-                writeKeys: CredentialCache(freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness),
-                tenantLimits: CredentialCache(freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness),
+                writeKeyMAC: settings.writeKeyMAC, acceptLegacyWriteKeys: settings.acceptLegacyWriteKeys,
+                writeKeys: CredentialCache(
+                    freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness,
+                    negativeFor: settings.negativeCacheTime, capacity: settings.credentialCacheMaxKeys,
+                    negativeCapacity: settings.negativeCacheMaxKeys),
+                tenantLimits: CredentialCache(
+                    freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness,
+                    negativeFor: settings.negativeCacheTime, capacity: settings.credentialCacheMaxKeys,
+                    negativeCapacity: settings.negativeCacheMaxKeys),
+                failedLookups: FailedLookupLimiter(perSecond: settings.failedLookupsPerPeerPerSecond),
+                trustedProxies: settings.trustedProxies,
                 tokenVerifier: tokenVerifier, retryAfterSeconds: settings.unavailableRetryAfterSeconds, logger: logger),
             limiter: TenantRateLimiter(ledger: ledger, burstSeconds: settings.rateBurstSeconds, logger: logger),
             parser: EventBatchParser(),

@@ -22,6 +22,13 @@ enum IngestionMetrics {
     private static let rejectedRequests = Mutex<[LabelledKey: Counter]>([:])
 
     static let ledgerFailures = Counter(label: "gm_ingestion_rate_limit_ledger_failures_total")
+    /// Write keys refused before any lookup, by why (`forged`, `malformed`, `legacy_disabled`).
+    static let forgedKeys = Counter(label: "gm_ingestion_write_keys_refused_unlooked_total", dimensions: [("reason", "forged")])
+    static let malformedKeys = Counter(label: "gm_ingestion_write_keys_refused_unlooked_total", dimensions: [("reason", "malformed")])
+    static let legacyDisabledKeys = Counter(label: "gm_ingestion_write_keys_refused_unlooked_total", dimensions: [("reason", "legacy_disabled")])
+    /// Requests refused because their peer's budget of failed lookups was spent.
+    static let lookupsThrottled = Counter(label: "gm_ingestion_failed_lookups_throttled_total")
+    private static let legacyKeyUse = Mutex<[String: Counter]>([:])
     /// From handing records to the producer to the last acknowledgement of the request.
     static let deliveryDuration = Metrics.Timer(label: "gm_ingestion_kafka_delivery_seconds")
     static let producerQueueDepth = Gauge(label: "gm_ingestion_producer_queue_depth")
@@ -48,6 +55,17 @@ enum IngestionMetrics {
     /// `tenant` is "unknown" when no credential was established.
     static func rejectedRequest(tenant: String, code: String) -> Counter {
         counter(in: rejectedRequests, label: "gm_ingestion_requests_rejected_total", tenant: tenant, reason: code)
+    }
+
+    /// Requests authenticated by a legacy write key (no MAC), per tenant: what must reach 0
+    /// before `GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS` is turned off.
+    static func legacyWriteKey(tenant: String) -> Counter {
+        legacyKeyUse.withLock { cache in
+            if let counter = cache[tenant] { return counter }
+            let counter = Counter(label: "gm_ingestion_legacy_write_key_requests_total", dimensions: [("tenant", tenant)])
+            cache[tenant] = counter
+            return counter
+        }
     }
 
     private static func counter(in cache: borrowing Mutex<[LabelledKey: Counter]>, label: String, tenant: String, reason: String) -> Counter {

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAuth
 import GameMetricsKit
 import GameMetricsService
 
@@ -11,12 +12,30 @@ struct IngestionSettings: Sendable {
     var issuer: String
     /// `GM_PLATFORM_CLIENT_ID` / `GM_PLATFORM_CLIENT_SECRET`: this service's platform-admin client.
     var serviceCredentials: ServiceTokenProvider.Credentials
-    /// `GM_INGESTION_CREDENTIAL_CACHE_SECONDS`: how long a resolved write key (or a tenant's
-    /// limit) is used before asking again; a stale entry serves on while the user service is
-    /// unreachable, up to `credentialMaxStaleness` in total.
+    /// `GM_INGESTION_CREDENTIAL_CACHE_SECONDS` (10, at most 30): how long a resolved write key
+    /// (or a tenant's limit) is used before asking again; a stale entry serves on while the user
+    /// service is unreachable, up to `credentialMaxStaleness` in total.
     var credentialCacheTime: Duration
-    /// Revocation is visible within this time, whatever happens to the user service.
-    var credentialMaxStaleness: Duration = .seconds(60)
+    /// Revocation is visible within this time (30 s), whatever happens to the user service.
+    var credentialMaxStaleness: Duration = .seconds(30)
+    /// `GM_WRITE_KEY_MAC_SECRET[_FILE]` and `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`: the secret
+    /// shared with the user service, with which forged write keys are refused without a lookup.
+    var writeKeyMAC: WriteKeyMAC
+    /// `GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS` (false): whether keys issued before MACs are still
+    /// looked up (the migration period); off, they are refused like forged ones.
+    var acceptLegacyWriteKeys: Bool
+    /// `GM_INGESTION_NEGATIVE_CACHE_SECONDS` (30) and `GM_INGESTION_NEGATIVE_CACHE_MAX_KEYS`
+    /// (100000): unknown or revoked keys are remembered this long, at most this many, apart from
+    /// known keys (`GM_INGESTION_CREDENTIAL_CACHE_MAX_KEYS`, 100000).
+    var negativeCacheTime: Duration
+    var negativeCacheMaxKeys: Int
+    var credentialCacheMaxKeys: Int
+    /// `GM_INGESTION_FAILED_LOOKUPS_PER_PEER_PER_SECOND` (20, at most 20): lookups of keys that
+    /// turn out unknown, per peer address; beyond, 429 `too_many_failed_lookups`.
+    var failedLookupsPerPeerPerSecond: Int
+    /// `GM_INGESTION_TRUSTED_PROXIES` (0): proxies in front of ingestion that append to
+    /// `X-Forwarded-For`; the peer is the entry the outermost of them appended.
+    var trustedProxies: Int
     /// `GM_INGESTION_RATE_BURST_MS`: a tenant's bucket holds this much time of its rate (default 1 s).
     var rateBurstSeconds: Double
     /// `GM_INGESTION_DEDUPE_WINDOW_SECONDS` and `GM_INGESTION_DEDUPE_MAX_IDS`: event ids
@@ -37,7 +56,14 @@ struct IngestionSettings: Sendable {
         serviceCredentials = .init(
             clientID: try environment.required("GM_PLATFORM_CLIENT_ID"),
             clientSecret: try environment.required("GM_PLATFORM_CLIENT_SECRET"))
-        credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 30, in: 1...60))
+        credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
+        writeKeyMAC = try WriteKeyMAC(environment: environment)
+        acceptLegacyWriteKeys = try environment.bool("GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS", default: false)
+        negativeCacheTime = .seconds(try environment.int("GM_INGESTION_NEGATIVE_CACHE_SECONDS", default: 30, in: 1...3_600))
+        negativeCacheMaxKeys = try environment.int("GM_INGESTION_NEGATIVE_CACHE_MAX_KEYS", default: 100_000, in: 100...10_000_000)
+        credentialCacheMaxKeys = try environment.int("GM_INGESTION_CREDENTIAL_CACHE_MAX_KEYS", default: 100_000, in: 100...10_000_000)
+        failedLookupsPerPeerPerSecond = try environment.int("GM_INGESTION_FAILED_LOOKUPS_PER_PEER_PER_SECOND", default: 20, in: 1...20)
+        trustedProxies = try environment.int("GM_INGESTION_TRUSTED_PROXIES", default: 0, in: 0...10)
         rateBurstSeconds = Double(try environment.int("GM_INGESTION_RATE_BURST_MS", default: 1000, in: 10...60_000)) / 1000
         dedupeWindow = .seconds(try environment.int("GM_INGESTION_DEDUPE_WINDOW_SECONDS", default: 300, in: 0...86_400))
         dedupeMaxIDs = try environment.int("GM_INGESTION_DEDUPE_MAX_IDS", default: 400_000, in: 0...50_000_000)

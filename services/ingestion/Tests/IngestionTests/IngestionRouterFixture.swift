@@ -14,8 +14,10 @@ import NIOCore
 /// tenants' write keys, a token verifier that knows a few fixed tokens, and a publisher that
 /// records instead of writing to Kafka.
 struct IngestionRouterFixture {
-    static let keyA = "gmk_tenantAkey0123456789"
-    static let keyB = "gmk_tenantBkey0123456789"
+    /// The MAC the fixture's settings verify with (the platform contract's test secret).
+    static let writeKeyMAC = try! WriteKeyMAC(current: Array(PlatformContract.writeKeyMACSecret.utf8))
+    static let keyA = writeKeyMAC.issue()
+    static let keyB = writeKeyMAC.issue()
     static let operatorToken = "token-operator-tenant-a"
     static let viewerToken = "token-viewer-tenant-a"
 

@@ -17,12 +17,15 @@ import Testing
 
 /// Ingestion with its real peers on loopback: a user service on a fresh PostgreSQL database
 /// (with a platform client, two tenants and their write keys), devkafka with topics of its own
-/// for this test, and a redis-server of its own.
+/// for this test, and a redis-server of its own. Ingestion reaches the user service through a
+/// counting proxy, so tests can tell how many write-key lookups it made.
 struct LiveIngestionFixture: Sendable {
     let tenantA = "tenant-a"
     let tenantB = "tenant-b"
     let writeKeyA: String
     let writeKeyB: String
+    /// A tenant-b key issued before write keys carried a MAC (the migration case).
+    let legacyWriteKeyB: String
     /// A tenant-a service client with the operator role, for bearer tokens.
     let operatorClient: (id: String, secret: String)
     let platformClient: (id: String, secret: String)
@@ -31,6 +34,10 @@ struct LiveIngestionFixture: Sendable {
     let userURL: String
     let redisURL: String
     let databaseURL: String
+    let userService: CountingUserServiceProxy
+
+    /// Write-key lookups ingestion has made at the user service so far.
+    var lookups: Int { userService.lookups }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
     /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
@@ -55,23 +62,28 @@ struct LiveIngestionFixture: Sendable {
                 environment: EnvironmentReader([
                     "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning", "GM_PG_URL": databaseURL,
                     "GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer,
+                    "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
                 ].merging(PlatformContract.auditLog) { $1 }),
                 passwordHasher: PasswordHasher(cost: .testing))
             try await user.test(.live) { userClient in
                 let userURL = "http://127.0.0.1:\(userClient.port!)"
                 let seeded = try await seed(databaseURL, limitA: limitA)
+                let proxy = CountingUserServiceProxy(target: userURL)
                 let fixture = LiveIngestionFixture(
-                    writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, operatorClient: seeded.operatorClient,
+                    writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, legacyWriteKeyB: seeded.legacyKeyB, operatorClient: seeded.operatorClient,
                     platformClient: seeded.platform, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
-                    redisURL: redisURL, databaseURL: databaseURL)
-                let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
-                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
-                    "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": userURL, "GM_AUTH_ISSUER": issuer,
-                    "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
-                    "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
-                ].merging(extra) { $1 }))
-                try await ingestion.test(.live) { client in
-                    try await body(fixture, client)
+                    redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
+                try await proxy.run { proxyURL in
+                    let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
+                        "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                        "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
+                        "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
+                        "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
+                        "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
+                    ].merging(extra) { $1 }))
+                    try await ingestion.test(.live) { client in
+                        try await body(fixture, client)
+                    }
                 }
             }
         }
@@ -106,6 +118,7 @@ struct LiveIngestionFixture: Sendable {
     private struct Seeded {
         let keyA: String
         let keyB: String
+        let legacyKeyB: String
         let operatorClient: (id: String, secret: String)
         let platform: (id: String, secret: String)
     }
@@ -120,8 +133,9 @@ struct LiveIngestionFixture: Sendable {
                 try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
                 return (client.clientID, secret)
             }
-            func writeKey(_ tenant: String) async throws -> String {
-                let key = OpaqueToken.generate(prefix: "gmk_")
+            let mac = try WriteKeyMAC(current: Array(PlatformContract.writeKeyMACSecret.utf8))
+            func writeKey(_ tenant: String, legacy: Bool = false) async throws -> String {
+                let key = legacy ? OpaqueToken.generate(prefix: "gmk_") : mac.issue()
                 try await keys.create(WriteKey(id: UUID(), name: "test", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
                                       fingerprint: OpaqueToken.fingerprint(key), tenant: tenant)
                 return key
@@ -131,6 +145,7 @@ struct LiveIngestionFixture: Sendable {
             _ = try await tenants.createTenant(id: "tenant-b", name: "Tenant B", requestsPerSecondLimit: 10_000)
             return Seeded(
                 keyA: try await writeKey("tenant-a"), keyB: try await writeKey("tenant-b"),
+                legacyKeyB: try await writeKey("tenant-b", legacy: true),
                 operatorClient: try await client("tenant-a", roles: ["operator"]),
                 platform: try await client("platform", roles: ["platform-admin"]))
         }

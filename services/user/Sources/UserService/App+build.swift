@@ -39,7 +39,7 @@ func buildApplication(
         openAPI.addRoutes(to: router)
         buildRouter(
             router, keys: keys, tenants: tenants, players: PostgresPlayerRepository(scope: scope),
-            writeKeys: PostgresWriteKeyRepository(scope: scope),
+            writeKeys: PostgresWriteKeyRepository(scope: scope), writeKeyMAC: settings.writeKeyMAC,
             tokens: AccessTokens(keys: keys, issuer: settings.issuer, lifetime: settings.accessTokenLifetime),
             issuer: settings.issuer,
             operatorAuth: OperatorAuth(
@@ -56,7 +56,7 @@ func buildApplication(
 /// can pass in-memory ones.
 func buildRouter(
     _ router: Router<AppRequestContext>, keys: SigningKeyStore, tenants: some TenantRepository,
-    players: some PlayerRepository, writeKeys: some WriteKeyRepository, tokens: AccessTokens, issuer: String,
+    players: some PlayerRepository, writeKeys: some WriteKeyRepository, writeKeyMAC: WriteKeyMAC, tokens: AccessTokens, issuer: String,
     operatorAuth: OperatorAuth
 ) {
     router.add(middleware: BearerAuthenticator(verifier: keys))
@@ -71,7 +71,7 @@ func buildRouter(
     IntrospectionController(tenants: tenants, keys: keys, refreshTokens: operatorAuth.refreshTokens).addRoutes(to: router)
     OperatorController(operators: operatorAuth.operators, hasher: operatorAuth.hasher).addRoutes(to: router)
     TenantController(tenants: tenants).addRoutes(to: router)
-    WriteKeyController(repository: writeKeys).addRoutes(to: router)
+    WriteKeyController(repository: writeKeys, mac: writeKeyMAC).addRoutes(to: router)
     PlayerController(repository: players).addRoutes(to: router.group("v1/players"))
     SigningKeyController(keys: keys).addRoutes(to: router)
 }

@@ -14,6 +14,7 @@ import PostgresNIO
 enum DemoSeed {
     static func run(environment: EnvironmentReader) async throws {
         let logger = Logger(label: "seed-demo")
+        let mac = try WriteKeyMAC(environment: environment)
         try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
             _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
@@ -32,7 +33,7 @@ enum DemoSeed {
             lines.append("GM_DASHBOARD_CLIENT_ID=\(dashboard.clientID)")
             for (id, name, suffix) in [("demo-casino", "Demo Casino", ""), ("demo-sportsbook", "Demo Sportsbook", "_B")] {
                 let seeded = try await seedTenant(id, name: name, roles: ["operator"], tenants: tenants)
-                let key = OpaqueToken.generate(prefix: "gmk_")
+                let key = mac.issue()
                 try await writeKeys.create(
                     WriteKey(id: UUID(), name: "demo", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
                     fingerprint: OpaqueToken.fingerprint(key), tenant: id)

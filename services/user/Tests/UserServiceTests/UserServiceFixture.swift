@@ -71,6 +71,17 @@ struct UserServiceFixture {
         }
     }
 
+    /// Stores a write key in the shape issued before keys carried a MAC; returns the key.
+    func insertLegacyWriteKey(tenant: String) async throws -> String {
+        let key = OpaqueToken.generate(prefix: OpaqueToken.writeKeyPrefix)
+        try await Self.withClient(databaseURL) { client, logger in
+            try await PostgresWriteKeyRepository(scope: TenantScope(client: client, logger: logger)).create(
+                WriteKey(id: UUID(), name: "legacy", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
+                fingerprint: OpaqueToken.fingerprint(key), tenant: tenant)
+        }
+        return key
+    }
+
     private static func seed(_ url: String) async throws -> UserServiceFixture {
         try await withClient(url) { client, logger in
             let tenants = PostgresTenantRepository(client: client, logger: logger)

@@ -28,7 +28,7 @@ struct EventController: Sendable {
     @Sendable func ingest(_ request: Request, context: AppRequestContext) async throws -> Response {
         var tenant = "unknown"
         do {
-            let credential = try await authenticator.authenticate(request)
+            let credential = try await authenticator.authenticate(request, remoteAddress: context.remoteAddress)
             tenant = credential.tenantID
             if case .throttled(let wait) = await limiter.admit(tenant: tenant, limit: credential.requestsPerSecondLimit) {
                 IngestionMetrics.tenant(tenant).throttled.increment()

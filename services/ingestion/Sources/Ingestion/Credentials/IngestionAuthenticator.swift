@@ -8,19 +8,28 @@ import Logging
 /// Establishes the writing tenant from `X-API-Key` (a write key, resolved through the cached
 /// directory) or `Authorization: Bearer` (a user-service JWT with at least the operator role,
 /// whose tenant's limit is looked up the same way).
+///
+/// A write key's MAC is checked first, so a forged key costs one HMAC and no lookup; legacy keys
+/// (no MAC) are looked up only while `acceptLegacyWriteKeys` is on. Keys nobody has an answer for
+/// are looked up within the peer's budget of failed lookups (`failedLookups`).
 struct IngestionAuthenticator: Sendable {
     static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
     let directory: any CredentialDirectory
+    let writeKeyMAC: WriteKeyMAC
+    let acceptLegacyWriteKeys: Bool
     let writeKeys: CredentialCache<TenantCredential>
     let tenantLimits: CredentialCache<Int>
+    let failedLookups: FailedLookupLimiter
+    let trustedProxies: Int
     let tokenVerifier: any AccessTokenVerifier
     let retryAfterSeconds: Int
     let logger: Logger
 
-    func authenticate(_ request: Request) async throws -> TenantCredential {
+    func authenticate(_ request: Request, remoteAddress: String?) async throws -> TenantCredential {
         if let key = request.headers[Self.apiKeyHeader] {
-            return try await writeKey(key)
+            let peer = PeerAddress.of(request.headers, remoteAddress: remoteAddress, trustedProxies: trustedProxies)
+            return try await writeKey(key, peer: peer)
         }
         if let authorization = request.headers[.authorization], authorization.prefix(7).lowercased() == "bearer " {
             return try await bearer(String(authorization.dropFirst(7)))
@@ -30,18 +39,40 @@ struct IngestionAuthenticator: Sendable {
                        headers: [.wwwAuthenticate: "Bearer"])
     }
 
-    private func writeKey(_ key: String) async throws -> TenantCredential {
-        // Our keys are gmk_ plus base64url; anything else cannot resolve and is not worth a lookup.
-        guard key.hasPrefix(OpaqueToken.writeKeyPrefix), key.utf8.count <= 200, key.utf8.allSatisfy(Self.isBase64URL)
-        else { throw Self.invalidKey }
+    private func writeKey(_ key: String, peer: String) async throws -> TenantCredential {
+        // Only keys the user service could have issued are worth a lookup.
+        let legacy: Bool
+        switch writeKeyMAC.verify(key) {
+        case .authentic:
+            legacy = false
+        case .legacy where acceptLegacyWriteKeys:
+            legacy = true
+        case .legacy:
+            IngestionMetrics.legacyDisabledKeys.increment()
+            throw Self.legacyKey
+        case .forged:
+            IngestionMetrics.forgedKeys.increment()
+            throw Self.invalidKey
+        case .malformed:
+            IngestionMetrics.malformedKeys.increment()
+            throw Self.invalidKey
+        }
         let directory = self.directory
         let credential: TenantCredential?
         do {
-            credential = try await writeKeys.value(for: key) { try await directory.resolveWriteKey(key) }
+            credential = try await writeKeys.value(for: key, admission: failedLookups.admission(for: peer)) {
+                try await directory.resolveWriteKey(key)
+            }
+        } catch let refused as CredentialCache<TenantCredential>.LookupRefused {
+            IngestionMetrics.lookupsThrottled.increment()
+            throw APIError(.tooManyRequests, code: "too_many_failed_lookups",
+                           message: "Too many unknown write keys from this address; retry later.",
+                           headers: [.retryAfter: String(RateDecision.retryAfterSeconds(refused.retryAfter))])
         } catch {
             throw unavailable(error)
         }
         guard let credential else { throw Self.invalidKey }
+        if legacy { IngestionMetrics.legacyWriteKey(tenant: credential.tenantID).increment() }
         return credential
     }
 
@@ -71,16 +102,13 @@ struct IngestionAuthenticator: Sendable {
         return TenantCredential(tenantID: claims.tenantID, requestsPerSecondLimit: limit)
     }
 
-    private static func isBase64URL(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"): true
-        default: false
-        }
-    }
-
     private static let invalidKey = APIError(
         .unauthorized, code: "invalid_credential", message: "The credential is unknown, revoked, or its tenant no longer exists.",
+        headers: [.wwwAuthenticate: "Bearer"])
+
+    private static let legacyKey = APIError(
+        .unauthorized, code: "invalid_credential",
+        message: "This write key predates signed keys and is no longer accepted; reissue it (POST /v1/write-keys/{id}/reissue at the user service).",
         headers: [.wwwAuthenticate: "Bearer"])
 
     private func unavailable(_ error: any Error) -> APIError {

@@ -30,6 +30,18 @@ struct TokenBucket: Sendable {
         return .seconds((1 - tokens) / rate)
     }
 
+    /// Returns one token taken earlier (the work it paid for turned out not to count).
+    mutating func giveBack() {
+        tokens = min(capacity, tokens + 1)
+    }
+
+    /// Whether the bucket would be full at `now` (an idle bucket carries no state).
+    func isFull(now: ContinuousClock.Instant) -> Bool {
+        var copy = self
+        copy.refill(now)
+        return copy.tokens >= capacity
+    }
+
     private mutating func refill(_ now: ContinuousClock.Instant) {
         guard now > updated else { return }
         let elapsed = now - updated

@@ -1,0 +1,57 @@
+import Foundation
+import GameMetricsKit
+import GameMetricsTesting
+import Testing
+
+@testable import Ingestion
+
+@Suite("credential cache: bad keys never push out good ones, revocation within 30 s")
+struct CredentialCacheTests {
+    private static let good = TenantCredential(tenantID: "tenant-a", requestsPerSecondLimit: 100)
+
+    @Test("a flood of unknown keys beyond the cache's capacity never evicts a good tenant's entry")
+    func unknownKeysNeverEvictGoodEntries() async throws {
+        let directory = InMemoryCredentialDirectory(writeKeys: ["gmk_good": Self.good])
+        let cache = CredentialCache<TenantCredential>(freshFor: .seconds(60), usableFor: .seconds(60), capacity: 10)
+        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
+        for index in 0..<1_000 {
+            let key = "gmk_unknown\(index)"
+            #expect(try await cache.value(for: key) { try await directory.resolveWriteKey(key) } == nil)
+        }
+        let lookups = directory.lookups
+        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
+        #expect(directory.lookups == lookups, "the good key was still cached")
+    }
+
+    @Test("by default and at the most lenient setting, a revoked key is refused within 30 s, even while the user service is down")
+    func revocationBoundIsThirtySeconds() throws {
+        for cacheSeconds in [nil, "30"] {
+            var environment: [String: String] = [:]
+            if let cacheSeconds { environment["GM_INGESTION_CREDENTIAL_CACHE_SECONDS"] = cacheSeconds }
+            let settings = try IngestionSettings(environment: PlatformContract.unreachableDependencies.merging(environment))
+            #expect(settings.credentialCacheTime <= .seconds(30))
+            #expect(settings.credentialMaxStaleness <= .seconds(30), "stale answers serve while the user service is down")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try IngestionSettings(environment: PlatformContract.unreachableDependencies.merging(["GM_INGESTION_CREDENTIAL_CACHE_SECONDS": "31"]))
+        }
+    }
+
+    @Test("a known key's stale answer stops serving once it is older than the staleness bound")
+    func staleAnswersExpire() async throws {
+        let directory = InMemoryCredentialDirectory(writeKeys: ["gmk_good": Self.good])
+        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(1500))
+        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
+        directory.revoke("gmk_good")
+        directory.setReachable(false)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good,
+                "stale, but within the bound while the directory is down")
+        try await Task.sleep(for: .milliseconds(1500))
+        await #expect(throws: (any Error).self) {
+            try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") }
+        }
+        directory.setReachable(true)
+        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == nil, "the revocation is seen")
+    }
+}
