@@ -279,14 +279,18 @@ struct OAuthTests {
     @Test("GM_TRUST_PROXY alone is refused at start: it must become a count of proxies")
     func oldProxySwitchIsRefused() async throws {
         let service = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: EnvironmentReader([:]))
-        #expect(throws: ConfigurationError.self) {
-            try UserSettings(environment: EnvironmentReader(["GM_TRUST_PROXY": "true"]), service: service)
+        // Everything else the settings require is set, so only the proxy variables can fail.
+        let complete = PlatformContract.unreachableDependencies
+        #expect(throws: ConfigurationError(
+            variable: "GM_TRUST_PROXY",
+            problem: "is replaced by GM_TRUSTED_PROXIES, the number of proxies in front of the service (1 behind the cluster's ingress)")) {
+            try UserSettings(environment: complete.merging(["GM_TRUST_PROXY": "true"]), service: service)
         }
         #expect(throws: ConfigurationError.self) {
-            try UserSettings(environment: EnvironmentReader(["GM_TRUSTED_PROXIES": "-1"]), service: service)
+            try UserSettings(environment: complete.merging(["GM_TRUSTED_PROXIES": "-1"]), service: service)
         }
-        #expect(try UserSettings(environment: EnvironmentReader(["GM_TRUSTED_PROXIES": "2"]), service: service).trustedProxies == 2)
-        #expect(try UserSettings(environment: EnvironmentReader([:]), service: service).trustedProxies == 0)
+        #expect(try UserSettings(environment: complete.merging(["GM_TRUSTED_PROXIES": "2"]), service: service).trustedProxies == 2)
+        #expect(try UserSettings(environment: complete, service: service).trustedProxies == 0)
     }
 
     @Test("the client address is the entry added by the outermost trusted proxy")
