@@ -1,0 +1,172 @@
+import Foundation
+import GameMetricsTesting
+import PostgresNIO
+import Testing
+
+@testable import Processor
+
+/// Each service connects as its own PostgreSQL role holding only what `db/roles.sql` grants it;
+/// the owner of the schema runs the migrations. A role that leaks reaches its own tables, never
+/// another service's, never the signing keys.
+@Suite("each service's database role reaches only what the grants file gives it")
+struct ServiceRoleGrantsTests {
+    @Test("no service role owns a table, is a superuser, or may create roles or databases")
+    func serviceRolesOwnNothing() async throws {
+        try await ServiceRoleDatabase.run { database in
+            let names = ServiceRoleDatabase.Role.allCases.map { "gm_\($0.rawValue)" }
+            try await database.asOwner { client in
+                let rows = try await client.query(
+                    "SELECT rolname, rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls FROM pg_roles WHERE rolname = ANY(\(names))",
+                    logger: database.logger).collect()
+                #expect(rows.count == names.count, "every service role exists")
+                for row in rows {
+                    let (name, powerful) = try row.decode((String, Bool).self)
+                    #expect(!powerful, "\(name) must not be a superuser, create roles or databases, or bypass row-level security")
+                }
+                let owned = try await client.query(
+                    "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = ANY(\(names))",
+                    logger: database.logger).collect()
+                #expect(owned.isEmpty, "tables owned by a service role: \(owned.map { try? $0.decode(String.self) })")
+            }
+        }
+    }
+
+    @Test("the processor stores events, stages them in temp tables and creates partitions through the owner's function; it cannot drop tables, create partitions itself or read signing keys")
+    func processorRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            try await database.as(.processor) { client in
+                try await database.run("""
+                    INSERT INTO events_raw (tenant_id, event_id, player_id, type, occurred_at, properties, kafka_partition, kafka_offset)
+                    VALUES ('t1', \(UUID()), 'p1', 'login', now(), '{}', 0, 1)
+                    """, on: client)
+                try await database.run("INSERT INTO event_ids (tenant_id, event_id) VALUES ('t1', \(UUID()))", on: client)
+                try await database.run("DELETE FROM player_state WHERE tenant_id = 't1'", on: client)
+                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                _ = try await client.withConnection { connection in
+                    try await connection.query("CREATE TEMP TABLE staging (x int)", logger: database.logger)
+                }
+                // The processor's own partition keeper, as the processor's role.
+                try await DailyPartitions(client: client, daysAhead: 3, logger: database.logger).ensure()
+                let ahead = "events_raw_p" + DailyPartitions.day(Date(), offset: 3).compact
+                let exists = try await client.query("SELECT to_regclass(\(ahead)) IS NOT NULL", logger: database.logger).collect()
+                #expect(try exists.first?.decode(Bool.self) == true, "the partition three days ahead exists")
+
+                await database.expectCommonDenials(on: client)
+                await database.expectDenied(
+                    "CREATE TABLE events_raw_p20991231 PARTITION OF events_raw FOR VALUES FROM ('2099-12-31') TO ('2100-01-01')",
+                    on: client, "creating a partition directly")
+                await database.expectDenied(PostgresQuery(unsafeSQL: "DROP TABLE \(ahead)"), on: client, "dropping a partition directly")
+                await database.expectDenied("SELECT drop_events_raw_partition(current_date - 30)", on: client, "calling retention's drop function")
+                await database.expectDenied("SELECT id FROM tenants", on: client, "reading the user service's tenants")
+                await database.expectDenied("SELECT seq FROM audit_log", on: client, "reading the audit log")
+            }
+        }
+    }
+
+    @Test("the user service uses its own tables and only appends to the audit log; it cannot read the processor's tables")
+    func userRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            try await database.as(.user) { client in
+                try await database.run("INSERT INTO signing_keys (kid, private_key_pem) VALUES ('k1', 'pem')", on: client)
+                try await database.run("UPDATE signing_keys SET retired_at = now() WHERE kid = 'k1'", on: client)
+                try await database.run("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme')", on: client)
+                try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SELECT set_config('gm.tenant_id', 'acme', true)", logger: database.logger)
+                    try await connection.query("""
+                        INSERT INTO audit_log (prev_hash, hash, actor, action, subject, tenant_id, at)
+                        VALUES (repeat('0', 64), repeat('1', 64), 'test', 'test', 'p1', 'acme', now())
+                        """, logger: database.logger)
+                    _ = try await connection.query("SELECT count(*) FROM audit_log", logger: database.logger).collect()
+                }
+                await database.expectDenied("UPDATE audit_log SET actor = 'forged'", on: client, "rewriting the audit log")
+                await database.expectDenied("DELETE FROM audit_log", on: client, "deleting from the audit log")
+                await database.expectDenied("TRUNCATE audit_log", on: client, "truncating the audit log")
+                await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading the processor's raw events")
+                await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading the processor's player state")
+                await database.expectDenied("CREATE TABLE intruder (x int)", on: client, "creating a table")
+                await database.expectDenied("DROP TABLE signing_keys", on: client, "dropping its own table")
+                await database.expectDenied("CREATE TEMP TABLE staging (x int)", on: client, "creating temp tables")
+            }
+        }
+    }
+
+    @Test("analytics-api reads the processor's time series and player state, nothing else")
+    func analyticsRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            try await database.as(.analyticsAPI) { client in
+                for table in ["event_metrics", "active_players", "player_state"] {
+                    try await database.run(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), on: client)
+                }
+                await database.expectCommonDenials(on: client)
+                await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
+                await database.expectDenied("DELETE FROM event_metrics", on: client, "deleting time series")
+                await database.expectDenied("SELECT count(*) FROM players", on: client, "reading the user service's players")
+                await database.expectDenied("CREATE TEMP TABLE staging (x int)", on: client, "creating temp tables")
+            }
+        }
+    }
+
+    @Test("retention reads raw events and drops only old partitions, only through the owner's function")
+    func retentionRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            let oldDay = DailyPartitions.day(Date(), offset: -20)
+            let old = "events_raw_p" + oldDay.compact
+            try await database.asOwner { client in
+                try await database.run("SELECT ensure_events_raw_partition(current_date - 20)", on: client)
+            }
+            try await database.as(.retention) { client in
+                try await database.run("SELECT count(*) FROM events_raw WHERE occurred_at < now()", on: client)
+                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                try await database.run("SELECT drop_events_raw_partition(current_date - 20)", on: client)
+                let exists = try await client.query("SELECT to_regclass(\(old)) IS NOT NULL", logger: database.logger).collect()
+                #expect(try exists.first?.decode(Bool.self) == false, "the old partition is gone")
+
+                await database.expectDenied("SELECT ensure_events_raw_partition(current_date + 1)", on: client, "creating a partition")
+                await database.expectDenied(PostgresQuery(unsafeSQL: "DROP TABLE events_raw_default"), on: client, "dropping a partition directly")
+                await database.expectDenied("DELETE FROM events_raw", on: client, "deleting raw events")
+                await database.expectDenied("SELECT count(*) FROM event_metrics", on: client, "reading the time series")
+                await database.expectCommonDenials(on: client)
+            }
+            // A partition still inside ingestion's window is refused, whoever asks.
+            let today = "events_raw_p" + DailyPartitions.day(Date(), offset: 0).compact
+            try await database.asOwner { client in
+                try await database.run("SELECT ensure_events_raw_partition(current_date)", on: client)
+            }
+            try await database.as(.retention) { client in
+                await #expect(throws: PSQLError.self, "dropping today's partition") {
+                    try await database.run("SELECT drop_events_raw_partition(current_date)", on: client)
+                }
+                let exists = try await client.query("SELECT to_regclass(\(today)) IS NOT NULL", logger: database.logger).collect()
+                #expect(try exists.first?.decode(Bool.self) == true, "today's partition is still there")
+            }
+        }
+    }
+
+    @Test("recommendation reads the play history columns of raw events and the erased subjects, nothing else")
+    func recommendationRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            try await database.as(.recommendation) { client in
+                try await database.run("SELECT tenant_id, player_id, game_id, type, occurred_at FROM events_raw", on: client)
+                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                await database.expectDenied("SELECT properties FROM events_raw", on: client, "reading event properties")
+                await database.expectDenied("SELECT amount_minor FROM events_raw", on: client, "reading purchase amounts")
+                await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading player state")
+                await database.expectDenied("INSERT INTO erased_subjects (subject, erased_at) VALUES ('\\x00', now())", on: client, "recording erasures")
+                await database.expectCommonDenials(on: client)
+            }
+        }
+    }
+
+    @Test("notification reads only the record of erased subjects")
+    func notificationRole() async throws {
+        try await ServiceRoleDatabase.run { database in
+            try await database.as(.notification) { client in
+                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
+                await database.expectDenied("SELECT count(*) FROM players", on: client, "reading players")
+                await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading player state")
+                await database.expectCommonDenials(on: client)
+            }
+        }
+    }
+}
