@@ -1,9 +1,12 @@
 import Foundation
+import GameMetricsKit
+import GameMetricsService
 import GameMetricsTesting
 import PostgresNIO
 import Testing
 
 @testable import Processor
+@testable import UserService
 
 /// Each service connects as its own PostgreSQL role holding only what `db/roles.sql` grants it;
 /// the owner of the schema runs the migrations. A role that leaks reaches its own tables, never
@@ -35,13 +38,24 @@ struct ServiceRoleGrantsTests {
     func processorRole() async throws {
         try await ServiceRoleDatabase.run { database in
             try await database.as(.processor) { client in
-                try await database.run("""
-                    INSERT INTO events_raw (tenant_id, event_id, player_id, type, occurred_at, properties, kafka_partition, kafka_offset)
-                    VALUES ('t1', \(UUID()), 'p1', 'login', now(), '{}', 0, 1)
-                    """, on: client)
-                try await database.run("INSERT INTO event_ids (tenant_id, event_id) VALUES ('t1', \(UUID()))", on: client)
-                try await database.run("DELETE FROM player_state WHERE tenant_id = 't1'", on: client)
-                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                // At start the service runs its migrations as its own role: nothing pending, nothing to create.
+                let report = try await MigrationRunner(
+                    client: client, migrations: ProcessorMigrations.all, logger: database.logger, table: ProcessorMigrations.table).migrate()
+                #expect(report.applied.isEmpty)
+                // The real store (COPY into a temp staging table, event ids, aggregates) and eraser.
+                let subjects = try ErasedSubjects(key: Array(repeating: 7, count: 32))
+                let store = PostgresEventStore(client: client, lanes: 2, subjects: subjects, logger: database.logger)
+                let events = (0..<4).map { index in
+                    ConsumedEvent(
+                        event: PlayerEvent(eventID: UUID(), tenantID: "t1", playerID: "p\(index % 2)", type: .levelUp, occurredAt: Date(), gameID: "slots-1"),
+                        sessionDurationMs: nil, ingestedAt: Date(), partition: Int32(index % 2), offset: Int64(index))
+                }
+                _ = try await store.store(events)
+                let stored = try await client.query("SELECT count(*)::bigint FROM events_raw", logger: database.logger).collect()
+                #expect(try stored.first?.decode(Int64.self) == 4)
+                let erased = try await PostgresPlayerDataEraser(client: client, subjects: subjects, logger: database.logger)
+                    .erase(playerID: "p0", tenantID: "t1")
+                #expect(erased["events_raw"] == 2, "\(erased)")
                 _ = try await client.withConnection { connection in
                     try await connection.query("CREATE TEMP TABLE staging (x int)", logger: database.logger)
                 }
@@ -67,6 +81,14 @@ struct ServiceRoleGrantsTests {
     func userRole() async throws {
         try await ServiceRoleDatabase.run { database in
             try await database.as(.user) { client in
+                let report = try await MigrationRunner(
+                    client: client, migrations: UserMigrations.all, logger: database.logger, table: UserMigrations.table).migrate()
+                #expect(report.applied.isEmpty)
+                // A version started before its `migrate` step stops at start instead of running on an old schema.
+                let ahead = UserMigrations.all + [Migration(version: 999, name: "not_yet_migrated", statements: ["CREATE TABLE later (x int)"])]
+                await #expect(throws: MigrationError.self) {
+                    try await MigrationRunner(client: client, migrations: ahead, logger: database.logger, table: UserMigrations.table).migrate()
+                }
                 try await database.run("INSERT INTO signing_keys (kid, private_key_pem) VALUES ('k1', 'pem')", on: client)
                 try await database.run("UPDATE signing_keys SET retired_at = now() WHERE kid = 'k1'", on: client)
                 try await database.run("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme')", on: client)
