@@ -86,9 +86,10 @@ struct ServiceRoleGrantsTests {
                 #expect(report.applied.isEmpty)
                 // A version started before its `migrate` step stops at start instead of running on an old schema.
                 let ahead = UserMigrations.all + [Migration(version: 999, name: "not_yet_migrated", statements: ["CREATE TABLE later (x int)"])]
-                await #expect(throws: MigrationError.self) {
+                let refusal = await #expect(throws: MigrationError.self) {
                     try await MigrationRunner(client: client, migrations: ahead, logger: database.logger, table: UserMigrations.table).migrate()
                 }
+                #expect(refusal?.description.contains("GM_PG_MIGRATION_URL") == true, "the error says what to do: \(String(describing: refusal))")
                 try await database.run("INSERT INTO signing_keys (kid, private_key_pem) VALUES ('k1', 'pem')", on: client)
                 try await database.run("UPDATE signing_keys SET retired_at = now() WHERE kid = 'k1'", on: client)
                 try await database.run("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme')", on: client)
