@@ -34,6 +34,26 @@ struct ServiceRoleGrantsTests {
         }
     }
 
+    @Test("every table the migrations create is granted to some service role: a new table needs its line in db/roles.sql")
+    func everyTableIsGranted() async throws {
+        try await ServiceRoleDatabase.run { database in
+            let names = ServiceRoleDatabase.Role.allCases.map { "gm_\($0.rawValue)" }
+            try await database.asOwner { client in
+                let rows = try await client.query("""
+                    SELECT c.relname FROM pg_class c
+                     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+                       AND NOT EXISTS (
+                           SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+                             JOIN pg_roles r ON r.oid = a.grantee
+                            WHERE r.rolname = ANY(\(names)))
+                     ORDER BY 1
+                    """, logger: database.logger).collect()
+                let ungranted = try rows.map { try $0.decode(String.self) }
+                #expect(ungranted.isEmpty, "tables no service may use (add them to db/roles.sql): \(ungranted)")
+            }
+        }
+    }
+
     @Test("the processor stores events, stages them in temp tables and creates partitions through the owner's function; it cannot drop tables, create partitions itself or read signing keys")
     func processorRole() async throws {
         try await ServiceRoleDatabase.run { database in
