@@ -42,7 +42,7 @@ func service(_ directory: String, module: String, resources: [Resource]? = nil, 
 
 let services: [(directory: String, module: String, resources: [Resource]?, testDependencies: [String])] = [
     ("ingestion", "Ingestion", [.copy("openapi.json")], ["UserService"]),
-    ("processor", "Processor", nil, []),
+    ("processor", "Processor", nil, ["UserService"]),
     ("recommendation", "Recommendation", nil, []),
     ("analytics-api", "AnalyticsAPI", nil, []),
     ("user", "UserService", [.copy("openapi.json")], []),

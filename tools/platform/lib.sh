@@ -335,6 +335,40 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
 SQL
 }
 
+# The services that connect to PostgreSQL, each as its own role (db/roles.sql grants them;
+# ADR 0016). Ingestion and admin have no database access. Notification has no table yet but
+# its role exists already, with what the grants file gives it.
+GM_PG_SERVICES=(user processor analytics-api retention recommendation notification)
+# The services whose migrations `make up` runs as the owner, in this order, before the grants.
+GM_PG_MIGRATING_SERVICES=(user processor)
+
+# pg_role_of SERVICE: the service's PostgreSQL role name (gm_analytics_api for analytics-api).
+pg_role_of() {
+    local s="${1,,}"
+    printf 'gm_%s' "${s//-/_}"
+}
+
+# pg_ensure_service_role PORT SUPERPW ROLE ROLEPW: creates/updates a service's login role. It
+# owns nothing and may create nothing (no superuser, CREATEDB, CREATEROLE, BYPASSRLS); what it
+# may touch comes from db/roles.sql alone.
+pg_ensure_service_role() {
+    local port="$1" superpw="$2" role="$3" rolepw="$4"
+    PGPASSWORD="$superpw" "$GM_PGBIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+        -v ON_ERROR_STOP=1 -v role="$role" -v pw="$rolepw" >/dev/null <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'pw';
+SQL
+}
+
+# pg_apply_grants PORT OWNER OWNERPW DB: applies db/roles.sql as the schema owner, in one
+# transaction, after every service's migrations.
+pg_apply_grants() {
+    local port="$1" owner="$2" ownerpw="$3" db="$4"
+    PGPASSWORD="$ownerpw" "$GM_PGBIN/psql" -X -q -1 -h 127.0.0.1 -p "$port" -U "$owner" -d "$db" \
+        -v ON_ERROR_STOP=1 -f "$GM_ROOT/db/roles.sql" >/dev/null
+}
+
 # --- swift --------------------------------------------------------------------------------------
 
 gm_build_config() {

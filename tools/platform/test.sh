@@ -7,6 +7,9 @@
 # Exported to the tests:
 #   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:55432/gamemetrics_test (owner)
 #   GM_TEST_PG_ADMIN_URL    the same server as its superuser (for tests that need roles)
+#   GM_TEST_PG_<SERVICE>_URL  each service's own role (GM_TEST_PG_PROCESSOR_URL, ..._ANALYTICS_API_URL;
+#                           see GM_PG_SERVICES in lib.sh), on gamemetrics_test: tests point them at
+#                           their own database after migrating it and applying db/roles.sql
 #   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:59644
 #   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists);
@@ -105,6 +108,11 @@ start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$TEST_DIR/kafka/bootstrap" "$PI
     "$LOGS/devkafka.log" "$TIMEOUT"
 
 export GM_TEST_PG_URL="postgres://gm_test:$role_pw@127.0.0.1:$PG_PORT/gamemetrics_test"
+for svc in "${GM_PG_SERVICES[@]}"; do
+    svc_pw="$(gen_secret 16)"
+    pg_ensure_service_role "$PG_PORT" "$super_pw" "$(pg_role_of "$svc")" "$svc_pw"
+    export "GM_TEST_PG_$(svc_var "$svc")_URL=postgres://$(pg_role_of "$svc"):$svc_pw@127.0.0.1:$PG_PORT/gamemetrics_test"
+done
 export GM_TEST_PG_ADMIN_URL="postgres://postgres:$super_pw@127.0.0.1:$PG_PORT/gamemetrics_test"
 GM_TEST_KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$TEST_DIR/kafka/bootstrap")"
 export GM_TEST_KAFKA_BOOTSTRAP

@@ -67,6 +67,12 @@ if ! grep -q '^GM_AUDIT_ANCHOR_S3_ACCESS_KEY=' "$SECRETS"; then
         echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$(gen_secret 24)"
     } >>"$SECRETS"
 fi
+# Each service's own PostgreSQL role (ADR 0016); GM_PG_PASSWORD stays the schema owner's.
+for svc in "${GM_PG_SERVICES[@]}"; do
+    if ! grep -q "^GM_PG_$(svc_var "$svc")_PASSWORD=" "$SECRETS"; then
+        echo "GM_PG_$(svc_var "$svc")_PASSWORD=$(gen_secret 24)" >>"$SECRETS"
+    fi
+done
 chmod 600 "$SECRETS"
 # shellcheck source=/dev/null
 source "$SECRETS"
@@ -98,6 +104,27 @@ if ! pg_ensure_db "$PG_PORT" "$GM_PG_SUPERUSER_PASSWORD" gm "$GM_PG_PASSWORD" ga
         "the database was created, its superuser password no longer matches: restore the old" \
         "secrets.env, or 'make down' and delete $PGDATA_DIR to start with an empty database."
 fi
+for svc in "${GM_PG_SERVICES[@]}"; do
+    pw_var="GM_PG_$(svc_var "$svc")_PASSWORD"
+    pg_ensure_service_role "$PG_PORT" "$GM_PG_SUPERUSER_PASSWORD" "$(pg_role_of "$svc")" "${!pw_var}"
+done
+# The schema is changed by the owner only: each service's `migrate` step, then the grants of
+# every role (db/roles.sql). The services run as their own roles and only check the schema.
+log "==> migrations (as the owner gm) and db/roles.sql"
+OWNER_PG_URL="postgres://gm:$GM_PG_PASSWORD@127.0.0.1:$PG_PORT/gamemetrics"
+for svc in "${GM_PG_MIGRATING_SERVICES[@]}"; do
+    if ! GM_PG_MIGRATION_URL="$OWNER_PG_URL" GM_LOG_LEVEL=warning "$BIN/$svc" migrate >>"$LOGS/migrate.log" 2>&1; then
+        log_tail "$LOGS/migrate.log"
+        die "$svc migrate failed (log: .gm/logs/migrate.log)"
+    fi
+done
+pg_apply_grants "$PG_PORT" gm "$GM_PG_PASSWORD" gamemetrics || die "applying db/roles.sql failed"
+# service_pg_url SERVICE: the URL of the service's own role.
+service_pg_url() {
+    local pw_var
+    pw_var="GM_PG_$(svc_var "$1")_PASSWORD"
+    printf 'postgres://%s:%s@127.0.0.1:%s/gamemetrics' "$(pg_role_of "$1")" "${!pw_var}" "$PG_PORT"
+}
 
 log "==> redis 127.0.0.1:$REDIS_PORT"
 start_redis "$REDIS_PORT" "$GM_DIR/redis" "$PIDS/redis.pid" "$LOGS/redis.log" "$TIMEOUT"
@@ -137,7 +164,6 @@ printf '%s\n' "$stamp" >"$PIDS/devkafka.stamp"
 KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$GM_DIR/kafka/bootstrap")"
 
 # 4. environment shared by the eight services --------------------------------------------------
-PG_URL="postgres://gm:$GM_PG_PASSWORD@127.0.0.1:$PG_PORT/gamemetrics"
 SERVICES_ENV="$GM_DIR/services.env"
 (
     umask 077
@@ -146,7 +172,6 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_LOG_LEVEL=${GM_LOG_LEVEL:-info}"
         echo "GM_HTTP_HOST=127.0.0.1"
         echo "GM_KAFKA_BOOTSTRAP=$KAFKA_BOOTSTRAP"
-        echo "GM_PG_URL=$PG_URL"
         echo "GM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
         echo "GM_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
         echo "GM_S3_ACCESS_KEY=$GM_S3_ACCESS_KEY"
@@ -174,7 +199,8 @@ SEEDED=""
 if [[ -x "$SEED" ]]; then
     log "==> seeding demo tenants ($SEED)"
     mapfile -t BASE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV.tmp")
-    if ! SEEDED="$(env "${BASE_ENV_LINES[@]}" GM_USER_BIN="$BIN/user" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" "$SEED")"; then
+    if ! SEEDED="$(env "${BASE_ENV_LINES[@]}" GM_PG_URL="$(service_pg_url user)" GM_USER_BIN="$BIN/user" \
+        GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" "$SEED")"; then
         die "seeding demo tenants failed ($SEED)"
     fi
     grep -E '^GM_PLATFORM_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$SERVICES_ENV.tmp" || true
@@ -182,7 +208,7 @@ fi
 mv "$SERVICES_ENV.tmp" "$SERVICES_ENV"
 mapfile -t SERVICE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV")
 # Only the user service gets the audit chain key and the anchor's credential (also what
-# `user audit-verify` needs: env $(cat .gm/audit.env) GM_PG_URL=... user audit-verify).
+# `user audit-verify` needs: env $(cat .gm/audit.env) $(cat .gm/db/user.env) user audit-verify).
 AUDIT_ENV="$GM_DIR/audit.env"
 (
     umask 077
@@ -260,18 +286,30 @@ fi
 wait_until prometheus "$TIMEOUT" "$PIDS/prometheus.pid" "$PROM_EXE" "$LOGS/prometheus.log" \
     http_ready "http://127.0.0.1:$PROM_PORT/-/ready"
 
+# Each database service's GM_PG_URL: its own role, in a file of its own (mode 600).
+DB_ENV_DIR="$GM_DIR/db"
+mkdir -p "$DB_ENV_DIR"
+chmod 700 "$DB_ENV_DIR"
+for svc in "${GM_PG_SERVICES[@]}"; do
+    (umask 077 && echo "GM_PG_URL=$(service_pg_url "$svc")" >"$DB_ENV_DIR/$svc.env")
+done
+
 # 6. the eight services ------------------------------------------------------------------------
 log "==> services"
 for svc in "${GM_SERVICES[@]}"; do
     port="${GM_SERVICE_PORT[$svc]}"
     own_env=()
     own_files=()
+    if [[ -s "$DB_ENV_DIR/$svc.env" ]]; then
+        mapfile -t own_env <"$DB_ENV_DIR/$svc.env"
+        own_files=("$DB_ENV_DIR/$svc.env")
+    fi
     case "$svc" in
     user)
-        own_env=("${AUDIT_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE")
-        own_files=("$AUDIT_ENV")
+        own_env+=("${AUDIT_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE")
+        own_files+=("$AUDIT_ENV")
         ;;
-    ingestion) own_env=(GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS") ;;
+    ingestion) own_env+=(GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS") ;;
     esac
     stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV" "${own_files[@]}" <(printf '%s\n' "${own_env[@]}"))"
     restart_if_changed "$svc" "$BIN/$svc" "$stamp"
@@ -349,7 +387,8 @@ and the processor's /v1/lag, are on its internal port 9080-9087, GM_<SERVICE>_IN
   retention       http://127.0.0.1:8087
   prometheus      http://127.0.0.1:$PROM_PORT
   devkafka        http://127.0.0.1:$DEVKAFKA_PORT  (bootstrap $KAFKA_BOOTSTRAP)
-  postgres        127.0.0.1:$PG_PORT db gamemetrics user gm (password in .gm/secrets.env)
+  postgres        127.0.0.1:$PG_PORT db gamemetrics, owner gm; each service its own role gm_<service>
+                  (passwords in .gm/secrets.env, each service's GM_PG_URL in .gm/db/<service>.env)
   redis           redis://127.0.0.1:$REDIS_PORT/0
   s3              http://127.0.0.1:$S3_PORT bucket $S3_BUCKET
 Stop everything with: make down

@@ -1,9 +1,14 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 
 @main
 struct UserServiceApp {
     static func main() async {
+        if CommandLine.arguments.dropFirst().first == "migrate" {
+            exit(await MigrateCommand.run(
+                service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: EnvironmentReader()))
+        }
         if CommandLine.arguments.dropFirst().first == "audit-verify" {
             exit(await AuditVerifyCommand.run(environment: EnvironmentReader()))
         }

@@ -78,6 +78,10 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
         if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
         if let detail = info[.detail] { text += "; detail: \(detail)" }
         if let hint = info[.hint] { text += "; hint: \(hint)" }
+        if info[.sqlState] == "42501" {
+            // The usual cause since ADR 0016: a service's own role met a pending migration.
+            text += "; only the schema owner may migrate: run `<service> migrate` with GM_PG_MIGRATION_URL before starting this version"
+        }
         return text
     }
 }

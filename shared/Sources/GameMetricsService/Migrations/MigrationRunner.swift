@@ -103,7 +103,11 @@ public struct MigrationRunner: Sendable {
         try await lock(connection)
         let report: MigrationReport
         do {
-            try await execute("CREATE TABLE IF NOT EXISTS \(table) (version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms int NOT NULL)", on: connection, operation: "create table \(table)")
+            // Looked up first: a service's runtime role may read the table but not create
+            // anything, and CREATE ... IF NOT EXISTS checks that privilege even when it exists.
+            if try await !exists(table, on: connection) {
+                try await execute("CREATE TABLE \(table) (version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms int NOT NULL)", on: connection, operation: "create table \(table)")
+            }
             let recorded = try await readRecorded(connection)
             let pending = try plan(recorded: recorded)
             var applied: [Int] = []
@@ -186,6 +190,17 @@ public struct MigrationRunner: Sendable {
             throw .commitFailed(version: migration.version, name: migration.name, message: MigrationError.message(of: error))
         }
         logger.info("applied migration", metadata: ["migration": "\(migration.identity)", "duration_ms": "\(milliseconds)"])
+    }
+
+    private func exists(_ table: String, on connection: PostgresConnection) async throws(MigrationError) -> Bool {
+        do {
+            let rows = try await connection.query("SELECT to_regclass(\(table)) IS NOT NULL", logger: logger)
+            var found = false
+            for try await value in rows.decode(Bool.self) { found = value }
+            return found
+        } catch {
+            throw .database(operation: "look up \(table)", message: MigrationError.message(of: error))
+        }
     }
 
     private func readRecorded(_ connection: PostgresConnection) async throws(MigrationError) -> [Recorded] {

@@ -12,31 +12,21 @@ struct DailyPartitions: Sendable {
     let daysBack = 8
 
     /// Creates the partitions that are missing; safe to run from several processes at once.
+    /// The processor's role does not own `events_raw`: the owner's `ensure_events_raw_partition`
+    /// (SECURITY DEFINER, processor migration 6) creates each one under an advisory lock.
     func ensure(around now: Date = Date()) async throws {
         var created: [String] = []
         for offset in -daysBack...daysAhead {
             let day = DailyPartitions.day(now, offset: offset)
-            let name = "events_raw_p" + day.compact
-            // Names and bounds come from dates computed here, never from input.
-            let statement = """
-                CREATE TABLE IF NOT EXISTS \(name) PARTITION OF events_raw
-                FOR VALUES FROM ('\(day.start)') TO ('\(day.end)')
-                """
             do {
-                try await client.withTransaction(logger: logger) { connection in
-                    // Serialises concurrent creators, which would otherwise race on the catalog.
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-                    let exists = try await connection.query("SELECT to_regclass(\(name)) IS NOT NULL", logger: logger)
-                        .collect().first?.decode(Bool.self) ?? false
-                    if !exists {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                        created.append(name)
-                    }
+                let rows = try await client.query("SELECT ensure_events_raw_partition(\(day.date)::date)", logger: logger)
+                for try await wasCreated in rows.decode(Bool.self) where wasCreated {
+                    created.append(day.name)
                 }
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
                 // The default partition already holds rows of that day: they stay there.
                 logger.error("daily partition not created: the default partition holds rows of that day", metadata: [
-                    "partition": "\(name)", "error": "\(String(reflecting: error))",
+                    "partition": "\(day.name)", "error": "\(String(reflecting: error))",
                 ])
             }
         }
@@ -45,12 +35,16 @@ struct DailyPartitions: Sendable {
         }
     }
 
+    /// Also the key the partition functions lock with (they are created with its value).
     static let lockKey: Int64 = 0x676d_7061_7274_6e73
 
     struct Day {
         let compact: String
+        /// `YYYY-MM-DD`, the argument of the partition functions.
+        let date: String
         let start: String
         let end: String
+        var name: String { "events_raw_p" + compact }
     }
 
     static func day(_ now: Date, offset: Int) -> Day {
@@ -61,7 +55,8 @@ struct DailyPartitions: Sendable {
         let end = calendar.date(byAdding: .day, value: 1, to: start)!
         let parts = calendar.dateComponents([.year, .month, .day], from: start)
         let compact = String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
-        return Day(compact: compact, start: timestamp(start), end: timestamp(end))
+        let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        return Day(compact: compact, date: date, start: timestamp(start), end: timestamp(end))
     }
 
     private static func timestamp(_ date: Date) -> String {

@@ -120,5 +120,66 @@ enum ProcessorMigrations {
             """,
         ]),
         Migration(version: 5, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
+        Migration(version: 6, name: "partition_functions", statements: partitionFunctions),
+    ]
+
+    /// No service role owns `events_raw`, so none may add or drop its partitions; these two
+    /// functions run as the owner (SECURITY DEFINER) and do only that, with a fixed search_path
+    /// and time zone so a caller's session settings cannot redirect them. `db/roles.sql` lets the
+    /// processor create and retention drop (ADR 0016). Both take the advisory lock the processor
+    /// used to take, so concurrent callers queue instead of racing on the catalog.
+    static let partitionFunctions = [
+        """
+        CREATE FUNCTION ensure_events_raw_partition(day date) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, public, pg_temp SET TimeZone = 'UTC'
+        AS $$
+        DECLARE
+            part_name text := 'events_raw_p' || to_char(day, 'YYYYMMDD');
+        BEGIN
+            -- The processor keeps 8 days back and at most 60 ahead; a wider range is a mistake or abuse.
+            IF day IS NULL OR day < current_date - 31 OR day > current_date + 366 THEN
+                RAISE EXCEPTION 'no events_raw partition for %: days from % to % only', day, current_date - 31, current_date + 366
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            PERFORM pg_advisory_xact_lock(\(DailyPartitions.lockKey));
+            IF to_regclass('public.' || part_name) IS NOT NULL THEN
+                RETURN false;
+            END IF;
+            EXECUTE format('CREATE TABLE public.%I PARTITION OF public.events_raw FOR VALUES FROM (%L) TO (%L)',
+                part_name, day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC');
+            RETURN true;
+        END
+        $$
+        """,
+        """
+        CREATE FUNCTION drop_events_raw_partition(day date) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, public, pg_temp SET TimeZone = 'UTC'
+        AS $$
+        DECLARE
+            part_name text := 'events_raw_p' || to_char(day, 'YYYYMMDD');
+        BEGIN
+            -- Ingestion accepts events up to 7 days old and the processor keeps 8 days of
+            -- partitions back: younger partitions still receive rows.
+            IF day IS NULL OR day > current_date - 9 THEN
+                RAISE EXCEPTION 'events_raw partition for % may still receive events: only days up to % may be dropped', day, current_date - 9
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            PERFORM pg_advisory_xact_lock(\(DailyPartitions.lockKey));
+            IF NOT EXISTS (
+                SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'public.events_raw'::regclass AND c.relname = part_name
+                   AND c.relnamespace = 'public'::regnamespace
+            ) THEN
+                RETURN false;
+            END IF;
+            EXECUTE format('DROP TABLE public.%I', part_name);
+            RETURN true;
+        END
+        $$
+        """,
+        // Functions are executable by PUBLIC by default; db/roles.sql grants them by name.
+        "REVOKE ALL ON FUNCTION ensure_events_raw_partition(date), drop_events_raw_partition(date) FROM PUBLIC",
     ]
 }

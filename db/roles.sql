@@ -1,0 +1,69 @@
+-- The grants of every service's PostgreSQL role: the one reviewed place that says which service
+-- may touch which table (ADR 0016). Nothing else in the repository grants privileges.
+--
+-- Applied by the schema owner AFTER every service's migrations (`make up` does it through
+-- tools/platform/lib.sh `pg_apply_grants`; in a cluster, the migration job runs it after the
+-- `<service> migrate` steps). It is idempotent: the service roles lose everything first and get
+-- back exactly what is listed, so deleting a line here revokes that privilege on the next run.
+-- The roles themselves (LOGIN and their passwords) are created by the cluster administrator;
+-- none of them owns a table, so none can ALTER, DROP or re-GRANT anything.
+--
+-- A table added by a migration is reachable by no service until a line here grants it.
+-- Partitions of events_raw are created and dropped only through the owner's SECURITY DEFINER
+-- functions (processor migration 6); rows in them are reached through events_raw, whose
+-- privileges are the ones checked.
+
+-- Start from nothing -------------------------------------------------------------------------
+REVOKE ALL ON ALL TABLES IN SCHEMA public
+    FROM gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
+    FROM gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
+    FROM gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification;
+
+-- The database: only the service roles connect (besides the owner); only the processor may
+-- create temporary tables (its COPY staging). PUBLIC's default CONNECT and TEMPORARY go.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification', current_database());
+    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO gm_processor', current_database());
+END
+$$;
+
+-- The schema: look up names, never create objects in it.
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public
+    TO gm_user, gm_processor, gm_analytics_api, gm_retention, gm_recommendation, gm_notification;
+
+-- user: tenants, clients, keys, operators, players, privacy ------------------------------------
+-- Row-level security still applies to the tenant-owned tables (forced, policies per tenant).
+GRANT SELECT ON user_schema_migrations TO gm_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    tenants, service_clients, signing_keys, write_keys, players, operators, oauth_public_clients,
+    login_attempts, authorization_codes, refresh_tokens, erasure_requests, erasure_confirmations
+    TO gm_user;
+-- The audit log is append-only: read and insert, never update, delete or truncate.
+GRANT SELECT, INSERT ON audit_log TO gm_user;
+GRANT USAGE ON SEQUENCE audit_log_seq_seq TO gm_user;
+
+-- processor: raw events, their ids, the time series, player state, the erasure record ---------
+GRANT SELECT ON processor_schema_migrations TO gm_processor;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    events_raw, event_ids, event_metrics, active_players, player_activity, player_state, erased_subjects
+    TO gm_processor;
+GRANT EXECUTE ON FUNCTION ensure_events_raw_partition(date) TO gm_processor;
+
+-- analytics-api: reads the processor's time series and player state for dashboards ------------
+GRANT SELECT ON event_metrics, active_players, player_state TO gm_analytics_api;
+
+-- retention: archives raw events to S3, then drops partitions older than ingestion's window ---
+GRANT SELECT ON events_raw TO gm_retention;
+GRANT EXECUTE ON FUNCTION drop_events_raw_partition(date) TO gm_retention;
+
+-- recommendation: play history (who played which game, when), never payloads or amounts ------
+GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO gm_recommendation;
+
+-- Every consumer of player events checks the record of erased players (ADR 0014) -------------
+GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation, gm_notification;
