@@ -70,7 +70,6 @@ struct LiveIngestionFixture: Sendable {
                 let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
                     "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
                     "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": userURL, "GM_AUTH_ISSUER": issuer,
-                    "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
                     "GM_INGESTION_CLIENT_ID": seeded.ingestion.id, "GM_INGESTION_CLIENT_SECRET": seeded.ingestion.secret,
                     "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
                 ].merging(extra) { $1 }))

@@ -33,7 +33,7 @@ struct NameAndRoleValidationTests {
                     let (status, body) = try await client.call(.post, path, token: token, json: json)
                     #expect(status == .badRequest, "\(path) with \(control): \(status) \(body)")
                     let reason = ServiceClientScopeTests.reasons(body)[field]
-                    #expect(reason == "control_character", "\(path) with \(control): \(body)")
+                    #expect(reason == "invalid_character", "\(path) with \(control): \(body)")
                 }
             }
             // Nothing was stored: the tenant admin's lists are as before.

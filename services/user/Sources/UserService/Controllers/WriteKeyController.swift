@@ -61,9 +61,9 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CreatedKey> {
         let identity = try context.requireIdentity(.admin)
         let body = try await request.decode(as: NewKey.self, context: context)
-        guard !body.name.isEmpty, body.name.count <= 200 else {
-            throw APIError.badRequest("The key needs a name of 1 to 200 characters.", code: "invalid_write_key",
-                                      details: [FieldError(field: "name", reason: "invalid_length")])
+        if let problem = InputRules.nameProblem(body.name) {
+            throw APIError.badRequest("The key needs a name of 1 to 200 characters without control characters.", code: "invalid_write_key",
+                                      details: [FieldError(field: "name", reason: problem)])
         }
         let key = OpaqueToken.generate(prefix: "gmk_")
         let writeKey = WriteKey(id: UUID(), name: body.name, hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
@@ -84,9 +84,10 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
         return .noContent
     }
 
-    /// For platform services (ingestion) only: which tenant does this key belong to?
+    /// For ingestion's client (role `ingestion`; platform admins too) only: which tenant does
+    /// this key belong to?
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Resolved {
-        _ = try context.requireIdentity(.platformAdmin)
+        _ = try context.requireIdentity(.ingestion)
         let body = try await request.decode(as: ResolveRequest.self, context: context)
         guard body.key.hasPrefix("gmk_"), body.key.count < 200,
               let resolution = try await repository.resolve(fingerprint: OpaqueToken.fingerprint(body.key))
