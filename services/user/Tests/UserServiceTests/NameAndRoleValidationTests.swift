@@ -4,6 +4,7 @@ import GameMetricsKit
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 @testable import UserService
@@ -73,6 +74,26 @@ struct NameAndRoleValidationTests {
                 #expect(ServiceClientScopeTests.reasons(person.body)["roles"] == reason, "operator roles \(roles): \(person.body)")
             }
             #expect(try await fixture.count("SELECT count(*)::int FROM service_clients WHERE tenant_id = 'tenant-a'") == 1)
+        }
+    }
+
+    @Test("the database itself refuses control characters in names and unknown client roles from writers that bypass the API")
+    func databaseRefusesWhatTheAPIRefuses() async throws {
+        try await UserServiceFixture.run { fixture, _ in
+            for statement: PostgresQuery in [
+                "INSERT INTO tenants (id, name) VALUES ('tenant-esc', E'Bad\\u001b[31mName')",
+                "INSERT INTO tenants (id, name) VALUES ('tenant-rlo', E'Bad\\u202EName')",
+                "INSERT INTO service_clients (client_id, tenant_id, name, secret_hash, roles) VALUES ('c1', 'tenant-a', E'a\\nb', 'x', ARRAY['viewer'])",
+                "INSERT INTO service_clients (client_id, tenant_id, name, secret_hash, roles) VALUES ('c2', 'tenant-a', 'ok', 'x', ARRAY['root'])",
+                "INSERT INTO service_clients (client_id, tenant_id, name, secret_hash, roles) VALUES ('c3', 'tenant-a', 'ok', 'x', ARRAY[]::text[])",
+                "INSERT INTO oauth_public_clients (client_id, name, redirect_uris) VALUES ('pc', E'a\\u0085b', ARRAY['https://x.test/cb'])",
+            ] {
+                await #expect(throws: (any Error).self, "\(statement.sql)") {
+                    _ = try await fixture.count(statement)
+                }
+            }
+            let tenants = try await fixture.count("SELECT count(*)::int FROM tenants")
+            #expect(tenants == 3)
         }
     }
 }
