@@ -14,15 +14,15 @@ import PostgresNIO
 /// operator login. Prints `KEY=value` lines for `.gm/demo.env`. Secrets exist only in this
 /// output: the database keeps fingerprints and scrypt hashes.
 enum DemoSeed {
-    static func run(environment: EnvironmentReader) async throws {
+    /// The `KEY=value` lines to print; `hasher` is a parameter so tests can pass a cheap cost.
+    static func run(environment: EnvironmentReader, hasher: PasswordHasher = PasswordHasher(cost: .interactive)) async throws -> String {
         let logger = Logger(label: "seed-demo")
-        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
+        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
             _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
             let scope = TenantScope(client: postgres, logger: logger)
             let writeKeys = PostgresWriteKeyRepository(scope: scope)
             let operators = PostgresOperatorRepository(scope: scope)
-            let hasher = PasswordHasher(cost: .interactive)
             var lines: [String] = []
 
             let platform = try await seedTenant(
@@ -55,7 +55,7 @@ enum DemoSeed {
                     "GM_OPERATOR_USER\(suffix)=\(email)", "GM_OPERATOR_PASSWORD\(suffix)=\(password)",
                 ]
             }
-            print(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
         }
     }
 

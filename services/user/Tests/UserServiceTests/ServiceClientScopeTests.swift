@@ -81,6 +81,40 @@ struct ServiceClientScopeTests {
         }
     }
 
+    @Test("seed-demo gives ingestion its own client: it resolves the demo write key, gets 403 for admin actions, and outlives the platform-admin client")
+    func seedCreatesIngestionsOwnClient() async throws {
+        try await TestDatabase.withFresh { url in
+            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
+            try await buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing)).test(.router) { client in
+                let output = try await DemoSeed.run(environment: EnvironmentReader(["GM_PG_URL": url]), hasher: PasswordHasher(cost: .testing))
+                var seeded: [String: String] = [:]
+                for line in output.split(separator: "\n") {
+                    let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                    if parts.count == 2 { seeded[parts[0]] = parts[1] }
+                }
+                let ingestion = UserServiceFixture.Credentials(
+                    clientID: try #require(seeded["GM_INGESTION_CLIENT_ID"]), secret: try #require(seeded["GM_INGESTION_CLIENT_SECRET"]))
+                let platform = UserServiceFixture.Credentials(
+                    clientID: try #require(seeded["GM_PLATFORM_CLIENT_ID"]), secret: try #require(seeded["GM_PLATFORM_CLIENT_SECRET"]))
+                #expect(ingestion.clientID != platform.clientID)
+                let writeKey = try #require(seeded["GM_WRITE_KEY"])
+
+                let admin = try await client.accessToken(platform)
+                let listed = try await client.call(.get, "/v1/clients", token: admin)
+                let roles = (listed.body["clients"] as? [[String: Any]] ?? []).map { ($0["client_id"] as? String ?? "", $0["roles"] as? [String] ?? []) }
+                #expect(roles.first { $0.0 == ingestion.clientID }?.1 == ["ingestion"])
+                #expect(try await client.call(.delete, "/v1/clients/\(platform.clientID)", token: admin).status == .noContent)
+
+                let token = try await client.accessToken(ingestion)
+                let resolved = try await client.call(.post, "/v1/write-keys/resolve", token: token, json: #"{"key":"\#(writeKey)"}"#)
+                #expect(resolved.status == .ok)
+                #expect(resolved.body["tenant_id"] as? String == seeded["GM_TENANT"])
+                let created = try await client.call(.post, "/v1/tenants", token: token, json: #"{"id":"evil-tenant","name":"Evil"}"#)
+                #expect(created.status == .forbidden)
+            }
+        }
+    }
+
     // MARK: - Helpers
 
     static func createIngestionClient(
