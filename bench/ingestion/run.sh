@@ -156,6 +156,9 @@ seed_value() {
 }
 PLATFORM_CLIENT_ID="$(seed_value GM_PLATFORM_CLIENT_ID)"
 PLATFORM_CLIENT_SECRET="$(seed_value GM_PLATFORM_CLIENT_SECRET)"
+# Ingestion calls the user service as its own client (role ingestion), never as the platform admin.
+INGESTION_CLIENT_ID="$(seed_value GM_INGESTION_CLIENT_ID)"
+INGESTION_CLIENT_SECRET="$(seed_value GM_INGESTION_CLIENT_SECRET)"
 TENANT="$(seed_value GM_TENANT)"
 write_key="$(seed_value GM_WRITE_KEY)"
 
@@ -164,7 +167,7 @@ for exe in user ingestion hello-world-server; do require_free_port "$exe" "$(
 )"; done
 START_EXE="$BIN/user" start_bg "$PIDS/user.pid" "$LOGS/user.log" \
     env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_INTERNAL_HTTP_PORT="$USER_INTERNAL_PORT" \
-    GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
+    GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" GM_SIGNING_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user"
 wait_until user "$TIMEOUT" "$PIDS/user.pid" "$BIN/user" "$LOGS/user.log" http_ready "$USER_URL/health/ready"
 
@@ -180,8 +183,8 @@ START_EXE="$BIN/ingestion" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" 
     env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_INTERNAL_HTTP_PORT="$INGESTION_INTERNAL_PORT" \
     GM_LOG_LEVEL=warning \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-    GM_USER_URL="$USER_URL" GM_PLATFORM_CLIENT_ID="$PLATFORM_CLIENT_ID" \
-    GM_PLATFORM_CLIENT_SECRET="$PLATFORM_CLIENT_SECRET" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" \
+    GM_USER_URL="$USER_URL" GM_INGESTION_CLIENT_ID="$INGESTION_CLIENT_ID" \
+    GM_INGESTION_CLIENT_SECRET="$INGESTION_CLIENT_SECRET" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" \
     "${ingestion_env[@]}" "$BIN/ingestion"
 wait_until ingestion "$TIMEOUT" "$PIDS/ingestion.pid" "$BIN/ingestion" "$LOGS/ingestion.log" \
     http_ready "$INGESTION_URL/health/ready"

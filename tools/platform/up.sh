@@ -88,6 +88,12 @@ if [[ ! -s "$WRITE_KEY_MAC_FILE" ]]; then
     (umask 077 && gen_secret 32 >"$WRITE_KEY_MAC_FILE")
 fi
 chmod 600 "$WRITE_KEY_MAC_FILE"
+# The key that seals the signing keys in the database (AES-256-GCM): base64 of 32 random bytes,
+# a file only the user service reads, never in the database.
+SIGNING_ENCRYPTION_KEY_FILE="$GM_DIR/signing-key-encryption.key"
+if [[ ! -s "$SIGNING_ENCRYPTION_KEY_FILE" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$SIGNING_ENCRYPTION_KEY_FILE")
+fi
 
 # 3. infrastructure ----------------------------------------------------------------------------
 log "==> postgres 127.0.0.1:$PG_PORT"
@@ -191,9 +197,11 @@ SERVICES_ENV="$GM_DIR/services.env"
     } >"$SERVICES_ENV.tmp"
 )
 # Demo tenants and their credentials (GM_TENANT, GM_WRITE_KEY, GM_CLIENT_ID, ..., the _B set)
-# come from the user service's seed command, run before the services start: platform services
-# (ingestion) call the user service as the platform client it creates, so its id and secret
-# join every service's environment. The rest goes to demo.env.
+# come from the user service's seed command, run before the services start. Each platform service
+# that calls the user service has a client of its own with only the roles it needs: today only
+# ingestion (GM_INGESTION_CLIENT_ID/SECRET, role `ingestion`), whose id and secret go to
+# .gm/ingestion.env, read by ingestion alone. The platform-admin client (GM_PLATFORM_CLIENT_*)
+# is for the person running the platform and goes to no service. The rest goes to demo.env.
 SEED="$GM_ROOT/tools/platform/seed-demo.sh"
 SEEDED=""
 if [[ -x "$SEED" ]]; then
@@ -203,12 +211,18 @@ if [[ -x "$SEED" ]]; then
         GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" "$SEED")"; then
         die "seeding demo tenants failed ($SEED)"
     fi
-    grep -E '^GM_PLATFORM_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$SERVICES_ENV.tmp" || true
 fi
+INGESTION_ENV="$GM_DIR/ingestion.env"
+(
+    umask 077
+    grep -E '^GM_INGESTION_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >"$INGESTION_ENV" || true
+)
+mapfile -t INGESTION_ENV_LINES <"$INGESTION_ENV"
 mv "$SERVICES_ENV.tmp" "$SERVICES_ENV"
 mapfile -t SERVICE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV")
-# Only the user service gets the audit chain key and the anchor's credential (also what
-# `user audit-verify` needs: env $(cat .gm/audit.env) $(cat .gm/db/user.env) user audit-verify).
+# Only the user service gets the audit chain key, the anchor's credential (also what
+# `user audit-verify` needs: env $(cat .gm/audit.env) $(cat .gm/db/user.env) user audit-verify) and the
+# key that seals its signing keys.
 AUDIT_ENV="$GM_DIR/audit.env"
 (
     umask 077
@@ -218,6 +232,7 @@ AUDIT_ENV="$GM_DIR/audit.env"
         echo "GM_AUDIT_ANCHOR_S3_ACCESS_KEY=$GM_AUDIT_ANCHOR_S3_ACCESS_KEY"
         echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
         echo "GM_AUDIT_ANCHOR_S3_BUCKET=$S3_AUDIT_BUCKET"
+        echo "GM_SIGNING_KEY_ENCRYPTION_KEY_FILE=$SIGNING_ENCRYPTION_KEY_FILE"
     } >"$AUDIT_ENV"
 )
 mapfile -t AUDIT_ENV_LINES <"$AUDIT_ENV"
@@ -309,7 +324,11 @@ for svc in "${GM_SERVICES[@]}"; do
         own_env+=("${AUDIT_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE")
         own_files+=("$AUDIT_ENV")
         ;;
-    ingestion) own_env+=(GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE" GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS") ;;
+    ingestion)
+        own_env+=("${INGESTION_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE"
+            GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS")
+        own_files+=("$INGESTION_ENV")
+        ;;
     esac
     stamp="$(stamp_of "$BIN/$svc" "$SERVICES_ENV" "${own_files[@]}" <(printf '%s\n' "${own_env[@]}"))"
     restart_if_changed "$svc" "$BIN/$svc" "$stamp"
@@ -368,7 +387,8 @@ DEMO_ENV="$GM_DIR/demo.env"
 mv "$DEMO_ENV.tmp" "$DEMO_ENV"
 
 if [[ -n "$SEEDED" ]]; then
-    printf '%s\n' "$SEEDED" >>"$DEMO_ENV"
+    # Ingestion's own client stays in ingestion.env: nobody else should act as ingestion.
+    grep -Ev '^GM_INGESTION_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$DEMO_ENV" || true
 else
     log "==> seed: skipped: demo.env has no GM_TENANT / GM_WRITE_KEY / GM_CLIENT_ID credentials"
 fi

@@ -26,8 +26,8 @@ public enum PlatformContract {
         "GM_S3_SECRET_KEY": "unused",
         "GM_S3_BUCKET": "gm-archive",
         "GM_USER_URL": "http://127.0.0.1:1",
-        "GM_PLATFORM_CLIENT_ID": "unused",
-        "GM_PLATFORM_CLIENT_SECRET": "unused",
+        "GM_INGESTION_CLIENT_ID": "unused",
+        "GM_INGESTION_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
         // Router-mode tests still run the internal listener: any free port, never a fixed one.
@@ -35,9 +35,11 @@ public enum PlatformContract {
         "GM_WRITE_KEY_MAC_SECRET": writeKeyMACSecret,
     ].merging(auditLog) { $1 })
 
-    /// The user service's audit-log settings for tests that do not look at anchoring: a test key
-    /// (never a real one) and an anchor bucket behind a closed port (anchoring fails and retries).
+    /// The user service's secrets kept outside the database, for tests that do not look at them:
+    /// a test audit chain key and signing-key encryption key (never real ones), and an anchor
+    /// bucket behind a closed port (anchoring fails and retries).
     public static let auditLog = [
+        "GM_SIGNING_KEY_ENCRYPTION_KEY": Data((0..<32).map { UInt8(truncatingIfNeeded: 0xA5 ^ $0) }).base64EncodedString(),
         "GM_AUDIT_HMAC_KEY": "test-audit-chain-key-0123456789abcdef",
         "GM_AUDIT_ANCHOR_S3_ENDPOINT": "http://127.0.0.1:1",
         "GM_AUDIT_ANCHOR_S3_ACCESS_KEY": "unused",

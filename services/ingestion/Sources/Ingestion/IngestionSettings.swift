@@ -10,7 +10,8 @@ struct IngestionSettings: Sendable {
     var userServiceURL: URL
     /// `GM_AUTH_ISSUER`: the `iss` of access tokens; the user service's `GM_USER_ISSUER`.
     var issuer: String
-    /// `GM_PLATFORM_CLIENT_ID` / `GM_PLATFORM_CLIENT_SECRET`: this service's platform-admin client.
+    /// `GM_INGESTION_CLIENT_ID` / `GM_INGESTION_CLIENT_SECRET`: this service's own client at the
+    /// user service, with the role `ingestion` only (resolve write keys, read tenants' limits).
     var serviceCredentials: ServiceTokenProvider.Credentials
     /// `GM_INGESTION_CREDENTIAL_CACHE_SECONDS` (10, at most 30): how long a resolved write key
     /// (or a tenant's limit) is used before asking again; a stale entry serves on while the user
@@ -54,8 +55,8 @@ struct IngestionSettings: Sendable {
         while defaultIssuer.hasSuffix("/") { defaultIssuer.removeLast() }
         issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
         serviceCredentials = .init(
-            clientID: try environment.required("GM_PLATFORM_CLIENT_ID"),
-            clientSecret: try environment.required("GM_PLATFORM_CLIENT_SECRET"))
+            clientID: try environment.required("GM_INGESTION_CLIENT_ID"),
+            clientSecret: try environment.required("GM_INGESTION_CLIENT_SECRET"))
         credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
         writeKeyMAC = try WriteKeyMAC(environment: environment)
         acceptLegacyWriteKeys = try environment.bool("GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS", default: false)

@@ -28,7 +28,10 @@ struct LiveIngestionFixture: Sendable {
     let legacyWriteKeyB: String
     /// A tenant-a service client with the operator role, for bearer tokens.
     let operatorClient: (id: String, secret: String)
+    /// A platform-admin client, for what an operator of the platform does (not used by ingestion).
     let platformClient: (id: String, secret: String)
+    /// Ingestion's own client (role `ingestion`: resolve write keys, read tenants' limits).
+    let ingestionClient: (id: String, secret: String)
     let rawTopic: String
     let invalidTopic: String
     let userURL: String
@@ -71,13 +74,13 @@ struct LiveIngestionFixture: Sendable {
                 let proxy = CountingUserServiceProxy(target: userURL)
                 let fixture = LiveIngestionFixture(
                     writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, legacyWriteKeyB: seeded.legacyKeyB, operatorClient: seeded.operatorClient,
-                    platformClient: seeded.platform, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
+                    platformClient: seeded.platform, ingestionClient: seeded.ingestion, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
                     redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
                 try await proxy.run { proxyURL in
                     let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
                         "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
                         "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
-                        "GM_PLATFORM_CLIENT_ID": seeded.platform.id, "GM_PLATFORM_CLIENT_SECRET": seeded.platform.secret,
+                        "GM_INGESTION_CLIENT_ID": seeded.ingestion.id, "GM_INGESTION_CLIENT_SECRET": seeded.ingestion.secret,
                         "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
                         "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
                     ].merging(extra) { $1 }))
@@ -91,10 +94,15 @@ struct LiveIngestionFixture: Sendable {
 
     /// A bearer token of tenant-a's operator client, from the user service's token endpoint.
     func operatorToken() async throws -> String {
+        try await token(operatorClient)
+    }
+
+    /// A client-credentials access token of `client`, from the user service's token endpoint.
+    func token(_ client: (id: String, secret: String)) async throws -> String {
         var request = URLRequest(url: URL(string: "\(userURL)/oauth/token")!)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("Basic " + Data("\(operatorClient.id):\(operatorClient.secret)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        request.setValue("Basic " + Data("\(client.id):\(client.secret)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         request.httpBody = Data("grant_type=client_credentials".utf8)
         let (data, _) = try await URLSession.shared.data(for: request)
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -111,6 +119,19 @@ struct LiveIngestionFixture: Sendable {
         }
     }
 
+    /// A call to the user service's API with a bearer token: the status and the body's text.
+    func callUserService(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "\(userURL)\(path)")!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(json.utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
     struct Unexpected: Error {
         let answer: String
     }
@@ -121,6 +142,7 @@ struct LiveIngestionFixture: Sendable {
         let legacyKeyB: String
         let operatorClient: (id: String, secret: String)
         let platform: (id: String, secret: String)
+        let ingestion: (id: String, secret: String)
     }
 
     private static func seed(_ databaseURL: String, limitA: Int) async throws -> Seeded {
@@ -147,7 +169,8 @@ struct LiveIngestionFixture: Sendable {
                 keyA: try await writeKey("tenant-a"), keyB: try await writeKey("tenant-b"),
                 legacyKeyB: try await writeKey("tenant-b", legacy: true),
                 operatorClient: try await client("tenant-a", roles: ["operator"]),
-                platform: try await client("platform", roles: ["platform-admin"]))
+                platform: try await client("platform", roles: ["platform-admin"]),
+                ingestion: try await client("platform", roles: ["ingestion"]))
         }
     }
 

@@ -22,7 +22,9 @@ func buildApplication(
         preconditionFailure("PlatformClients created no PostgreSQL client or Kafka producer")
     }
 
-    let keys = SigningKeyStore(client: postgres, issuer: settings.issuer, tokenLifetime: settings.accessTokenLifetime, logger: logger)
+    let keys = SigningKeyStore(
+        client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,
+        tokenLifetime: settings.accessTokenLifetime, logger: logger)
     let tenants = PostgresTenantRepository(client: postgres, logger: logger)
     let scope = TenantScope(client: postgres, logger: logger)
     let migrations = MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table)
@@ -34,7 +36,7 @@ func buildApplication(
 
     return ServiceApplication.build(
         configuration, checks: clients.checks, services: clients.services + privacy.services + [purger], logger: logger,
-        beforeServerStarts: [{ _ = try await migrations.migrate() }, { try await keys.load() }]
+        beforeServerStarts: [{ _ = try await migrations.migrate() }, { try await keys.prepare() }]
     ) { router in
         openAPI.addRoutes(to: router)
         buildRouter(

@@ -14,7 +14,7 @@ struct UserServiceApp {
         }
         if CommandLine.arguments.dropFirst().first == "seed-demo" {
             do {
-                try await DemoSeed.run(environment: EnvironmentReader())
+                print(try await DemoSeed.run(environment: EnvironmentReader()))
             } catch {
                 FileHandle.standardError.write(Data("seed-demo failed: \(error)\n".utf8))
                 exit(1)

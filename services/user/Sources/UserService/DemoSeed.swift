@@ -6,33 +6,40 @@ import Logging
 import PostgresNIO
 
 /// `user seed-demo`: applies the migrations and creates what the local platform's demo needs —
-/// a platform tenant with a platform-admin client (for platform services such as ingestion), the
+/// a platform tenant with a platform-admin client (for the person running the platform; no
+/// service gets it) and one client per platform service that calls the user service, with only
+/// the roles it needs (today ingestion: role `ingestion`, `GM_INGESTION_CLIENT_ID/SECRET`), the
 /// admin dashboard's public OAuth client (authorization code + PKCE, redirecting to the local
 /// admin service), and two demo tenants, each with an operator client, a write key and an admin
 /// operator login. Prints `KEY=value` lines for `.gm/demo.env`. Secrets exist only in this
 /// output: the database keeps fingerprints and scrypt hashes.
 enum DemoSeed {
-    static func run(environment: EnvironmentReader) async throws {
+    /// The `KEY=value` lines to print; `hasher` is a parameter so tests can pass a cheap cost.
+    static func run(environment: EnvironmentReader, hasher: PasswordHasher = PasswordHasher(cost: .interactive)) async throws -> String {
         let logger = Logger(label: "seed-demo")
         let mac = try WriteKeyMAC(environment: environment)
-        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
+        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(environment: environment), logger: logger) { postgres in
             _ = try await MigrationRunner(client: postgres, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
             let tenants = PostgresTenantRepository(client: postgres, logger: logger)
             let scope = TenantScope(client: postgres, logger: logger)
             let writeKeys = PostgresWriteKeyRepository(scope: scope)
             let operators = PostgresOperatorRepository(scope: scope)
-            let hasher = PasswordHasher(cost: .interactive)
             var lines: [String] = []
 
-            let platform = try await seedTenant("platform", name: "GameMetrics platform services", roles: ["platform-admin"], tenants: tenants)
+            let platform = try await seedTenant(
+                "platform", name: "GameMetrics platform services", client: "platform admin", roles: ["platform-admin"], tenants: tenants)
             lines += ["GM_PLATFORM_CLIENT_ID=\(platform.clientID)", "GM_PLATFORM_CLIENT_SECRET=\(platform.secret)"]
+            // Each service its own client: revoking one (or the admin's) leaves the others working.
+            let ingestion = try await seedTenant(
+                "platform", name: "GameMetrics platform services", client: "ingestion service", roles: ["ingestion"], tenants: tenants)
+            lines += ["GM_INGESTION_CLIENT_ID=\(ingestion.clientID)", "GM_INGESTION_CLIENT_SECRET=\(ingestion.secret)"]
             let dashboard = AuthorizationCodeClient(
                 clientID: "gm-admin-dashboard", name: "GameMetrics admin dashboard",
                 redirectURIs: ["http://127.0.0.1:8080/auth/callback"])
             _ = try await PostgresAuthorizationCodeRepository(postgres: postgres, logger: logger).register(dashboard)
             lines.append("GM_DASHBOARD_CLIENT_ID=\(dashboard.clientID)")
             for (id, name, suffix) in [("demo-casino", "Demo Casino", ""), ("demo-sportsbook", "Demo Sportsbook", "_B")] {
-                let seeded = try await seedTenant(id, name: name, roles: ["operator"], tenants: tenants)
+                let seeded = try await seedTenant(id, name: name, client: "demo operator", roles: ["operator"], tenants: tenants)
                 let key = mac.issue()
                 try await writeKeys.create(
                     WriteKey(id: UUID(), name: "demo", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
@@ -49,7 +56,7 @@ enum DemoSeed {
                     "GM_OPERATOR_USER\(suffix)=\(email)", "GM_OPERATOR_PASSWORD\(suffix)=\(password)",
                 ]
             }
-            print(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
         }
     }
 
@@ -63,14 +70,14 @@ enum DemoSeed {
     }
 
     private static func seedTenant(
-        _ id: String, name: String, roles: [String], tenants: some TenantRepository
+        _ id: String, name: String, client clientName: String, roles: [String], tenants: some TenantRepository
     ) async throws -> (clientID: String, secret: String) {
         if try await tenants.tenant(id) == nil {
             _ = try await tenants.createTenant(id: id, name: name, requestsPerSecondLimit: 10_000)
         }
         let secret = OpaqueToken.generate(prefix: "gms_")
         let client = ServiceClient(
-            clientID: "gmc_" + OpaqueToken.generate(bytes: 12), tenantID: id, name: "demo \(roles.joined(separator: ","))",
+            clientID: "gmc_" + OpaqueToken.generate(bytes: 12), tenantID: id, name: clientName,
             roles: roles, createdAt: Date())
         try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
         return (client.clientID, secret)

@@ -49,13 +49,16 @@ struct UserServiceFixture {
         }
     }
 
-    /// The key the service signs with, read from its table (to forge tokens it would accept).
+    /// The key the service signs with, read from its table and opened with the test encryption
+    /// key (to forge tokens it would accept).
     func currentSigningKey() async throws -> SigningKey {
-        try await Self.withClient(databaseURL) { client, logger in
+        let encryption = try SigningKeyEncryption(environment: EnvironmentReader(PlatformContract.auditLog))
+        return try await Self.withClient(databaseURL) { client, logger in
             let rows = try await client.query(
-                "SELECT kid, private_key_pem FROM signing_keys WHERE retired_at IS NULL", logger: logger)
-            for try await (kid, pem) in rows.decode((String, String).self) {
-                return try SigningKey(kid: kid, privateKeyPEM: pem, createdAt: Date())
+                "SELECT kid, sealed_private_key, encryption_key_id FROM signing_keys WHERE retired_at IS NULL", logger: logger)
+            for try await (kid, sealed, keyID) in rows.decode((String, Data, String).self) {
+                guard let key = encryption.key(id: keyID) else { throw NoSigningKey() }
+                return try SigningKey(kid: kid, privateKeyPEM: try key.open(sealed, kid: kid), createdAt: Date())
             }
             throw NoSigningKey()
         }
@@ -63,7 +66,8 @@ struct UserServiceFixture {
 
     struct NoSigningKey: Error {}
 
-    /// Stores a new signing key as another replica's rotation would.
+    /// Stores a new signing key in plaintext, as a replica of a version before encryption at rest
+    /// would during a rolling upgrade (the others still load it).
     func insertSigningKey(_ key: SigningKey) async throws {
         try await Self.withClient(databaseURL) { client, logger in
             try await client.query(

@@ -4,7 +4,14 @@ public struct Identity: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable, CaseIterable {
         case viewer, `operator`, admin
         case platformAdmin = "platform-admin"
+        /// The ingestion service's client: resolves write keys and reads tenants' rate limits at
+        /// the user service, nothing else. Outside the viewer < operator < admin order, so a
+        /// stolen ingestion secret reads no tenant's data and administers nothing.
+        case ingestion
     }
+
+    /// The roles a person (an operator account) may hold; the others are for service clients.
+    public static let operatorRoles: Set<Role> = [.viewer, .operator, .admin, .platformAdmin]
 
     public let tenantID: String
     /// The operator's id or the service client's id.
@@ -19,13 +26,15 @@ public struct Identity: Sendable, Hashable {
         self.clientID = clientID
     }
 
-    /// Roles are ordered: admin can do what operator can, operator what viewer can.
+    /// Roles are ordered: admin can do what operator can, operator what viewer can; platform-admin
+    /// can also do what the ingestion role can.
     public func has(_ role: Role) -> Bool {
         switch role {
-        case .viewer: !roles.isEmpty
+        case .viewer: !roles.isDisjoint(with: Self.operatorRoles)
         case .operator: roles.contains(.operator) || roles.contains(.admin) || roles.contains(.platformAdmin)
         case .admin: roles.contains(.admin) || roles.contains(.platformAdmin)
         case .platformAdmin: roles.contains(.platformAdmin)
+        case .ingestion: roles.contains(.ingestion) || roles.contains(.platformAdmin)
         }
     }
 }

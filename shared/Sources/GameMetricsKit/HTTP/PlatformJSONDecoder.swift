@@ -13,7 +13,7 @@ public struct PlatformJSONDecoder: RequestDecoder {
         let bytes = Array(body.readableBytesView)
         if Self.containsNULEscape(bytes) {
             throw APIError.badRequest("Text must not contain U+0000.", code: "invalid_character",
-                                      details: [FieldError(field: "", reason: "invalid_character")])
+                                      details: [FieldError(field: Self.fieldHoldingNUL(bytes), reason: "invalid_character")])
         }
         do {
             return try JSONDecoder.api.decode(T.self, from: Data(bytes))
@@ -39,6 +39,32 @@ public struct PlatformJSONDecoder: RequestDecoder {
             index += 2
         }
         return false
+    }
+
+    /// The dotted path (as in decoding errors: `events.0.name`) of the first value or key that
+    /// holds U+0000, so the 400 names the field; "" when the body is not JSON at all.
+    static func fieldHoldingNUL(_ bytes: [UInt8]) -> String {
+        func search(_ value: Any, _ path: [String]) -> [String]? {
+            switch value {
+            case let text as String:
+                return text.unicodeScalars.contains("\u{0}") ? path : nil
+            case let array as [Any]:
+                for (index, element) in array.enumerated() {
+                    if let found = search(element, path + [String(index)]) { return found }
+                }
+                return nil
+            case let object as [String: Any]:
+                for (key, element) in object.sorted(by: { $0.key < $1.key }) {
+                    if key.unicodeScalars.contains("\u{0}") { return path + [key] }
+                    if let found = search(element, path + [key]) { return found }
+                }
+                return nil
+            default:
+                return nil
+            }
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return "" }
+        return search(json, [])?.joined(separator: ".") ?? ""
     }
 
     private static func describe(_ error: DecodingError) -> String {

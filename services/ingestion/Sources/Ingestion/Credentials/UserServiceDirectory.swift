@@ -4,7 +4,7 @@ import GameMetricsKit
 import GameMetricsService
 
 /// Looks credentials up in the user service (`POST /v1/write-keys/resolve`,
-/// `GET /v1/tenants/{id}`) with this service's own platform-admin token.
+/// `GET /v1/tenants/{id}`) with a token of this service's own client (role `ingestion`).
 struct UserServiceDirectory: CredentialDirectory {
     let baseURL: URL
     let tokens: ServiceTokenProvider

@@ -64,7 +64,7 @@ struct AuthorizationController: Sendable {
         var scope: [String]?
         if let text = fields["scope"], !text.isEmpty {
             let roles = text.split(separator: " ").map(String.init)
-            guard roles.allSatisfy({ Identity.Role(rawValue: $0) != nil }) else {
+            guard roles.allSatisfy({ Identity.Role(rawValue: $0).map(Identity.operatorRoles.contains) == true }) else {
                 return refuse("invalid_scope", "scope lists roles: viewer, operator, admin, platform-admin.")
             }
             scope = roles
@@ -187,7 +187,7 @@ struct AuthorizationController: Sendable {
         if !OAuthResponse.isClientID(body.clientID) {
             errors.append(FieldError(field: "client_id", reason: "invalid_format"))
         }
-        if body.name.isEmpty || body.name.count > 200 || !OAuthResponse.isPrintable(body.name) { errors.append(FieldError(field: "name", reason: "invalid_length")) }
+        if let problem = InputRules.nameProblem(body.name) { errors.append(FieldError(field: "name", reason: problem)) }
         if body.redirectURIs.isEmpty || body.redirectURIs.count > 10 || !body.redirectURIs.allSatisfy(Self.isAcceptableRedirect) {
             errors.append(FieldError(field: "redirect_uris", reason: "invalid_uri"))
         }

@@ -60,7 +60,7 @@ enum OAuthResponse {
 
     /// No control characters (NUL included): safe to store and to compare in PostgreSQL.
     static func isPrintable(_ text: String) -> Bool {
-        !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        !InputRules.containsControlCharacter(text)
     }
 
     /// Percent-encodes a query component (RFC 3986 unreserved characters stay as they are).

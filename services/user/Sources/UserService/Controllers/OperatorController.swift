@@ -29,18 +29,25 @@ struct OperatorController: Sendable {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Operator> {
         let identity = try context.requireIdentity(.admin)
         let body = try await request.decode(as: NewOperator.self, context: context)
-        let roles = body.roles.compactMap(Identity.Role.init(rawValue:))
         var errors: [FieldError] = []
-        if !Self.isPlausibleEmail(body.email) { errors.append(FieldError(field: "email", reason: "invalid_format")) }
+        if InputRules.containsControlCharacter(body.email) {
+            errors.append(FieldError(field: "email", reason: "invalid_character"))
+        } else if !Self.isPlausibleEmail(body.email) {
+            errors.append(FieldError(field: "email", reason: "invalid_format"))
+        }
         if body.password.count < Self.minimumPasswordLength || body.password.utf8.count > PasswordHasher.maximumPasswordBytes {
             errors.append(FieldError(field: "password", reason: "invalid_length"))
         }
-        if roles.isEmpty || roles.count != body.roles.count { errors.append(FieldError(field: "roles", reason: "unknown_role")) }
-        // Nobody hands out more than they hold.
-        if roles.contains(where: { !identity.has($0) }) { errors.append(FieldError(field: "roles", reason: "exceeds_caller")) }
+        // People hold the ordered roles only; `ingestion` is a service client's.
+        if let problem = InputRules.rolesProblem(body.roles, allowed: Identity.operatorRoles) {
+            errors.append(FieldError(field: "roles", reason: problem))
+        } else if body.roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) {
+            // Nobody hands out more than they hold.
+            errors.append(FieldError(field: "roles", reason: "exceeds_caller"))
+        }
         guard errors.isEmpty else { throw APIError.badRequest("The operator is not valid.", code: "invalid_operator", details: errors) }
         let account = Operator(
-            id: UUID(), tenantID: identity.tenantID, email: body.email, roles: Array(Set(body.roles)).sorted(),
+            id: UUID(), tenantID: identity.tenantID, email: body.email, roles: body.roles.sorted(),
             createdAt: Date(), disabledAt: nil)
         let hash = try await hasher.hash(body.password)
         guard try await operators.create(account, passwordHash: hash) else {

@@ -62,7 +62,7 @@ struct TenantController<Tenants: TenantRepository> {
         if body.id.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
             errors.append(FieldError(field: "id", reason: "invalid_format"))
         }
-        if body.name.isEmpty || body.name.count > 200 { errors.append(FieldError(field: "name", reason: "invalid_length")) }
+        if let problem = InputRules.nameProblem(body.name) { errors.append(FieldError(field: "name", reason: problem)) }
         if let limit = body.requestsPerSecondLimit, limit < 1 { errors.append(FieldError(field: "requests_per_second_limit", reason: "out_of_range")) }
         guard errors.isEmpty else { throw APIError.badRequest("The tenant is not valid.", code: "invalid_tenant", details: errors) }
         guard let tenant = try await tenants.createTenant(id: body.id, name: body.name, requestsPerSecondLimit: body.requestsPerSecondLimit ?? 10_000) else {
@@ -71,12 +71,12 @@ struct TenantController<Tenants: TenantRepository> {
         return EditedResponse(status: .created, response: tenant)
     }
 
-    /// Platform services (ingestion reads the rate limit of a bearer token's tenant) and the
-    /// tenant's own admins may read a tenant; nobody else learns whether it exists.
+    /// Ingestion's client (it reads the rate limit of a bearer token's tenant), platform admins
+    /// and the tenant's own admins may read a tenant; nobody else learns whether it exists.
     @Sendable func getTenant(_ request: Request, context: AppRequestContext) async throws -> Tenant {
-        let identity = try context.requireIdentity(.viewer)
+        guard let identity = context.identity else { throw APIError.unauthorized() }
         let id = context.parameters.get("tenant_id") ?? ""
-        guard identity.has(.platformAdmin) || (identity.tenantID == id && identity.has(.admin)),
+        guard identity.has(.ingestion) || (identity.tenantID == id && identity.has(.admin)),
               let tenant = try await tenants.tenant(id)
         else { throw APIError.notFound("No such tenant.") }
         return tenant
@@ -103,12 +103,15 @@ struct TenantController<Tenants: TenantRepository> {
     @Sendable func createClient(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CreatedClient> {
         let identity = try context.requireIdentity(.admin)
         let body = try await request.decode(as: NewClient.self, context: context)
-        let roles = body.roles.compactMap(Identity.Role.init(rawValue:))
         var errors: [FieldError] = []
-        if body.name.isEmpty || body.name.count > 200 { errors.append(FieldError(field: "name", reason: "invalid_length")) }
-        if roles.isEmpty || roles.count != body.roles.count { errors.append(FieldError(field: "roles", reason: "unknown_role")) }
-        // Nobody hands out more than they hold: platform-admin clients only from platform admins.
-        if roles.contains(where: { !identity.has($0) }) { errors.append(FieldError(field: "roles", reason: "exceeds_caller")) }
+        if let problem = InputRules.nameProblem(body.name) { errors.append(FieldError(field: "name", reason: problem)) }
+        if let problem = InputRules.rolesProblem(body.roles, allowed: Set(Identity.Role.allCases)) {
+            errors.append(FieldError(field: "roles", reason: problem))
+        } else if body.roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) {
+            // Nobody hands out more than they hold: platform-admin and ingestion clients only
+            // from platform admins.
+            errors.append(FieldError(field: "roles", reason: "exceeds_caller"))
+        }
         guard errors.isEmpty else { throw APIError.badRequest("The client is not valid.", code: "invalid_client", details: errors) }
         let secret = OpaqueToken.generate(prefix: "gms_")
         let client = ServiceClient(

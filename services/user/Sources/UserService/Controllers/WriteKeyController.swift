@@ -88,9 +88,9 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CreatedKey> {
         let identity = try context.requireIdentity(.admin)
         let body = try await request.decode(as: NewKey.self, context: context)
-        guard !body.name.isEmpty, body.name.count <= 200 else {
-            throw APIError.badRequest("The key needs a name of 1 to 200 characters.", code: "invalid_write_key",
-                                      details: [FieldError(field: "name", reason: "invalid_length")])
+        if let problem = InputRules.nameProblem(body.name) {
+            throw APIError.badRequest("The key needs a name of 1 to 200 characters without control characters.", code: "invalid_write_key",
+                                      details: [FieldError(field: "name", reason: problem)])
         }
         let key = mac.issue()
         let writeKey = WriteKey(id: UUID(), name: body.name, hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
@@ -135,10 +135,11 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
             writeKey: reissued.successor, key: key, replaces: id, replacedKeyRevokedAt: reissued.replacedRevokedAt))
     }
 
-    /// For platform services (ingestion) only: which tenant does this key belong to? A key in
-    /// the MAC'd shape whose MAC does not verify is refused without touching the database.
+    /// For ingestion's client (role `ingestion`; platform admins too) only: which tenant does
+    /// this key belong to? A key in the MAC'd shape whose MAC does not verify is refused without
+    /// touching the database.
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Resolved {
-        _ = try context.requireIdentity(.platformAdmin)
+        _ = try context.requireIdentity(.ingestion)
         let body = try await request.decode(as: ResolveRequest.self, context: context)
         let verdict = mac.verify(body.key)
         guard verdict == .authentic || verdict == .legacy,
