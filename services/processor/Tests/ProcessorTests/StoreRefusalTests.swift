@@ -232,8 +232,10 @@ extension ProcessorFixture {
         let deadline = ContinuousClock.now + timeout
         var lag: JSONValue = .null
         while ContinuousClock.now < deadline {
-            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(internalPort)/v1/lag")!)
-            lag = (try? JSONValue(parsing: Array(data))) ?? .null
+            // The internal listener may not be up yet: a refused connection is polled again.
+            if let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(internalPort)/v1/lag")!) {
+                lag = (try? JSONValue(parsing: Array(data))) ?? .null
+            }
             if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
                case .array(let owned) = fields["partitions"], owned.count == partitions { return }
             try await Task.sleep(for: .milliseconds(500))

@@ -86,7 +86,9 @@ struct ServiceClientScopeTests {
         try await TestDatabase.withFresh { url in
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
             try await buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing)).test(.router) { client in
-                let output = try await DemoSeed.run(environment: EnvironmentReader(["GM_PG_URL": url]), hasher: PasswordHasher(cost: .testing))
+                let output = try await DemoSeed.run(environment: EnvironmentReader([
+                    "GM_PG_URL": url, "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
+                ]), hasher: PasswordHasher(cost: .testing))
                 var seeded: [String: String] = [:]
                 for line in output.split(separator: "\n") {
                     let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
