@@ -16,21 +16,7 @@ extension WriteKeyMAC {
     }
 
     private static func secret(_ environment: EnvironmentReader, _ variable: String) throws -> [UInt8]? {
-        let fileVariable = variable + "_FILE"
-        let value: String
-        switch (environment.optional(variable), environment.optional(fileVariable)) {
-        case (nil, nil):
-            return nil
-        case (.some, .some):
-            throw ConfigurationError(variable: variable, problem: "is set together with \(fileVariable); set one of them")
-        case (let inline?, nil):
-            value = inline
-        case (nil, let path?):
-            guard let content = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(variable: fileVariable, problem: "names a file that cannot be read: \(path)")
-            }
-            value = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        guard let value = try environment.secret(variable) else { return nil }
         guard value.utf8.count >= minimumSecretBytes else {
             throw ConfigurationError(variable: variable, problem: "must be at least \(minimumSecretBytes) bytes long")
         }

@@ -70,4 +70,16 @@ struct EnvironmentReaderTests {
         // Tests run services on any free port: the internal one follows.
         #expect(try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_HTTP_PORT": "0"])).internalPort == 0)
     }
+
+    @Test("a secret comes inline or from the file NAME_FILE names, trimmed; both at once or an unreadable file is an error")
+    func secretsInlineOrFromAFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gm-secret-\(UUID().uuidString)").path
+        try Data("  from-file\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try EnvironmentReader([:]).secret("GM_KEY") == nil)
+        #expect(try EnvironmentReader(["GM_KEY": "inline"]).secret("GM_KEY") == "inline")
+        #expect(try EnvironmentReader(["GM_KEY_FILE": path]).secret("GM_KEY") == "from-file")
+        #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_KEY": "a", "GM_KEY_FILE": path]).secret("GM_KEY") }
+        #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_KEY_FILE": path + ".missing"]).secret("GM_KEY") }
+    }
 }

@@ -34,6 +34,25 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    /// A secret given inline in `name` or as a file named by `name_FILE` (one of the two; the
+    /// file's content without surrounding whitespace), or nil when neither is set.
+    public func secret(_ name: String) throws -> String? {
+        let fileVariable = name + "_FILE"
+        switch (optional(name), optional(fileVariable)) {
+        case (nil, nil):
+            return nil
+        case (.some, .some):
+            throw ConfigurationError(variable: name, problem: "is set together with \(fileVariable); set one of them")
+        case (let inline?, nil):
+            return inline
+        case (nil, let path?):
+            guard let content = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(variable: fileVariable, problem: "names a file that cannot be read: \(path)")
+            }
+            return String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
     public func string(_ name: String, default fallback: String) -> String {
         optional(name) ?? fallback
     }

@@ -32,21 +32,7 @@ struct SigningKeyEncryption: Sendable {
     }
 
     private static func key(_ environment: EnvironmentReader, _ variable: String) throws -> SigningKeyEncryptionKey? {
-        let fileVariable = variable + "_FILE"
-        let value: String
-        switch (environment.optional(variable), environment.optional(fileVariable)) {
-        case (nil, nil):
-            return nil
-        case (.some, .some):
-            throw ConfigurationError(variable: variable, problem: "is set together with \(fileVariable); set one of them")
-        case (let inline?, nil):
-            value = inline
-        case (nil, let path?):
-            guard let content = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(variable: fileVariable, problem: "names a file that cannot be read: \(path)")
-            }
-            value = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        guard let value = try environment.secret(variable) else { return nil }
         guard let bytes = Data(base64Encoded: value), bytes.count == SigningKeyEncryptionKey.byteCount else {
             throw ConfigurationError(variable: variable, problem: "must be base64 of exactly \(SigningKeyEncryptionKey.byteCount) bytes")
         }
