@@ -293,21 +293,6 @@ struct OAuthTests {
         #expect(try UserSettings(environment: complete, service: service).trustedProxies == 0)
     }
 
-    @Test("the client address is the entry added by the outermost trusted proxy")
-    func forwardedForEntryChoice() {
-        func address(_ value: String?, proxies: Int) -> String? {
-            var headers: HTTPFields = [:]
-            if let value { headers[.init("X-Forwarded-For")!] = value }
-            return LoginRateLimiter.clientAddress(headers, trustedProxies: proxies)
-        }
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 0) == nil)
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 1) == "3.3.3.3")
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 2) == "2.2.2.2")
-        #expect(address("3.3.3.3", proxies: 2) == "3.3.3.3")
-        #expect(address(nil, proxies: 1) == nil)
-        #expect(address("1.1.1.1, bad\u{7}address", proxies: 1) == nil)
-    }
-
     @Test("the backoff doubles from 1 s and stops at 60 s")
     func backoffSchedule() {
         let policy = LoginRateLimiter.Policy()
