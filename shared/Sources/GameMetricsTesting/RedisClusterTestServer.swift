@@ -87,7 +87,9 @@ public final class RedisClusterTestServer: @unchecked Sendable {
 
     /// The configuration a service would use for this cluster.
     public func clientConfiguration(poolSize: Int = 8, commandTimeout: Duration = .seconds(2)) throws -> RedisConfiguration {
-        try RedisConfiguration(url: "redis://\(seeds[0])", poolSize: poolSize, connectTimeout: .milliseconds(500), commandTimeout: commandTimeout)
+        try RedisConfiguration(
+            url: "redis://\(seeds.joined(separator: ","))", mode: .cluster, poolSize: poolSize,
+            connectTimeout: .milliseconds(500), commandTimeout: commandTimeout)
     }
 
     public init(nodeTimeout: Duration = .seconds(5)) throws {
@@ -125,7 +127,8 @@ public final class RedisClusterTestServer: @unchecked Sendable {
     }
 
     /// Waits until every running node reports `cluster_state:ok`, all 16384 slots are served by
-    /// running masters and every master has a connected replica, or throws after `timeout`.
+    /// running masters and (with `replicas`) every master has a replica whose replication link is
+    /// up, or throws after `timeout`.
     public func waitUntilHealthy(timeout: Duration = .seconds(30), replicas: Bool = true) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = "not checked yet"
@@ -149,12 +152,22 @@ public final class RedisClusterTestServer: @unchecked Sendable {
             }
         }
         let lines = (try await running[0].run("CLUSTER", "NODES").string ?? "").split(separator: "\n")
-        let masters = lines.filter { $0.contains("master") && !$0.contains("fail") && $0.split(separator: " ").count > 8 }
+        // <id> <ip:port@bus> <flags> <master id> <ping> <pong> <epoch> <link> <slot ranges...>
+        let masters = lines.map { $0.split(separator: " ") }.filter { $0[2].contains("master") && !$0[2].contains("fail") && $0.count > 8 }
         guard masters.count == 3 else { return "\(masters.count) masters serve slots" }
+        let runningPorts = Set(running.map(\.port))
+        for master in masters {
+            let port = master[1].split(separator: "@")[0].split(separator: ":").last.flatMap { Int($0) }
+            guard let port, runningPorts.contains(port) else { return "the stopped node \(master[1]) still serves slots" }
+        }
         if replicas {
-            let masterIDs = Set(masters.map { String($0.split(separator: " ")[0]) })
+            let masterIDs = Set(masters.map { String($0[0]) })
             let replicaOf = Set(lines.filter { $0.contains("slave") && !$0.contains("fail") }.map { String($0.split(separator: " ")[3]) })
             guard masterIDs.isSubset(of: replicaOf) else { return "not every master has a replica yet" }
+            for node in running where try await node.run("ROLE").array?.first?.string == "slave" {
+                let info = try await node.run("INFO", "replication").string ?? ""
+                guard info.contains("master_link_status:up") else { return "replica \(node.port) has not synced with its master yet" }
+            }
         }
         return nil
     }
@@ -201,7 +214,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
     /// Moves `keys` (all in one migrating slot) from `source` to `target` with `MIGRATE`.
     public func migrate(keys: [String], from source: Node, to target: Node) async throws {
         guard !keys.isEmpty else { return }
-        try await source.admin.execute(["MIGRATE", "127.0.0.1", String(target.port), "", "0", "5000", "KEYS"] + keys)
+        _ = try await source.admin.execute(["MIGRATE", "127.0.0.1", String(target.port), "", "0", "5000", "KEYS"] + keys)
     }
 
     /// Hands `slot` to `target` on every master, ending a migration (the source then answers `MOVED`).
@@ -265,6 +278,9 @@ public final class RedisClusterTestServer: @unchecked Sendable {
             "--cluster-enabled", "yes", "--cluster-config-file", node.directory.appendingPathComponent("nodes.conf").path,
             "--cluster-node-timeout", String(milliseconds),
             "--save", "", "--appendonly", "no", "--dir", node.directory.path,
+            // Replicas sync at once (the default waits 5 s): a replica that never synced cannot
+            // be promoted, and a test may kill its master early.
+            "--repl-diskless-sync-delay", "0",
             "--logfile", node.directory.appendingPathComponent("redis.log").path,
         ]
         process.standardOutput = FileHandle.nullDevice
