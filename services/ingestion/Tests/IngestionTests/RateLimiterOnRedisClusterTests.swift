@@ -42,9 +42,10 @@ struct RateLimiterOnRedisClusterTests {
             }
             for tenant in tenants {
                 // 200 in the bucket plus 200/s for two seconds, give or take the unexpired lease
-                // slices the replicas hold at the end. Two local fallback buckets would admit twice that.
+                // slices the replicas hold at the end. Two local fallback buckets would admit twice
+                // that; the lower bound leaves room for a loaded machine that loops slowly.
                 let count = admitted[tenant] ?? 0
-                #expect(count >= 540 && count <= 640, "\(tenant) admitted \(count)")
+                #expect(count >= 400 && count <= 640, "\(tenant) admitted \(count)")
                 // The bucket's key carries the tenant as hash tag, so all of a tenant's keys share a slot.
                 #expect(try await redis.execute(["EXISTS", "gm:ingestion:rate:{\(tenant)}"]).integer == 1)
             }
