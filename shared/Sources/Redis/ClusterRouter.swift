@@ -207,18 +207,26 @@ final class ClusterRouter: Sendable {
 
     /// The master for `route`, loading the map first when there is none yet.
     private func endpoint(for route: RedisCommandRoute) async throws(RedisError) -> RedisEndpoint {
+        enum Lookup { case found(RedisEndpoint), unserved(Int), noMap(epoch: Int) }
         for attempt in 0..<2 {
-            let (map, epoch) = state.withLock { ($0.map, $0.epoch) }
-            if let map {
+            // Looked up under the lock: copying the map out would retain its arrays per command.
+            let lookup: Lookup = state.withLock { state in
+                guard let map = state.map else { return .noMap(epoch: state.epoch) }
                 switch route {
                 case .anyNode:
-                    if let first = map.masters.first { return first }
+                    return map.masters.first.map(Lookup.found) ?? .noMap(epoch: state.epoch)
                 case .slot(let slot):
-                    if let master = map.master(of: slot) { return master }
-                    throw .connectionFailed("no master serves slot \(slot) in the cluster's slot map")
+                    return map.master(of: slot).map(Lookup.found) ?? .unserved(slot)
                 }
             }
-            if attempt == 0 { await refresh(after: epoch) }
+            switch lookup {
+            case .found(let endpoint):
+                return endpoint
+            case .unserved(let slot):
+                throw .connectionFailed("no master serves slot \(slot) in the cluster's slot map")
+            case .noMap(let epoch):
+                if attempt == 0 { await refresh(after: epoch) }
+            }
         }
         throw .connectionFailed("no cluster node answered CLUSTER SLOTS (seeds: \(seeds.map(\.description).joined(separator: ", ")))")
     }

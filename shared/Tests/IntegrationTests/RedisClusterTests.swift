@@ -244,12 +244,7 @@ struct RedisClusterTests {
     }
 
     static func eventually(within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
+        try await RedisPubSubTests.eventually(within: timeout, condition)
     }
 
     /// The running node on which `channel` has a subscriber (`PUBSUB NUMSUB` is per node).
