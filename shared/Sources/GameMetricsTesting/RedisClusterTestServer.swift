@@ -245,7 +245,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
     public func kill(_ node: Node) {
         guard let process = node.process else { return }
         node.process = nil
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        killHard(process.processIdentifier)
         while process.isRunning { usleep(10_000) }
     }
 
@@ -254,7 +254,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
         for node in nodes {
             if let process = node.process {
                 node.process = nil
-                Glibc.kill(process.processIdentifier, SIGKILL)
+                killHard(process.processIdentifier)
                 while process.isRunning { usleep(10_000) }
             }
         }
@@ -341,4 +341,9 @@ public final class RedisClusterTestServer: @unchecked Sendable {
         }
         return ports
     }
+}
+
+/// SIGKILL, outside the class: inside it the method `kill(_:)` would shadow the C function.
+private func killHard(_ pid: Int32) {
+    _ = kill(pid, SIGKILL)
 }
