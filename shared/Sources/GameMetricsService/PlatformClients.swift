@@ -44,9 +44,13 @@ public struct PlatformClients: Sendable {
         }
         if needs.contains(.redis) {
             let url = try environment.required("GM_REDIS_URL")
+            let modeName = environment.string("GM_REDIS_MODE", default: RedisConfiguration.Mode.single.rawValue)
+            guard let mode = RedisConfiguration.Mode(rawValue: modeName) else {
+                throw ConfigurationError(variable: "GM_REDIS_MODE", problem: "must be single or cluster, not '\(modeName)'")
+            }
             let configuration: RedisConfiguration
             do {
-                configuration = try RedisConfiguration(url: url)
+                configuration = try RedisConfiguration(url: url, mode: mode)
             } catch {
                 throw ConfigurationError(variable: "GM_REDIS_URL", problem: "is not usable: \(error)")
             }
