@@ -3,6 +3,7 @@ import Foundation
 import GameMetricsKit
 import Kafka
 import PostgresNIO
+import S3
 
 extension ReadinessCheck {
     /// Kafka answers a metadata request.
@@ -13,6 +14,12 @@ extension ReadinessCheck {
     /// PostgreSQL answers a trivial query through the pool.
     public static func postgres(_ client: PostgresClient) -> ReadinessCheck {
         ReadinessCheck("postgres") { _ = try await client.query("SELECT 1") }
+    }
+
+    /// The service's bucket exists and its credentials may use it. A HEAD of a key would not
+    /// do: S3 answers 404 for an absent key whether or not the bucket is there.
+    public static func s3(_ client: S3Client, bucket: String) -> ReadinessCheck {
+        ReadinessCheck("s3") { try await client.headBucket(bucket) }
     }
 
     /// A peer service answers its liveness endpoint.

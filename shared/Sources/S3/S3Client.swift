@@ -42,6 +42,19 @@ public struct S3Client: Sendable {
         try expect(response, [200])
     }
 
+    /// Succeeds when `bucket` exists and these credentials may use it (HEAD on the bucket).
+    /// Throws `.noSuchBucket` (404) or `.accessDenied` (403: wrong secret, unknown key, no
+    /// permission). A HEAD answer has no body, so the status alone tells them apart.
+    public func headBucket(_ bucket: String) async throws(S3Error) {
+        let response = try await send(.head, bucket: bucket)
+        switch response.status {
+        case 200: return
+        case 404: throw .noSuchBucket
+        case 403: throw .accessDenied
+        default: throw .unexpectedStatus(code: response.status, body: "")
+        }
+    }
+
     /// Deletes an empty bucket.
     public func deleteBucket(_ bucket: String) async throws(S3Error) {
         let response = try await send(.delete, bucket: bucket)
