@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import HTTPTypes
 import Kafka
 import PostgresNIO
 import S3
@@ -25,15 +26,15 @@ extension ReadinessCheck {
     /// A peer service answers its liveness endpoint.
     public static func peer(_ name: String, baseURL: URL, client: HTTPClient) -> ReadinessCheck {
         ReadinessCheck(name) {
-            let response = try await client.execute(HTTPClientRequest(
-                method: .get, url: baseURL.appendingPathComponent("health/live").absoluteString, timeout: .seconds(2)))
-            guard response.status == 200 else { throw PeerNotLive(name: name, status: response.status) }
+            let (response, _) = try await client.execute(
+                HTTPRequest(method: .get, url: baseURL.appendingPathComponent("health/live")), timeout: .seconds(2))
+            guard response.status == .ok else { throw PeerNotLive(name: name, status: response.status) }
         }
     }
 
     struct PeerNotLive: Error, CustomStringConvertible {
         let name: String
-        let status: Int
+        let status: HTTPResponse.Status
         var description: String { "\(name) answered \(status)" }
     }
 }

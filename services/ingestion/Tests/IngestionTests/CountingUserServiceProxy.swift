@@ -1,4 +1,5 @@
 import CurlHTTP
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -37,18 +38,12 @@ final class CountingUserServiceProxy: Sendable {
         if request.method == .post, request.uri.path == "/v1/write-keys/resolve" {
             counted.withLock { $0 += 1 }
         }
-        var headers = CurlHTTP.HTTPHeaders()
-        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
-            headers.add(name: field.name.rawName, value: field.value)
-        }
         let body = try await request.body.collect(upTo: 1 << 20)
-        let answer = try await http.execute(HTTPClientRequest(
-            method: CurlHTTP.HTTPMethod(rawValue: request.method.rawValue), url: target + request.uri.description,
-            headers: headers, body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10)))
-        var fields = HTTPFields()
-        for field in answer.headers where !Self.hopByHop.contains(field.name.lowercased()) {
-            if let name = HTTPField.Name(field.name) { fields.append(HTTPField(name: name, value: field.value)) }
-        }
-        return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        let (answer, answerBody) = try await http.execute(
+            HTTPRequest(method: request.method, url: URL(string: target + request.uri.description)!,
+                        headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
+            body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
+        let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }
+        return Response(status: answer.status, headers: HTTPFields(fields), body: .init(byteBuffer: ByteBuffer(bytes: answerBody)))
     }
 }

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import HTTPTypes
 import Synchronization
 
 /// Verifies the user service's access tokens against its published JWKS. The key set is
@@ -14,7 +15,7 @@ public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
         let fetchedAt: ContinuousClock.Instant
     }
 
-    private let jwksURL: String
+    private let jwksURL: URL
     private let issuer: String
     private let audience: String
     private let http: HTTPClient
@@ -30,7 +31,7 @@ public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
         userServiceURL: URL, issuer: String, audience: String = "gamemetrics", http: HTTPClient,
         minimumRefetchInterval: Duration = .seconds(10), maximumAge: Duration = .seconds(300)
     ) {
-        self.jwksURL = userServiceURL.appendingPathComponent(".well-known/jwks.json").absoluteString
+        self.jwksURL = userServiceURL.appendingPathComponent(".well-known/jwks.json")
         self.issuer = issuer
         self.audience = audience
         self.http = http
@@ -51,12 +52,12 @@ public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
     }
 
     private func refresh() async throws -> Keys {
-        let response = try await http.execute(HTTPClientRequest(url: jwksURL, timeout: .seconds(5)))
-        guard response.status == 200 else {
-            throw UserServiceCallError.unexpectedStatus(response.status, url: jwksURL, body: response.bodyText)
+        let (response, body) = try await http.execute(HTTPRequest(method: .get, url: jwksURL), timeout: .seconds(5))
+        guard response.status == .ok else {
+            throw UserServiceCallError.unexpectedStatus(response.status, url: jwksURL.absoluteString, body: String(decoding: body, as: UTF8.self))
         }
-        guard let set = try? JSONDecoder().decode(JWKSet.self, from: Data(response.body)) else {
-            throw UserServiceCallError.undecodable(url: jwksURL)
+        guard let set = try? JSONDecoder().decode(JWKSet.self, from: Data(body)) else {
+            throw UserServiceCallError.undecodable(url: jwksURL.absoluteString)
         }
         let fresh = Keys(verifier: JWTVerifier(keys: set.keys, issuer: issuer, audience: audience), fetchedAt: .now)
         keys.withLock { $0 = fresh }

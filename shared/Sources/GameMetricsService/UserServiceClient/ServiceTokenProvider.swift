@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import HTTPTypes
 import Synchronization
 
 /// A platform service's own access token from the user service (OAuth2 client credentials),
@@ -27,13 +28,13 @@ public final class ServiceTokenProvider: Sendable {
         case ready(Token)
     }
 
-    private let tokenURL: String
+    private let tokenURL: URL
     private let credentials: Credentials
     private let http: HTTPClient
     private let state = Mutex<State>(.empty)
 
     public init(userServiceURL: URL, credentials: Credentials, http: HTTPClient) {
-        self.tokenURL = userServiceURL.appendingPathComponent("oauth/token").absoluteString
+        self.tokenURL = userServiceURL.appendingPathComponent("oauth/token")
         self.credentials = credentials
         self.http = http
     }
@@ -83,14 +84,14 @@ public final class ServiceTokenProvider: Sendable {
 
     private func fetch() async throws -> Token {
         let basic = Data("\(credentials.clientID):\(credentials.clientSecret)".utf8).base64EncodedString()
-        let response = try await http.execute(HTTPClientRequest(
-            method: .post, url: tokenURL,
-            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"],
-            body: Array("grant_type=client_credentials".utf8), timeout: .seconds(5)))
-        guard response.status == 200 else {
-            throw UserServiceCallError.unexpectedStatus(response.status, url: tokenURL, body: response.bodyText)
+        let (response, body) = try await http.execute(
+            HTTPRequest(method: .post, url: tokenURL,
+                        headerFields: [.contentType: "application/x-www-form-urlencoded", .authorization: "Basic \(basic)"]),
+            body: Array("grant_type=client_credentials".utf8), timeout: .seconds(5))
+        guard response.status == .ok else {
+            throw UserServiceCallError.unexpectedStatus(response.status, url: tokenURL.absoluteString, body: String(decoding: body, as: UTF8.self))
         }
-        let decoded = try JSONDecoder.api.decode(TokenResponse.self, from: Data(response.body))
+        let decoded = try JSONDecoder.api.decode(TokenResponse.self, from: Data(body))
         // Renew at 80% of the lifetime so no request ever presents a token about to expire.
         let lifetime = Duration.seconds(max(decoded.expiresIn, 10)) * 0.8
         return Token(value: decoded.accessToken, renewAt: .now + lifetime)
