@@ -46,24 +46,16 @@ struct UserServiceDirectory: CredentialDirectory {
     /// The decoded answer, nil on 404; a 401 (our token's key was retired) is retried once with a new token.
     private func call<Answer: Decodable>(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]?, as: Answer.Type) async throws -> Answer? {
         let url = baseURL.appendingPathComponent(path)
-        for attempt in 1...2 {
+        func attempt() async throws -> Answer? {
             var request = HTTPRequest(method: method, url: url, headerFields: [.authorization: "Bearer \(try await tokens.token())"])
             if body != nil { request.headerFields[.contentType] = "application/json" }
-            let (response, answer) = try await http.execute(request, body: body, timeout: .seconds(3))
-            switch response.status {
-            case .ok:
-                guard let decoded = try? JSONDecoder.api.decode(Answer.self, from: Data(answer)) else {
-                    throw UserServiceCallError.undecodable(url: url.absoluteString)
-                }
-                return decoded
-            case .notFound:
-                return nil
-            case .unauthorized where attempt == 1:
-                tokens.invalidate()
-            default:
-                throw UserServiceCallError.unexpectedStatus(response.status, url: url.absoluteString, body: String(decoding: answer, as: UTF8.self))
-            }
+            return try await UserServiceCall.json(Answer.self, http: http, request: request, body: body, timeout: .seconds(3), absentOn: [.notFound])
         }
-        throw UserServiceCallError.unexpectedStatus(.unauthorized, url: url.absoluteString, body: "")
+        do {
+            return try await attempt()
+        } catch UserServiceCallError.unexpectedStatus(.unauthorized, _, _) {
+            tokens.invalidate()
+            return try await attempt()
+        }
     }
 }
