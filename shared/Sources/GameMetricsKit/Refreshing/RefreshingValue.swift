@@ -23,9 +23,9 @@ import Synchronization
 public final class RefreshingValue<Value: Sendable>: Sendable {
     /// How long one fetched value serves.
     public struct Lifetime: Sendable, Equatable {
-        /// Served without asking again for this long after the fetch started.
+        /// Served without asking again for this long after it arrived.
         public var freshFor: Duration
-        /// Served while refreshing fails, for this long after the fetch started; nil: for ever.
+        /// Served while refreshing fails, for this long after it arrived; nil: for ever.
         public var usableFor: Duration?
 
         public init(freshFor: Duration, usableFor: Duration?) {
@@ -38,18 +38,20 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
 
     private struct Held: Sendable {
         let value: Value
-        /// When the fetch that produced it started (or when it was put in with `replace`):
-        /// ages count from here, and an older fetch finishing later does not overwrite it.
+        /// When the fetch that produced it started (or when `replace` put it in): a fetch that
+        /// started earlier and finishes later does not overwrite it.
         let asOf: ContinuousClock.Instant
+        /// When it arrived: its age counts from here.
+        let fetchedAt: ContinuousClock.Instant
         let lifetime: Lifetime
         var invalidated = false
 
         func isFresh(at now: ContinuousClock.Instant) -> Bool {
-            !invalidated && now - asOf < lifetime.freshFor
+            !invalidated && now - fetchedAt < lifetime.freshFor
         }
 
         func isUsable(at now: ContinuousClock.Instant) -> Bool {
-            !invalidated && (lifetime.usableFor.map { now - asOf < $0 } ?? true)
+            !invalidated && (lifetime.usableFor.map { now - fetchedAt < $0 } ?? true)
         }
     }
 
@@ -82,22 +84,31 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
 
     private let minimumInterval: Duration
     private let fetch: Fetch
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex(State())
 
-    /// - Parameter fetch: gets a new value and says how long it serves (e.g. from a token's
-    ///   `expires_in`). It should carry its own timeout: callers wait for it.
-    public init(minimumInterval: Duration, fetch: @escaping Fetch) {
+    /// - Parameters:
+    ///   - fetch: gets a new value and says how long it serves (e.g. from a token's
+    ///     `expires_in`). It should carry its own timeout: callers wait for it.
+    ///   - now: the time; tests pass a clock they move by hand, so that what they check does
+    ///     not depend on how fast a loaded machine runs them.
+    public init(
+        minimumInterval: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        fetch: @escaping Fetch
+    ) {
         self.minimumInterval = minimumInterval
+        self.now = now
         self.fetch = fetch
     }
 
     /// Every value fetched serves for the same `freshFor` / `usableFor`.
     public convenience init(
         freshFor: Duration, usableFor: Duration?, minimumInterval: Duration,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
         fetch: @escaping @Sendable () async throws -> Value
     ) {
         let lifetime = Lifetime(freshFor: freshFor, usableFor: usableFor)
-        self.init(minimumInterval: minimumInterval) { (try await fetch(), lifetime) }
+        self.init(minimumInterval: minimumInterval, now: now) { (try await fetch(), lifetime) }
     }
 
     /// The held value while it is fresh; otherwise a fetched one (shared with concurrent callers).
@@ -123,24 +134,25 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
     /// Puts in a value obtained by other means (e.g. keys just written by this process), as of
     /// now; a fetch already running when this is called does not overwrite it.
     public func replace(with value: Value, lifetime: Lifetime) {
+        let now = now()
         state.withLock { state in
-            state.held = Held(value: value, asOf: .now, lifetime: lifetime)
+            state.held = Held(value: value, asOf: now, fetchedAt: now, lifetime: lifetime)
             state.lastFailure = nil
         }
     }
 
     /// The held value while it is usable, without waiting or fetching (for synchronous readers).
     public var latest: Value? {
-        let now = ContinuousClock.now
+        let now = now()
         return state.withLock { state in
             guard let held = state.held, held.isUsable(at: now) else { return nil }
             return held.value
         }
     }
 
-    /// When the held value was fetched, usable or not; nil when nothing is held.
+    /// When the held value arrived, usable or not; nil when nothing is held.
     public var heldSince: ContinuousClock.Instant? {
-        state.withLock { $0.held?.asOf }
+        state.withLock { $0.held?.fetchedAt }
     }
 
     /// How many fetches have started (for tests and metrics).
@@ -152,14 +164,14 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
 
     private func obtain(newer: Bool) async throws -> Value {
         while true {
-            let now = ContinuousClock.now
+            let now = now()
             switch state.withLock({ next(&$0, now: now, newer: newer) }) {
             case .value(let value):
                 return value
             case .failure(let error):
                 throw error
             case .sleep(let instant):
-                try await Task.sleep(until: instant, clock: .continuous)
+                try await Task.sleep(for: instant - now)
             case .wait(let waiter, let startFetchAt):
                 if let startFetchAt { startFetch(startedAt: startFetchAt) }
                 return try await wait(for: waiter)
@@ -207,7 +219,7 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
     }
 
     private func finish(_ result: Result<(value: Value, lifetime: Lifetime), any Error>, startedAt: ContinuousClock.Instant) {
-        let now = ContinuousClock.now
+        let now = now()
         let ready: [CheckedContinuation<Value, any Error>]
         let outcome: Result<Value, any Error>
         (ready, outcome) = state.withLock { state in
@@ -216,7 +228,7 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
             case .success(let fetched):
                 state.lastFailure = nil
                 if state.held.map({ $0.asOf <= startedAt }) ?? true {
-                    state.held = Held(value: fetched.value, asOf: startedAt, lifetime: fetched.lifetime)
+                    state.held = Held(value: fetched.value, asOf: startedAt, fetchedAt: now, lifetime: fetched.lifetime)
                 }
             case .failure(let error):
                 state.lastFailure = error
