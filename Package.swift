@@ -112,7 +112,7 @@ let sharedTargets: [Target] = [
     // Checks of the platform contract that every service's test suite reuses.
     .target(
         name: "GameMetricsTesting",
-        dependencies: ["GameMetricsKit", "Kafka", "Redis", hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
+        dependencies: ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
         path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -6,24 +6,28 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 
-/// A loopback HTTP proxy in front of the real user service that counts the write-key lookups
-/// (`POST /v1/write-keys/resolve`) passing through it, so a test can prove which requests
-/// reached the user service. Everything is forwarded unchanged; the count is per proxy, so tests
-/// running in parallel (and sharing the process's metrics registry) cannot disturb it.
-final class CountingUserServiceProxy: Sendable {
+/// A loopback HTTP proxy in front of a real service that counts the requests of one method and
+/// path passing through it (write-key lookups at the user service, JWKS fetches), so a test can
+/// prove how often a client asked. Everything is forwarded unchanged; the count is per proxy, so
+/// tests running in parallel (and sharing the process's metrics registry) cannot disturb it.
+public final class CountingProxy: Sendable {
     private let target: String
+    private let countedMethod: HTTPRequest.Method
+    private let countedPath: String
     private let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 16))
     private let counted = Mutex(0)
 
-    init(target: String) {
+    public init(target: String, counting method: HTTPRequest.Method, _ path: String) {
         self.target = target
+        self.countedMethod = method
+        self.countedPath = path
     }
 
-    /// Write-key lookups forwarded so far.
-    var lookups: Int { counted.withLock { $0 } }
+    /// Counted requests forwarded so far.
+    public var count: Int { counted.withLock { $0 } }
 
     /// Runs `body` with the proxy's base URL while the proxy serves.
-    func run(_ body: @Sendable (String) async throws -> Void) async throws {
+    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let application = Application(responder: CallbackResponder<BasicRequestContext> { request, _ in
             try await self.forward(request)
         })
@@ -35,7 +39,7 @@ final class CountingUserServiceProxy: Sendable {
     private static let hopByHop: Set<String> = ["connection", "content-length", "transfer-encoding", "keep-alive", "host"]
 
     private func forward(_ request: Request) async throws -> Response {
-        if request.method == .post, request.uri.path == "/v1/write-keys/resolve" {
+        if request.method == countedMethod, request.uri.path == countedPath {
             counted.withLock { $0 += 1 }
         }
         let body = try await request.body.collect(upTo: 1 << 20)
