@@ -77,7 +77,10 @@ public struct S3Client: Sendable {
         return Self.unquote(answer.response.headerFields[.eTag] ?? "")
     }
 
-    /// The object's bytes. Throws `.noSuchKey` / `.noSuchBucket` when it is not there.
+    /// The object's bytes. Throws `.noSuchKey` / `.noSuchBucket` when it is not there, and
+    /// `.transport(.responseBodyTooLarge)` for an object over the HTTP client's
+    /// `maximumResponseBodySize` (64 MiB by default; give the S3 client an `HTTPClient` with a
+    /// larger one to read bigger objects).
     public func getObject(bucket: String, key: String) async throws(S3Error) -> [UInt8] {
         let answer = try await send(.get, bucket: bucket, key: key)
         try expect(answer, [200])
