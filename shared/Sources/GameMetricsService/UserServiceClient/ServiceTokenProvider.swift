@@ -28,6 +28,10 @@ public final class ServiceTokenProvider: Sendable {
         held = RefreshingValue(minimumInterval: minimumInterval) {
             let answer = try await UserServiceCall.json(
                 TokenResponse.self, http: http, request: request, body: Array("grant_type=client_credentials".utf8))
+            // Presented as "Authorization: Bearer": any other kind of token would be refused (RFC 6749 7.1).
+            guard answer.tokenType.lowercased() == "bearer" else {
+                throw UserServiceCallError.undecodable(url: request.url?.absoluteString ?? "oauth/token")
+            }
             let lifetime = Duration.seconds(max(answer.expiresIn, 10))
             // Renewed at 80% of the lifetime so no request presents a token about to expire.
             return (answer.accessToken, .init(freshFor: lifetime * 0.8, usableFor: lifetime))
@@ -46,10 +50,12 @@ public final class ServiceTokenProvider: Sendable {
 
     private struct TokenResponse: Decodable {
         let accessToken: String
+        let tokenType: String
         let expiresIn: Int
 
         enum CodingKeys: String, CodingKey {
             case accessToken = "access_token"
+            case tokenType = "token_type"
             case expiresIn = "expires_in"
         }
     }
