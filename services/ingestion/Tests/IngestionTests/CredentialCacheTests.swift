@@ -52,7 +52,7 @@ struct CredentialCacheTests {
             try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") }
         }
         directory.setReachable(true)
-        // A failed lookup is not repeated within the minimum interval (ADR 0017).
+        // A failed lookup is not repeated within the minimum interval (ADR 0019).
         try await Task.sleep(for: .milliseconds(150))
         #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == nil, "the revocation is seen")
     }

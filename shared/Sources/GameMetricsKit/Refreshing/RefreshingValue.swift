@@ -13,7 +13,7 @@ import Synchronization
 /// - **Cancellation-safe.** A cancelled caller stops waiting at once; the fetch goes on and its
 ///   result serves the other callers and the next ones.
 ///
-/// Why the fetch runs in an unstructured `Task` (the one documented exception in ADR 0017): it
+/// Why the fetch runs in an unstructured `Task` (the one documented exception in ADR 0019): it
 /// is shared by callers none of whom owns it, so it cannot be a child task of any one of them —
 /// that caller's cancellation would cancel it for all the others — and a service-owned `run()`
 /// would make every holder (a verifier, a cache entry per write key) a lifecycle service that
@@ -206,7 +206,7 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
     }
 
     private func startFetch(startedAt: ContinuousClock.Instant) {
-        // Unstructured on purpose: see the type's documentation (and ADR 0017).
+        // Unstructured on purpose: see the type's documentation (and ADR 0019).
         Task {
             let result: Result<(value: Value, lifetime: Lifetime), any Error>
             do {
