@@ -86,11 +86,11 @@ let sharedTargets: [Target] = [
         path: "shared/Sources/Redis", swiftSettings: swiftSettings
     ),
     .target(
-        name: "CurlHTTP", dependencies: ["CCurl"],
+        name: "CurlHTTP", dependencies: ["CCurl", httpTypes],
         path: "shared/Sources/CurlHTTP", swiftSettings: swiftSettings
     ),
     .target(
-        name: "S3", dependencies: ["CurlHTTP"],
+        name: "S3", dependencies: ["CurlHTTP", httpTypes],
         path: "shared/Sources/S3", swiftSettings: swiftSettings
     ),
     // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
@@ -112,7 +112,7 @@ let sharedTargets: [Target] = [
     // Checks of the platform contract that every service's test suite reuses.
     .target(
         name: "GameMetricsTesting",
-        dependencies: ["GameMetricsKit", "Kafka", "Redis", hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
+        dependencies: ["GameMetricsKit", "Kafka", "Redis", "CurlHTTP", httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
         path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -71,8 +71,7 @@ public struct PlatformClients: Sendable {
             let bucket = try environment.required("GM_S3_BUCKET")
             s3 = client
             s3Bucket = bucket
-            // A HEAD of an absent key answers 404 when the bucket exists and NoSuchBucket when not.
-            checks.append(ReadinessCheck("s3") { _ = try await client.headObject(bucket: bucket, key: ".readiness") })
+            checks.append(.s3(client, bucket: bucket))
         } else {
             s3 = nil
             s3Bucket = nil

@@ -1,8 +1,10 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import HTTPTypes
 import Kafka
 import PostgresNIO
+import S3
 
 extension ReadinessCheck {
     /// Kafka answers a metadata request.
@@ -15,18 +17,24 @@ extension ReadinessCheck {
         ReadinessCheck("postgres") { _ = try await client.query("SELECT 1") }
     }
 
+    /// The service's bucket exists and its credentials may use it. A HEAD of a key would not
+    /// do: S3 answers 404 for an absent key whether or not the bucket is there.
+    public static func s3(_ client: S3Client, bucket: String) -> ReadinessCheck {
+        ReadinessCheck("s3") { try await client.headBucket(bucket) }
+    }
+
     /// A peer service answers its liveness endpoint.
     public static func peer(_ name: String, baseURL: URL, client: HTTPClient) -> ReadinessCheck {
         ReadinessCheck(name) {
-            let response = try await client.execute(HTTPClientRequest(
-                method: .get, url: baseURL.appendingPathComponent("health/live").absoluteString, timeout: .seconds(2)))
-            guard response.status == 200 else { throw PeerNotLive(name: name, status: response.status) }
+            let (response, _) = try await client.execute(
+                HTTPRequest(method: .get, url: baseURL.appendingPathComponent("health/live")), timeout: .seconds(2))
+            guard response.status == .ok else { throw PeerNotLive(name: name, status: response.status) }
         }
     }
 
     struct PeerNotLive: Error, CustomStringConvertible {
         let name: String
-        let status: Int
+        let status: HTTPResponse.Status
         var description: String { "\(name) answered \(status)" }
     }
 }

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import GameMetricsKit
 import GameMetricsTesting
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Kafka
@@ -154,9 +155,10 @@ struct IngestionLiveTests {
     private static func send(_ ids: [UUID], to url: String, key: String, with http: HTTPClient, outcome: LoadOutcome) async throws {
         let body = Array(TestEvents.batch(ids.map { TestEvents.json(id: $0, player: "player-\($0.uuidString.prefix(4))") }).utf8)
         for _ in 0..<60 {
-            let response = try await http.execute(HTTPClientRequest(
-                method: .post, url: url, headers: ["Content-Type": "application/json", "X-API-Key": key], body: body, timeout: .seconds(30)))
-            switch response.status {
+            let (response, answer) = try await http.execute(
+                HTTPRequest(method: .post, url: URL(string: url)!, headerFields: [.contentType: "application/json", IngestionAuthenticator.apiKeyHeader: key]),
+                body: body, timeout: .seconds(30))
+            switch response.status.code {
             case 202:
                 await outcome.acknowledge(ids)
                 return
@@ -164,7 +166,7 @@ struct IngestionLiveTests {
                 await outcome.countUnavailable()
                 try await Task.sleep(for: .milliseconds(200))
             default:
-                Issue.record("unexpected \(response.status): \(response.bodyText)")
+                Issue.record("unexpected \(response.status): \(String(decoding: answer, as: UTF8.self))")
                 return
             }
         }

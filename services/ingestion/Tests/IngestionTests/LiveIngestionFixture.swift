@@ -37,10 +37,10 @@ struct LiveIngestionFixture: Sendable {
     let userURL: String
     let redisURL: String
     let databaseURL: String
-    let userService: CountingUserServiceProxy
+    let userService: CountingProxy
 
     /// Write-key lookups ingestion has made at the user service so far.
-    var lookups: Int { userService.lookups }
+    var lookups: Int { userService.count }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
     /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
@@ -71,7 +71,7 @@ struct LiveIngestionFixture: Sendable {
             try await user.test(.live) { userClient in
                 let userURL = "http://127.0.0.1:\(userClient.port!)"
                 let seeded = try await seed(databaseURL, limitA: limitA)
-                let proxy = CountingUserServiceProxy(target: userURL)
+                let proxy = CountingProxy(target: userURL, counting: .post, "/v1/write-keys/resolve")
                 let fixture = LiveIngestionFixture(
                     writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, legacyWriteKeyB: seeded.legacyKeyB, operatorClient: seeded.operatorClient,
                     platformClient: seeded.platform, ingestionClient: seeded.ingestion, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,

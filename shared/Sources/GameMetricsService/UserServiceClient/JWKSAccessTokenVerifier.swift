@@ -2,64 +2,39 @@ import CurlHTTP
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
-import Synchronization
+import HTTPTypes
 
-/// Verifies the user service's access tokens against its published JWKS. The key set is
-/// fetched on first use and again when a token names a key it does not hold (the user service
-/// rotated), at most once per `minimumRefetchInterval`, so a flood of forged `kid`s cannot turn
-/// into a flood of JWKS fetches.
+/// Verifies the user service's access tokens against its published JWKS, held in a
+/// `RefreshingValue`: fetched on first use by one caller for all, again when older than
+/// `maximumAge`, and when a token names a key the set lacks (the user service rotated) — at most
+/// once per `minimumRefetchInterval`, so a flood of forged `kid`s cannot turn into a flood of
+/// JWKS fetches. While the user service cannot be reached the last fetched keys keep verifying
+/// until they are `maximumStaleness` old.
 public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
-    private struct Keys: Sendable {
-        let verifier: JWTVerifier
-        let fetchedAt: ContinuousClock.Instant
-    }
-
-    private let jwksURL: String
-    private let issuer: String
-    private let audience: String
-    private let http: HTTPClient
-    private let minimumRefetchInterval: Duration
-    private let maximumAge: Duration
-    private let keys = Mutex<Keys?>(nil)
+    private let keys: RefreshingValue<JWTVerifier>
 
     /// - Parameters:
     ///   - issuer: the `iss` tokens must carry (the user service's `GM_USER_ISSUER`).
     ///   - maximumAge: keys are refetched when older than this even without an unknown `kid`,
     ///     so a key the user service withdrew stops verifying.
+    ///   - maximumStaleness: how long the last fetched keys verify while refetching fails.
     public init(
         userServiceURL: URL, issuer: String, audience: String = "gamemetrics", http: HTTPClient,
-        minimumRefetchInterval: Duration = .seconds(10), maximumAge: Duration = .seconds(300)
+        minimumRefetchInterval: Duration = .seconds(10), maximumAge: Duration = .seconds(300),
+        maximumStaleness: Duration = .seconds(900)
     ) {
-        self.jwksURL = userServiceURL.appendingPathComponent(".well-known/jwks.json").absoluteString
-        self.issuer = issuer
-        self.audience = audience
-        self.http = http
-        self.minimumRefetchInterval = minimumRefetchInterval
-        self.maximumAge = maximumAge
+        let jwksURL = userServiceURL.appendingPathComponent(".well-known/jwks.json")
+        keys = RefreshingValue(freshFor: maximumAge, usableFor: maximumStaleness, minimumInterval: minimumRefetchInterval) {
+            let set = try await UserServiceCall.json(JWKSet.self, http: http, request: HTTPRequest(method: .get, url: jwksURL))
+            return JWTVerifier(keys: set.keys, issuer: issuer, audience: audience)
+        }
     }
 
     public func verify(_ token: String) async throws -> AccessTokenClaims {
-        var current = keys.withLock { $0 }
-        if current == nil || ContinuousClock.now - current!.fetchedAt > maximumAge {
-            current = try await refresh()
+        do {
+            return try await keys.value().verify(token, as: AccessTokenClaims.self)
+        } catch JWTError.unknownKey {
+            return try await keys.refresh().verify(token, as: AccessTokenClaims.self)
         }
-        let result = Result { () throws(JWTError) in try current!.verifier.verify(token, as: AccessTokenClaims.self) }
-        if case .failure(.unknownKey) = result, ContinuousClock.now - current!.fetchedAt >= minimumRefetchInterval {
-            return try await refresh().verifier.verify(token, as: AccessTokenClaims.self)
-        }
-        return try result.get()
-    }
-
-    private func refresh() async throws -> Keys {
-        let response = try await http.execute(HTTPClientRequest(url: jwksURL, timeout: .seconds(5)))
-        guard response.status == 200 else {
-            throw UserServiceCallError.unexpectedStatus(response.status, url: jwksURL, body: response.bodyText)
-        }
-        guard let set = try? JSONDecoder().decode(JWKSet.self, from: Data(response.body)) else {
-            throw UserServiceCallError.undecodable(url: jwksURL)
-        }
-        let fresh = Keys(verifier: JWTVerifier(keys: set.keys, issuer: issuer, audience: audience), fetchedAt: .now)
-        keys.withLock { $0 = fresh }
-        return fresh
     }
 }
