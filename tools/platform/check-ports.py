@@ -11,6 +11,8 @@ check (run by `make test` among the static checks) fails when:
     not the range of the declared ports.
 Usage: python3 tools/platform/check-ports.py   (exit status 1 with one line per disagreement)
 """
+import fnmatch
+import os
 import pathlib
 import re
 import subprocess
@@ -40,8 +42,20 @@ def from_scripts():
 
 
 def tracked(*patterns):
-    out = subprocess.run(["git", "ls-files", "-z", "--", *patterns], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [p for p in out.split("\0") if p and not p.startswith(SKIPPED_PREFIXES)]
+    """The files git tracks that match `patterns`; where git cannot read the checkout (a worktree
+    mounted elsewhere, as `gm-in` does), the files below ROOT outside build and state folders."""
+    listing = subprocess.run(["git", "ls-files", "-z", "--", *patterns], cwd=ROOT, capture_output=True, text=True)
+    if listing.returncode == 0:
+        paths = listing.stdout.split("\0")
+    else:
+        paths = []
+        for folder, subfolders, files in os.walk(ROOT):
+            subfolders[:] = [d for d in subfolders if not d.startswith((".build", ".git", ".gm", ".venv", ".swiftpm"))]
+            for name in files:
+                path = os.path.relpath(os.path.join(folder, name), ROOT)
+                if any(fnmatch.fnmatch(name, pattern) or path == pattern for pattern in patterns):
+                    paths.append(path)
+    return sorted(p for p in paths if p and not p.startswith(SKIPPED_PREFIXES))
 
 
 def main():
