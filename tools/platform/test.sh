@@ -62,6 +62,8 @@ ensure_swift
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
 shellcheck -x tools/platform/*.sh .ci/run
+log "==> ports declared once"
+"$GM_VENV/bin/python" "$GM_ROOT/tools/platform/check-ports.py"
 log "==> promtool"
 "$GM_ROOT/tools/platform/check-rules.sh"
 log "==> openapi-spec-validator"

@@ -10,7 +10,7 @@ import Testing
 import Glibc
 #endif
 
-/// What every service promises the platform (DESIGN.md, "Every service"), as a reusable check for
+/// What every service promises the platform (docs/architecture.md#every-service), as a reusable check for
 /// the services' own test suites.
 public enum PlatformContract {
     /// The write-key MAC secret tests give the user service and ingestion (never a real one).

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The operators' web dashboard, on top of the user service (login) and analytics-api (data).
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "admin", defaultPort: 8080, defaultInternalPort: 9080, environment: environment)
+    let configuration = try ServiceConfiguration(service: .admin, environment: environment)
     let logger = ServiceApplication.logger(configuration)
     var clients = try PlatformClients(needs: [], environment: environment, clientID: configuration.name, logger: logger)
     try clients.requirePeer("user", variable: "GM_USER_URL", environment: environment)

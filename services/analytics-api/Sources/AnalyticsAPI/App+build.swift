@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Serves dashboards: GraphQL queries over the time series and live WebSocket updates.
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "analytics-api", defaultPort: 8084, defaultInternalPort: 9084, environment: environment)
+    let configuration = try ServiceConfiguration(service: .analyticsAPI, environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
     return ServiceApplication.build(configuration, clients: clients, logger: logger)

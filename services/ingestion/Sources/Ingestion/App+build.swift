@@ -11,7 +11,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     // Every request waits for its acknowledgement, so linger is latency added to each one;
     // 1 ms still batches well at high rates (many requests share each produce request).
     let environment = environment.withDefaults(["GM_KAFKA_LINGER_MS": "1"])
-    let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, defaultInternalPort: 9081, environment: environment)
+    let configuration = try ServiceConfiguration(service: .ingestion, environment: environment)
     let settings = try IngestionSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .redis], environment: environment, clientID: configuration.name, logger: logger)

@@ -8,7 +8,7 @@ import Logging
 /// per-minute, hourly and daily time series; publishes player states and live deltas; erases
 /// players on request.
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, defaultInternalPort: 9082, environment: environment)
+    let configuration = try ServiceConfiguration(service: .processor, environment: environment)
     let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)

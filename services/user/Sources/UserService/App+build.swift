@@ -14,7 +14,7 @@ import Hummingbird
 func buildApplication(
     environment: EnvironmentReader, passwordHasher: PasswordHasher = PasswordHasher(cost: .interactive)
 ) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: environment)
+    let configuration = try ServiceConfiguration(service: .user, environment: environment)
     let settings = try UserSettings(environment: environment, service: configuration)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka, .postgres], environment: environment, clientID: configuration.name, logger: logger)

@@ -47,7 +47,7 @@ struct OAuthTests {
             #expect((tokens.body["refresh_token"] as? String)?.hasPrefix("gmr_") == true)
 
             let key = try await fixture.base.currentSigningKey()
-            let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:8085", audience: AccessTokens.audience)
+            let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:\(PlatformService.user.port)", audience: AccessTokens.audience)
             let claims = try verifier.verify(access, as: AccessTokenClaims.self)
             #expect(claims.tenantID == "tenant-a")
             #expect(claims.clientID == OAuthFixture.dashboard)
@@ -162,7 +162,7 @@ struct OAuthTests {
             let key = try await fixture.base.currentSigningKey()
             let past = Date().addingTimeInterval(-3600)
             let expired = try JWTSigner.sign(AccessTokenClaims(
-                issuer: "http://127.0.0.1:8085", subject: "x", audience: [AccessTokens.audience],
+                issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "x", audience: [AccessTokens.audience],
                 expiresAt: past.addingTimeInterval(900), issuedAt: past, tenantID: "tenant-a", roles: ["admin"],
                 scope: "admin"), with: key)
             #expect(try await client.call(.get, "/v1/operators", token: expired).status == .unauthorized)
@@ -278,7 +278,7 @@ struct OAuthTests {
 
     @Test("GM_TRUST_PROXY alone is refused at start: it must become a count of proxies")
     func oldProxySwitchIsRefused() async throws {
-        let service = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: EnvironmentReader([:]))
+        let service = try ServiceConfiguration(service: .user, environment: EnvironmentReader([:]))
         // Everything else the settings require is set, so only the proxy variables can fail.
         let complete = PlatformContract.unreachableDependencies
         #expect(throws: ConfigurationError(
@@ -465,9 +465,9 @@ struct OAuthTests {
         try await OAuthFixture.run { _, client in
             let (status, body) = try await client.call(.get, "/.well-known/oauth-authorization-server", token: nil)
             #expect(status == .ok)
-            #expect(body["authorization_endpoint"] as? String == "http://127.0.0.1:8085/oauth/authorize")
-            #expect(body["revocation_endpoint"] as? String == "http://127.0.0.1:8085/oauth/revoke")
-            #expect(body["introspection_endpoint"] as? String == "http://127.0.0.1:8085/oauth/introspect")
+            #expect(body["authorization_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/authorize")
+            #expect(body["revocation_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/revoke")
+            #expect(body["introspection_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/introspect")
             #expect(body["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(body["grant_types_supported"] as? [String] == ["client_credentials", "authorization_code", "refresh_token"])
             #expect(body["response_types_supported"] as? [String] == ["code"])

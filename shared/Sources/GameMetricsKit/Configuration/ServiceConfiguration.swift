@@ -26,9 +26,15 @@ public struct ServiceConfiguration: Sendable {
         self.httpLimits = httpLimits
     }
 
+    /// The configuration of one of the platform's services, with its declared default ports.
+    public init(service: PlatformService, environment: EnvironmentReader = EnvironmentReader()) throws {
+        try self.init(name: service.name, defaultPort: service.port, defaultInternalPort: service.internalPort, environment: environment)
+    }
+
     /// Reads `GM_HTTP_HOST`, `GM_HTTP_PORT`, `GM_INTERNAL_HTTP_PORT`, `GM_LOG_LEVEL`,
     /// `GM_SHUTDOWN_GRACE_MS` and the HTTP timeouts (`GM_HTTP_IDLE_TIMEOUT_MS`,
-    /// `GM_HTTP_REQUEST_READ_TIMEOUT_MS`). Each service declares both of its default ports.
+    /// `GM_HTTP_REQUEST_READ_TIMEOUT_MS`), with the given default ports (tools and tests; the
+    /// services' own are in ``PlatformService``).
     /// With `GM_HTTP_PORT=0` (any free port, as tests run services) the internal port defaults
     /// to 0 too, so that parallel test runs never meet on a fixed internal port.
     public init(name: String, defaultPort: Int, defaultInternalPort: Int, environment: EnvironmentReader = EnvironmentReader()) throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A validated player event: the envelope of DESIGN "Events", as ingestion produces it and the
+/// A validated player event: the envelope of docs/architecture.md#events, as ingestion produces it and the
 /// processor consumes it.
 ///
 /// Make one with ``EventValidator`` (from a client's JSON, with the tenant from the credential)

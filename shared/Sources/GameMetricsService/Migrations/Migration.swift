@@ -1,3 +1,5 @@
+import Crypto
+
 /// One versioned step of a database schema, identified Flyway-style as `V{version}__{name}`
 /// (`V001__create_tenants`).
 ///
@@ -35,18 +37,26 @@ public struct Migration: Sendable, Hashable {
         return "V" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits + "__" + name
     }
 
-    /// SHA-256 of the UTF-8 statements joined by a NUL byte. NUL cannot occur in PostgreSQL query
-    /// text, so the encoding is unambiguous (`["ab", "c"]` and `["a", "bc"]` differ), and a
-    /// one-statement migration's checksum equals `sha256(convert_to(<statement>, 'UTF8'))` in psql.
+    /// SHA-256 (swift-crypto's) of the UTF-8 statements joined by a NUL byte. NUL cannot occur in
+    /// PostgreSQL query text, so the encoding is unambiguous (`["ab", "c"]` and `["a", "bc"]`
+    /// differ), and a one-statement migration's checksum equals
+    /// `sha256(convert_to(<statement>, 'UTF8'))` in psql.
     /// Any edit, including whitespace, changes the checksum: the point is to notice that the code
     /// no longer describes what was applied, and whitespace-normalising SQL safely is not possible
     /// without parsing it.
     public static func checksum(of statements: [String]) -> String {
-        var bytes: [UInt8] = []
+        var hash = SHA256()
         for (index, statement) in statements.enumerated() {
-            if index > 0 { bytes.append(0) }
-            bytes.append(contentsOf: statement.utf8)
+            if index > 0 { hash.update(data: [0]) }
+            hash.update(data: Array(statement.utf8))
         }
-        return SHA256Digest.hex(bytes)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(SHA256.byteCount * 2)
+        for byte in hash.finalize() {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -1,0 +1,1 @@
+../../../../shared/Sources/GameMetricsKit/HTTP/Gzip.swift
