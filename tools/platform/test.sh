@@ -16,6 +16,8 @@
 #                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
+#   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's APIContractTests run it
+#                           against a throwaway instance of the service: GameMetricsTesting/APIContract)
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
 #   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
 set -euo pipefail
@@ -124,6 +126,7 @@ export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor"
+export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------

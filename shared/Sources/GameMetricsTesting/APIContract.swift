@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The check that a service's OpenAPI document states what its server does: schemathesis
+/// (installed into .venv by `tools/platform/install-deps.sh`, found through
+/// `GM_TEST_SCHEMATHESIS`) generates requests from the document the running service serves at
+/// `/openapi.json` and checks every answer against it — no 5xx, every status, header and body
+/// declared, requests the document allows accepted and requests it forbids refused, 405 with
+/// `Allow` for undeclared methods. Its stateful phase chains calls (creates, revokes, rotates),
+/// so it runs only against a throwaway instance.
+///
+/// The run is bounded and repeatable: a fixed seed, a fixed number of examples per operation,
+/// no example database carried between runs.
+public enum APIContract {
+    /// Examples per operation and phase: enough to reach every declared constraint, few enough
+    /// that the whole platform's run stays within a few minutes.
+    public static let examplesPerOperation = 25
+    public static let seed = 20_261_206
+
+    /// Runs schemathesis against the service listening at `baseURL` (e.g. `http://127.0.0.1:PORT`),
+    /// sending `headers` (credentials) with every request; records an issue with schemathesis's
+    /// report when it finds any failure.
+    public static func expectServerMatchesDocument(
+        baseURL: String, headers: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let schemathesis = try TestServers.value("GM_TEST_SCHEMATHESIS")
+        var arguments = [
+            "run", "\(baseURL)/openapi.json", "--url", baseURL,
+            "--checks", "all",
+            "--max-examples", String(examplesPerOperation), "--seed", String(seed),
+            "--generation-database", "none", "--no-shrink",
+            "--workers", "1", "--request-timeout", "10",
+            "--no-color", "--output-truncate", "false",
+        ]
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--header", "\(name): \(value)"]
+        }
+        let (status, output) = try await run(schemathesis, arguments)
+        #expect(status == 0, "schemathesis found failures against \(baseURL)/openapi.json:\n\(output)", sourceLocation: sourceLocation)
+    }
+
+    /// The same, for an application that needs no set-up: runs it live on a free port first.
+    public static func expectServerMatchesDocument(
+        _ application: some ApplicationProtocol, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        try await application.test(.live) { client in
+            try await expectServerMatchesDocument(baseURL: "http://127.0.0.1:\(client.port!)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Runs `executable` with `arguments`; its exit status and its output (stdout and stderr,
+    /// through a file so a long report cannot fill a pipe and stall it).
+    private static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try output.close()
+        return (status, String(decoding: try Data(contentsOf: log), as: UTF8.self))
+    }
+}
