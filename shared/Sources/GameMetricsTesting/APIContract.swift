@@ -12,7 +12,10 @@ import Testing
 /// so it runs only against a throwaway instance.
 ///
 /// The run is bounded and repeatable: a fixed seed, a fixed number of examples per operation,
-/// no example database carried between runs.
+/// no example database carried between runs. The few deliberate exceptions, each with its reason,
+/// are in `tools/platform/schemathesis.toml` (`GM_TEST_SCHEMATHESIS_CONFIG`), and
+/// `tools/platform/schemathesis_hooks.py` keeps generated event timestamps inside ingestion's
+/// clock-relative window.
 public enum APIContract {
     /// Examples per operation and phase: enough to reach every declared constraint, few enough
     /// that the whole platform's run stays within a few minutes.
@@ -26,9 +29,12 @@ public enum APIContract {
         baseURL: String, headers: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let schemathesis = try TestServers.value("GM_TEST_SCHEMATHESIS")
+        let configuration = try TestServers.value("GM_TEST_SCHEMATHESIS_CONFIG")
+        // Its hooks (schemathesis_hooks.py) live beside the settings.
+        let hooks = URL(fileURLWithPath: configuration).deletingLastPathComponent().appendingPathComponent("schemathesis_hooks.py").path
         var arguments = [
+            "--config-file", configuration,
             "run", "\(baseURL)/openapi.json", "--url", baseURL,
-            "--checks", "all",
             "--max-examples", String(examplesPerOperation), "--seed", String(seed),
             "--generation-database", "none", "--no-shrink",
             "--workers", "1", "--request-timeout", "10",
@@ -37,7 +43,7 @@ public enum APIContract {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             arguments += ["--header", "\(name): \(value)"]
         }
-        let (status, output) = try await run(schemathesis, arguments)
+        let (status, output) = try await ChildProcess.run(schemathesis, arguments, environment: ["SCHEMATHESIS_HOOKS": hooks])
         #expect(status == 0, "schemathesis found failures against \(baseURL)/openapi.json:\n\(output)", sourceLocation: sourceLocation)
     }
 
@@ -48,30 +54,5 @@ public enum APIContract {
         try await application.test(.live) { client in
             try await expectServerMatchesDocument(baseURL: "http://127.0.0.1:\(client.port!)", sourceLocation: sourceLocation)
         }
-    }
-
-    /// Runs `executable` with `arguments`; its exit status and its output (stdout and stderr,
-    /// through a file so a long report cannot fill a pipe and stall it).
-    private static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let output = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try output.close()
-        return (status, String(decoding: try Data(contentsOf: log), as: UTF8.self))
     }
 }

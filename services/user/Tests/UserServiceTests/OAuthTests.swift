@@ -423,7 +423,7 @@ struct OAuthTests {
                 ("/v1/operators", admin, "not json", HTTPResponse.Status.badRequest),
                 ("/v1/operators", admin, #"{"email":"a\u0000@b.c","password":"long enough password","roles":["viewer"]}"#, .badRequest),
                 ("/v1/operators", admin, #"{"email":"x","password":"short","roles":["root"]}"#, .badRequest),
-                ("/v1/operators", admin, #"{"email":"a@b.c","password":"long enough password","roles":["platform-admin"]}"#, .badRequest),
+                ("/v1/operators", admin, #"{"email":"a@b.c","password":"long enough password","roles":["platform-admin"]}"#, .forbidden),
                 ("/v1/operators", admin, #"{"email":"ops@TENANT-A.example","password":"long enough password","roles":["viewer"]}"#, .conflict),
                 ("/v1/operators", viewer, #"{"email":"a@b.c","password":"long enough password","roles":["viewer"]}"#, .forbidden),
                 ("/v1/operators", nil, #"{"email":"a@b.c","password":"long enough password","roles":["viewer"]}"#, .unauthorized),

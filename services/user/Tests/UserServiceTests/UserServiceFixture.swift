@@ -27,14 +27,14 @@ struct UserServiceFixture {
 
     /// Runs `body` against the application; the database exists only for the call. Operator
     /// passwords hash with a cheap scrypt cost; `extra` adds or overrides GM_* variables.
-    /// `setup` `.live` serves on a free loopback port (`client.port`) for clients outside the process.
+    /// `setup` `.live` serves for clients outside the process (with `GM_HTTP_PORT` 0 in `extra`:
+    /// a free loopback port, `client.port`).
     static func run(
         environment extra: [String: String] = [:], setup: TestingSetup = .router,
         _ body: @Sendable (UserServiceFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestDatabase.withFresh { url in
-            let environment = PlatformContract.unreachableDependencies.merging(
-                ["GM_PG_URL": url, "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"].merging(extra) { $1 })
+            let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url].merging(extra) { $1 })
             let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
             try await application.test(setup) { client in
                 let fixture = try await seed(url)
