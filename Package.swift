@@ -41,8 +41,8 @@ func service(_ directory: String, module: String, resources: [Resource]? = nil, 
 }
 
 let services: [(directory: String, module: String, resources: [Resource]?, testDependencies: [String])] = [
-    ("ingestion", "Ingestion", [.copy("openapi.json")], ["UserService"]),
-    ("processor", "Processor", nil, ["UserService"]),
+    ("ingestion", "Ingestion", [.copy("openapi.json")], []),
+    ("processor", "Processor", nil, []),
     ("recommendation", "Recommendation", nil, []),
     ("analytics-api", "AnalyticsAPI", nil, []),
     ("user", "UserService", [.copy("openapi.json")], []),

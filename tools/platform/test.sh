@@ -16,6 +16,11 @@
 #                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
+#   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
+#                           and seed it with its `seed-demo` command (never linking its code)
+#   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's suite runs it against a
+#                           throwaway instance of the service: GameMetricsTesting/APIContract), and
+#   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
 #   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
 set -euo pipefail
@@ -81,9 +86,10 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "==> swift build --product devkafka, --product processor"
+log "==> swift build --product devkafka, --product processor, --product user"
 swift build --product devkafka
 swift build --product processor
+swift build --product user
 BIN="$(swift build --show-bin-path)"
 
 log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
@@ -125,7 +131,8 @@ export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
 export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="$s3_audit_secret"
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
-export GM_TEST_PROCESSOR_BIN="$BIN/processor"
+export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user"
+export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------

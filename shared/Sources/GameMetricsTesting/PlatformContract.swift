@@ -108,6 +108,22 @@ public enum PlatformContract {
         }
     }
 
+    /// The whole platform contract of a service with no API of its own yet, as one check: live,
+    /// and not ready naming exactly `dependencies` while none of them answers
+    /// (``expectLiveButNotReady(_:naming:ownChecks:sourceLocation:)``); `/metrics` on the
+    /// internal port only (``expectOperatorEndpointsOnlyOnInternalPort(environment:operatorPaths:publicPaths:sourceLocation:build:)``);
+    /// and its OpenAPI document matching what the server does (``APIContract``).
+    /// `build` makes the service's application from an environment.
+    public static func expectKept<App: ApplicationProtocol>(
+        notReadyWhileUnanswered dependencies: [String], sourceLocation: SourceLocation = #_sourceLocation,
+        build: (EnvironmentReader) throws -> App
+    ) async throws {
+        try await expectLiveButNotReady(try build(unreachableDependencies), naming: dependencies, sourceLocation: sourceLocation)
+        try await expectOperatorEndpointsOnlyOnInternalPort(sourceLocation: sourceLocation, build: build)
+        let live = try build(unreachableDependencies.merging(["GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"]))
+        try await APIContract.expectServerMatchesDocument(live, sourceLocation: sourceLocation)
+    }
+
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
     public static func freeLoopbackPort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -9,5 +9,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     var clients = try PlatformClients(needs: [], environment: environment, clientID: configuration.name, logger: logger)
     try clients.requirePeer("user", variable: "GM_USER_URL", environment: environment)
     try clients.requirePeer("analytics-api", variable: "GM_ANALYTICS_API_URL", environment: environment)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

@@ -29,9 +29,9 @@ struct IngestionLiveTests {
 
             let raw = try await KafkaTopicReader.read(fixture.rawTopic, count: 1)
             try #require(raw.count == 1)
-            #expect(raw[0].keyString == "tenant-a:p-42")
+            #expect(raw[0].keyString == "\(fixture.tenantA):p-42")
             let event = try PlayerEvent(jsonBytes: raw[0].value)
-            #expect(event.eventID == id && event.tenantID == "tenant-a")
+            #expect(event.eventID == id && event.tenantID == fixture.tenantA)
             let propagated = try #require(raw[0].headers.string(for: "traceparent"))
             #expect(propagated.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "same trace, this service's span")
 
@@ -79,7 +79,7 @@ struct IngestionLiveTests {
     func revokedKeyIsRefused() async throws {
         try await LiveIngestionFixture.run(environment: ["GM_INGESTION_CREDENTIAL_CACHE_SECONDS": "1"]) { fixture, client in
             #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .accepted)
-            try await fixture.revokeWriteKeys(of: "tenant-a")
+            try await fixture.revokeWriteKeys(of: fixture.tenantA)
             try await Task.sleep(for: .milliseconds(1200))
             #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .unauthorized)
         }

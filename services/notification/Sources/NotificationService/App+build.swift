@@ -7,5 +7,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let configuration = try ServiceConfiguration(service: .notification, environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.kafka], environment: environment, clientID: configuration.name, logger: logger)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "Delivers notifications to players and operators (email, webhooks) with retries and a dead-letter queue.")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

@@ -7,5 +7,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let configuration = try ServiceConfiguration(service: .recommendation, environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "Recommends games to players from vector similarity, with a Redis cache.")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

@@ -7,5 +7,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let configuration = try ServiceConfiguration(service: .retention, environment: environment)
     let logger = ServiceApplication.logger(configuration)
     let clients = try PlatformClients(needs: [.postgres, .s3], environment: environment, clientID: configuration.name, logger: logger)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "Archives old data to S3 and deletes it on schedule, with an audit log.")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

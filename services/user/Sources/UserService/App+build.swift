@@ -54,8 +54,8 @@ func buildApplication(
     }
 }
 
-/// The user service's routes on top of the platform router; repositories are parameters so tests
-/// can pass in-memory ones.
+/// The user service's routes on top of the platform router; repositories are parameters (the
+/// PostgreSQL ones in production; the type of each is the service's protocol).
 func buildRouter(
     _ router: Router<AppRequestContext>, keys: SigningKeyStore, tenants: some TenantRepository,
     players: some PlayerRepository, writeKeys: some WriteKeyRepository, writeKeyMAC: WriteKeyMAC, tokens: AccessTokens, issuer: String,

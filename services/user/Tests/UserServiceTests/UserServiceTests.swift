@@ -310,7 +310,7 @@ struct UserServiceTests {
                 secret: try #require(body["client_secret"] as? String))
             _ = try await client.accessToken(newClient)
             let (escalate, _) = try await client.call(.post, "/v1/clients", token: admin, json: #"{"name":"x","roles":["platform-admin"]}"#)
-            #expect(escalate == .badRequest)
+            #expect(escalate == .forbidden)
             let (revoked, _) = try await client.call(.delete, "/v1/clients/\(newClient.clientID)", token: admin)
             #expect(revoked == .noContent)
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

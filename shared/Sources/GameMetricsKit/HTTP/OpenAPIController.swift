@@ -12,6 +12,13 @@ public struct OpenAPIController: Sendable {
         document = ByteBuffer(bytes: Array(try Data(contentsOf: url)))
     }
 
+    /// The document of a service that serves only the platform endpoints so far
+    /// (``PlatformOpenAPIDocument``); `purpose` says what the service is for.
+    public init(platformEndpointsOf service: ServiceConfiguration, purpose: String) throws {
+        let json = try PlatformOpenAPIDocument.json(service: service.name, purpose: purpose)
+        document = ByteBuffer(bytes: Array(json))
+    }
+
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let document = self.document
         router.get("openapi.json") { _, _ in

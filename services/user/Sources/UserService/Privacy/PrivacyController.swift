@@ -126,7 +126,7 @@ struct PrivacyController<Players: PlayerRepository> {
     /// 404 only when the user service holds nothing at all on the player.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Export {
         let identity = try context.requireIdentity(.operator)
-        guard let playerID = context.parameters.get("player_id"), PlayerIdentifier.validate(playerID) == nil else {
+        guard let playerID = context.parameters.percentDecoded("player_id"), PlayerIdentifier.validate(playerID) == nil else {
             throw APIError.notFound("No such player.")
         }
         let profile = try await players.get(playerID, tenant: identity.tenantID)

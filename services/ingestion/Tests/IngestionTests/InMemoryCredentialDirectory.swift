@@ -1,6 +1,8 @@
 import Synchronization
 
-/// A credential directory held in memory, for unit tests and local experiments.
+@testable import Ingestion
+
+/// A test double: a credential directory held in memory.
 final class InMemoryCredentialDirectory: CredentialDirectory {
     struct Unreachable: Error {}
 

@@ -1,7 +1,9 @@
 import Kafka
 import Synchronization
 
-/// Keeps published records in memory; can be told to fail, as a Kafka outage would.
+@testable import Ingestion
+
+/// A test double: keeps published records in memory; can be told to fail, as a Kafka outage would.
 final class InMemoryEventPublisher: EventPublisher {
     private struct State {
         var records: [KafkaProducerMessage] = []
