@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting
@@ -161,6 +162,17 @@ struct PrivacyTests {
             ])
             #expect(try await fixture.verifier.verify()
                 == .intact(rows: 7, lastSeq: try await seqs(fixture).last ?? 0, lastHash: try await lastHash(fixture)))
+        }
+    }
+
+    @Test("by default the coordinator waits for every participant of the platform, the processor included")
+    func coordinatorWaitsForEveryParticipant() async throws {
+        try await PrivacyFixture.run { fixture in
+            let environment = EnvironmentReader(["GM_KAFKA_BOOTSTRAP": "127.0.0.1:9"].merging(PlatformContract.auditLog) { $1 })
+            let producer = try KafkaProducer(
+                configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: fixture.logger)
+            let module = try buildPrivacy(postgres: fixture.client, producer: producer, environment: environment, logger: fixture.logger)
+            #expect(module.participants == ["user", "processor"])
         }
     }
 
