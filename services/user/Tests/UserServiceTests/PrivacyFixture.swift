@@ -60,7 +60,7 @@ struct PrivacyFixture: Sendable {
 
     /// Runs the coordinator (own topic and group) and the producer for the duration of `body`.
     func withCoordinator(
-        participants: String = "user", _ body: @Sendable (Running) async throws -> Void
+        participants: [ErasureParticipantName] = [.user], _ body: @Sendable (Running) async throws -> Void
     ) async throws {
         let bootstrap = try Self.environment("GM_TEST_KAFKA_BOOTSTRAP")
         let suffix = UUID().uuidString.lowercased().prefix(12)
@@ -68,13 +68,13 @@ struct PrivacyFixture: Sendable {
         try await Self.createTopic(topic, partitions: 3)
         try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
         let environment = EnvironmentReader([
-            "GM_KAFKA_BOOTSTRAP": bootstrap, "GM_ERASURE_PARTICIPANTS": participants,
+            "GM_KAFKA_BOOTSTRAP": bootstrap,
         ].merging(PlatformContract.auditLog) { $1 })
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(
             postgres: client, producer: producer, environment: environment, logger: logger,
-            topic: topic, groupID: "user-erasure-test-\(suffix)")
+            participants: participants, topic: topic, groupID: "user-erasure-test-\(suffix)")
         Observability.bootstrap(service: "user", logLevel: .warning)
         let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))

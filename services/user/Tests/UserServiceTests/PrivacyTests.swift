@@ -176,19 +176,6 @@ struct PrivacyTests {
         }
     }
 
-    @Test("GM_ERASURE_PARTICIPANTS defaults to user and refuses bad names")
-    func participantsConfiguration() throws {
-        #expect(try PrivacyModule.participants(EnvironmentReader([:])) == ["user"])
-        #expect(try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": " user, processor ,user"]))
-            == ["user", "processor"])
-        #expect(throws: ConfigurationError.self) {
-            try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": "user,Bad Name"]))
-        }
-        #expect(throws: ConfigurationError.self) {
-            try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": " , "]))
-        }
-    }
-
     // MARK: end to end over Kafka
 
     @Test("erasing a player with a profile completes through Kafka and shows in status, audit log and export")
@@ -259,7 +246,7 @@ struct PrivacyTests {
     @Test("a player without a profile still gets a request, which waits for every participant")
     func unknownPlayerWaitsForOtherParticipants() async throws {
         try await PrivacyFixture.run { fixture in
-            try await fixture.withCoordinator(participants: "user,processor") { running in
+            try await fixture.withCoordinator(participants: [.user, .processor]) { running in
                 let (producer, topic) = (running.producer, running.topic)
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
