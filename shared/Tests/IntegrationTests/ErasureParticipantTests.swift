@@ -25,7 +25,7 @@ struct ErasureParticipantTests {
                 failures.add()
                 throw StoreDown()
             }]) {
-                try await ParticipantFixture.eventually { failures.count >= 3 }
+                try await eventually { failures.count >= 3 }
             }
             #expect(try await fixture.completions(of: request.requestID, settle: .seconds(2)).isEmpty, "nothing completed while the erase fails")
             #expect(try await fixture.rows(player: "p-fail") == 3)
@@ -33,12 +33,7 @@ struct ErasureParticipantTests {
 
             // The same group again: the request was not committed, so it is delivered again.
             let erases = Calls()
-            try await withRunningServices([try fixture.participant { request, connection in
-                erases.add()
-                return try await fixture.deleteRows(request, on: connection)
-            }]) {
-                try await ParticipantFixture.eventually { try await fixture.completions(of: request.requestID, settle: .milliseconds(500)).count == 1 }
-            }
+            try await fixture.runUntilCompleted(request.requestID, erases: erases)
             #expect(erases.count == 1)
             #expect(try await fixture.rows(player: "p-fail") == 0)
             #expect(try await fixture.isRecordedErased(player: "p-fail"), "the participant stores events: its erasure is in erased_subjects")
@@ -70,12 +65,7 @@ struct ErasureParticipantTests {
             try await fixture.publish(.requested(request))
 
             let erases = Calls()
-            try await withRunningServices([try fixture.participant { request, connection in
-                erases.add()
-                return try await fixture.deleteRows(request, on: connection)
-            }]) {
-                try await ParticipantFixture.eventually { try await fixture.completions(of: request.requestID, settle: .milliseconds(500)).count == 1 }
-            }
+            try await fixture.runUntilCompleted(request.requestID, erases: erases)
             #expect(erases.count == 1)
             #expect(try await fixture.rows(player: "p-next") == 0)
             let dead = try await KafkaTopicReader.read(fixture.topic + DeadLetterQueue.suffix, count: poison.count + 1, idle: .seconds(5))
@@ -96,27 +86,22 @@ struct ErasureParticipantTests {
             let request = fixture.request(player: "p-twice")
             try await fixture.publish(.requested(request))
             try await fixture.publish(.requested(request))
+            // Requests on the same partition behind the copies mark the point where the copies were handled.
+            let marker = fixture.request(player: "p-marker")
+            try await fixture.publish(.requested(marker))
 
             let erases = Calls()
-            let erase: ErasureParticipant.Erase = { request, connection in
-                erases.add()
-                return try await fixture.deleteRows(request, on: connection)
-            }
-            try await withRunningServices([try fixture.participant(erase: erase)]) {
-                try await ParticipantFixture.eventually { try await fixture.completions(of: request.requestID, settle: .milliseconds(500)).count == 1 }
-                // Time for the second copy to be handled.
-                try await Task.sleep(for: .seconds(2))
-            }
-            #expect(erases.count == 1, "the second copy was not erased again")
-            // A new group starts from the beginning: every request is delivered again. A later
-            // request on the same partition marks the point where the copies were handled.
+            try await fixture.runUntilCompleted(marker.requestID, erases: erases)
+            #expect(erases.count == 2, "the request and the marker erased once each: the second copy not again")
+
+            // A new group starts from the beginning: every request is delivered again.
             let later = fixture.request(player: "p-later")
             try await fixture.publish(.requested(later))
-            try await withRunningServices([try fixture.participant(group: fixture.group + "-replay", erase: erase)]) {
-                try await ParticipantFixture.eventually { try await fixture.completions(of: later.requestID, settle: .milliseconds(500)).count == 1 }
-            }
-            #expect(erases.count == 2, "each request erased once (the replayed one not again)")
-            #expect(try await fixture.completions(of: request.requestID, settle: .seconds(2)).count == 1, "one completion")
+            try await fixture.runUntilCompleted(later.requestID, group: fixture.group + "-replay", erases: erases)
+            #expect(erases.count == 3, "only the new request erased; the replayed ones not again")
+            #expect(try await fixture.rows(player: "p-twice") == 0)
+            #expect(try await fixture.completions(of: request.requestID).count == 1, "one completion of the request delivered three times")
+            #expect(try await fixture.completions(of: marker.requestID).count == 1)
         }
     }
 }
@@ -183,6 +168,17 @@ struct ParticipantFixture: Sendable {
             topic: topic, groupID: group ?? self.group, retryDelay: .milliseconds(100), logger: logger, erase: erase)
     }
 
+    /// Runs a participant (of `group`, default the fixture's) that deletes the player's rows
+    /// until `requestID` is completed on the topic; counts its erases in `erases`.
+    func runUntilCompleted(_ requestID: UUID, group: String? = nil, erases: Calls) async throws {
+        try await withRunningServices([try participant(group: group) { request, connection in
+            erases.add()
+            return try await deleteRows(request, on: connection)
+        }]) {
+            try await eventually(.seconds(60)) { try await completions(of: requestID, settle: .milliseconds(500)).count == 1 }
+        }
+    }
+
     func request(player: String) -> ErasureRequested {
         ErasureRequested(requestID: UUID(), tenantID: "tenant-a", playerID: player, requestedAt: Date(), requestedBy: "test")
     }
@@ -228,17 +224,4 @@ struct ParticipantFixture: Sendable {
         return try rows.first?.decode(Int.self) == 1
     }
 
-    static func eventually(
-        _ limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation, _ condition: @Sendable () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("condition did not hold within \(limit)", sourceLocation: sourceLocation)
-        throw ConditionTimedOut()
-    }
-
-    struct ConditionTimedOut: Error {}
 }

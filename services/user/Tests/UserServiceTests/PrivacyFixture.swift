@@ -99,17 +99,8 @@ struct PrivacyFixture: Sendable {
         _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: @Sendable () async throws -> Bool
     ) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + limit
-        while clock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("condition did not hold within \(limit)", sourceLocation: sourceLocation)
-        throw TimedOut()
+        try await GameMetricsTesting.eventually(limit, sourceLocation: sourceLocation, condition)
     }
-
-    struct TimedOut: Error {}
 
     static func environment(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
