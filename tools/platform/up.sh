@@ -186,8 +186,6 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_S3_BUCKET=$S3_BUCKET"
         echo "GM_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
         echo "GM_DEVKAFKA_URL=http://127.0.0.1:$DEVKAFKA_PORT"
-        # The services that hold player data and confirm each erasure (the user service waits for all).
-        echo "GM_ERASURE_PARTICIPANTS=user,processor"
         # Keys the record of erased players (HMAC of tenant and player); the same for every participant.
         echo "GM_ERASURE_SUBJECT_KEY=$GM_ERASURE_SUBJECT_KEY"
         for svc in "${GM_SERVICES[@]}"; do

@@ -32,11 +32,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
 
-    let erasures = try KafkaConsumerConfiguration(
-        environment: environment, groupID: ErasureHandler.groupID, topics: [settings.erasureTopic], clientID: "processor-erasure")
-    let erasureHandler = ErasureHandler(
-        consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, subjects: subjects, logger: logger),
-        schema: schema, producer: producer, settings: settings, logger: logger)
+    let erasure = try ProcessorErasure.participant(
+        environment: environment, producer: producer, postgres: postgres, subjects: subjects, schema: schema, settings: settings, logger: logger)
 
     // Redis only carries the live deltas (best effort): its outage must not take the
     // processor out of service.
@@ -44,6 +41,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
     return ServiceApplication.build(
-        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger,
+        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasure], logger: logger,
         operatorRoutes: { router in lagController.addRoutes(to: router) })
 }

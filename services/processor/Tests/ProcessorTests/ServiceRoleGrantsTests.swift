@@ -78,8 +78,14 @@ struct ServiceRoleGrantsTests {
                 _ = try await store.store(events)
                 let stored = try await client.query("SELECT count(*)::bigint FROM events_raw", logger: database.logger).collect()
                 #expect(try stored.first?.decode(Int64.self) == 4)
-                let erased = try await PostgresPlayerDataEraser(client: client, subjects: subjects, logger: database.logger)
-                    .erase(playerID: "p0", tenantID: "t1")
+                // What the erasure participant runs in its transaction: its ledger, the erased subject, the delete.
+                let request = ErasureRequested(requestID: UUID(), tenantID: "t1", playerID: "p0", requestedAt: Date(), requestedBy: "test")
+                let erased = try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query(
+                        "INSERT INTO erasure_ledger_processor (request_id, erased_at) VALUES (\(request.requestID), now())", logger: database.logger)
+                    try await subjects.record(tenantID: "t1", playerID: "p0", on: connection, logger: database.logger)
+                    return try await PlayerDataEraser.erase(request, on: connection, logger: database.logger)
+                }
                 #expect(erased["events_raw"] == 2, "\(erased)")
                 _ = try await client.withConnection { connection in
                     try await connection.query("CREATE TEMP TABLE staging (x int)", logger: database.logger)
@@ -126,6 +132,8 @@ struct ServiceRoleGrantsTests {
                 await database.expectDenied("TRUNCATE audit_log", on: client, "truncating the audit log")
                 await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading the processor's raw events")
                 await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading the processor's player state")
+                try await database.run("INSERT INTO erasure_ledger_user (request_id, erased_at) VALUES (gen_random_uuid(), now())", on: client)
+                await database.expectDenied("SELECT count(*) FROM erasure_ledger_processor", on: client, "reading the processor's erasure ledger")
                 await database.expectDenied("CREATE TABLE intruder (x int)", on: client, "creating a table")
                 await database.expectDenied("DROP TABLE signing_keys", on: client, "dropping its own table")
                 await database.expectDenied("CREATE TEMP TABLE staging (x int)", on: client, "creating temp tables")

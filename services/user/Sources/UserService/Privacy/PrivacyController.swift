@@ -12,7 +12,7 @@ struct PrivacyController<Players: PlayerRepository> {
     let erasures: any ErasureRepository
     let players: Players
     let publisher: any ErasurePublisher
-    /// The services that must confirm a new request (`GM_ERASURE_PARTICIPANTS`).
+    /// The services that must confirm a new request (`ErasureParticipantName.all`).
     let participants: [String]
     let logger: Logger
 
