@@ -35,7 +35,7 @@ events="${1:-400000}" rate="${2:-20000}"
 read -r -a processor_env <<<"${GM_BENCH_PROCESSOR_ENV:-}"
 read -r -a pg_settings <<<"${GM_BENCH_PG_SETTINGS:-}"
 for word in "${pg_settings[@]}"; do
-    [[ "$word" =~ ^[a-z_]+=[A-Za-z0-9._-]+$ ]] || die "GM_BENCH_PG_SETTINGS: not a name=value word: $word"
+    [[ "$word" =~ ^[a-z_.]+=[A-Za-z0-9._-]+$ ]] || die "GM_BENCH_PG_SETTINGS: not a name=value word: $word"
 done
 live_seconds=30
 quiet_wait="${GM_BENCH_QUIET_WAIT:-600}"
@@ -73,6 +73,23 @@ start_processor() {
         "${processor_env[@]}" "$BIN/processor"
 }
 processor_pid() { head -n1 "$PIDS/processor.pid"; }
+# utime+stime in clock ticks of the given pids (those gone count 0).
+ticks_of() {
+    local pid stat fields total=0
+    for pid in "$@"; do
+        stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+        read -r -a fields <<<"${stat##*) }"
+        total=$((total + fields[11] + fields[12]))
+    done
+    echo "$total"
+}
+# PostgreSQL: the postmaster and every server process under it (the processor's connections).
+postgres_ticks() {
+    local postmaster children
+    postmaster="$(head -n1 "$PIDS/postgres.pid")"
+    mapfile -t children < <(pgrep -P "$postmaster")
+    ticks_of "$postmaster" "${children[@]}"
+}
 max_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$(processor_pid)/status"; }
 
 # --- 1. backlog -------------------------------------------------------------------------------
@@ -82,6 +99,7 @@ bench_quiet_wait "$quiet_wait"
 loadavg_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_processor
 started="$(date +%s.%N)"
+pg_ticks0="$(postgres_ticks)" devkafka_ticks0="$(ticks_of "$(head -n1 "$PIDS/devkafka.pid")")"
 wait_until processor "$TIMEOUT" "$PIDS/processor.pid" "$BIN/processor" "$LOGS/processor.log" http_ready "$PROCESSOR_URL/health/ready"
 log "==> backlog: processor started; waiting for events_raw to hold $events rows"
 while (($(stored) < events)); do
@@ -89,6 +107,12 @@ while (($(stored) < events)); do
     sleep 0.5
 done
 finished="$(date +%s.%N)"
+# CPU per event over the backlog, from the process start (the processor's own count starts at 0).
+clk_tck="$(getconf CLK_TCK)"
+cpu_us_per_event() { python3 -c "print(round(1e6 * $1 / $clk_tck / $events, 1))"; }
+processor_cpu="$(cpu_us_per_event "$(ticks_of "$(processor_pid)")")"
+postgres_cpu="$(cpu_us_per_event "$(($(postgres_ticks) - pg_ticks0))")"
+devkafka_cpu="$(cpu_us_per_event "$(($(ticks_of "$(head -n1 "$PIDS/devkafka.pid")") - devkafka_ticks0))")"
 backlog_rss="$(max_rss_mib)"
 backlog_rate="$(python3 -c "print(round($events / ($finished - $started)))")"
 backlog_seconds="$(python3 -c "print(round($finished - $started, 1))")"
@@ -98,6 +122,7 @@ sustained_rate="$(sql "WITH span AS (SELECT min(stored_at) AS first, max(stored_
                        SELECT round((SELECT count(*) FROM events_raw, span WHERE stored_at < last)
                                     / extract(epoch FROM last - first)) FROM span")"
 log "==> backlog: $events events in $backlog_seconds s = $backlog_rate events/s ($sustained_rate events/s sustained), max RSS $backlog_rss MiB"
+log "    CPU µs per event: processor $processor_cpu, PostgreSQL $postgres_cpu, devkafka $devkafka_cpu"
 
 # --- 2. the bare \copy baseline ---------------------------------------------------------------
 log "==> baseline: a bare \\copy of the same $events rows into a table keyed (tenant_id, event_id)"
@@ -144,6 +169,7 @@ metrics_count="$(sql "SELECT count(*) FROM event_metrics")"
     # shellcheck disable=SC2016  # backquotes are Markdown here
     printf '| bare `\\copy` of the same rows (psql), PRIMARY KEY (tenant_id, event_id) | %s | %s rows/s; **processor sustained / copy = %s** | — |\n' \
         "$copy_rows" "$copy_rate" "$ratio"
+    echo "| CPU per event over the backlog (utime+stime from /proc) | $events | processor $processor_cpu µs, PostgreSQL $postgres_cpu µs, devkafka $devkafka_cpu µs | — |"
     echo "| live, $rate events/s for $live_seconds s | $live_events | lag Kafka timestamp -> stored_at: p50 $lag_p50 ms, p99 $lag_p99 ms | $live_rss MiB |"
     echo
     echo "event_metrics rows after the run: $metrics_count. The processor's histogram (Kafka or ingestion time to commit): $RUN/end_to_end_histogram.txt"
