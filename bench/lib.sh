@@ -52,7 +52,7 @@ bench_stop_stack() {
 
 # The PostgreSQL data is throwaway; it may live outside .gm (see pg_datadir in lib.sh).
 bench_remove_pgdata() {
-    pg_remove_outside "$BENCH/pg"
+    pg_remove_outside "$BENCH/pg" "${LOGS:+$LOGS/postgres.log}"
     rm -rf "$BENCH/pg"
 }
 

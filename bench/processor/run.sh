@@ -24,7 +24,10 @@
 # build `make up` uses), GM_BENCH_QUIET_WAIT (seconds to wait for running swift builds/tests to
 # finish before measuring, default 600; 0 skips), GM_BENCH_PROCESSOR_ENV (extra KEY=VALUE words for the processor),
 # GM_BENCH_PG_SETTINGS (name=value words appended to the bench server's postgresql.conf, on top
-# of the local platform's settings in tools/platform/lib.sh; e.g. "shared_buffers=1GB fsync=on").
+# of the local platform's settings in tools/platform/lib.sh; e.g. "shared_buffers=1GB fsync=on"),
+# GM_BENCH_EXPLAIN=1 (PostgreSQL logs the EXPLAIN ANALYZE plan of every statement over 100 ms
+# through auto_explain, and bench/processor/plan_times.py reports each table's share of the
+# storing statement in plan-times.md; the timing overhead lowers the rates of such a run).
 # Results: .gm/bench-processor/results.md (the latest run) and .gm/bench-processor/runs/<UTC time>/.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -38,6 +41,10 @@ for word in "${pg_settings[@]}"; do
     [[ "$word" =~ ^[a-z_.]+=[A-Za-z0-9._-]+$ ]] || die "GM_BENCH_PG_SETTINGS: not a name=value word: $word"
 done
 live_seconds=30
+if [[ "${GM_BENCH_EXPLAIN:-0}" == 1 ]]; then
+    pg_settings+=(shared_preload_libraries=auto_explain auto_explain.log_min_duration=100
+        auto_explain.log_analyze=on auto_explain.log_buffers=on auto_explain.log_timing=on)
+fi
 quiet_wait="${GM_BENCH_QUIET_WAIT:-600}"
 
 PG_PORT=55640 REDIS_PORT=56391 DEVKAFKA_PORT=59740 PROCESSOR_PORT=18282 PROCESSOR_INTERNAL_PORT=18382
@@ -161,7 +168,7 @@ metrics_count="$(sql "SELECT count(*) FROM event_metrics")"
     echo "- command: \`bash bench/processor/run.sh $events $rate\` (commit ${GM_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)})"
     echo "- machine: $(nproc) cores, shared by the processor, PostgreSQL, devkafka, kcat and feed.py; build/test processes at the start $busy_at_start; load average at the start $loadavg_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- processor env: ${GM_BENCH_PROCESSOR_ENV:-defaults}"
-    echo "- PostgreSQL settings beyond tools/platform/lib.sh's: ${GM_BENCH_PG_SETTINGS:-none}"
+    echo "- PostgreSQL settings beyond tools/platform/lib.sh's: ${pg_settings[*]:-none}"
     echo
     echo "| phase | events | result | processor max RSS (VmHWM) |"
     echo "|---|---|---|---|"
@@ -174,4 +181,7 @@ metrics_count="$(sql "SELECT count(*) FROM event_metrics")"
     echo
     echo "event_metrics rows after the run: $metrics_count. The processor's histogram (Kafka or ingestion time to commit): $RUN/end_to_end_histogram.txt"
 } | tee "$RUN/results.md"
+if [[ "${GM_BENCH_EXPLAIN:-0}" == 1 ]]; then
+    python3 "$GM_ROOT/bench/processor/plan_times.py" "$LOGS/postgres.log" | tee "$RUN/plan-times.md"
+fi
 cp "$RUN/results.md" "$BENCH/results.md"
