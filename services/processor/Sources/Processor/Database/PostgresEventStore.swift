@@ -63,31 +63,37 @@ struct PostgresEventStore: EventStore {
     }
 
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
-        let rows = copyRows(events)
-        return try await client.withTransaction(logger: logger) { connection in
-            // Erasures wait for this transaction, or it sees their record.
-            try await ErasedSubjects.holdShared(on: connection, logger: logger)
-            try await connection.query(Self.createStaging, logger: logger)
-            try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
-                try await writer.write(rows)
-            }
-            var newEvents = 0
-            var deltas: [LiveDelta] = []
-            let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
-            for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
-                newEvents += Int(count)
-                deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
-            }
-            var players: [PlayerSnapshot] = []
-            let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
-            for try await (tenant, player, first, last, type, game, events, sessions, rounds)
-                in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
-                players.append(PlayerSnapshot(
-                    tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
-                    lastGameID: game, events: events, sessions: sessions, rounds: rounds))
-            }
-            return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
+        try await client.withTransaction(logger: logger) { connection in
+            let batch = try await storeRows(events, on: connection)
+            return batch
         }
+    }
+
+    /// A lane's work in its transaction: the events, their ids and every aggregate.
+    func storeRows(_ events: [ConsumedEvent], on connection: PostgresConnection) async throws -> StoredBatch {
+        let rows = copyRows(events)
+        // Erasures wait for this transaction, or it sees their record.
+        try await ErasedSubjects.holdShared(on: connection, logger: logger)
+        try await connection.query(Self.createStaging, logger: logger)
+        try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
+            try await writer.write(rows)
+        }
+        var newEvents = 0
+        var deltas: [LiveDelta] = []
+        let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
+        for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
+            newEvents += Int(count)
+            deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
+        }
+        var players: [PlayerSnapshot] = []
+        let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
+        for try await (tenant, player, first, last, type, game, events, sessions, rounds)
+            in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
+            players.append(PlayerSnapshot(
+                tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
+                lastGameID: game, events: events, sessions: sessions, rounds: rounds))
+        }
+        return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
     }
 
     func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
