@@ -65,8 +65,8 @@ curl -sf -X POST -H 'Content-Type: application/json' -d "{\"name\":\"$RAW_TOPIC\
 
 sql() { PGPASSWORD="$role_pw" psql -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -c "$1"; }
 stored() { sql "SELECT count(*) FROM events_raw" 2>/dev/null || echo 0; }
-feed() { # count rate
-    python3 "$GM_ROOT/bench/processor/feed.py" "$1" "$2" |
+feed() { # count rate seed (the live phase's seed differs: the same ids would be dropped as already stored)
+    python3 "$GM_ROOT/bench/processor/feed.py" "$1" "$2" "$3" |
         kcat -P -b "$KAFKA_BOOTSTRAP" -t "$RAW_TOPIC" -K $'\t' -X acks=all -X enable.idempotence=true \
             -X linger.ms=5 2>>"$LOGS/kcat.log"
 }
@@ -101,7 +101,7 @@ max_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$(processor_pid)
 
 # --- 1. backlog -------------------------------------------------------------------------------
 log "==> backlog: writing $events events to $RAW_TOPIC (kcat, acks=all)"
-feed "$events" 0
+feed "$events" 0 1
 bench_quiet_wait "$quiet_wait"
 loadavg_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_processor
@@ -152,7 +152,7 @@ log "==> baseline: $copy_rows rows in $(python3 -c "print(round($copy_finished -
 live_events=$((rate * live_seconds))
 log "==> live: $rate events/s for $live_seconds s"
 boundary="$(sql "SELECT now()")"
-feed "$live_events" "$rate"
+feed "$live_events" "$rate" 2
 while (($(stored) < events + live_events)); do sleep 0.5; done
 lag="$(sql "SELECT round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY stored_at - ingested_at)))::int
               || ' ' || round(1000 * extract(epoch FROM percentile_cont(0.99) WITHIN GROUP (ORDER BY stored_at - ingested_at)))::int
