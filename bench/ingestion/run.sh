@@ -23,10 +23,10 @@
 # before measuring, default 600; 0 skips), GM_BENCH_SCENARIOS (default
 # "hello-get hello-post single batched"), GM_BENCH_INGESTION_ENV (extra KEY=VALUE words for the
 # ingestion service, e.g. "GM_KAFKA_LINGER_MS=1", for experiments; recorded in the results),
-# GM_BENCH_PROFILE (perf: `perf record -g` of the server during each measured scenario, its
-# report in raw/<scenario>.perf.txt; callgrind: ingestion and hello-world run under valgrind's
-# callgrind, instrumented only during each measured scenario, raw/<scenario>.callgrind.txt holds
-# the instructions per function; throughput then means nothing, use few connections).
+# GM_BENCH_PROFILE=perf (`perf record -e cpu-clock -g` of the server during each measured
+# scenario, reports in raw/<scenario>.perf.txt and .perf-inclusive.txt; this machine has no
+# hardware counters, and valgrind 3.19's callgrind crashes on Swift 6.3 binaries, so CPU time
+# samples are the profile).
 # Results: .gm/bench-ingestion/results.md (the latest run) and .gm/bench-ingestion/runs/<UTC time>/
 # (that run's results.md, raw wrk output, samples, thread CPU, logs). Exit status 1 when an answer
 # was not the expected status, the Kafka cross-check failed or a target was missed.
@@ -45,8 +45,7 @@ for word in "${ingestion_env[@]}"; do
 done
 quiet_wait="${GM_BENCH_QUIET_WAIT:-600}"
 profile="${GM_BENCH_PROFILE:-}"
-[[ -z "$profile" || "$profile" == perf || "$profile" == callgrind ]] ||
-    die "GM_BENCH_PROFILE: perf or callgrind, not $profile"
+[[ -z "$profile" || "$profile" == perf ]] || die "GM_BENCH_PROFILE: perf or nothing, not $profile"
 
 # Loopback ports: none of `make up` (8080-8087, 5432, 6379, 9000, 9090, 9644), `make test`
 # (55432, 55433, 59644, 59000) or the other harnesses (55600, 18085, 59700).
@@ -82,15 +81,6 @@ TENANT="$(seed_value GM_TENANT)"
 
 require_free_port ingestion "$INGESTION_PORT"
 require_free_port hello-world-server "$HELLO_PORT"
-# Under callgrind, the process that runs is valgrind's tool, with the server inside it.
-CALLGRIND_TOOL=/usr/libexec/valgrind/callgrind-amd64-linux
-server_wrap=() ingestion_exe="$BIN/ingestion" hello_exe="$BIN/hello-world-server"
-if [[ "$profile" == callgrind ]]; then
-    [[ -x "$CALLGRIND_TOOL" ]] || die "valgrind's callgrind is not installed (apt-get install valgrind)"
-    server_wrap=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$RAW/callgrind.%p")
-    ingestion_exe="$CALLGRIND_TOOL" hello_exe="$CALLGRIND_TOOL"
-fi
-
 bench_user "$USER_PORT" "$USER_INTERNAL_PORT" "$S3_PORT" "$mac_file"
 
 log "==> raising $TENANT's request limit to 5,000,000/s (PATCH /v1/tenants/$TENANT)"
@@ -101,18 +91,18 @@ limit="$(curl -sf -X PATCH -H "Authorization: Bearer $platform_token" -H 'Conten
     jq -r .requests_per_second_limit)" || die "PATCH /v1/tenants/$TENANT failed"
 [[ "$limit" == 5000000 ]] || die "the tenant's limit reads $limit after the PATCH"
 
-START_EXE="$ingestion_exe" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" \
+START_EXE="$BIN/ingestion" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" \
     env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_INTERNAL_HTTP_PORT="$INGESTION_INTERNAL_PORT" \
     GM_LOG_LEVEL=warning \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
     GM_USER_URL="$USER_URL" GM_INGESTION_CLIENT_ID="$INGESTION_CLIENT_ID" \
     GM_INGESTION_CLIENT_SECRET="$INGESTION_CLIENT_SECRET" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" \
-    "${ingestion_env[@]}" "${server_wrap[@]}" "$BIN/ingestion"
-wait_until ingestion "$TIMEOUT" "$PIDS/ingestion.pid" "$ingestion_exe" "$LOGS/ingestion.log" \
+    "${ingestion_env[@]}" "$BIN/ingestion"
+wait_until ingestion "$TIMEOUT" "$PIDS/ingestion.pid" "$BIN/ingestion" "$LOGS/ingestion.log" \
     http_ready "$INGESTION_URL/health/ready"
 
-START_EXE="$hello_exe" start_bg "$PIDS/hello.pid" "$LOGS/hello.log" "${server_wrap[@]}" "$BIN/hello-world-server" "$HELLO_PORT"
-wait_until hello-world-server "$TIMEOUT" "$PIDS/hello.pid" "$hello_exe" "$LOGS/hello.log" \
+start_bg "$PIDS/hello.pid" "$LOGS/hello.log" "$BIN/hello-world-server" "$HELLO_PORT"
+wait_until hello-world-server "$TIMEOUT" "$PIDS/hello.pid" "$BIN/hello-world-server" "$LOGS/hello.log" \
     http_ready "$HELLO_URL/"
 
 pid_of() { sed -n 1p "$PIDS/$1.pid"; }
@@ -211,11 +201,6 @@ scenario() {
     thread_ticks "$target_pid" >"$RAW/$name.threads-server-before"
     thread_ticks "$devkafka_pid" >"$RAW/$name.threads-devkafka-before"
     thread_switches "$target_pid" >"$RAW/$name.switches-server-before"
-    if [[ "$profile" == callgrind ]]; then
-        if ! callgrind_control -z "$target_pid" >/dev/null || ! callgrind_control -i on "$target_pid" >/dev/null; then
-            die "callgrind_control could not reach pid $target_pid"
-        fi
-    fi
     m0="$(machine_ticks)"
     t0="$(date +%s.%N)"
     run_wrk "$name" "$url" "$mode" "$events" "$expect" "$seconds" "$key"
@@ -257,18 +242,6 @@ scenario() {
     thread_ticks "$target_pid" >"$RAW/$name.threads-server-after"
     thread_ticks "$devkafka_pid" >"$RAW/$name.threads-devkafka-after"
     thread_switches "$target_pid" >"$RAW/$name.switches-server-after"
-    if [[ "$profile" == callgrind ]]; then
-        callgrind_control -i off "$target_pid" >/dev/null
-        callgrind_control -d "$name" "$target_pid" >/dev/null
-        local dump
-        dump="$(find "$RAW" -maxdepth 1 -name "callgrind.$target_pid.*" -newer "$RAW/$name.switches-server-before" | head -n1)"
-        [[ -n "$dump" ]] || die "callgrind wrote no dump for $name"
-        mv "$dump" "$RAW/$name.callgrind.out"
-        callgrind_annotate --inclusive=no "$RAW/$name.callgrind.out" 2>/dev/null | swift-demangle --simplified \
-            >"$RAW/$name.callgrind.txt" || true
-        callgrind_annotate --inclusive=yes "$RAW/$name.callgrind.out" 2>/dev/null | swift-demangle --simplified \
-            >"$RAW/$name.callgrind-inclusive.txt" || true
-    fi
     if [[ -n "$perf_job" ]]; then
         wait "$perf_job" || true
         perf report -i "$RAW/$name.perf.data" --no-children --sort dso,symbol --stdio -g none --percent-limit 0.3 2>/dev/null |
