@@ -15,7 +15,8 @@
 #                                          each second; median and maximum of the sum, and each
 #                                          component's median
 #
-# Each prints one Markdown table row and the load average: the machine is shared, and a build's
+# Switching between builds (GM_BIN_DIR, GM_BUILD_CONFIG) needs `make down` first: `make up`
+# recognises its processes by their executable. Each prints one Markdown table row and the load average: the machine is shared, and a build's
 # wall time depends on what else runs. Environment: that of `make up`/`make demo`
 # (GM_BUILD_CONFIG, GM_DEMO_RATE, ...).
 set -euo pipefail
@@ -30,14 +31,14 @@ busy() { pgrep -fc 'swift-build|swift-frontend|swift-test|swift-driver|\.xctest'
 # timed CMD...: runs CMD, prints its wall time in seconds.
 timed() {
     local start=$SECONDS
-    "$@" >&2
+    "$@" >&2 || die "$* failed"
     echo $((SECONDS - start))
 }
 
 case "$mode" in
 up)
     load0="$(load)" busy0="$(busy)"
-    seconds="$(timed make demo)"
+    seconds="$(timed make demo)" || exit 1
     echo "| \`make demo\` ($(gm_build_config)) | ${seconds} s | load average at the start $load0, other build/test processes $busy0 |"
     ;;
 change)
@@ -49,7 +50,7 @@ change)
     trap 'mv "$file.bench-demo-orig" "$file"' EXIT
     sed -i "s/$marker/retry the same request: event ids make retries safe./" "$file"
     load0="$(load)" busy0="$(busy)"
-    seconds="$(timed make up)"
+    seconds="$(timed make up)" || exit 1
     echo "| one-line change in \`$file\`, then \`make up\` ($(gm_build_config)) | ${seconds} s | load average at the start $load0, other build/test processes $busy0 |"
     ;;
 memory)
