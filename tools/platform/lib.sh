@@ -387,8 +387,14 @@ pg_apply_grants() {
 
 # --- swift --------------------------------------------------------------------------------------
 
+# The configuration `make build/up/demo` compile: release unless GM_BUILD_CONFIG=debug. A debug
+# build runs several times slower than the product (docs/benchmarks.md), which a first demo
+# must not show; debug is there for a debugger. `make test` builds debug regardless.
 gm_build_config() {
-    printf '%s' "${GM_BUILD_CONFIG:-debug}"
+    local config="${GM_BUILD_CONFIG:-release}"
+    [[ "$config" == release || "$config" == debug ]] ||
+        die "GM_BUILD_CONFIG must be release or debug, not '$config'"
+    printf '%s' "$config"
 }
 
 # --- other components (shared by up.sh and test.sh) ---------------------------------------------

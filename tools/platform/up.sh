@@ -6,7 +6,7 @@
 # environment changed since it was started is restarted.
 # Each service listens on its public port and on its internal port (/metrics and operator-only
 # endpoints), which Prometheus scrapes; both come from PlatformService.swift (see lib.sh).
-# Environment: GM_BUILD_CONFIG (debug|release, default debug), GM_BIN_DIR (use prebuilt
+# Environment: GM_BUILD_CONFIG (release|debug, default release), GM_BIN_DIR (use prebuilt
 # executables from that folder, no build), GM_UP_TIMEOUT (seconds per wait, default 120),
 # GM_LOG_LEVEL (services' log level, default info), GM_DEVKAFKA_TOPICS (topic spec).
 set -euo pipefail
