@@ -1,6 +1,9 @@
 import CurlHTTP
 import Foundation
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import Kafka
 import Logging
 import PostgresNIO

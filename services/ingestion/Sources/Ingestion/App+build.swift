@@ -1,5 +1,7 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 import Hummingbird
 import Logging

@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 
 /// The ingestion service's own configuration (the shared Kafka/Redis/HTTP variables are read

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting

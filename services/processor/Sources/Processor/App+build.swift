@@ -1,4 +1,7 @@
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Hummingbird
 import Kafka

@@ -1,6 +1,8 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Hummingbird
 

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 
 /// Looks credentials up in the user service (`POST /v1/write-keys/resolve`,

@@ -1,3 +1,5 @@
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird

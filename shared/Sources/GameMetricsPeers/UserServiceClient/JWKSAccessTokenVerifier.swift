@@ -1,7 +1,9 @@
 import CurlHTTP
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsService
 import Synchronization
 
 /// Verifies the user service's access tokens against its published JWKS. The key set is
