@@ -73,8 +73,8 @@ func service(_ service: ServiceTargets) -> [Target] {
 // check, so that a service links a client library only when it requires that client.
 let kafkaGlue: [Target.Dependency] = ["GameMetricsKafka", "Kafka"]
 let postgresGlue: [Target.Dependency] = ["GameMetricsPostgres", postgres]
-let redisGlue: [Target.Dependency] = ["Redis"]
-let s3Glue: [Target.Dependency] = ["S3", "CurlHTTP"]
+let redisGlue: [Target.Dependency] = ["GameMetricsRedis", "Redis"]
+let s3Glue: [Target.Dependency] = ["GameMetricsS3", "S3", "CurlHTTP"]
 let peersGlue: [Target.Dependency] = ["GameMetricsPeers", "CurlHTTP"]
 
 let services: [ServiceTargets] = [
@@ -87,7 +87,7 @@ let services: [ServiceTargets] = [
     ServiceTargets(directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + ["GameMetricsAuth", crypto, httpTypes],
                    resources: [.copy("openapi.json")]),
     ServiceTargets(directory: "notification", module: "NotificationService", dependencies: kafkaGlue),
-    ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue),
+    ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue),
     ServiceTargets(directory: "admin", module: "Admin", dependencies: peersGlue),
 ]
 
@@ -95,8 +95,11 @@ let services: [ServiceTargets] = [
 
 let allSharedModules: [Target.Dependency] = [
     "GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", "GameMetricsAuth", "GameMetricsPostgres",
-    "GameMetricsKafka", "GameMetricsPeers", "Kafka", "Redis", "CurlHTTP", "S3",
+    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "Kafka", "Redis", "CurlHTTP", "S3",
 ]
+
+/// What every per-client glue module builds on.
+let glue: [Target.Dependency] = ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", logging, serviceLifecycle]
 
 let sharedTargets: [Target] = [
     cLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
@@ -113,7 +116,7 @@ let sharedTargets: [Target] = [
     // The service skeleton: Hummingbird, the platform router, health, metrics, logging bootstrap.
     sharedModule("GameMetricsHTTP", ["GameMetricsKit", "CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle]),
     // How a service is assembled from its declared clients (PlatformClients) and its routes.
-    sharedModule("GameMetricsService", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsAuth", hummingbird, logging, serviceLifecycle, "GameMetricsKafka", "GameMetricsPostgres", "Kafka", "Redis", "CurlHTTP", "S3", postgres]),
+    sharedModule("GameMetricsService", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsAuth", hummingbird, logging, serviceLifecycle]),
     // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
     sharedModule("GameMetricsAuth", [crypto, cryptoExtras]),
 
@@ -123,10 +126,14 @@ let sharedTargets: [Target] = [
     sharedModule("CurlHTTP", ["CCurl"]),
     sharedModule("S3", ["CurlHTTP"]),
 
-    // Per-client glue: GM_* configuration, readiness checks, and what a service builds on them.
-    sharedModule("GameMetricsPostgres", ["GameMetricsKit", crypto, logging, postgres]),
-    sharedModule("GameMetricsKafka", ["GameMetricsKit", "Kafka", logging, metrics, serviceLifecycle, postgres]),
-    sharedModule("GameMetricsPeers", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", "GameMetricsAuth", "CurlHTTP"]),
+    // Per-client glue: the client's requirement (GM_* configuration, readiness check, lifecycle)
+    // and what services build on it; a service that requires no such client links none of it.
+    sharedModule("GameMetricsPostgres", glue + [crypto, postgres]),
+    sharedModule("GameMetricsKafka", glue + ["Kafka", metrics]),
+    sharedModule("GameMetricsRedis", glue + ["Redis"]),
+    sharedModule("GameMetricsS3", glue + ["S3", "CurlHTTP"]),
+    // Outgoing HTTP: the client, peers' readiness, calls to the user service.
+    sharedModule("GameMetricsPeers", glue + ["GameMetricsAuth", "CurlHTTP"]),
 
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),

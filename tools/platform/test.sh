@@ -79,10 +79,14 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "==> swift build --product devkafka, --product processor"
+log "==> swift build --product devkafka, --product processor, --product player-simulator"
 swift build --product devkafka
 swift build --product processor
+swift build --product player-simulator
 BIN="$(swift build --show-bin-path)"
+# What they link: the simulator no HTTP server or database driver, devkafka no database driver,
+# the processor only its own C clients (ADR 0020).
+"$GM_ROOT/tools/platform/link-lists.sh" --check "$BIN" devkafka processor player-simulator
 
 log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"

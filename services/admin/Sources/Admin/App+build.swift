@@ -1,5 +1,6 @@
 import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 import Hummingbird
 
@@ -7,8 +8,9 @@ import Hummingbird
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "admin", defaultPort: 8080, defaultInternalPort: 9080, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    var clients = try PlatformClients(needs: [], environment: environment, clientID: configuration.name, logger: logger)
-    try clients.requirePeer("user", variable: "GM_USER_URL", environment: environment)
-    try clients.requirePeer("analytics-api", variable: "GM_ANALYTICS_API_URL", environment: environment)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let http = try clients.require(.http)
+    try clients.require(.peer("user", variable: "GM_USER_URL", http: http))
+    try clients.require(.peer("analytics-api", variable: "GM_ANALYTICS_API_URL", http: http))
     return ServiceApplication.build(configuration, clients: clients, logger: logger)
 }

@@ -1,4 +1,5 @@
 import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
@@ -7,6 +8,7 @@ import Hummingbird
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "notification", defaultPort: 8086, defaultInternalPort: 9086, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka], environment: environment, clientID: configuration.name, logger: logger)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    try clients.require(.kafkaProducer)
     return ServiceApplication.build(configuration, clients: clients, logger: logger)
 }

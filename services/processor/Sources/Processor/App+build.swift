@@ -2,6 +2,7 @@ import GameMetricsHTTP
 import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsPostgres
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 import Kafka
@@ -14,10 +15,12 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, defaultInternalPort: 9082, environment: environment)
     let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres, let producer = clients.producer, let redis = clients.redis else {
-        preconditionFailure("PlatformClients created no PostgreSQL client, Kafka producer or Redis client")
-    }
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let postgres = try clients.require(.postgres)
+    // Redis only carries the live deltas (best effort): its outage must not take the
+    // processor out of service.
+    let redis = try clients.require(.redis(gatesReadiness: false))
+    let producer = try clients.require(.kafkaProducer)
     let subjects = try ErasedSubjects(environment: environment)
     let schema = SchemaPreparation(
         migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
@@ -41,9 +44,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, subjects: subjects, logger: logger),
         schema: schema, producer: producer, settings: settings, logger: logger)
 
-    // Redis only carries the live deltas (best effort): its outage must not take the
-    // processor out of service.
-    let checks = clients.checks.filter { $0.name != "redis" } + [storeHealth.readinessCheck]
+    let checks = clients.checks + [storeHealth.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
     return ServiceApplication.build(

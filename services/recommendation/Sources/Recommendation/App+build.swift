@@ -1,5 +1,7 @@
 import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPostgres
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 
@@ -7,6 +9,8 @@ import Hummingbird
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "recommendation", defaultPort: 8083, defaultInternalPort: 9083, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    try clients.require(.postgres)
+    try clients.require(.redis)
     return ServiceApplication.build(configuration, clients: clients, logger: logger)
 }

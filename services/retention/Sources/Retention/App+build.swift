@@ -1,5 +1,8 @@
 import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPeers
+import GameMetricsPostgres
+import GameMetricsS3
 import GameMetricsService
 import Hummingbird
 
@@ -7,6 +10,9 @@ import Hummingbird
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(name: "retention", defaultPort: 8087, defaultInternalPort: 9087, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.postgres, .s3], environment: environment, clientID: configuration.name, logger: logger)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    try clients.require(.postgres)
+    let http = try clients.require(.http)
+    try clients.require(.s3(http: http))
     return ServiceApplication.build(configuration, clients: clients, logger: logger)
 }

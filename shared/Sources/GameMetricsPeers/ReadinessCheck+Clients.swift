@@ -1,21 +1,8 @@
 import CurlHTTP
 import Foundation
 import GameMetricsHTTP
-import GameMetricsKit
-import Kafka
-import PostgresNIO
 
 extension ReadinessCheck {
-    /// Kafka answers a metadata request.
-    public static func kafka(_ producer: KafkaProducer) -> ReadinessCheck {
-        ReadinessCheck("kafka") { try await producer.checkConnection() }
-    }
-
-    /// PostgreSQL answers a trivial query through the pool.
-    public static func postgres(_ client: PostgresClient) -> ReadinessCheck {
-        ReadinessCheck("postgres") { _ = try await client.query("SELECT 1") }
-    }
-
     /// A peer service answers its liveness endpoint.
     public static func peer(_ name: String, baseURL: URL, client: HTTPClient) -> ReadinessCheck {
         ReadinessCheck(name) {

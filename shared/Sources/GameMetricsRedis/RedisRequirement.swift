@@ -1,0 +1,32 @@
+import GameMetricsHTTP
+import GameMetricsKit
+import GameMetricsService
+import Logging
+import Redis
+
+/// A pooled Redis client from `GM_REDIS_URL`. Where Redis is best effort (ingestion's shared
+/// rate counts, the processor's live deltas), `gatesReadiness: false` keeps its outage from
+/// taking the service out of rotation: it then has no readiness check.
+public struct RedisRequirement: ClientRequirement {
+    public var gatesReadiness: Bool
+
+    public func makeClient(environment: EnvironmentReader, clientID: String, logger: Logger) throws -> RequiredClient<RedisClient> {
+        let url = try environment.required("GM_REDIS_URL")
+        let configuration: RedisConfiguration
+        do {
+            configuration = try RedisConfiguration(url: url)
+        } catch {
+            throw ConfigurationError(variable: "GM_REDIS_URL", problem: "is not usable: \(error)")
+        }
+        let client = RedisClient(configuration: configuration, logger: logger)
+        let readiness = gatesReadiness ? ReadinessCheck("redis") { try await client.ping() } : nil
+        return RequiredClient(client, readiness: readiness, service: RedisLifecycle(client: client))
+    }
+}
+
+extension ClientRequirement where Self == RedisRequirement {
+    /// Redis, which the service needs to be ready.
+    public static var redis: RedisRequirement { RedisRequirement(gatesReadiness: true) }
+
+    public static func redis(gatesReadiness: Bool) -> RedisRequirement { RedisRequirement(gatesReadiness: gatesReadiness) }
+}
