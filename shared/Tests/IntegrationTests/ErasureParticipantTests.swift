@@ -1,5 +1,8 @@
 import Foundation
+import GameMetricsErasure
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import GameMetricsTesting
 import Kafka

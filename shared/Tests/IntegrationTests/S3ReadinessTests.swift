@@ -1,4 +1,7 @@
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPeers
+import GameMetricsS3
 import GameMetricsService
 import Logging
 import S3
@@ -8,13 +11,14 @@ import Testing
 struct S3ReadinessTests {
     /// The "s3" readiness check a service gets for `GM_S3_BUCKET = bucket`, with these credentials.
     private func readinessCheck(bucket: String, server: S3TestServer, secretKey: String? = nil) throws -> ReadinessCheck {
-        let clients = try PlatformClients(
-            needs: .s3,
+        var clients = PlatformClients(
             environment: EnvironmentReader([
                 "GM_S3_ENDPOINT": server.endpoint, "GM_S3_ACCESS_KEY": server.accessKey,
                 "GM_S3_SECRET_KEY": secretKey ?? server.secretKey, "GM_S3_BUCKET": bucket,
             ]),
             clientID: "s3-readiness-test", logger: Logger(label: "s3-readiness-test"))
+        let http = try clients.require(.http)
+        try clients.require(.s3(http: http))
         return try #require(clients.checks.first { $0.name == "s3" })
     }
 

@@ -1,1 +1,1 @@
-../../../../shared/Sources/GameMetricsKit/HTTP/Gzip.swift
+../../../../shared/Sources/GameMetricsHTTP/HTTP/Gzip.swift

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GameMetricsAuth
+import GameMetricsKit
 import GameMetricsTesting
 import Testing
 
@@ -66,7 +67,7 @@ final class UserServiceProcess: Sendable {
         let verifier = OpaqueToken.generate(bytes: 48)
         let dashboard = try seeded("GM_DASHBOARD_CLIENT_ID")
         // The redirect URI seed-demo registers for the dashboard; nothing needs to listen there.
-        let registered = "http://127.0.0.1:8080/auth/callback"
+        let registered = "http://127.0.0.1:\(PlatformService.admin.port)/auth/callback"
         let form = [
             ("response_type", "code"), ("client_id", dashboard), ("redirect_uri", registered), ("state", "test"),
             ("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256"),

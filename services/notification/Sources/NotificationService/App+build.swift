@@ -1,3 +1,5 @@
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
@@ -6,7 +8,8 @@ import Hummingbird
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(service: .notification, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka], environment: environment, clientID: configuration.name, logger: logger)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    try clients.require(.kafkaProducer)
     let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "Delivers notifications to players and operators (email, webhooks) with retries and a dead-letter queue.")
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

@@ -1,4 +1,8 @@
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 import Kafka
@@ -11,10 +15,12 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let configuration = try ServiceConfiguration(service: .processor, environment: environment)
     let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres, let producer = clients.producer, let redis = clients.redis else {
-        preconditionFailure("PlatformClients created no PostgreSQL client, Kafka producer or Redis client")
-    }
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let postgres = try clients.require(.postgres)
+    // Redis only carries the live deltas (best effort): its outage must not take the
+    // processor out of service.
+    let redis = try clients.require(.redis(gatesReadiness: false))
+    let producer = try clients.require(.kafkaProducer)
     let subjects = try ErasedSubjects(environment: environment)
     let schema = SchemaPreparation(
         migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
@@ -35,9 +41,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let erasure = try ProcessorErasure.participant(
         environment: environment, producer: producer, postgres: postgres, subjects: subjects, schema: schema, settings: settings, logger: logger)
 
-    // Redis only carries the live deltas (best effort): its outage must not take the
-    // processor out of service.
-    let checks = clients.checks.filter { $0.name != "redis" } + [storeHealth.readinessCheck]
+    let checks = clients.checks + [storeHealth.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
     return ServiceApplication.build(

@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Hummingbird
 
@@ -17,10 +20,9 @@ func buildApplication(
     let configuration = try ServiceConfiguration(service: .user, environment: environment)
     let settings = try UserSettings(environment: environment, service: configuration)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres, let producer = clients.producer else {
-        preconditionFailure("PlatformClients created no PostgreSQL client or Kafka producer")
-    }
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let postgres = try clients.require(.postgres)
+    let producer = try clients.require(.kafkaProducer)
 
     let keys = SigningKeyStore(
         client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,

@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Logging
 import PostgresNIO

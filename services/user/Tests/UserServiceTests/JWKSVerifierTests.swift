@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 import GameMetricsTesting
 import Hummingbird

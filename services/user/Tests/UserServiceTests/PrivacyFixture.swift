@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import GameMetricsTesting
 import Hummingbird

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 import HTTPTypes
 

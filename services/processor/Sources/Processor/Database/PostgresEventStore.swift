@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import GameMetricsService
 import Logging
 import PostgresNIO

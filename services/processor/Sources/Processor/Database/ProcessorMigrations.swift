@@ -1,3 +1,5 @@
+import GameMetricsErasure
+import GameMetricsPostgres
 import GameMetricsService
 
 // The dedupe window of `event_ids` is ProcessorSettings.dedupeWindow; ADR 0013 says why.

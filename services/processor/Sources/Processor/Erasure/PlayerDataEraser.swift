@@ -1,3 +1,4 @@
+import GameMetricsErasure
 import GameMetricsKit
 import Logging
 import PostgresNIO

@@ -1,4 +1,6 @@
+import GameMetricsErasure
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Kafka
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Kafka

@@ -1,3 +1,4 @@
+import GameMetricsHTTP
 import GameMetricsKit
 
 /// The rules for names and role lists wherever they are created (tenants, service clients,

@@ -1,3 +1,5 @@
+import GameMetricsErasure
+import GameMetricsPostgres
 import GameMetricsService
 
 /// The user service's ledger as an erasure participant: which requests it erased and completed,

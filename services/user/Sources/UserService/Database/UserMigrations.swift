@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import GameMetricsService
 
 /// The user service's schema. Tenant-owned tables have row-level security forced on, so even the

@@ -1,4 +1,6 @@
 import Foundation
+import GameMetricsErasure
+import GameMetricsKafka
 import GameMetricsKit
 import Logging
 

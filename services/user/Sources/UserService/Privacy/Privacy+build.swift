@@ -1,3 +1,6 @@
+import GameMetricsErasure
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
 import HTTPTypes
 

@@ -1,7 +1,9 @@
 import CurlHTTP
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsService
 import HTTPTypes
 
 /// Verifies the user service's access tokens against its published JWKS, held in a

@@ -1,4 +1,4 @@
-import PostgresNIO
+import GameMetricsService
 
 /// A record that can never be handled as it is, however often it is tried: its consumer
 /// dead-letters it (see `DeadLetterQueue`) instead of retrying. Handlers throw it for what they
@@ -13,17 +13,14 @@ public struct RecordRejection: Error, Sendable, CustomStringConvertible {
     public var description: String { reason }
 
     /// The rejection `error` amounts to, or nil for an error worth retrying (a broker or a
-    /// database that is down, a timeout). PostgreSQL's data exceptions (SQLSTATE class 22, e.g.
-    /// a value out of range or a NUL byte) and integrity violations (class 23, e.g. a CHECK
-    /// constraint) depend only on the data sent, so they fail the same way on every retry.
+    /// database that is down, a timeout): a `RecordContentError` that blames the record's
+    /// content (e.g. PostgreSQL's data exceptions, see GameMetricsPostgres) is one.
     public init?(_ error: any Error) {
         if let rejection = error as? RecordRejection {
             self = rejection
             return
         }
-        guard let database = error as? PSQLError, let state = database.serverInfo?[.sqlState],
-              state.hasPrefix("22") || state.hasPrefix("23")
-        else { return nil }
-        reason = "the database refused the record (SQLSTATE \(state)): \(database.serverInfo?[.message] ?? "no message")"
+        guard let reason = (error as? any RecordContentError)?.recordRejectionReason else { return nil }
+        self.reason = reason
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import Logging
 import PostgresNIO
 

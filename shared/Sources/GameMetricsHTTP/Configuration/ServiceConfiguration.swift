@@ -1,3 +1,4 @@
+import GameMetricsKit
 import Logging
 
 /// What every service reads: where to listen and how much to log.

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import Hummingbird
 import Logging
 import CMalloc

@@ -1,3 +1,4 @@
+import GameMetricsKit
 import Hummingbird
 import HummingbirdCore
 import NIOCore

@@ -1,3 +1,4 @@
+import GameMetricsKit
 import Logging
 import Metrics
 import Prometheus

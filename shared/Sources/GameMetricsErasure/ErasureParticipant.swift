@@ -1,5 +1,7 @@
 import Foundation
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import Kafka
 import Logging
 import Metrics

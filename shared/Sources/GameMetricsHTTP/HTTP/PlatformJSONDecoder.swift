@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import Hummingbird
 
 /// Decodes every JSON request body of the platform. Beyond JSONDecoder it refuses U+0000 (only

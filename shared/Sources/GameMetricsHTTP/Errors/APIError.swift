@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import Hummingbird
 
 /// The platform's error answer: `{"error":{"code":"snake_case","message":"...","details":[...]}}`.

@@ -1,3 +1,4 @@
+import GameMetricsKit
 import HTTPTypes
 import Hummingbird
 
