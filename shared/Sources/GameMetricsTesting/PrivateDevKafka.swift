@@ -1,4 +1,6 @@
+import CurlHTTP
 import Foundation
+import HTTPTypes
 
 /// A devkafka of one test's own, for tests that take brokers down: on the shared devkafka an
 /// outage moves group coordinators under every other test's consumers, and librdkafka 2.0.2's
@@ -25,9 +27,18 @@ public struct PrivateDevKafka: Sendable {
         }
         let list = String(decoding: FileManager.default.contents(atPath: bootstrapFile)!, as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let devKafka = PrivateDevKafka(
-            bootstrap: list.split(separator: ",").map(String.init),
-            control: DevKafkaControl(baseURL: URL(string: "http://127.0.0.1:\(port)")!))
+        // The bootstrap file is written when the brokers are up, before the control port listens.
+        let controlURL = URL(string: "http://127.0.0.1:\(port)")!
+        while !(await isReady(controlURL)) {
+            guard ContinuousClock.now < deadline, process.isRunning else { throw TestServers.MissingTestServer(variable: "GM_TEST_DEVKAFKA_BIN") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let devKafka = PrivateDevKafka(bootstrap: list.split(separator: ",").map(String.init), control: DevKafkaControl(baseURL: controlURL))
         return try await body(devKafka)
+    }
+
+    private static func isReady(_ controlURL: URL) async -> Bool {
+        let request = HTTPRequest(method: .get, url: controlURL.appendingPathComponent("health/ready"))
+        return (try? await testHTTPClient.execute(request, timeout: .seconds(2)).response.status) == .ok
     }
 }
