@@ -18,7 +18,8 @@
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
 #                           and seed it with its `seed-demo` command (never linking its code)
-#   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own
+#   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own,
+#   GM_TEST_DEVKAFKA_LIBRARY_PATH  and the patched librdkafka it loads (ADR 0022)
 #   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's suite runs it against a
 #                           throwaway instance of the service: GameMetricsTesting/APIContract), and
 #   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
@@ -135,11 +136,71 @@ export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
+export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------
-log "==> swift test"
+# A test server that dies mid-run fails every later test that needs it, and a test waiting on it
+# may wait for good: the watchdog stops the run at once, or after GM_TEST_TIME_LIMIT seconds, and
+# says why and which tests had not finished.
+TEST_LOG="$LOGS/swift-test.log"
+STOP_REASON="$TEST_DIR/stopped-because"
+TIME_LIMIT="${GM_TEST_TIME_LIMIT:-2400}"
+
+dead_test_server() {
+    pid_alive "$PIDS/devkafka.pid" "$BIN/devkafka" >/dev/null || { echo devkafka; return; }
+    pid_alive "$PIDS/s3.pid" "$GM_RCLONE" >/dev/null || { echo s3; return; }
+    pid_alive "$PIDS/postgres.pid" >/dev/null || { echo postgres; return; }
+}
+
+# shellcheck disable=SC2317  # runs in the background
+watch_test_run() {
+    local group="$1" started="$SECONDS" dead
+    while pid_running "$group"; do
+        sleep 2
+        dead="$(dead_test_server)"
+        if [[ -n "$dead" ]]; then
+            echo "the test server $dead died (its log: $LOGS/$dead.log)" >"$STOP_REASON"
+        elif ((SECONDS - started > TIME_LIMIT)); then
+            echo "the tests ran longer than GM_TEST_TIME_LIMIT ($TIME_LIMIT s)" >"$STOP_REASON"
+        else
+            continue
+        fi
+        kill -TERM -- "-$group" 2>/dev/null || true
+        sleep 10
+        kill -KILL -- "-$group" 2>/dev/null || true
+        return
+    done
+}
+
+# Tests swift-testing started but never finished, from its console output.
+unfinished_tests() {
+    sed -n 's/.*Test \(.*\) started\.$/\1/p' "$TEST_LOG" | sort -u >"$TEST_DIR/started"
+    sed -n 's/.*Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' "$TEST_LOG" | sort -u >"$TEST_DIR/ended"
+    comm -23 "$TEST_DIR/started" "$TEST_DIR/ended" | grep -vx run || true
+}
+
+log "==> swift test (watchdog: test servers alive, at most $TIME_LIMIT s)"
 status=0
-swift test "$@" || status=$?
+rm -f "$STOP_REASON"
+# Its own process group, so that the watchdog can stop it with every process it started.
+# shellcheck disable=SC2016  # expanded by the inner bash
+setsid bash -c 'set -o pipefail; swift test "$@" 2>&1 | tee "$0"' "$TEST_LOG" "$@" &
+test_group=$!
+watch_test_run "$test_group" &
+watcher=$!
+# Interrupting make test stops the tests too, not only the servers.
+trap 'kill -TERM -- "-$test_group" 2>/dev/null; exit 130' INT
+trap 'kill -TERM -- "-$test_group" 2>/dev/null; exit 143' TERM
+wait "$test_group" || status=$?
+kill "$watcher" 2>/dev/null || true
+if [[ -s "$STOP_REASON" ]]; then
+    log "error: test run stopped: $(cat "$STOP_REASON")"
+    dead="$(dead_test_server)"
+    [[ -z "$dead" ]] || log_tail "$LOGS/$dead.log" 40
+    log "tests that had not finished:"
+    unfinished_tests | sed 's/^/    /' >&2
+    status=1
+fi
 exit "$status"
