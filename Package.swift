@@ -141,7 +141,7 @@ let sharedTargets: [Target] = [
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),
     sharedTests("GameMetricsAuthTests", ["GameMetricsAuth"]),
-    sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", hummingbird, hummingbirdTesting]),
+    sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsTesting", hummingbird, hummingbirdTesting]),
     // The event-parser fuzzer's differential oracle and corpus generator (fuzz/event-parser), which
     // the integration tests replay against PostgreSQL.
     .target(

@@ -1,4 +1,5 @@
 import GameMetricsKit
+import GameMetricsTesting
 import Synchronization
 import Testing
 
@@ -7,15 +8,6 @@ import Testing
 @Suite("a refreshing value fetches once for all callers, not too often, and serves the last good value")
 struct RefreshingValueTests {
     struct SourceDown: Error, Equatable {}
-
-    /// A clock that stands still until the test moves it.
-    final class ManualClock: Sendable {
-        private let start = ContinuousClock.now
-        private let elapsed = Mutex(Duration.zero)
-
-        var now: ContinuousClock.Instant { start + elapsed.withLock { $0 } }
-        func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
-    }
 
     /// A source whose answers the test controls: each fetch counts itself, waits while the gate
     /// is closed, then returns its number or fails while `failing` is set.
