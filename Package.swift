@@ -118,7 +118,7 @@ let sharedTargets: [Target] = [
     // How a service is assembled from its declared clients (PlatformClients) and its routes.
     sharedModule("GameMetricsService", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsAuth", hummingbird, logging, serviceLifecycle]),
     // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
-    sharedModule("GameMetricsAuth", [crypto, cryptoExtras]),
+    sharedModule("GameMetricsAuth", ["GameMetricsKit", crypto, cryptoExtras]),
 
     // Clients, each in its own module, over their C libraries.
     sharedModule("Kafka", ["CRdKafka", logging, serviceLifecycle]),

@@ -11,16 +11,7 @@ import Testing
 struct DevKafkaGroupRejoinTests {
     @Test("a member that rejoins on a second connection while its first join waits gets an answer, and the broker lives on")
     func rejoinOnASecondConnectionIsAnswered() async throws {
-        try await PrivateDevKafka.with { devKafka in
-            let group = "wire-rejoin-\(UUID().uuidString.prefix(8))"
-            let topic = "wire.rejoin.\(UUID().uuidString.prefix(8).lowercased())"
-            try await devKafka.control.createTopic(topic, partitions: 1)
-            let (host, port) = try bootstrapAddress(devKafka)
-            let coordinator = try await KafkaWireConnection(host: host, port: port, receiveTimeout: .seconds(10)).findCoordinator(group: group)
-            func connection() throws -> KafkaWireConnection {
-                try KafkaWireConnection(host: "127.0.0.1", port: coordinator.port, receiveTimeout: .seconds(10))
-            }
-
+        try await withGroup { devKafka, group, topic, connection in
             let first = try connection()
             try await first.sendJoinGroup(group: group, memberID: "", topic: topic, sessionTimeoutMs: 6000)
             let joined = try #require(try await first.receiveJoinGroup())
@@ -43,16 +34,7 @@ struct DevKafkaGroupRejoinTests {
 
     @Test("a member that syncs again on a second connection while its first sync waits gets an answer, and the broker lives on")
     func resyncOnASecondConnectionIsAnswered() async throws {
-        try await PrivateDevKafka.with { devKafka in
-            let group = "wire-resync-\(UUID().uuidString.prefix(8))"
-            let topic = "wire.resync.\(UUID().uuidString.prefix(8).lowercased())"
-            try await devKafka.control.createTopic(topic, partitions: 1)
-            let (host, port) = try bootstrapAddress(devKafka)
-            let coordinator = try await KafkaWireConnection(host: host, port: port, receiveTimeout: .seconds(10)).findCoordinator(group: group)
-            func connection() throws -> KafkaWireConnection {
-                try KafkaWireConnection(host: "127.0.0.1", port: coordinator.port, receiveTimeout: .seconds(10))
-            }
-
+        try await withGroup { devKafka, group, topic, connection in
             // Two members, so that the first one's sync waits for the other's.
             let (a, b) = (try connection(), try connection())
             try await a.sendJoinGroup(group: group, memberID: "", topic: topic, sessionTimeoutMs: 6000)
@@ -75,9 +57,21 @@ struct DevKafkaGroupRejoinTests {
         }
     }
 
-    private func bootstrapAddress(_ devKafka: PrivateDevKafka) throws -> (String, Int) {
-        let first = try #require(devKafka.bootstrap.first)
-        let parts = first.split(separator: ":")
-        return (String(parts[0]), try #require(Int(parts[1])))
+    /// A devkafka of the test's own, a fresh group and topic, and new connections to the group's
+    /// coordinator.
+    private func withGroup(
+        _ body: (PrivateDevKafka, _ group: String, _ topic: String, _ connect: () throws -> KafkaWireConnection) async throws -> Void
+    ) async throws {
+        try await PrivateDevKafka.with { devKafka in
+            let suffix = UUID().uuidString.prefix(8).lowercased()
+            let (group, topic) = ("wire-\(suffix)", "wire.\(suffix)")
+            try await devKafka.control.createTopic(topic, partitions: 1)
+            let bootstrap = try #require(devKafka.bootstrap.first).split(separator: ":")
+            let coordinator = try await KafkaWireConnection(host: String(bootstrap[0]), port: try #require(Int(bootstrap[1])), receiveTimeout: .seconds(10))
+                .findCoordinator(group: group)
+            try await body(devKafka, group, topic) {
+                try KafkaWireConnection(host: "127.0.0.1", port: coordinator.port, receiveTimeout: .seconds(10))
+            }
+        }
     }
 }
