@@ -53,13 +53,6 @@ struct RefreshingValueTests {
         }
     }
 
-    /// Polls until `condition` holds (a few seconds at most on a loaded machine).
-    private static func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<2_000 where !condition() {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     @Test("a hundred concurrent callers share one fetch")
     func concurrentCallersShareOneFetch() async throws {
         let source = Source()
@@ -73,7 +66,7 @@ struct RefreshingValueTests {
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
         }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         try await Task.sleep(for: .milliseconds(100))
         source.openGate()
         #expect(try await callers.value == Array(repeating: 1, count: 100))
@@ -159,7 +152,7 @@ struct RefreshingValueTests {
             try await source.fetch()
         }
         let first = Task { try await value.value() }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         let others = Task {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 { group.addTask { try await value.value() } }
@@ -219,7 +212,7 @@ struct RefreshingValueTests {
             try await source.fetch()
         }
         let fetching = Task { try await value.value() }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         value.replace(with: 42, lifetime: .init(freshFor: .seconds(60), usableFor: nil))
         source.openGate()
         #expect(try await fetching.value == 42)
