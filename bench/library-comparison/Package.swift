@@ -24,18 +24,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
-        // shared/Sources/GameMetricsKit/Events (the JSON scanner and writer, RFC 3339, the
-        // validator), whole; TraceParent.swift and Gzip.swift from GameMetricsKit.
-        .target(name: "GameMetricsEvents", dependencies: [crypto], path: "Sources/GameMetricsEvents"),
+        // Part of GameMetricsKit: Events (the JSON scanner and writer, RFC 3339, the validator)
+        // and Encoding, whole; TraceParent.swift and Gzip.swift in OurPieces.
+        .target(name: "GameMetricsKit", dependencies: [crypto], path: "Sources/GameMetricsKit"),
         .target(name: "OurPieces", dependencies: ["CZlib"], path: "Sources/OurPieces"),
         // S3's internal XML and date parsers, with the comparison that needs their internals.
         .target(name: "S3Pieces", path: "Sources/S3Pieces"),
-        .target(name: "GameMetricsAuth", dependencies: [crypto, cryptoExtras], path: "Sources/GameMetricsAuth"),
+        .target(name: "GameMetricsAuth", dependencies: ["GameMetricsKit", crypto, cryptoExtras], path: "Sources/GameMetricsAuth"),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], path: "Sources/CurlHTTP"),
         .executableTarget(
             name: "LibraryComparison",
             dependencies: [
-                "GameMetricsEvents", "OurPieces", "S3Pieces", "GameMetricsAuth", "CurlHTTP",
+                "GameMetricsKit", "OurPieces", "S3Pieces", "GameMetricsAuth", "CurlHTTP",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,13 +5,13 @@
 # on failure or interruption. GM_TEST_PORT_OFFSET (default 0) is added to every port below.
 #
 # Exported to the tests:
-#   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:55432/gamemetrics_test (owner)
+#   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:25432/gamemetrics_test (owner)
 #   GM_TEST_PG_ADMIN_URL    the same server as its superuser (for tests that need roles)
 #   GM_TEST_PG_<SERVICE>_URL  each service's own role (GM_TEST_PG_PROCESSOR_URL, ..._ANALYTICS_API_URL;
 #                           see GM_PG_SERVICES in lib.sh), on gamemetrics_test: tests point them at
 #                           their own database after migrating it and applying db/roles.sql
-#   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:59644
-#   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
+#   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:29644
+#   GM_TEST_S3_ENDPOINT     http://127.0.0.1:29000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists);
 #                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
@@ -33,8 +33,10 @@ TEST_DIR="$GM_DIR/test"
 PIDS="$TEST_DIR/pids"
 LOGS="$TEST_DIR/logs"
 # GM_TEST_PORT_OFFSET moves every test port, so two checkouts can run their tests side by side.
+# The ports stay below Linux's ephemeral range (32768-60999): a port in it may already be the
+# local end of some outgoing connection, and the server would fail to bind.
 PORT_OFFSET="${GM_TEST_PORT_OFFSET:-0}"
-PG_PORT=$((55432 + PORT_OFFSET)) DEVKAFKA_PORT=$((59644 + PORT_OFFSET)) S3_PORT=$((59000 + PORT_OFFSET))
+PG_PORT=$((25432 + PORT_OFFSET)) DEVKAFKA_PORT=$((29644 + PORT_OFFSET)) S3_PORT=$((29000 + PORT_OFFSET))
 TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
 
 RESTARTABLE_PG="$GM_ROOT/tools/platform/test-postgres-restartable.sh"
@@ -96,7 +98,7 @@ swift build
 BIN="$(swift build --show-bin-path)"
 "$GM_ROOT/tools/platform/link-lists.sh" --check "$BIN"
 
-log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
+log "==> test servers: postgres :$PG_PORT and :$((25433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
 pgdata="$(pg_datadir "$TEST_DIR/pg")"
 # Data outside .gm may survive from a killed run of another checkout at the same path: stop a

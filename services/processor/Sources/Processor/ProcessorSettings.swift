@@ -1,3 +1,4 @@
+import GameMetricsErasure
 import GameMetricsKit
 
 /// The processor's own configuration (Kafka, PostgreSQL and Redis connections are read by
@@ -5,6 +6,8 @@ import GameMetricsKit
 struct ProcessorSettings: Sendable {
     /// `GM_PROCESSOR_GROUP`: the consumer group on the raw topic.
     var groupID: String
+    /// `GM_PROCESSOR_ERASURE_GROUP`: the consumer group on the erasure topic.
+    var erasureGroupID: String
     /// `GM_PROCESSOR_RAW_TOPIC`, `GM_PROCESSOR_PROCESSED_TOPIC`, `GM_PROCESSOR_INVALID_TOPIC`,
     /// `GM_PROCESSOR_ERASURE_TOPIC`.
     var rawTopic: String
@@ -36,6 +39,7 @@ struct ProcessorSettings: Sendable {
 
     init(environment: EnvironmentReader) throws {
         groupID = environment.string("GM_PROCESSOR_GROUP", default: "processor")
+        erasureGroupID = environment.string("GM_PROCESSOR_ERASURE_GROUP", default: ErasureParticipant.groupID(for: .processor))
         rawTopic = environment.string("GM_PROCESSOR_RAW_TOPIC", default: PlatformTopic.rawEvents)
         processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: PlatformTopic.processedEvents)
         invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: PlatformTopic.invalidEvents)
