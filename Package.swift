@@ -13,6 +13,7 @@ let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgr
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
+let w3cTraceContext: Target.Dependency = .product(name: "W3CTraceContext", package: "swift-w3c-trace-context")
 
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -112,7 +113,7 @@ let sharedTargets: [Target] = [
     // The platform contract, free of servers and drivers: events, their validation, the JSON
     // scanner and writer, the erasure messages, trace context, GM_* variable reading. The
     // simulator links this and nothing of the service skeleton.
-    sharedModule("GameMetricsKit", [crypto, logging]),
+    sharedModule("GameMetricsKit", [crypto, logging, w3cTraceContext]),
     // The service skeleton: Hummingbird, the platform router, health, metrics, logging bootstrap.
     sharedModule("GameMetricsHTTP", ["GameMetricsKit", "CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle]),
     // How a service is assembled from its declared clients (PlatformClients) and its routes.
@@ -193,6 +194,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap(service)
 )
