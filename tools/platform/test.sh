@@ -176,11 +176,15 @@ watch_test_run() {
     done
 }
 
-# Tests swift-testing started but never finished, from its console output.
+# Tests swift-testing started but never finished, from its console output (a parameterized
+# test's cases are left out; its own line names it).
 unfinished_tests() {
-    sed -n 's/.*Test \(.*\) started\.$/\1/p' "$TEST_LOG" | sort -u >"$TEST_DIR/started"
-    sed -n 's/.*Test \(.*\) \(passed\|failed\|skipped\).*/\1/p' "$TEST_LOG" | sort -u >"$TEST_DIR/ended"
-    comm -23 "$TEST_DIR/started" "$TEST_DIR/ended" | grep -vx run || true
+    grep -a '◇ Test ' "$TEST_LOG" | grep -av '◇ Test case ' |
+        sed -E 's/^.*◇ Test (.*) started\.$/\1/' | grep -vx run | sort -u >"$TEST_DIR/started" || true
+    grep -aE '^[✔✘➜] Test ' "$TEST_LOG" | grep -av 'recorded an issue' |
+        sed -E 's/ with [0-9]+ test cases? / /; s/^[^ ]+ Test (.*) (passed|failed|skipped)( after.*|\.)?$/\1/' |
+        sort -u >"$TEST_DIR/ended" || true
+    comm -23 "$TEST_DIR/started" "$TEST_DIR/ended"
 }
 
 log "==> swift test (watchdog: test servers alive, at most $TIME_LIMIT s)"
