@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -26,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         // Part of GameMetricsKit: Events (the JSON scanner and writer, RFC 3339, the validator)
-        // and Encoding, whole; TraceParent.swift and Gzip.swift in OurPieces.
+        // and Encoding, whole; Gzip.swift from GameMetricsHTTP in OurPieces.
         .target(name: "GameMetricsKit", dependencies: [crypto], path: "Sources/GameMetricsKit"),
         .target(name: "OurPieces", dependencies: ["CZlib"], path: "Sources/OurPieces"),
         // S3's internal XML and date parsers, with the comparison that needs their internals.
@@ -42,7 +41,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,11 +2,9 @@ import ExtrasBase64
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
-import OurPieces
-import W3CTraceContext
 
-/// Small text formats on the hot paths: RFC 3339 times (every event), `traceparent` (every
-/// request and record), base64url (every JWT).
+/// Small text formats on the hot paths: RFC 3339 times (every event) and base64url (every JWT).
+/// (`traceparent` was compared here until it moved onto swift-w3c-trace-context, ADR 0017.)
 enum TextComparisons {
     static func run(rounds: Int) throws {
         let times = (0..<200_000).map { i in
@@ -26,22 +24,6 @@ enum TextComparisons {
         Rounds(name: "rfc3339_format: RFC3339.format vs Foundation Date.ISO8601FormatStyle.format", operations: dates.count, rounds: rounds).compare(
             ours: { for d in dates { length += RFC3339.format(d).utf8.count } },
             theirs: { for d in dates { length += style.format(d).utf8.count } })
-
-        let headers = (0..<200_000).map { _ in TraceParent.newRoot().description }
-        let same = try headers.prefix(1000).allSatisfy { try TraceContext(traceParentHeaderValue: $0).traceParentHeaderValue == TraceParent($0)!.description }
-        precondition(same)
-        try Rounds(name: "traceparent_parse: TraceParent(header) vs W3CTraceContext TraceContext(traceParentHeaderValue:)", operations: headers.count, rounds: rounds).compare(
-            ours: { for h in headers { length += TraceParent(h)!.flags.utf8.count } },
-            theirs: { for h in headers { length += Int(try TraceContext(traceParentHeaderValue: h).flags.rawValue) } })
-        try Rounds(name: "traceparent_child: parse, new span, format (ours) vs the same with W3CTraceContext", operations: headers.count, rounds: rounds).compare(
-            ours: { for h in headers { length += TraceParent(h)!.child().description.utf8.count } },
-            theirs: {
-                for h in headers {
-                    let parent = try TraceContext(traceParentHeaderValue: h)
-                    let child = TraceContext(traceID: parent.traceID, spanID: .random(), flags: parent.flags, state: parent.state)
-                    length += child.traceParentHeaderValue.utf8.count
-                }
-            })
 
         let payloads = (0..<100_000).map { i in (0..<(64 + i % 400)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) } }
         let encoded = payloads.map { Base64URL.encode($0) }

@@ -1,1 +1,0 @@
-../../../../shared/Sources/GameMetricsKit/Observability/TraceParent.swift
