@@ -1,7 +1,7 @@
 import Foundation
 
-/// A service executable in a process of its own, so a test can SIGKILL it or run it beside
-/// in-process services without sharing their global logging and metrics.
+/// A service executable in a process of its own, so a test can SIGKILL or SIGTERM it or run it
+/// beside in-process services without sharing their global logging and metrics.
 public final class ServiceProcess: @unchecked Sendable {
     private let process: Process
 
@@ -26,4 +26,43 @@ public final class ServiceProcess: @unchecked Sendable {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
+
+    /// SIGTERM: what an orchestrator sends first; the service shuts down gracefully.
+    public func terminate() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+    }
+
+    /// Waits until the process has exited, at most `timeout`: how long it took, or nil when it
+    /// is still running.
+    public func waitForExit(within timeout: Duration) async throws -> Duration? {
+        let start = ContinuousClock.now
+        while process.isRunning {
+            if ContinuousClock.now - start >= timeout { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return ContinuousClock.now - start
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago, for a service process whose port the
+    /// test must know (a process started with port 0 does not tell which port it took).
+    public static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw PortUnavailable() }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
+            }
+        }
+        guard bound else { throw PortUnavailable() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct PortUnavailable: Error {}
 }
