@@ -64,7 +64,8 @@ struct PostgresEventStore: EventStore {
 
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
         let rows = copyRows(events)
-        return try await client.withTransaction(logger: logger) { connection in
+        // A time limit or a shutdown that cancels the attempt ends it at once, on any statement.
+        return try await client.withTransactionClosingOnCancel(logger: logger) { connection in
             // Erasures wait for this transaction, or it sees their record.
             try await ErasedSubjects.holdShared(on: connection, logger: logger)
             try await connection.query(Self.createStaging, logger: logger)
