@@ -11,6 +11,7 @@ let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 
@@ -22,11 +23,13 @@ let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// Declares one service: its executable at `services/<directory>/Sources/<module>` and its
 /// swift-testing suite at `services/<directory>/Tests/<module>Tests`, which may also depend on
 /// other services (`testDependencies`) to run them as real peers.
-func service(_ directory: String, module: String, resources: [Resource]? = nil, testDependencies: [String] = []) -> [Target] {
+func service(
+    _ directory: String, module: String, resources: [Resource]? = nil, dependencies: [Target.Dependency] = [], testDependencies: [String] = []
+) -> [Target] {
     [
         .executableTarget(
             name: module,
-            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres],
+            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres] + dependencies,
             path: "services/\(directory)/Sources/\(module)",
             resources: resources,
             swiftSettings: swiftSettings
@@ -197,6 +200,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
-    targets: sharedTargets + toolTargets + services.flatMap { service($0.directory, module: $0.module, resources: $0.resources, testDependencies: $0.testDependencies) }
+    targets: sharedTargets + toolTargets + services.flatMap {
+        // The processor's pipeline stages hand batches on through AsyncChannel.
+        service($0.directory, module: $0.module, resources: $0.resources,
+                dependencies: $0.module == "Processor" ? [asyncAlgorithms] : [], testDependencies: $0.testDependencies)
+    }
 )

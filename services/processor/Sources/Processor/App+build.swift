@@ -39,10 +39,12 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         schema: schema, producer: producer, settings: settings, logger: logger)
 
     // Redis only carries the live deltas (best effort): its outage must not take the
-    // processor out of service.
-    let checks = clients.checks.filter { $0.name != "redis" } + [storeHealth.readinessCheck]
+    // processor out of service. A consumer whose batches stop getting committed is not ready.
+    let checks = clients.checks.filter { $0.name != "redis" }
+        + [storeHealth.readinessCheck, pipeline.loop.progress.readinessCheck, erasureHandler.loop.progress.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
+    // In dependency order: the clients start first, the consumers last.
     return ServiceApplication.build(
         configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger,
         operatorRoutes: { router in lagController.addRoutes(to: router) })

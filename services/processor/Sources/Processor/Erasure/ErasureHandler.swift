@@ -21,7 +21,7 @@ final class ErasureHandler: Service, Sendable {
     private let producer: KafkaProducer
     private let settings: ProcessorSettings
     private let logger: Logger
-    private let loop: ConsumerLoop
+    let loop: ConsumerLoop
 
     init(
         consumer: KafkaConsumer, eraser: any PlayerDataEraser, schema: SchemaPreparation, producer: KafkaProducer,
@@ -32,7 +32,9 @@ final class ErasureHandler: Service, Sendable {
         self.producer = producer
         self.settings = settings
         self.logger = logger
-        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger) { ProcessorMetrics.retries.increment() }
+        self.loop = ConsumerLoop(
+            consumer: consumer, name: "erasure-consumer", stallAfter: settings.consumerStallAfter, retryDelay: settings.retryDelay, logger: logger
+        ) { ProcessorMetrics.retries.increment() }
     }
 
     func run() async throws {
