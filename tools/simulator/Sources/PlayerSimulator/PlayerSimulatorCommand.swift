@@ -70,12 +70,14 @@ struct PlayerSimulatorCommand {
             output: { writeOutput($0 + "\n") }
         )
         let began = ContinuousClock.now
-        let run = Task { await runner.run() }
-        shutdown.setHardStopAction { run.cancel() }
-
         let sources = installSignalHandlers(shutdown: shutdown, logger: logger)
-
-        await run.value
+        // The run and the wait for a second signal race: the first to end cancels the other.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await runner.run() }
+            group.addTask { await shutdown.hardStopRequested() }
+            await group.next()
+            group.cancelAll()
+        }
         sources.forEach { $0.cancel() }
 
         let final = statistics.snapshot

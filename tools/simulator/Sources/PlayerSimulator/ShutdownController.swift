@@ -8,32 +8,36 @@ final class ShutdownController: Sendable {
     private struct State {
         var stopRequestedAt: ContinuousClock.Instant?
         var hardStop = false
-        var onHardStop: (@Sendable () -> Void)?
     }
 
     let drainTimeout: Duration
     private let state = Mutex(State())
+    /// Finished on the hard stop: `hardStopRequested()` returns then.
+    private let hardStops: AsyncStream<Never>
+    private let hardStopped: AsyncStream<Never>.Continuation
 
     init(drainTimeout: Duration) {
         self.drainTimeout = drainTimeout
+        (hardStops, hardStopped) = AsyncStream<Never>.makeStream()
     }
 
-    /// Run on a second signal (cancels the run task).
-    func setHardStopAction(_ action: @escaping @Sendable () -> Void) {
-        state.withLock { $0.onHardStop = action }
+    /// Returns on an immediate stop (a second signal), or when the calling task is cancelled.
+    /// One caller only.
+    func hardStopRequested() async {
+        for await _ in hardStops {}
     }
 
     /// The first call asks for a graceful stop; a later one for an immediate stop.
     func signalReceived() {
-        let action = state.withLock { s -> (@Sendable () -> Void)? in
+        let hardStop = state.withLock { s -> Bool in
             if s.stopRequestedAt == nil {
                 s.stopRequestedAt = .now
-                return nil
+                return false
             }
             s.hardStop = true
-            return s.onHardStop
+            return true
         }
-        action?()
+        if hardStop { hardStopped.finish() }
     }
 
     /// Asks for a graceful stop (idempotent).

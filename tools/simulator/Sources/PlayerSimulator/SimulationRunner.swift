@@ -32,16 +32,25 @@ struct SimulationRunner: Sendable {
         let profile = traffic.profile
         let baseRate = traffic.baseRate
         let output = output
-        let reporter = Task {
-            var progress = ProgressReporter(targetRate: baseRate, profile: profile)
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: .milliseconds(Int64(reportEvery * 1000))) } catch { return }
-                let snapshot = statistics.snapshot
-                let now = elapsed()
-                output(progress.progressLine(snapshot, elapsed: now, lag: now - snapshot.dispatchedUntil))
+        // Progress lines come from a child task beside the run, cancelled when the run ends.
+        await withTaskGroup(of: Void.self) { reporting in
+            reporting.addTask {
+                var progress = ProgressReporter(targetRate: baseRate, profile: profile)
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .milliseconds(Int64(reportEvery * 1000))) } catch { return }
+                    let snapshot = statistics.snapshot
+                    let now = elapsed()
+                    output(progress.progressLine(snapshot, elapsed: now, lag: now - snapshot.dispatchedUntil))
+                }
             }
+            await send(sender: sender, start: start)
+            reporting.cancelAll()
         }
+    }
 
+    /// Generates the stream and hands its batches to the senders until the run ends.
+    private func send(sender: EventBatchSender, start: ContinuousClock.Instant) async {
+        let statistics = statistics
         await withTaskGroup(of: Void.self) { group in
             var generator = TrafficGenerator(traffic)
             var assembler = BatchAssembler(
@@ -106,8 +115,6 @@ struct SimulationRunner: Sendable {
             shutdown.requestStop()
             await group.waitForAll()
         }
-        reporter.cancel()
-        _ = await reporter.result
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -11,6 +11,11 @@ import Synchronization
 /// replica falls back to a local bucket at the tenant's full rate (exact for itself, generous
 /// for the fleet) and tries the ledger again after `ledgerRetry`. Without a ledger the local
 /// bucket is the limiter.
+///
+/// A lease is taken by the request that needs it, in its own task (one lease per tenant in
+/// flight); requests that need the same tenant's lease meanwhile wait for that one, and the
+/// request that asks for a refill before the slice runs out waits for it too (one Redis round
+/// trip, once per half slice).
 final class TenantRateLimiter: Sendable {
     private struct Allowance {
         var limit: Int
@@ -18,12 +23,18 @@ final class TenantRateLimiter: Sendable {
         var leased = 0
         var leaseExpiresAt: ContinuousClock.Instant
         var refusedUntil: ContinuousClock.Instant?
-        var leaseInFlight: Task<Void, Never>?
+        /// Requests waiting for the lease in flight; nil while none is.
+        var leaseWaiters: [CheckedContinuation<Void, Never>]?
     }
 
     private enum Step {
         case decided(RateDecision)
-        case awaitLease(Task<Void, Never>)
+        /// This request takes the lease, then decides again.
+        case lease
+        /// This request is allowed and takes the next lease before the slice runs out.
+        case allowedAfterRefill
+        /// Another request is taking the lease: wait for it, then decide again.
+        case awaitLease
     }
 
     private struct State {
@@ -56,7 +67,11 @@ final class TenantRateLimiter: Sendable {
         for _ in 0..<2 {
             switch step(tenant: tenant, limit: limit) {
             case .decided(let decision): return decision
-            case .awaitLease(let lease): await lease.value
+            case .lease: await lease(tenant: tenant, limit: limit)
+            case .allowedAfterRefill:
+                await lease(tenant: tenant, limit: limit)
+                return .allowed
+            case .awaitLease: await waitForLease(tenant: tenant)
             }
         }
         return .throttled(retryAfter: .seconds(1.0 / Double(max(limit, 1))))
@@ -72,57 +87,78 @@ final class TenantRateLimiter: Sendable {
                 allowance.local.reconfigure(rate: Double(limit), capacity: capacity(limit), now: now)
             }
             defer { state.tenants[tenant] = allowance }
-            guard let ledger, state.ledgerDownUntil.map({ now >= $0 }) ?? true else {
+            guard ledger != nil, state.ledgerDownUntil.map({ now >= $0 }) ?? true else {
                 return .decided(allowance.local.take(now: now).map { .throttled(retryAfter: $0) } ?? .allowed)
             }
             if allowance.leased > 0, now < allowance.leaseExpiresAt {
                 allowance.leased -= 1
-                if allowance.leased <= leaseSize(limit) / 2, allowance.leaseInFlight == nil {
-                    allowance.leaseInFlight = startLease(tenant: tenant, limit: limit, ledger: ledger)
+                // A refill before the slice runs out, unless one is in flight or the shared
+                // bucket said it is dry until `refusedUntil`.
+                let refillDue = allowance.refusedUntil.map { now >= $0 } ?? true
+                if allowance.leased <= leaseSize(limit) / 2, allowance.leaseWaiters == nil, refillDue {
+                    allowance.leaseWaiters = []
+                    return .allowedAfterRefill
                 }
                 return .decided(.allowed)
             }
             if let refusedUntil = allowance.refusedUntil, now < refusedUntil {
                 return .decided(.throttled(retryAfter: refusedUntil - now))
             }
-            if allowance.leaseInFlight == nil {
-                allowance.leaseInFlight = startLease(tenant: tenant, limit: limit, ledger: ledger)
+            if allowance.leaseWaiters == nil {
+                allowance.leaseWaiters = []
+                return .lease
             }
-            return .awaitLease(allowance.leaseInFlight!)
+            return .awaitLease
         }
     }
 
     private func capacity(_ limit: Int) -> Double { max(1, Double(limit) * burstSeconds) }
     private func leaseSize(_ limit: Int) -> Int { max(1, Int(Double(limit) * leaseSeconds)) }
 
-    private func startLease(tenant: String, limit: Int, ledger: any RateLimitLedger) -> Task<Void, Never> {
-        let count = leaseSize(limit)
-        let capacity = Int(capacity(limit))
-        return Task {
-            let outcome: Result<RateLease, any Error>
-            do {
-                outcome = .success(try await ledger.lease(tenant: tenant, rate: limit, capacity: capacity, count: count))
-            } catch {
-                outcome = .failure(error)
+    /// Returns once the lease in flight for `tenant` is done (at once when none is).
+    private func waitForLease(tenant: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = state.withLock { state in
+                guard state.tenants[tenant]?.leaseWaiters != nil else { return false }
+                state.tenants[tenant]!.leaseWaiters!.append(continuation)
+                return true
             }
-            let now = ContinuousClock.now
-            state.withLock { state in
-                guard var allowance = state.tenants[tenant] else { return }
-                allowance.leaseInFlight = nil
-                switch outcome {
-                case .success(let lease):
-                    allowance.leased = (now < allowance.leaseExpiresAt ? allowance.leased : 0) + lease.granted
-                    allowance.leaseExpiresAt = now + leaseLifetime
-                    allowance.refusedUntil = lease.granted == 0 ? now + lease.retryAfter : nil
-                case .failure(let error):
+            if !waiting { continuation.resume() }
+        }
+    }
+
+    /// Takes a slice of the tenant's shared bucket, then wakes the requests that waited for it.
+    private func lease(tenant: String, limit: Int) async {
+        guard let ledger else { return }
+        let outcome: Result<RateLease, any Error>
+        do {
+            outcome = .success(try await ledger.lease(tenant: tenant, rate: limit, capacity: Int(capacity(limit)), count: leaseSize(limit)))
+        } catch {
+            outcome = .failure(error)
+        }
+        let now = ContinuousClock.now
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard var allowance = state.tenants[tenant] else { return [] }
+            let waiters = allowance.leaseWaiters ?? []
+            allowance.leaseWaiters = nil
+            switch outcome {
+            case .success(let lease):
+                allowance.leased = (now < allowance.leaseExpiresAt ? allowance.leased : 0) + lease.granted
+                allowance.leaseExpiresAt = now + leaseLifetime
+                allowance.refusedUntil = lease.granted == 0 ? now + lease.retryAfter : nil
+            case .failure(let error):
+                // A request cancelled (its client went away) says nothing about the ledger.
+                if !(error is CancellationError) && !Task.isCancelled {
                     if state.ledgerDownUntil == nil || now >= state.ledgerDownUntil! {
                         logger.warning("rate-limit ledger unreachable; limiting per instance", metadata: ["error": "\(error)"])
                         IngestionMetrics.ledgerFailures.increment()
                     }
                     state.ledgerDownUntil = now + ledgerRetry
                 }
-                state.tenants[tenant] = allowance
             }
+            state.tenants[tenant] = allowance
+            return waiters
         }
+        for waiter in waiters { waiter.resume() }
     }
 }
