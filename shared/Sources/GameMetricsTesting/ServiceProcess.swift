@@ -13,9 +13,19 @@ public final class ServiceProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try logFile(for: path) ?? FileHandle.nullDevice
         try process.run()
         return ServiceProcess(process: process)
+    }
+
+    /// With `GM_TEST_SERVICE_LOGS` (test.sh sets it to its logs folder), the process's log lines
+    /// go to `<executable>-<time>.log` there, to read after a failure; otherwise nowhere.
+    private static func logFile(for path: String) throws -> FileHandle? {
+        guard let folder = ProcessInfo.processInfo.environment["GM_TEST_SERVICE_LOGS"] else { return nil }
+        let name = "\(URL(fileURLWithPath: path).lastPathComponent)-\(Int(Date().timeIntervalSince1970 * 1000)).log"
+        let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { return nil }
+        return try FileHandle(forWritingTo: url)
     }
 
     public var isRunning: Bool { process.isRunning }

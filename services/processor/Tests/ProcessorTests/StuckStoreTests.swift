@@ -24,6 +24,8 @@ struct StuckStoreTests {
         try await ProcessorFixture.run { fixture in
             var environment = fixture.environment
             environment["GM_SHUTDOWN_GRACE_MS"] = "4000"
+            // Lifecycle steps in the log (GM_TEST_SERVICE_LOGS), to see what held a shutdown up.
+            environment["GM_LOG_LEVEL"] = "debug"
             // Far longer than the grace period: only the shutdown can end the stuck attempt.
             environment["GM_PROCESSOR_STORE_TIMEOUT_MS"] = "300000"
             try await fixture.produce(EventCorpus.records(first, topic: fixture.rawTopic))
