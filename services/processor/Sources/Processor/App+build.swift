@@ -27,7 +27,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let lag = ConsumerLag(consumer: eventConsumer)
     let storeHealth = StoreHealth(unreadyAfter: settings.unreadyAfterFailures)
     let pipeline = EventPipeline(
-        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, subjects: subjects, logger: logger),
+        consumer: eventConsumer,
+        store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, subjects: subjects, statementTimeout: settings.storeTimeout, logger: logger),
         storeHealth: storeHealth, schema: schema, producer: producer,
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)

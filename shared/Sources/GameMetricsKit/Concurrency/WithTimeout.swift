@@ -1,8 +1,9 @@
 /// Runs `work` as a child task racing a timer: the first to finish wins and the other is
 /// cancelled. On expiry `TimeoutExceeded` is thrown — once `work` has ended, since a child task
-/// is never left behind: `work` must end when cancelled (a PostgreSQL statement does so through
-/// ``PostgresNIO/PostgresConnection/closingOnCancel(_:)``). The platform's one timeout helper:
-/// readiness probes and the processor's store attempts use it.
+/// is never left behind: `work` must end when cancelled, or be bounded itself (a PostgreSQL
+/// statement is not ended by cancellation: ``PostgresNIO/PostgresClient/withTimedTransaction(statementTimeout:logger:isolation:_:)``
+/// has the server end it). The platform's one timeout helper: readiness probes and the
+/// processor's store attempts use it.
 public func withTimeout<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: TimedResult<T>.self) { group in
         group.addTask { .finished(try await work()) }

@@ -88,8 +88,7 @@ public struct ErasedSubjects: Sendable {
     public static func withSharedLock<T: Sendable>(
         client: PostgresClient, subjects: [[UInt8]], logger: Logger, _ work: @Sendable (Set<[UInt8]>) async throws -> T
     ) async throws -> T {
-        // A time limit or a shutdown that cancels the caller ends a wait for the lock at once.
-        try await client.withTransactionClosingOnCancel(logger: logger) { connection in
+        try await client.withTransaction(logger: logger) { connection in
             try await holdShared(on: connection, logger: logger)
             var erased = Set<[UInt8]>()
             if !subjects.isEmpty {

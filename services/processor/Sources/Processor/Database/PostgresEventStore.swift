@@ -16,6 +16,8 @@ struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let lanes: Int
     let subjects: ErasedSubjects
+    /// `GM_PROCESSOR_STORE_TIMEOUT_MS`, enforced by the database on every statement.
+    var statementTimeout: Duration = .seconds(60)
     let logger: Logger
 
     static let stagingColumns = [
@@ -64,8 +66,8 @@ struct PostgresEventStore: EventStore {
 
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
         let rows = copyRows(events)
-        // A time limit or a shutdown that cancels the attempt ends it at once, on any statement.
-        return try await client.withTransactionClosingOnCancel(logger: logger) { connection in
+        // PostgreSQL ends a statement stuck on a lock (or a runaway one) after the attempt's limit.
+        return try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
             // Erasures wait for this transaction, or it sees their record.
             try await ErasedSubjects.holdShared(on: connection, logger: logger)
             try await connection.query(Self.createStaging, logger: logger)
