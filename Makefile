@@ -12,7 +12,7 @@ help: ## list the targets
 deps: ## install missing system packages and the project venv (.venv with rclone)
 	@$(PLATFORM)/install-deps.sh
 
-build: deps ## swift build (GM_BUILD_CONFIG=debug|release, default debug)
+build: deps ## swift build (GM_BUILD_CONFIG=release|debug, default release)
 	@source $(PLATFORM)/lib.sh && ensure_swift && swift build -c "$$(gm_build_config)"
 
 up: ## build and start the whole local platform on 127.0.0.1; writes .gm/demo.env

@@ -15,167 +15,162 @@ let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", packa
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 
-let sharedLibraries: [Target.Dependency] = ["GameMetricsService", "GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3"]
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
-// MARK: - Service helper
+// MARK: - Target helpers (one per kind of target)
 
-/// Declares one service: its executable at `services/<directory>/Sources/<module>` and its
-/// swift-testing suite at `services/<directory>/Tests/<module>Tests`, which may also depend on
-/// other services (`testDependencies`) to run them as real peers.
-func service(
-    _ directory: String, module: String, resources: [Resource]? = nil, dependencies: [Target.Dependency] = [], testDependencies: [String] = []
-) -> [Target] {
+/// A C library found by pkg-config (Debian's package in `apt`).
+func cLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "shared/Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+/// A shared Swift module at `shared/Sources/<name>`; it depends only on what it uses (ADR 0020).
+func sharedModule(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, path: "shared/Sources/\(name)", swiftSettings: swiftSettings)
+}
+
+/// A suite of the shared modules at `shared/Tests/<name>`.
+func sharedTests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "shared/Tests/\(name)", swiftSettings: swiftSettings)
+}
+
+/// A tool or benchmark executable at `<path>`.
+func executable(_ name: String, path: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: path, swiftSettings: swiftSettings)
+}
+
+/// One service: its executable at `services/<directory>/Sources/<module>`, linking only the
+/// shared modules in `dependencies`, and its swift-testing suite at
+/// `services/<directory>/Tests/<module>Tests`, which may also depend on other services
+/// (`testDependencies`) to run them as real peers.
+struct ServiceTargets {
+    var directory: String
+    var module: String
+    var dependencies: [Target.Dependency]
+    var resources: [Resource]? = nil
+    var testDependencies: [String] = []
+}
+
+func service(_ service: ServiceTargets) -> [Target] {
     [
         .executableTarget(
-            name: module,
-            dependencies: sharedLibraries + [hummingbird, logging, serviceLifecycle, postgres] + dependencies,
-            path: "services/\(directory)/Sources/\(module)",
-            resources: resources,
+            name: service.module,
+            dependencies: ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", hummingbird, logging, serviceLifecycle] + service.dependencies,
+            path: "services/\(service.directory)/Sources/\(service.module)",
+            resources: service.resources,
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "\(module)Tests",
-            dependencies: [.target(name: module), "GameMetricsTesting", crypto] + testDependencies.map { .target(name: $0) },
-            path: "services/\(directory)/Tests/\(module)Tests",
+            name: "\(service.module)Tests",
+            dependencies: [.target(name: service.module), "GameMetricsTesting", crypto] + allSharedModules
+                + service.testDependencies.map { .target(name: $0) },
+            path: "services/\(service.directory)/Tests/\(service.module)Tests",
             swiftSettings: swiftSettings
         ),
     ]
 }
 
-let services: [(directory: String, module: String, resources: [Resource]?, testDependencies: [String])] = [
-    ("ingestion", "Ingestion", [.copy("openapi.json")], ["UserService"]),
-    ("processor", "Processor", nil, ["UserService"]),
-    ("recommendation", "Recommendation", nil, []),
-    ("analytics-api", "AnalyticsAPI", nil, []),
-    ("user", "UserService", [.copy("openapi.json")], []),
-    ("notification", "NotificationService", nil, []),
-    ("retention", "Retention", nil, []),
-    ("admin", "Admin", nil, []),
+// The per-client glue modules: each reads its client's GM_* variables and declares its readiness
+// check, so that a service links a client library only when it requires that client.
+let kafkaGlue: [Target.Dependency] = ["GameMetricsKafka", "Kafka"]
+let postgresGlue: [Target.Dependency] = ["GameMetricsPostgres", postgres]
+let redisGlue: [Target.Dependency] = ["GameMetricsRedis", "Redis"]
+let s3Glue: [Target.Dependency] = ["GameMetricsS3", "S3", "CurlHTTP"]
+let peersGlue: [Target.Dependency] = ["GameMetricsPeers", "CurlHTTP"]
+let erasureGlue: [Target.Dependency] = ["GameMetricsErasure"]
+
+let services: [ServiceTargets] = [
+    ServiceTargets(directory: "ingestion", module: "Ingestion", dependencies: kafkaGlue + redisGlue + peersGlue + ["GameMetricsAuth", httpTypes],
+                   resources: [.copy("openapi.json")]),
+    // The processor's pipeline stages hand batches on through AsyncChannel.
+    ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
+    ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),
+    ServiceTargets(directory: "analytics-api", module: "AnalyticsAPI", dependencies: postgresGlue + redisGlue),
+    ServiceTargets(directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
+                   resources: [.copy("openapi.json")]),
+    ServiceTargets(directory: "notification", module: "NotificationService", dependencies: kafkaGlue),
+    ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue),
+    ServiceTargets(directory: "admin", module: "Admin", dependencies: peersGlue),
 ]
 
-// MARK: - Shared library
+// MARK: - Shared modules
+
+let allSharedModules: [Target.Dependency] = [
+    "GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", "GameMetricsAuth", "GameMetricsPostgres",
+    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "GameMetricsErasure", "Kafka", "Redis", "CurlHTTP", "S3",
+]
+
+/// What every per-client glue module builds on.
+let glue: [Target.Dependency] = ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", logging, serviceLifecycle]
 
 let sharedTargets: [Target] = [
-    .systemLibrary(
-        name: "CRdKafka", path: "shared/Sources/CRdKafka", pkgConfig: "rdkafka",
-        providers: [.apt(["librdkafka-dev"])]
-    ),
-    .systemLibrary(
-        name: "CHiredis", path: "shared/Sources/CHiredis", pkgConfig: "hiredis",
-        providers: [.apt(["libhiredis-dev"])]
-    ),
-    .systemLibrary(
-        name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
-        providers: [.apt(["libcurl4-openssl-dev"])]
-    ),
-    .systemLibrary(
-        name: "CZlib", path: "shared/Sources/CZlib", pkgConfig: "zlib",
-        providers: [.apt(["zlib1g-dev"])]
-    ),
+    cLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
+    cLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+    cLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+    cLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
     // glibc's mallopt, to cap malloc arenas in every service (see ServiceMain).
     .systemLibrary(name: "CMalloc", path: "shared/Sources/CMalloc"),
-    .target(
-        name: "GameMetricsKit",
-        dependencies: ["CZlib", "CMalloc", crypto, hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle, postgres],
-        path: "shared/Sources/GameMetricsKit", swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "Kafka", dependencies: ["CRdKafka", logging, serviceLifecycle],
-        path: "shared/Sources/Kafka", swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "Redis", dependencies: ["CHiredis", logging],
-        path: "shared/Sources/Redis", swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "CurlHTTP", dependencies: ["CCurl"],
-        path: "shared/Sources/CurlHTTP", swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "S3", dependencies: ["CurlHTTP"],
-        path: "shared/Sources/S3", swiftSettings: swiftSettings
-    ),
+
+    // The platform contract, free of servers and drivers: events, their validation, the JSON
+    // scanner and writer, the erasure messages, trace context, GM_* variable reading. The
+    // simulator links this and nothing of the service skeleton.
+    sharedModule("GameMetricsKit", [crypto, logging]),
+    // The service skeleton: Hummingbird, the platform router, health, metrics, logging bootstrap.
+    sharedModule("GameMetricsHTTP", ["GameMetricsKit", "CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle]),
+    // How a service is assembled from its declared clients (PlatformClients) and its routes.
+    sharedModule("GameMetricsService", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsAuth", hummingbird, logging, serviceLifecycle]),
     // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
-    .target(
-        name: "GameMetricsAuth", dependencies: [crypto, cryptoExtras],
-        path: "shared/Sources/GameMetricsAuth", swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "GameMetricsAuthTests", dependencies: ["GameMetricsAuth"],
-        path: "shared/Tests/GameMetricsAuthTests", swiftSettings: swiftSettings
-    ),
-    // Glue every service shares: client configuration from GM_* variables, readiness checks,
-    // and the one way a service application is assembled.
-    .target(
-        name: "GameMetricsService",
-        dependencies: ["GameMetricsKit", "GameMetricsAuth", "Kafka", "Redis", "CurlHTTP", "S3", hummingbird, logging, serviceLifecycle, postgres, crypto],
-        path: "shared/Sources/GameMetricsService", swiftSettings: swiftSettings
-    ),
+    sharedModule("GameMetricsAuth", [crypto, cryptoExtras]),
+
+    // Clients, each in its own module, over their C libraries.
+    sharedModule("Kafka", ["CRdKafka", logging, serviceLifecycle]),
+    sharedModule("Redis", ["CHiredis", logging]),
+    sharedModule("CurlHTTP", ["CCurl", httpTypes]),
+    sharedModule("S3", ["CurlHTTP", httpTypes]),
+
+    // Per-client glue: the client's requirement (GM_* configuration, readiness check, lifecycle)
+    // and what services build on it; a service that requires no such client links none of it.
+    sharedModule("GameMetricsPostgres", glue + [crypto, postgres]),
+    sharedModule("GameMetricsKafka", glue + ["Kafka", metrics]),
+    sharedModule("GameMetricsRedis", glue + ["Redis"]),
+    sharedModule("GameMetricsS3", glue + ["S3", "CurlHTTP"]),
+    // Outgoing HTTP: the client, peers' readiness, calls to the user service.
+    sharedModule("GameMetricsPeers", glue + ["GameMetricsAuth", "CurlHTTP", httpTypes]),
+    // The GDPR erasure participant: consumes privacy.erasure, erases in PostgreSQL, publishes the
+    // completion; only services that hold player data link it.
+    sharedModule("GameMetricsErasure", glue + ["GameMetricsPostgres", "GameMetricsKafka", "Kafka", metrics, postgres]),
+
     // Checks of the platform contract that every service's test suite reuses.
-    .target(
-        name: "GameMetricsTesting",
-        dependencies: ["GameMetricsKit", "Kafka", "Redis", hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle],
-        path: "shared/Sources/GameMetricsTesting", swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "GameMetricsKitTests",
-        dependencies: ["GameMetricsKit", hummingbird, hummingbirdTesting],
-        path: "shared/Tests/GameMetricsKitTests", swiftSettings: swiftSettings
-    ),
-    // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
+    sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),
+    sharedTests("GameMetricsAuthTests", ["GameMetricsAuth"]),
+    sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", hummingbird, hummingbirdTesting]),
     // The event-parser fuzzer's differential oracle and corpus generator (fuzz/event-parser), which
     // the integration tests replay against PostgreSQL.
     .target(
         name: "EventParserOracle", dependencies: ["GameMetricsKit"],
         path: "fuzz/event-parser/Sources/EventParserOracle", swiftSettings: swiftSettings
     ),
-    .testTarget(
-        name: "IntegrationTests",
-        dependencies: ["Kafka", "Redis", "S3", "CurlHTTP", "GameMetricsKit", "GameMetricsService", "GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres],
-        path: "shared/Tests/IntegrationTests", swiftSettings: swiftSettings
-    ),
+    // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
+    sharedTests("IntegrationTests", allSharedModules + ["GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres]),
 ]
 
 // MARK: - Tools and benchmarks
 
 let toolTargets: [Target] = [
-    .executableTarget(
-        name: "DevKafka",
-        dependencies: ["CRdKafka", "GameMetricsKit", hummingbird, logging, serviceLifecycle],
-        path: "tools/devkafka/Sources/DevKafka", swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "PlayerSimulator",
-        dependencies: ["GameMetricsKit", "CurlHTTP", logging],
-        path: "tools/simulator/Sources/PlayerSimulator", swiftSettings: swiftSettings
-    ),
+    // A local Kafka: an HTTP control API over librdkafka's mock cluster; no database driver.
+    executable("DevKafka", path: "tools/devkafka/Sources/DevKafka", ["CRdKafka", "GameMetricsKit", "GameMetricsHTTP", hummingbird, logging, serviceLifecycle]),
+    // Sends events over libcurl; no HTTP server, no database driver.
+    executable("PlayerSimulator", path: "tools/simulator/Sources/PlayerSimulator", ["GameMetricsKit", "CurlHTTP", logging]),
     .testTarget(
         name: "PlayerSimulatorTests",
         dependencies: ["PlayerSimulator"],
         path: "tools/simulator/Tests/PlayerSimulatorTests", swiftSettings: swiftSettings
     ),
     // The machine's HTTP ceiling: the smallest Hummingbird server, measured beside ingestion.
-    .executableTarget(
-        name: "HelloWorldServer",
-        dependencies: [hummingbird],
-        path: "bench/ingestion/Sources/HelloWorldServer", swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "TokenBench",
-        dependencies: ["GameMetricsAuth"],
-        path: "bench/user-tokens/Sources/TokenBench", swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "EventValidationBench",
-        dependencies: ["GameMetricsKit"],
-        path: "bench/event-validation/Sources/EventValidationBench", swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "KafkaProducerBench",
-        dependencies: ["Kafka"],
-        path: "bench/kafka-producer/Sources/KafkaProducerBench", swiftSettings: swiftSettings
-    ),
+    executable("HelloWorldServer", path: "bench/ingestion/Sources/HelloWorldServer", [hummingbird]),
+    executable("TokenBench", path: "bench/user-tokens/Sources/TokenBench", ["GameMetricsAuth"]),
+    executable("EventValidationBench", path: "bench/event-validation/Sources/EventValidationBench", ["GameMetricsKit"]),
+    executable("KafkaProducerBench", path: "bench/kafka-producer/Sources/KafkaProducerBench", ["Kafka"]),
 ]
 
 // MARK: - Package
@@ -202,9 +197,5 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
-    targets: sharedTargets + toolTargets + services.flatMap {
-        // The processor's pipeline stages hand batches on through AsyncChannel.
-        service($0.directory, module: $0.module, resources: $0.resources,
-                dependencies: $0.module == "Processor" ? [asyncAlgorithms] : [], testDependencies: $0.testDependencies)
-    }
+    targets: sharedTargets + toolTargets + services.flatMap(service)
 )

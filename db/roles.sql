@@ -42,7 +42,8 @@ GRANT USAGE ON SCHEMA public
 GRANT SELECT ON user_schema_migrations TO gm_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON
     tenants, service_clients, signing_keys, write_keys, players, operators, oauth_public_clients,
-    login_attempts, authorization_codes, refresh_tokens, erasure_requests, erasure_confirmations
+    login_attempts, authorization_codes, refresh_tokens, erasure_requests, erasure_confirmations,
+    erasure_ledger_user
     TO gm_user;
 -- The audit log is append-only: read and insert, never update, delete or truncate.
 GRANT SELECT, INSERT ON audit_log TO gm_user;
@@ -51,7 +52,8 @@ GRANT USAGE ON SEQUENCE audit_log_seq_seq TO gm_user;
 -- processor: raw events, their ids, the time series, player state, the erasure record ---------
 GRANT SELECT ON processor_schema_migrations TO gm_processor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON
-    events_raw, event_ids, event_metrics, active_players, player_activity, player_state, erased_subjects
+    events_raw, event_ids, event_metrics, active_players, player_activity, player_state, erased_subjects,
+    erasure_ledger_processor
     TO gm_processor;
 GRANT EXECUTE ON FUNCTION ensure_events_raw_partition(date) TO gm_processor;
 

@@ -23,13 +23,13 @@
 # forged flood's rate is >= 80% of the no-key flood's; the forged phase causes no more lookups
 # than the real tenant's own refreshes (one per GM_INGESTION_CREDENTIAL_CACHE_SECONDS); the
 # unknown phase at most 20 per second from the one peer (plus the bucket's burst of 20).
-# Environment: GM_BIN_DIR (prebuilt release executables; default: build into .build-release),
+# Environment: GM_BIN_DIR (prebuilt release executables; default: `swift build -c release`, as `make up`),
 # GM_BENCH_QUIET_WAIT (seconds to wait for running swift builds/tests first, default 600; 0
 # skips), GM_BENCH_TENANT_DELAY_MS (the real tenant's pause between events, default 10).
 # Results: .gm/bench-forged-keys/results.md and .gm/bench-forged-keys/runs/<UTC time>/.
 set -euo pipefail
-# shellcheck source=tools/platform/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../../tools/platform/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 seconds="${1:-150}" connections="${2:-64}" baseline_seconds="${3:-30}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ && "$connections" =~ ^[1-9][0-9]*$ && "$baseline_seconds" =~ ^[1-9][0-9]*$ ]] ||
@@ -42,110 +42,33 @@ cache_seconds=10
 # Loopback ports: none of `make up`, `make test` (55432/59644/59000 + a multiple of 100) or the
 # other harnesses (bench/ingestion 55620 56390 59720 18281-18290, bench/processor 55640 56391
 # 59740 18282, bench/user-tokens 18085).
-PG_PORT=55650 REDIS_PORT=56395 DEVKAFKA_PORT=59750 USER_PORT=18385 INGESTION_PORT=18381
-TIMEOUT=120
+PG_PORT=55650 REDIS_PORT=56395 DEVKAFKA_PORT=59750 S3_PORT=59751 USER_PORT=18385 INGESTION_PORT=18381
+# Internal ports (/metrics): never `make up`'s 9080-9087 nor bench/ingestion's.
+USER_INTERNAL_PORT=18485 INGESTION_INTERNAL_PORT=18481
+TIMEOUT="$BENCH_TIMEOUT"
+INGESTION_URL="http://127.0.0.1:$INGESTION_PORT"
 
-BENCH="$GM_DIR/bench-forged-keys"
-PIDS="$BENCH/pids"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-RUN="$BENCH/runs/$stamp"
-LOGS="$RUN/logs" RAW="$RUN/raw"
-USER_URL="http://127.0.0.1:$USER_PORT" INGESTION_URL="http://127.0.0.1:$INGESTION_PORT"
-BUSY_PATTERN='swift-build|swift-frontend|swift-test|swift-driver|\.xctest'
-
-stop_stack() {
-    stop_pid ingestion "$PIDS/ingestion.pid"
-    stop_pid user "$PIDS/user.pid"
-    stop_pid devkafka "$PIDS/devkafka.pid"
-    stop_pid redis "$PIDS/redis.pid"
-    pg_stop_at "$BENCH/pg" "$PIDS/postgres.pid"
-}
-remove_pgdata() {
-    pg_remove_outside "$BENCH/pg"
-    rm -rf "$BENCH/pg"
-}
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-on_exit() {
-    local status=$? job
-    trap - EXIT INT TERM
+# shellcheck disable=SC2317  # invoked by bench_on_exit
+bench_before_exit() {
+    local job
     for job in ${flood_job:-} ${tenant_job:-}; do
         if kill -0 "$job" 2>/dev/null; then kill "$job" 2>/dev/null || true; wait "$job" 2>/dev/null || true; fi
     done
-    log "==> stopping the bench stack"
-    stop_stack || true
-    remove_pgdata || true
-    exit "$status"
 }
 
-cd "$GM_ROOT"
-"$GM_ROOT/tools/platform/install-deps.sh"
-ensure_swift
-if [[ -d "$PIDS" ]]; then
-    stop_stack
-    remove_pgdata
-fi
-rm -rf "$BENCH/redis" "$BENCH/kafka" "$PIDS"
-mkdir -p "$PIDS" "$LOGS" "$RAW"
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# --- build ------------------------------------------------------------------------------------
-if [[ -n "${GM_BIN_DIR:-}" ]]; then
-    BIN="$(cd "$GM_BIN_DIR" && pwd)"
-    log "==> using prebuilt executables in $BIN (GM_BIN_DIR)"
-else
-    for product in ingestion user devkafka; do
-        log "==> swift build -c release --scratch-path .build-release --product $product"
-        swift build -c release --scratch-path .build-release --product "$product" >>"$LOGS/build.log" 2>&1 ||
-            { log_tail "$LOGS/build.log" 30; die "release build of $product failed"; }
-    done
-    BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)"
-fi
-for exe in ingestion user devkafka; do [[ -x "$BIN/$exe" ]] || die "$BIN/$exe is missing"; done
+bench_begin bench-forged-keys
+bench_build ingestion user devkafka
 
 # --- the stack --------------------------------------------------------------------------------
 log "==> stack: postgres :$PG_PORT, redis :$REDIS_PORT, devkafka :$DEVKAFKA_PORT, user :$USER_PORT, ingestion :$INGESTION_PORT"
-super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
-# The write-key MAC secret, in a file only this run's user and ingestion services read.
-mac_file="$BENCH/write-key-mac.secret"
-(umask 077 && gen_secret 32 >"$mac_file")
-pgdata="$(pg_datadir "$BENCH/pg")"
-find "$pgdata" -mindepth 1 -delete
-require_free_port "bench postgres" "$PG_PORT"
-pg_init "$pgdata" "$PG_PORT" "$super_pw" "$LOGS/postgres-init.log"
-pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
-wait_until "bench postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" "$LOGS/postgres.log" pg_ready "$PG_PORT"
-pg_ensure_db "$PG_PORT" "$super_pw" gm "$role_pw" gamemetrics
-PG_URL="postgres://gm:$role_pw@127.0.0.1:$PG_PORT/gamemetrics"
-start_redis "$REDIS_PORT" "$BENCH/redis" "$PIDS/redis.pid" "$LOGS/redis.log" "$TIMEOUT"
-GM_LOG_LEVEL=warning start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$BENCH/kafka/bootstrap" \
-    "$PIDS/devkafka.pid" "$LOGS/devkafka.log" "$TIMEOUT"
-KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$BENCH/kafka/bootstrap")"
+bench_ingestion_base "$PG_PORT" "$REDIS_PORT" "$DEVKAFKA_PORT"
 
-log "==> seeding the demo tenants (user seed-demo)"
-seed="$(GM_PG_URL="$PG_URL" GM_LOG_LEVEL=warning GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user" seed-demo 2>>"$LOGS/seed.log")" ||
-    { log_tail "$LOGS/seed.log"; die "user seed-demo failed"; }
-seed_value() {
-    local value
-    value="$(sed -n "s/^$1=//p" <<<"$seed" | head -n1)"
-    [[ -n "$value" ]] || die "user seed-demo printed no $1"
-    printf '%s' "$value"
-}
-PLATFORM_CLIENT_ID="$(seed_value GM_PLATFORM_CLIENT_ID)"
-PLATFORM_CLIENT_SECRET="$(seed_value GM_PLATFORM_CLIENT_SECRET)"
-write_key="$(seed_value GM_WRITE_KEY)"
-
-require_free_port user "$USER_PORT"
+bench_user "$USER_PORT" "$USER_INTERNAL_PORT" "$S3_PORT" "$mac_file"
 require_free_port ingestion "$INGESTION_PORT"
-START_EXE="$BIN/user" start_bg "$PIDS/user.pid" "$LOGS/user.log" \
-    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" \
-    GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user"
-wait_until user "$TIMEOUT" "$PIDS/user.pid" "$BIN/user" "$LOGS/user.log" http_ready "$USER_URL/health/ready"
 START_EXE="$BIN/ingestion" start_bg "$PIDS/ingestion.pid" "$LOGS/ingestion.log" \
-    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_LOG_LEVEL=error \
+    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$INGESTION_PORT" GM_INTERNAL_HTTP_PORT="$INGESTION_INTERNAL_PORT" GM_LOG_LEVEL=error \
     GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-    GM_USER_URL="$USER_URL" GM_PLATFORM_CLIENT_ID="$PLATFORM_CLIENT_ID" GM_PLATFORM_CLIENT_SECRET="$PLATFORM_CLIENT_SECRET" \
+    GM_USER_URL="$USER_URL" GM_INGESTION_CLIENT_ID="$INGESTION_CLIENT_ID" GM_INGESTION_CLIENT_SECRET="$INGESTION_CLIENT_SECRET" \
     GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS=true \
     GM_INGESTION_CREDENTIAL_CACHE_SECONDS="$cache_seconds" "$BIN/ingestion"
 wait_until ingestion "$TIMEOUT" "$PIDS/ingestion.pid" "$BIN/ingestion" "$LOGS/ingestion.log" \
@@ -159,7 +82,7 @@ answer="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$INGESTION_URL/v1/even
 [[ "$answer" == 202 ]] || die "smoke test: expected 202 with the seeded key, got $answer"
 
 lookups() { # the user service's write-key lookups so far
-    curl -sf "$USER_URL/metrics" | awk 'index($0, "gm_http_requests_total{") == 1 && index($0, "route=\"/v1/write-keys/resolve\"") { s += $NF }
+    curl -sf "$USER_METRICS_URL" | awk 'index($0, "gm_http_requests_total{") == 1 && index($0, "route=\"/v1/write-keys/resolve\"") { s += $NF }
         END { printf "%.0f", s }'
 }
 
@@ -195,10 +118,7 @@ phase() {
         "tenant p99 $(jq -r '.latency_ms.p99' <<<"$(tail -n1 "$RAW/$name-tenant.txt")") ms"
 }
 
-log "==> load: $(cut -d' ' -f1-3 /proc/loadavg); waiting up to ${quiet_wait}s for other builds/tests to finish"
-quiet_start=$SECONDS
-while (($(pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true) > 0 && SECONDS - quiet_start < quiet_wait)); do sleep 5; done
-busy_at_start="$(pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true)"
+bench_quiet_wait "$quiet_wait"
 {
     # Inside `gm-in` the worktree's .git link does not resolve: GM_BENCH_COMMIT names the commit.
     printf 'stamp=%s\ncommit=%s\ndirty=%s\n' "$stamp" "${GM_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" \

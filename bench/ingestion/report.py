@@ -110,12 +110,12 @@ w("| scenario | process | threads |")
 w("|---|---|---|")
 
 
-def threads(path):
+def threads(path):  # tid -> (thread name, the file's first number: CPU ticks, or voluntary switches)
     table = {}
     if os.path.exists(path):
         for line in open(path):
-            tid, name, ticks = line.rstrip("\n").split("\t")
-            table[tid] = (name, int(ticks))
+            tid, name, number = line.rstrip("\n").split("\t")[:3]
+            table[tid] = (name, int(number))
     return table
 
 
@@ -133,7 +133,30 @@ for name, row in rows.items():
                for t, v in per_name.most_common(6) if v > 0]
         w(f"| {name} | {label} | {', '.join(top) or '—'} |")
 
-# Targets (issue 4).
+# Wake-ups: a voluntary context switch is a thread that went to sleep to wait and was woken
+# again, so per request they count the hops between threads (and the waits on sockets).
+w("")
+w("Server CPU and wake-ups per request (CPU from /proc/PID/stat; voluntary context switches per thread "
+  "from /proc/PID/task/*/status, threads of one name summed):")
+w("")
+w("| scenario | server CPU µs/request | µs/event | wake-ups/request, total | by thread |")
+w("|---|---|---|---|---|")
+
+
+for name, row in rows.items():
+    requests = max(row["requests"], 1)
+    server_cpu = row["cpu_s"]["hello" if name.startswith("hello") else "ingestion"]
+    before = threads(os.path.join(run, "raw", f"{name}.switches-server-before"))
+    after = threads(os.path.join(run, "raw", f"{name}.switches-server-after"))
+    per_name = collections.Counter()
+    for tid, (tname, count) in after.items():
+        per_name[tname] += count - before.get(tid, (tname, 0))[1]
+    total = sum(per_name.values())
+    by = ", ".join(f"{t} {v / requests:.2f}" for t, v in per_name.most_common(5) if v > 0)
+    per_event = 1e6 * server_cpu / (requests * row["events_per_request"])
+    w(f"| {name} | {1e6 * server_cpu / requests:.1f} | {per_event:.1f} | {total / requests:.2f} | {by or '—'} |")
+
+# Targets (issue 4, then issue 12 item 13).
 w("")
 w("| target | measured | verdict |")
 w("|---|---|---|")
@@ -167,6 +190,14 @@ if "single" in rows:
     target("single-event requests ≥ 15,000 req/s, p99 < 20 ms, every answer 202",
            f"{fmt(r['rps'])} req/s, p99 {r['latency_ms']['p99']:.2f} ms, {r['unexpected_status']} non-202",
            r["rps"] >= 15_000 and r["latency_ms"]["p99"] < 20 and clean(r))
+if "single" in rows and "hello-post" in rows:
+    r, h = rows["single"], rows["hello-post"]
+    target("single-event req/s ≥ 0.5 × hello-world POST in the same run (issue 12)",
+           f"{r['rps'] / h['rps']:.2f} × ({fmt(r['rps'])} / {fmt(h['rps'])} req/s)", r["rps"] >= 0.5 * h["rps"])
+if "batched" in rows:
+    r = rows["batched"]
+    ev = r["rps"] * r["events_per_request"]
+    target("batched ≥ 300,000 events/s (issue 12)", f"{fmt(ev)} events/s", ev >= 300_000 and clean(r))
 if ingest:
     peak = max(r["rss_kib"]["max_sampled"] for r in ingest)
     hwm = max(r["rss_kib"]["hwm"] for r in ingest)

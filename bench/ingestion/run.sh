@@ -18,17 +18,21 @@
 #
 #   bash bench/ingestion/run.sh [seconds=60] [connections=64]
 #
-# Environment: GM_BIN_DIR (prebuilt release executables; default: build them into
-# .build-release), GM_BENCH_QUIET_WAIT (seconds to wait for running swift builds/tests to finish
+# Environment: GM_BIN_DIR (prebuilt release executables; default: `swift build -c release`, the
+# build `make up` uses), GM_BENCH_QUIET_WAIT (seconds to wait for running swift builds/tests to finish
 # before measuring, default 600; 0 skips), GM_BENCH_SCENARIOS (default
 # "hello-get hello-post single batched"), GM_BENCH_INGESTION_ENV (extra KEY=VALUE words for the
-# ingestion service, e.g. "GM_KAFKA_LINGER_MS=1", for experiments; recorded in the results).
+# ingestion service, e.g. "GM_KAFKA_LINGER_MS=1", for experiments; recorded in the results),
+# GM_BENCH_PROFILE=perf (`perf record -e cpu-clock -g` of the server during each measured
+# scenario, reports in raw/<scenario>.perf.txt and .perf-inclusive.txt; this machine has no
+# hardware counters, and valgrind 3.19's callgrind crashes on Swift 6.3 binaries, so CPU time
+# samples are the profile).
 # Results: .gm/bench-ingestion/results.md (the latest run) and .gm/bench-ingestion/runs/<UTC time>/
 # (that run's results.md, raw wrk output, samples, thread CPU, logs). Exit status 1 when an answer
 # was not the expected status, the Kafka cross-check failed or a target was missed.
 set -euo pipefail
-# shellcheck source=tools/platform/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../../tools/platform/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 seconds="${1:-60}" connections="${2:-64}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ && "$connections" =~ ^[1-9][0-9]*$ ]] ||
@@ -40,136 +44,44 @@ for word in "${ingestion_env[@]}"; do
     [[ "$word" =~ ^[A-Z_][A-Z0-9_]*=.*$ ]] || die "GM_BENCH_INGESTION_ENV: not a KEY=VALUE word: $word"
 done
 quiet_wait="${GM_BENCH_QUIET_WAIT:-600}"
+profile="${GM_BENCH_PROFILE:-}"
+[[ -z "$profile" || "$profile" == perf ]] || die "GM_BENCH_PROFILE: perf or nothing, not $profile"
 
 # Loopback ports: none of `make up` (8080-8087, 5432, 6379, 9000, 9090, 9644), `make test`
 # (55432, 55433, 59644, 59000) or the other harnesses (55600, 18085, 59700).
-PG_PORT=55620 REDIS_PORT=56390 DEVKAFKA_PORT=59720
+PG_PORT=55620 REDIS_PORT=56390 DEVKAFKA_PORT=59720 S3_PORT=59721
 USER_PORT=18285 INGESTION_PORT=18281 HELLO_PORT=18290
 # Internal ports (/metrics): never `make up`'s 9080-9087.
 USER_INTERNAL_PORT=18385 INGESTION_INTERNAL_PORT=18381
-TIMEOUT=120
 
-BENCH="$GM_DIR/bench-ingestion"
-PIDS="$BENCH/pids"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-RUN="$BENCH/runs/$stamp"
-LOGS="$RUN/logs"
-RAW="$RUN/raw"
-USER_URL="http://127.0.0.1:$USER_PORT"
 INGESTION_URL="http://127.0.0.1:$INGESTION_PORT"
 HELLO_URL="http://127.0.0.1:$HELLO_PORT"
 INGESTION_METRICS_URL="http://127.0.0.1:$INGESTION_INTERNAL_PORT/metrics"
 CLK_TCK="$(getconf CLK_TCK)"
-# Compilers and test runners of someone else's build: their CPU would pollute the figures.
-BUSY_PATTERN='swift-build|swift-frontend|swift-test|swift-driver|\.xctest'
+TIMEOUT="$BENCH_TIMEOUT"
 
-stop_stack() {
-    stop_pid hello-world-server "$PIDS/hello.pid"
-    stop_pid ingestion "$PIDS/ingestion.pid"
-    stop_pid user "$PIDS/user.pid"
-    stop_pid devkafka "$PIDS/devkafka.pid"
-    stop_pid redis "$PIDS/redis.pid"
-    pg_stop_at "$BENCH/pg" "$PIDS/postgres.pid"
-}
-
-# The PostgreSQL data is throwaway; it may live outside .gm (see pg_datadir in lib.sh).
-remove_pgdata() {
-    pg_remove_outside "$BENCH/pg"
-    rm -rf "$BENCH/pg"
-}
-
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-on_exit() {
-    local status=$?
-    trap - EXIT INT TERM
+# shellcheck disable=SC2317  # invoked by bench_on_exit
+bench_before_exit() {
     if [[ -n "${wrk_job:-}" ]] && kill -0 "$wrk_job" 2>/dev/null; then
         kill "$wrk_job" 2>/dev/null || true
         wait "$wrk_job" 2>/dev/null || true
     fi
-    log "==> stopping the bench stack"
-    stop_stack || true
-    remove_pgdata || true
-    exit "$status"
 }
 
-cd "$GM_ROOT"
-"$GM_ROOT/tools/platform/install-deps.sh"
-ensure_swift
-
-# Leftovers of an interrupted earlier run are stopped first.
-if [[ -d "$PIDS" ]]; then
-    stop_stack
-    remove_pgdata
-fi
-rm -rf "$BENCH/redis" "$BENCH/kafka" "$PIDS"
-mkdir -p "$PIDS" "$LOGS" "$RAW"
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# --- build ------------------------------------------------------------------------------------
-if [[ -n "${GM_BIN_DIR:-}" ]]; then
-    BIN="$(cd "$GM_BIN_DIR" && pwd)"
-    log "==> using prebuilt executables in $BIN (GM_BIN_DIR)"
-else
-    for product in ingestion user devkafka hello-world-server; do
-        log "==> swift build -c release --scratch-path .build-release --product $product"
-        swift build -c release --scratch-path .build-release --product "$product" >>"$LOGS/build.log" 2>&1 ||
-            { log_tail "$LOGS/build.log" 30; die "release build of $product failed"; }
-    done
-    BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)"
-fi
-for exe in ingestion user devkafka hello-world-server; do
-    [[ -x "$BIN/$exe" ]] || die "$BIN/$exe is missing"
-done
+bench_begin bench-ingestion
+bench_build ingestion user devkafka hello-world-server
 
 # --- the stack --------------------------------------------------------------------------------
 log "==> stack: postgres :$PG_PORT, redis :$REDIS_PORT, devkafka :$DEVKAFKA_PORT, user :$USER_PORT," \
     "ingestion :$INGESTION_PORT, hello-world :$HELLO_PORT"
-super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
-# The write-key MAC secret, in a file only this run's user and ingestion services read.
-mac_file="$BENCH/write-key-mac.secret"
-(umask 077 && gen_secret 32 >"$mac_file")
-pgdata="$(pg_datadir "$BENCH/pg")"
-find "$pgdata" -mindepth 1 -delete
-require_free_port "bench postgres" "$PG_PORT"
-pg_init "$pgdata" "$PG_PORT" "$super_pw" "$LOGS/postgres-init.log"
-pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
-wait_until "bench postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" "$LOGS/postgres.log" \
-    pg_ready "$PG_PORT"
-pg_ensure_db "$PG_PORT" "$super_pw" gm "$role_pw" gamemetrics
-PG_URL="postgres://gm:$role_pw@127.0.0.1:$PG_PORT/gamemetrics"
-
-start_redis "$REDIS_PORT" "$BENCH/redis" "$PIDS/redis.pid" "$LOGS/redis.log" "$TIMEOUT"
-GM_LOG_LEVEL=warning start_devkafka "$BIN/devkafka" "$DEVKAFKA_PORT" "$BENCH/kafka/bootstrap" \
-    "$PIDS/devkafka.pid" "$LOGS/devkafka.log" "$TIMEOUT"
-KAFKA_BOOTSTRAP="$(tr -d '[:space:]' <"$BENCH/kafka/bootstrap")"
-
-log "==> seeding the demo tenants (user seed-demo)"
-seed="$(GM_PG_URL="$PG_URL" GM_LOG_LEVEL=warning GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user" seed-demo 2>>"$LOGS/seed.log")" ||
-    { log_tail "$LOGS/seed.log"; die "user seed-demo failed"; }
-seed_value() {
-    local value
-    value="$(sed -n "s/^$1=//p" <<<"$seed" | head -n1)"
-    [[ -n "$value" ]] || die "user seed-demo printed no $1"
-    printf '%s' "$value"
-}
+bench_ingestion_base "$PG_PORT" "$REDIS_PORT" "$DEVKAFKA_PORT"
 PLATFORM_CLIENT_ID="$(seed_value GM_PLATFORM_CLIENT_ID)"
 PLATFORM_CLIENT_SECRET="$(seed_value GM_PLATFORM_CLIENT_SECRET)"
-# Ingestion calls the user service as its own client (role ingestion), never as the platform admin.
-INGESTION_CLIENT_ID="$(seed_value GM_INGESTION_CLIENT_ID)"
-INGESTION_CLIENT_SECRET="$(seed_value GM_INGESTION_CLIENT_SECRET)"
 TENANT="$(seed_value GM_TENANT)"
-write_key="$(seed_value GM_WRITE_KEY)"
 
-for exe in user ingestion hello-world-server; do require_free_port "$exe" "$(
-    case "$exe" in user) echo "$USER_PORT" ;; ingestion) echo "$INGESTION_PORT" ;; *) echo "$HELLO_PORT" ;; esac
-)"; done
-START_EXE="$BIN/user" start_bg "$PIDS/user.pid" "$LOGS/user.log" \
-    env GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$USER_PORT" GM_INTERNAL_HTTP_PORT="$USER_INTERNAL_PORT" \
-    GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" GM_SIGNING_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" \
-    GM_KAFKA_BOOTSTRAP="$KAFKA_BOOTSTRAP" GM_WRITE_KEY_MAC_SECRET_FILE="$mac_file" "$BIN/user"
-wait_until user "$TIMEOUT" "$PIDS/user.pid" "$BIN/user" "$LOGS/user.log" http_ready "$USER_URL/health/ready"
+require_free_port ingestion "$INGESTION_PORT"
+require_free_port hello-world-server "$HELLO_PORT"
+bench_user "$USER_PORT" "$USER_INTERNAL_PORT" "$S3_PORT" "$mac_file"
 
 log "==> raising $TENANT's request limit to 5,000,000/s (PATCH /v1/tenants/$TENANT)"
 platform_token="$(curl -sf -u "$PLATFORM_CLIENT_ID:$PLATFORM_CLIENT_SECRET" -d grant_type=client_credentials \
@@ -206,7 +118,6 @@ answer="$(curl -s -w '\n%{http_code}' -X POST "$INGESTION_URL/v1/events" -H "X-A
     die "smoke test: expected 202 with accepted 1, got: $answer"
 
 # --- measurement helpers ----------------------------------------------------------------------
-busy_processes() { pgrep -fc "$BUSY_PATTERN" 2>/dev/null || true; }
 
 # utime+stime of a process in clock ticks (0 when it is gone).
 proc_ticks() {
@@ -232,6 +143,18 @@ thread_ticks() {
         name="${name%)*}"
         read -r -a fields <<<"${stat##*) }"
         printf '%s\t%s\t%s\n' "${dir##*/}" "$name" "$((fields[11] + fields[12]))"
+    done
+}
+
+# One line per thread of $1: "tid<TAB>name<TAB>voluntary<TAB>involuntary" context switches; a
+# voluntary switch is a thread going to sleep to wait (for a socket, a lock, a queue), and each
+# such sleep ends in a wake-up: per request, they count the thread hops.
+thread_switches() {
+    local dir
+    for dir in "/proc/$1/task"/*; do
+        awk -v tid="${dir##*/}" '/^Name:/ { name = $2 } /^voluntary_ctxt_switches:/ { v = $2 }
+            /^nonvoluntary_ctxt_switches:/ { n = $2 } END { if (name != "") printf "%s\t%s\t%s\t%s\n", tid, name, v, n }' \
+            "$dir/status" 2>/dev/null || true
     done
 }
 
@@ -277,15 +200,22 @@ scenario() {
     for p in ingestion devkafka redis user hello; do before[$p]="$(proc_ticks "$(pid_of "$p")")"; done
     thread_ticks "$target_pid" >"$RAW/$name.threads-server-before"
     thread_ticks "$devkafka_pid" >"$RAW/$name.threads-devkafka-before"
+    thread_switches "$target_pid" >"$RAW/$name.switches-server-before"
     m0="$(machine_ticks)"
     t0="$(date +%s.%N)"
     run_wrk "$name" "$url" "$mode" "$events" "$expect" "$seconds" "$key"
+    local perf_job=""
+    if [[ "$profile" == perf ]]; then
+        perf record -e cpu-clock -F 499 -g -o "$RAW/$name.perf.data" -p "$target_pid" -- sleep "$seconds" \
+            >"$RAW/$name.perf.log" 2>&1 &
+        perf_job=$!
+    fi
     : >"$RAW/$name.rss"
     while kill -0 "$wrk_job" 2>/dev/null; do
         rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$target_pid/status" 2>/dev/null || echo 0)"
         printf '%s\n' "$rss" >>"$RAW/$name.rss"
         ((rss > max_rss)) && max_rss=$rss
-        n="$(busy_processes)"
+        n="$(bench_busy_processes)"
         ((n > 0)) && busy_samples=$((busy_samples + 1))
         ((n > max_busy)) && max_busy=$n
         samples=$((samples + 1))
@@ -311,6 +241,14 @@ scenario() {
     done
     thread_ticks "$target_pid" >"$RAW/$name.threads-server-after"
     thread_ticks "$devkafka_pid" >"$RAW/$name.threads-devkafka-after"
+    thread_switches "$target_pid" >"$RAW/$name.switches-server-after"
+    if [[ -n "$perf_job" ]]; then
+        wait "$perf_job" || true
+        perf report -i "$RAW/$name.perf.data" --no-children --sort dso,symbol --stdio -g none --percent-limit 0.3 2>/dev/null |
+            swift-demangle --simplified >"$RAW/$name.perf.txt" || true
+        perf report -i "$RAW/$name.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+            swift-demangle --simplified >"$RAW/$name.perf-inclusive.txt" || true
+    fi
     local hwm
     hwm="$(awk '/^VmHWM:/ { print $2 }' "/proc/$target_pid/status")"
     for p in "${top_jobs[@]}"; do wait "$p" || true; done # the top snapshots (not the servers: no bare wait)
@@ -352,14 +290,10 @@ scenario() {
 }
 
 # --- a quiet machine --------------------------------------------------------------------------
-log "==> load: $(cut -d' ' -f1-3 /proc/loadavg); waiting up to ${quiet_wait}s for other builds/tests to finish"
-quiet_start=$SECONDS
-while (($(busy_processes) > 0 && SECONDS - quiet_start < quiet_wait)); do sleep 5; done
-busy_at_start="$(busy_processes)"
-((busy_at_start == 0)) || log "    warning: $busy_at_start build/test processes still running; measuring anyway"
+bench_quiet_wait "$quiet_wait"
 {
     printf 'stamp=%s\nseconds=%s\nconnections=%s\nwarmup=%s\n' "$stamp" "$seconds" "$connections" "$warmup"
-    printf 'waited_s=%s\nbusy_at_start=%s\nloadavg_at_start=%s\n' "$((SECONDS - quiet_start))" "$busy_at_start" \
+    printf 'waited_s=%s\nbusy_at_start=%s\nloadavg_at_start=%s\n' "$quiet_waited_s" "$busy_at_start" \
         "$(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'commit=%s\ndirty=%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
         "$(git status --porcelain 2>/dev/null | grep -q . && echo yes || echo no)"
@@ -367,7 +301,7 @@ busy_at_start="$(busy_processes)"
         "$(nproc)" "$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
     printf 'command=%sbash bench/ingestion/run.sh %s %s\n' \
         "${GM_BENCH_INGESTION_ENV:+GM_BENCH_INGESTION_ENV=\"$GM_BENCH_INGESTION_ENV\" }" "$seconds" "$connections"
-    printf 'ingestion_env=%s\n' "${GM_BENCH_INGESTION_ENV:-}"
+    printf 'ingestion_env=%s\nprofile=%s\n' "${GM_BENCH_INGESTION_ENV:-}" "$profile"
     printf 'ingestion_binary=%s, built %s, sha256 %s\n' "$BIN/ingestion" \
         "$(date -u -r "$BIN/ingestion" +%Y-%m-%dT%H:%M:%SZ)" "$(sha256sum "$BIN/ingestion" | cut -c1-12)"
 } >"$RUN/meta.env"

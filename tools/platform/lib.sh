@@ -11,18 +11,34 @@ GM_VENV="$GM_ROOT/.venv"
 GM_PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
 GM_RCLONE="$GM_VENV/bin/rclone"
 
-# The eight services, in start order, and their ports (DESIGN.md "Local platform").
+# The eight services, in start order. Their ports are declared once, in
+# shared/Sources/GameMetricsKit/Configuration/PlatformService.swift (docs/architecture.md,
+# "Services and ports"); gm_read_ports reads them from there into GM_SERVICE_PORT (public) and
+# GM_SERVICE_INTERNAL_PORT (/metrics and operator-only endpoints such as the processor's /v1/lag,
+# which the public port answers with 404).
 GM_SERVICES=(ingestion processor recommendation analytics-api user notification retention admin)
-declare -A GM_SERVICE_PORT=(
-    [admin]=8080 [ingestion]=8081 [processor]=8082 [recommendation]=8083
-    [analytics-api]=8084 [user]=8085 [notification]=8086 [retention]=8087
-)
-# Each service's internal port (GM_INTERNAL_HTTP_PORT): /metrics and operator-only endpoints
-# such as the processor's /v1/lag, which the public port answers with 404.
-declare -A GM_SERVICE_INTERNAL_PORT=(
-    [admin]=9080 [ingestion]=9081 [processor]=9082 [recommendation]=9083
-    [analytics-api]=9084 [user]=9085 [notification]=9086 [retention]=9087
-)
+GM_PORTS_SOURCE="$GM_ROOT/shared/Sources/GameMetricsKit/Configuration/PlatformService.swift"
+declare -A GM_SERVICE_PORT=() GM_SERVICE_INTERNAL_PORT=()
+
+# gm_read_ports: fills both tables from the `static let NAME = PlatformService(name: "...",
+# port: N, internalPort: M)` lines; fails unless it finds exactly the services of GM_SERVICES.
+gm_read_ports() {
+    local name port internal svc
+    GM_SERVICE_PORT=() GM_SERVICE_INTERNAL_PORT=()
+    [[ -r "$GM_PORTS_SOURCE" ]] || { printf 'error: %s not found\n' "$GM_PORTS_SOURCE" >&2; return 1; }
+    while read -r name port internal; do
+        GM_SERVICE_PORT[$name]="$port"
+        GM_SERVICE_INTERNAL_PORT[$name]="$internal"
+    done < <(sed -n 's/^ *public static let [A-Za-z]* = PlatformService(name: "\([a-z-]*\)", port: \([0-9]*\), internalPort: \([0-9]*\)).*$/\1 \2 \3/p' "$GM_PORTS_SOURCE")
+    if ((${#GM_SERVICE_PORT[@]} != ${#GM_SERVICES[@]})); then
+        printf 'error: %s declares %s services, GM_SERVICES lists %s\n' "$GM_PORTS_SOURCE" "${#GM_SERVICE_PORT[@]}" "${#GM_SERVICES[@]}" >&2
+        return 1
+    fi
+    for svc in "${GM_SERVICES[@]}"; do
+        [[ -n "${GM_SERVICE_PORT[$svc]:-}" ]] || { printf 'error: %s declares no port for %s\n' "$GM_PORTS_SOURCE" "$svc" >&2; return 1; }
+    done
+}
+gm_read_ports || exit 1
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -371,8 +387,14 @@ pg_apply_grants() {
 
 # --- swift --------------------------------------------------------------------------------------
 
+# The configuration `make build/up/demo` compile: release unless GM_BUILD_CONFIG=debug. A debug
+# build runs several times slower than the product (docs/benchmarks.md), which a first demo
+# must not show; debug is there for a debugger. `make test` builds debug regardless.
 gm_build_config() {
-    printf '%s' "${GM_BUILD_CONFIG:-debug}"
+    local config="${GM_BUILD_CONFIG:-release}"
+    [[ "$config" == release || "$config" == debug ]] ||
+        die "GM_BUILD_CONFIG must be release or debug, not '$config'"
+    printf '%s' "$config"
 }
 
 # --- other components (shared by up.sh and test.sh) ---------------------------------------------

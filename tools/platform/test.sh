@@ -18,6 +18,11 @@
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the tests that kill it with SIGKILL or SIGTERM)
 #   GM_TEST_INGESTION_BIN   the ingestion executable (for the test that stops it with SIGTERM under load)
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
+#   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
+#                           and seed it with its `seed-demo` command (never linking its code)
+#   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's suite runs it against a
+#                           throwaway instance of the service: GameMetricsTesting/APIContract), and
+#   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
 #   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
 set -euo pipefail
@@ -64,6 +69,8 @@ ensure_swift
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
 shellcheck -x tools/platform/*.sh .ci/run
+log "==> ports declared once"
+"$GM_VENV/bin/python" "$GM_ROOT/tools/platform/check-ports.py"
 log "==> promtool"
 "$GM_ROOT/tools/platform/check-rules.sh"
 log "==> openapi-spec-validator"
@@ -81,11 +88,13 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "==> swift build --product devkafka, --product processor, --product ingestion"
-swift build --product devkafka
-swift build --product processor
-swift build --product ingestion
+# Every executable (devkafka, the processor and the user service are run by the tests), so that their link lists can
+# be checked: the simulator links no HTTP server or database driver, devkafka no database
+# driver, each service only the C clients it uses (ADR 0020).
+log "==> swift build"
+swift build
 BIN="$(swift build --show-bin-path)"
+"$GM_ROOT/tools/platform/link-lists.sh" --check "$BIN"
 
 log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
@@ -126,9 +135,10 @@ export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
 export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="$s3_audit_secret"
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
-export GM_TEST_PROCESSOR_BIN="$BIN/processor"
+export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion"
 export GM_TEST_SERVICE_LOGS="$LOGS"
+export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 # /health/ready answers 200, writes .gm/demo.env and prints the URLs.
 # Running it again is harmless: what runs is left alone, except that a process whose binary or
 # environment changed since it was started is restarted.
-# Each service listens on its public port (8080-8087) and on its internal port (9080-9087,
-# /metrics and operator-only endpoints), which Prometheus scrapes.
-# Environment: GM_BUILD_CONFIG (debug|release, default debug), GM_BIN_DIR (use prebuilt
+# Each service listens on its public port and on its internal port (/metrics and operator-only
+# endpoints), which Prometheus scrapes; both come from PlatformService.swift (see lib.sh).
+# Environment: GM_BUILD_CONFIG (release|debug, default release), GM_BIN_DIR (use prebuilt
 # executables from that folder, no build), GM_UP_TIMEOUT (seconds per wait, default 120),
 # GM_LOG_LEVEL (services' log level, default info), GM_DEVKAFKA_TOPICS (topic spec).
 set -euo pipefail
@@ -186,8 +186,6 @@ SERVICES_ENV="$GM_DIR/services.env"
         echo "GM_S3_BUCKET=$S3_BUCKET"
         echo "GM_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
         echo "GM_DEVKAFKA_URL=http://127.0.0.1:$DEVKAFKA_PORT"
-        # The services that hold player data and confirm each erasure (the user service waits for all).
-        echo "GM_ERASURE_PARTICIPANTS=user,processor"
         # Keys the record of erased players (HMAC of tenant and player); the same for every participant.
         echo "GM_ERASURE_SUBJECT_KEY=$GM_ERASURE_SUBJECT_KEY"
         for svc in "${GM_SERVICES[@]}"; do
@@ -396,15 +394,12 @@ fi
 cat <<EOF
 
 GameMetrics Pro is up (state in .gm/, environment in .gm/demo.env; each service's /metrics,
-and the processor's /v1/lag, are on its internal port 9080-9087, GM_<SERVICE>_INTERNAL_URL):
-  admin           http://127.0.0.1:8080
-  ingestion       http://127.0.0.1:8081
-  processor       http://127.0.0.1:8082
-  recommendation  http://127.0.0.1:8083
-  analytics-api   http://127.0.0.1:8084
-  user            http://127.0.0.1:8085
-  notification    http://127.0.0.1:8086
-  retention       http://127.0.0.1:8087
+and the processor's /v1/lag, are on its internal port, GM_<SERVICE>_INTERNAL_URL):
+EOF
+for svc in $(for s in "${GM_SERVICES[@]}"; do printf '%s %s\n' "${GM_SERVICE_PORT[$s]}" "$s"; done | sort -n | cut -d' ' -f2); do
+    printf '  %-15s http://127.0.0.1:%s  (internal %s)\n' "$svc" "${GM_SERVICE_PORT[$svc]}" "${GM_SERVICE_INTERNAL_PORT[$svc]}"
+done
+cat <<EOF
   prometheus      http://127.0.0.1:$PROM_PORT
   devkafka        http://127.0.0.1:$DEVKAFKA_PORT  (bootstrap $KAFKA_BOOTSTRAP)
   postgres        127.0.0.1:$PG_PORT db gamemetrics, owner gm; each service its own role gm_<service>

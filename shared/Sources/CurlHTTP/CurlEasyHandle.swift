@@ -1,4 +1,5 @@
 import CCurl
+import HTTPTypes
 
 /// One curl easy handle, used by one worker thread only. `curl_easy_reset` between requests
 /// clears options but keeps the handle's live connections and DNS cache, which is the point of
@@ -21,23 +22,26 @@ final class CurlEasyHandle {
         errorBuffer.deallocate()
     }
 
-    func perform(_ job: CurlTransferJob) -> Result<HTTPClientResponse, any Error> {
-        let request = job.request
-        let transfer = CurlTransferState(body: request.body, job: job)
+    func perform(_ job: CurlTransferJob) -> Result<CurlResult, any Error> {
+        let request = job.transfer.request
+        let url = job.transfer.url
+        let transfer = CurlTransferState(
+            body: job.transfer.body, job: job, maximumBodySize: configuration.maximumResponseBodySize,
+            expectsBody: request.method != .head)
         curl_easy_reset(handle)
         errorBuffer[0] = 0
 
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
-        for field in request.headers {
+        for field in request.headerFields {
             // "Name;" is curl's spelling for a header sent with an empty value.
-            let line = field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)"
+            let line = field.value.isEmpty ? "\(field.name.rawName);" : "\(field.name.rawName): \(field.value)"
             headerList = curl_slist_append(headerList, line)
         }
         // "Expect:" with no value stops libcurl from sending `Expect: 100-continue` with bodies
         // over 1 KiB and then waiting up to a second for a 100 that many servers never send.
         // Not on SigV4 requests: curl would sign the emptied header, and S3 servers answer 100.
-        if request.signing == nil, !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+        if job.transfer.signing == nil, request.headerFields[.expect] == nil {
             headerList = curl_slist_append(headerList, "Expect:")
         }
 
@@ -46,7 +50,7 @@ final class CurlEasyHandle {
             var setup = CURLE_OK
             func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
 
-            set(gm_curl_setopt_string(handle, CURLOPT_URL, request.url))
+            set(gm_curl_setopt_string(handle, CURLOPT_URL, url))
             // Threads + signals do not mix; timeouts then rely on the threaded resolver.
             set(gm_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
             set(gm_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
@@ -56,18 +60,18 @@ final class CurlEasyHandle {
             set(gm_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
             set(gm_curl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent))
             set(gm_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout)))
-            set(gm_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout)))
+            set(gm_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(job.transfer.timeout)))
             set(gm_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, configuration.followRedirects ? 1 : 0))
             set(gm_curl_setopt_long(handle, CURLOPT_MAXREDIRS, configuration.maxRedirects))
 
             let method = request.method
             if method == .head {
                 set(gm_curl_setopt_long(handle, CURLOPT_NOBODY, 1))
-            } else if request.body != nil || method == .put || method == .post || method == .patch {
+            } else if job.transfer.body != nil || method == .put || method == .post || method == .patch {
                 // Upload mode streams the body through the read callback and sends an exact
                 // Content-Length; unlike POSTFIELDS it adds no form Content-Type of its own.
                 set(gm_curl_setopt_long(handle, CURLOPT_UPLOAD, 1))
-                set(gm_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body?.count ?? 0)))
+                set(gm_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(job.transfer.body?.count ?? 0)))
                 set(gm_curl_setopt_callback(handle, CURLOPT_READFUNCTION, curlRead))
                 set(gm_curl_setopt_pointer(handle, CURLOPT_READDATA, context))
                 if method != .put {
@@ -80,7 +84,7 @@ final class CurlEasyHandle {
             if let headerList {
                 set(gm_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
             }
-            if let signing = request.signing {
+            if let signing = job.transfer.signing {
                 set(gm_curl_setopt_string(handle, CURLOPT_AWS_SIGV4, signing.curlParameter))
                 // Separate options rather than USERPWD "key:secret", so a ':' in a key is harmless.
                 set(gm_curl_setopt_string(handle, CURLOPT_USERNAME, signing.accessKey))
@@ -102,14 +106,17 @@ final class CurlEasyHandle {
         if code == CURLE_ABORTED_BY_CALLBACK && job.isCancelled {
             return .failure(CancellationError())
         }
+        if code == CURLE_WRITE_ERROR && transfer.bodyTooLarge {
+            return .failure(HTTPClientError.responseBodyTooLarge(limit: configuration.maximumResponseBodySize))
+        }
         var status = 0
         if code == CURLE_OK {
             code = gm_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         }
         guard code == CURLE_OK else {
-            return .failure(error(for: code, url: request.url))
+            return .failure(error(for: code, url: url))
         }
-        return .success(HTTPClientResponse(status: status, headers: transfer.headers, body: transfer.responseBody))
+        return .success((HTTPResponse(status: .init(code: status), headerFields: transfer.headers), transfer.responseBody))
     }
 
     private func error(for code: CURLcode, url: String) -> HTTPClientError {
@@ -138,12 +145,19 @@ private final class CurlTransferState {
     let body: [UInt8]?
     var bodyOffset = 0
     var responseBody: [UInt8] = []
-    var headers = HTTPHeaders()
+    var headers = HTTPFields()
     let job: CurlTransferJob
+    let maximumBodySize: Int
+    /// False for HEAD, whose Content-Length describes a body that is not sent.
+    let expectsBody: Bool
+    /// Set when the body went over `maximumBodySize` and the transfer was aborted for it.
+    var bodyTooLarge = false
 
-    init(body: [UInt8]?, job: CurlTransferJob) {
+    init(body: [UInt8]?, job: CurlTransferJob, maximumBodySize: Int, expectsBody: Bool) {
         self.body = body
         self.job = job
+        self.maximumBodySize = maximumBodySize
+        self.expectsBody = expectsBody
     }
 }
 
@@ -153,8 +167,14 @@ private func state(_ userdata: UnsafeMutableRawPointer?) -> CurlTransferState {
 
 private let curlWrite: gm_curl_data_callback = { data, size, count, userdata in
     let length = size * count
+    let transfer = state(userdata)
+    if transfer.responseBody.count + length > transfer.maximumBodySize {
+        // Returning less than `length` makes curl abort with CURLE_WRITE_ERROR.
+        transfer.bodyTooLarge = true
+        return 0
+    }
     if let data, length > 0 {
-        state(userdata).responseBody.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
     }
     return length
 }
@@ -178,11 +198,15 @@ private let curlHeader: gm_curl_data_callback = { data, size, count, userdata in
     let transfer = state(userdata)
     if line.hasPrefix("HTTP/") {
         // A new status line starts a new response (after 100 Continue or a redirect).
-        transfer.headers = HTTPHeaders()
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = trimmed(line[..<colon])
+        transfer.headers = HTTPFields()
+    } else if let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(trimmed(line[..<colon])) {
         let value = trimmed(line[line.index(after: colon)...])
-        transfer.headers.add(name: name, value: value)
+        // A declared length over the limit fails now, before any of the body is read.
+        if name == .contentLength, transfer.expectsBody, let declared = Int(value), declared > transfer.maximumBodySize {
+            transfer.bodyTooLarge = true
+            return 0
+        }
+        transfer.headers.append(HTTPField(name: name, value: value))
     }
     return length
 }

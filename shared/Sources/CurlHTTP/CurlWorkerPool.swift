@@ -35,7 +35,7 @@ final class CurlWorkerPool: @unchecked Sendable {
     }
 
     /// Queues a job, or fails it at once if its task was cancelled before it got here.
-    func enqueue(_ job: CurlTransferJob, continuation: CheckedContinuation<HTTPClientResponse, any Error>) {
+    func enqueue(_ job: CurlTransferJob, continuation: CheckedContinuation<CurlResult, any Error>) {
         condition.lock()
         if job.isCancelled || shuttingDown {
             condition.unlock()

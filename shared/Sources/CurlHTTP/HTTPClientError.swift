@@ -7,6 +7,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case connectFailed(String)
     /// The request's timeout (or the client's connect timeout) elapsed.
     case timeout
+    /// The response body was larger than `HTTPClientConfiguration.maximumResponseBodySize`
+    /// (declared in `Content-Length`, or counted while it arrived); the transfer was aborted.
+    case responseBodyTooLarge(limit: Int)
     /// Any other libcurl failure, with curl's `CURLcode` and its message.
     case transport(code: Int, message: String)
 
@@ -15,6 +18,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidURL(let url): "invalid URL: \(url)"
         case .connectFailed(let message): "connection failed: \(message)"
         case .timeout: "request timed out"
+        case .responseBodyTooLarge(let limit): "response body larger than \(limit) bytes"
         case .transport(let code, let message): "transport error \(code): \(message)"
         }
     }

@@ -1,3 +1,4 @@
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 import Logging
@@ -22,10 +23,8 @@ public enum ServiceApplication {
     ) -> some ApplicationProtocol {
         let registry = Observability.bootstrap(service: configuration.name, logLevel: configuration.logLevel)
         let health = HealthController(checks: checks)
-        let router = Router.platform(health: health)
-        routes(router)
-        let operatorRouter = Router.operatorEndpoints(registry: registry)
-        operatorRoutes(operatorRouter)
+        let router = Router.platform(health: health, routes: routes)
+        let operatorRouter = Router.operatorEndpoints(registry: registry, routes: operatorRoutes)
         // A second listener, run as one of the application's services: it starts before the
         // public server and stops after it, so metrics stay readable while the service drains.
         let internalServer = Application(

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 import HummingbirdTesting
@@ -10,7 +11,7 @@ import Testing
 import Glibc
 #endif
 
-/// What every service promises the platform (DESIGN.md, "Every service"), as a reusable check for
+/// What every service promises the platform (docs/architecture.md#every-service), as a reusable check for
 /// the services' own test suites.
 public enum PlatformContract {
     /// The write-key MAC secret tests give the user service and ingestion (never a real one).
@@ -106,6 +107,22 @@ public enum PlatformContract {
                 #expect(try await get("http://127.0.0.1:\(internalPort)\(path)").status == 404, "internal port: GET \(path)", sourceLocation: sourceLocation)
             }
         }
+    }
+
+    /// The whole platform contract of a service with no API of its own yet, as one check: live,
+    /// and not ready naming exactly `dependencies` while none of them answers
+    /// (``expectLiveButNotReady(_:naming:ownChecks:sourceLocation:)``); `/metrics` on the
+    /// internal port only (``expectOperatorEndpointsOnlyOnInternalPort(environment:operatorPaths:publicPaths:sourceLocation:build:)``);
+    /// and its OpenAPI document matching what the server does (``APIContract``).
+    /// `build` makes the service's application from an environment.
+    public static func expectKept<App: ApplicationProtocol>(
+        notReadyWhileUnanswered dependencies: [String], sourceLocation: SourceLocation = #_sourceLocation,
+        build: (EnvironmentReader) throws -> App
+    ) async throws {
+        try await expectLiveButNotReady(try build(unreachableDependencies), naming: dependencies, sourceLocation: sourceLocation)
+        try await expectOperatorEndpointsOnlyOnInternalPort(sourceLocation: sourceLocation, build: build)
+        let live = try build(unreachableDependencies.merging(["GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"]))
+        try await APIContract.expectServerMatchesDocument(live, sourceLocation: sourceLocation)
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).

@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import Logging
 import PostgresNIO
 import Testing

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// At most `capacity` connections, handed out one caller at a time. Callers beyond that wait in
 /// FIFO order; a waiting caller whose task is cancelled leaves the queue with `CancellationError`.
@@ -26,13 +27,15 @@ final class ConnectionPool: Sendable {
         case queued
     }
 
+    let endpoint: RedisEndpoint
     private let capacity: Int
     private let configuration: RedisConfiguration
     private let logger: Logger
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
-    init(configuration: RedisConfiguration, logger: Logger) {
+    init(endpoint: RedisEndpoint, configuration: RedisConfiguration, logger: Logger) {
         precondition(configuration.poolSize > 0, "RedisConfiguration.poolSize must be at least 1")
+        self.endpoint = endpoint
         self.capacity = configuration.poolSize
         self.configuration = configuration
         self.logger = logger
@@ -61,7 +64,7 @@ final class ConnectionPool: Sendable {
                     if Task.isCancelled { return .failed(CancellationError()) }
                     if let connection = state.idle.popLast() { return .ready(connection) }
                     if state.all.count < capacity {
-                        let connection = RedisConnection(id: state.all.count, configuration: configuration, logger: logger)
+                        let connection = RedisConnection(id: state.all.count, endpoint: endpoint, configuration: configuration, logger: logger)
                         state.all.append(connection)
                         return .ready(connection)
                     }

@@ -24,11 +24,10 @@ final class HiredisSession {
         redisFree(context)
     }
 
-    /// Connects, applies the read/write timeout, then authenticates and selects the database.
-    /// `commandTimeout == nil` leaves reads unbounded (subscriptions wait for messages forever).
-    static func open(_ configuration: RedisConfiguration, commandTimeout: Duration?) throws(RedisError) -> HiredisSession {
-        let endpoint = "\(configuration.host):\(configuration.port)"
-        guard let raw = redisConnectWithTimeout(configuration.host, Int32(configuration.port), makeTimeval(configuration.connectTimeout)) else {
+    /// Connects to `endpoint`, applies the read/write timeout, then authenticates and selects the
+    /// database. `commandTimeout == nil` leaves reads unbounded (subscriptions wait for messages forever).
+    static func open(_ endpoint: RedisEndpoint, _ configuration: RedisConfiguration, commandTimeout: Duration?) throws(RedisError) -> HiredisSession {
+        guard let raw = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), makeTimeval(configuration.connectTimeout)) else {
             throw .connectionFailed("\(endpoint): hiredis could not allocate a context")
         }
         let session = HiredisSession(context: raw)  // frees the context on every early exit

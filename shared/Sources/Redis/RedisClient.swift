@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -17,11 +18,22 @@ import Darwin
 /// `RedisError.connectionFailed`, one that got no answer within `commandTimeout` throws
 /// `RedisError.timeout`. A caller waiting for a connection whose task is cancelled gets
 /// `CancellationError`; a command already sent runs to completion or timeout.
+///
+/// In cluster mode (`RedisConfiguration.Mode.cluster`) each command goes to the master serving its
+/// key's slot, through a pool per node, and the cluster's `MOVED`/`ASK` redirects and failovers are
+/// followed within bounds (see `ClusterRouter`). Keys used together must share a hash tag
+/// (`RedisKeys.tenant`). Commands without a key (`PING`, `PUBLISH`, `DBSIZE`, `KEYS`, ...) run
+/// on one node, not on all.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     private let logger: Logger
-    private let pool: ConnectionPool
-    private let subscribers = Locked(Subscribers())
+    private let backend: Backend
+    private let subscribers = Mutex(Subscribers())
+
+    private enum Backend: Sendable {
+        case single(ConnectionPool)
+        case cluster(ClusterRouter)
+    }
 
     private struct Subscribers {
         var active: [ObjectIdentifier: RedisSubscriber] = [:]
@@ -36,7 +48,12 @@ public final class RedisClient: Sendable {
         Self.ignoreSIGPIPE
         self.configuration = configuration
         self.logger = logger
-        self.pool = ConnectionPool(configuration: configuration, logger: logger)
+        switch configuration.mode {
+        case .single:
+            backend = .single(ConnectionPool(endpoint: RedisEndpoint(host: configuration.host, port: configuration.port), configuration: configuration, logger: logger))
+        case .cluster:
+            backend = .cluster(ClusterRouter(seeds: configuration.seeds, configuration: configuration, logger: logger))
+        }
     }
 
     /// hiredis writes with `write(2)`; a write to a socket the server just closed would raise
@@ -48,7 +65,7 @@ public final class RedisClient: Sendable {
 
     // MARK: Commands
 
-    /// Round trip to the server; throws unless it answers `PONG`.
+    /// Round trip to the server (in cluster mode: to one node); throws unless it answers `PONG`.
     public func ping() async throws {
         let reply = try await execute(["PING"])
         guard reply.string == "PONG" else { throw RedisError.unexpectedReply(reply) }
@@ -131,13 +148,19 @@ public final class RedisClient: Sendable {
 
     /// Sends all commands in one write on one connection and returns their replies in order.
     /// Error replies come back as `.error` in their slot; a broken connection throws for the batch
-    /// (and which commands ran is then unknown).
+    /// (and which commands ran is then unknown). In cluster mode each node gets its share in one
+    /// write; see `ClusterRouter.pipeline` for transactions and redirects.
     public func pipeline(_ commands: [[String]]) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         precondition(commands.allSatisfy { !$0.isEmpty }, "a Redis command needs at least its name")
         let arguments = commands.map { $0.map(bytes) }
-        return try await pool.withConnection { connection in
-            try await connection.sendPipeline(arguments)
+        switch backend {
+        case .single(let pool):
+            return try await pool.withConnection { connection in
+                try await connection.sendPipeline(arguments)
+            }
+        case .cluster(let router):
+            return try await router.pipeline(arguments)
         }
     }
 
@@ -145,6 +168,9 @@ public final class RedisClient: Sendable {
 
     /// Subscribes to `channels` on a connection of its own (outside the pool). See
     /// `RedisSubscription` for how it ends and what happens when the server restarts.
+    ///
+    /// In cluster mode it listens on one node: a cluster delivers every `PUBLISH` to all its nodes,
+    /// so any node will do. When that node goes away it moves on to the next known node.
     public func subscribe(to channels: [String]) -> RedisSubscription {
         precondition(!channels.isEmpty, "subscribe needs at least one channel")
         let (stream, continuation) = AsyncThrowingStream.makeStream(
@@ -152,11 +178,18 @@ public final class RedisClient: Sendable {
             throwing: (any Error).self,
             bufferingPolicy: .bufferingOldest(Self.subscriptionBufferSize)
         )
-        let registry = subscribers
+        let endpoints: @Sendable () -> [RedisEndpoint]
+        switch backend {
+        case .single:
+            let endpoint = RedisEndpoint(host: configuration.host, port: configuration.port)
+            endpoints = { [endpoint] }
+        case .cluster(let router):
+            endpoints = { router.subscriptionEndpoints() }
+        }
         let subscriber = RedisSubscriber(
-            channels: channels, configuration: configuration, logger: logger, continuation: continuation,
-            onFinish: { finished in
-                _ = registry.withLock { $0.active.removeValue(forKey: ObjectIdentifier(finished)) }
+            channels: channels, endpoints: endpoints, configuration: configuration, logger: logger, continuation: continuation,
+            onFinish: { [weak self] finished in
+                _ = self?.subscribers.withLock { $0.active.removeValue(forKey: ObjectIdentifier(finished)) }
             }
         )
         continuation.onTermination = { _ in subscriber.stop() }
@@ -185,14 +218,23 @@ public final class RedisClient: Sendable {
         for subscriber in active {
             subscriber.stop()
         }
-        await pool.close()
+        switch backend {
+        case .single(let pool): await pool.close()
+        case .cluster(let router): await router.close()
+        }
     }
 
     // MARK: Helpers
 
     private func send(_ arguments: [[UInt8]]) async throws -> RedisValue {
-        let reply = try await pool.withConnection { connection in
-            try await connection.send(arguments)
+        let reply: RedisValue
+        switch backend {
+        case .single(let pool):
+            reply = try await pool.withConnection { connection in
+                try await connection.send(arguments)
+            }
+        case .cluster(let router):
+            reply = try await router.send(arguments)
         }
         if case .error(let message) = reply {
             throw RedisError.serverError(message)

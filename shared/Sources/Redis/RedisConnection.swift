@@ -9,6 +9,7 @@ import Logging
 /// slow server blocks those threads, never the Swift cooperative pool that the services' request
 /// handling needs. The continuation hands the result back to the awaiting task.
 final class RedisConnection: @unchecked Sendable {
+    private let endpoint: RedisEndpoint
     private let configuration: RedisConfiguration
     private let logger: Logger
     private let queue: DispatchQueue
@@ -17,10 +18,11 @@ final class RedisConnection: @unchecked Sendable {
     /// Only read or written on `queue`; once set, no session is opened again.
     private var isClosed = false
 
-    init(id: Int, configuration: RedisConfiguration, logger: Logger) {
+    init(id: Int, endpoint: RedisEndpoint, configuration: RedisConfiguration, logger: Logger) {
+        self.endpoint = endpoint
         self.configuration = configuration
         self.logger = logger
-        self.queue = DispatchQueue(label: "gamemetrics.redis.connection.\(id)")
+        self.queue = DispatchQueue(label: "gamemetrics.redis.connection.\(endpoint).\(id)")
     }
 
     /// Runs one command. Throws `connectionFailed` when no session could be opened (nothing sent).
@@ -81,7 +83,7 @@ final class RedisConnection: @unchecked Sendable {
             if session.isBroken {
                 // hiredis will not use this context again; the next command opens a fresh one.
                 self.session = nil
-                logger.warning("redis connection discarded", metadata: ["error": "\(error)"])
+                logger.warning("redis connection discarded", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
             }
             return .failure(error)
         }
@@ -97,7 +99,7 @@ final class RedisConnection: @unchecked Sendable {
             logger.info("redis connection closed by the server while idle; reconnecting")
             session = nil
         }
-        let fresh = try HiredisSession.open(configuration, commandTimeout: configuration.commandTimeout)
+        let fresh = try HiredisSession.open(endpoint, configuration, commandTimeout: configuration.commandTimeout)
         session = fresh
         return fresh
     }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// Drives one subscription on its own connection and its own thread.
 ///
@@ -8,8 +9,9 @@ import Logging
 /// message; that must not occupy a cooperative-pool thread nor a shared dispatch worker.
 /// Stopping is prompt: `stop()` shuts the socket down, which wakes the blocked read at once.
 /// When the connection breaks (server restart, network), it reconnects with capped exponential
-/// backoff and subscribes again. Messages published while it is disconnected are lost, as with any
-/// Redis pub/sub client: pub/sub is at-most-once.
+/// backoff and subscribes again, to the next of its endpoints (a cluster's nodes; the one server in
+/// single mode). Messages published while it is disconnected are lost, as with any Redis pub/sub
+/// client: pub/sub is at-most-once.
 final class RedisSubscriber: Sendable {
     private struct State {
         var isStopped = false
@@ -20,10 +22,12 @@ final class RedisSubscriber: Sendable {
     typealias Continuation = AsyncThrowingStream<RedisPubSubMessage, any Error>.Continuation
 
     private let channels: [String]
+    /// Asked before each connection attempt; attempts walk through the list.
+    private let endpoints: @Sendable () -> [RedisEndpoint]
     private let configuration: RedisConfiguration
     private let logger: Logger
     private let continuation: Continuation
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
     private let onFinish: @Sendable (RedisSubscriber) -> Void
 
@@ -32,12 +36,14 @@ final class RedisSubscriber: Sendable {
 
     init(
         channels: [String],
+        endpoints: @escaping @Sendable () -> [RedisEndpoint],
         configuration: RedisConfiguration,
         logger: Logger,
         continuation: Continuation,
         onFinish: @escaping @Sendable (RedisSubscriber) -> Void
     ) {
         self.channels = channels
+        self.endpoints = endpoints
         self.configuration = configuration
         self.logger = logger
         self.continuation = continuation
@@ -72,9 +78,13 @@ final class RedisSubscriber: Sendable {
             onFinish(self)
         }
         var backoff = Self.initialBackoff
+        var attempt = 0
         while !isStopped {
+            let candidates = endpoints()
+            let endpoint = candidates[attempt % candidates.count]
+            attempt += 1
             do {
-                try receive(resetBackoff: { backoff = Self.initialBackoff })
+                try receive(from: endpoint, resetBackoff: { backoff = Self.initialBackoff })
             } catch .serverError(let message) {
                 // SUBSCRIBE itself was refused (e.g. ACL): retrying cannot help.
                 continuation.finish(throwing: RedisError.serverError(message))
@@ -83,7 +93,7 @@ final class RedisSubscriber: Sendable {
                 if isStopped { return }
                 logger.warning(
                     "redis subscription interrupted; reconnecting",
-                    metadata: ["channels": "\(channels)", "error": "\(error)", "retry_in": "\(backoff)"]
+                    metadata: ["channels": "\(channels)", "endpoint": "\(endpoint)", "error": "\(error)", "retry_in": "\(backoff)"]
                 )
                 let milliseconds = backoff.components.seconds * 1_000 + backoff.components.attoseconds / 1_000_000_000_000_000
                 _ = wakeUp.wait(timeout: .now() + .milliseconds(Int(milliseconds)))
@@ -93,8 +103,8 @@ final class RedisSubscriber: Sendable {
     }
 
     /// One connection's life: connect, subscribe, deliver until the connection ends.
-    private func receive(resetBackoff: () -> Void) throws(RedisError) {
-        let session = try HiredisSession.open(configuration, commandTimeout: nil)
+    private func receive(from endpoint: RedisEndpoint, resetBackoff: () -> Void) throws(RedisError) {
+        let session = try HiredisSession.open(endpoint, configuration, commandTimeout: nil)
         let registered = state.withLock { state in
             guard !state.isStopped else { return false }
             state.fileDescriptor = session.fileDescriptor

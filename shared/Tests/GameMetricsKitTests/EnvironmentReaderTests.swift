@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
 import Testing
 
@@ -24,7 +25,7 @@ struct EnvironmentReaderTests {
         #expect(throws: ConfigurationError(variable: "GM_HTTP_PORT", problem: "must be within 0...65535, got 70000")) {
             try EnvironmentReader(["GM_HTTP_PORT": "70000"]).int("GM_HTTP_PORT", default: 1, in: 0...65535)
         }
-        #expect(try EnvironmentReader([:]).int("GM_HTTP_PORT", default: 8081) == 8081)
+        #expect(try EnvironmentReader([:]).int("GM_HTTP_PORT", default: 4242) == 4242)
     }
 
     @Test("a URL with the wrong scheme or no host is refused")
@@ -48,12 +49,13 @@ struct EnvironmentReaderTests {
 
     @Test("the service configuration reads host, ports, log level, grace period and HTTP timeouts")
     func serviceConfiguration() throws {
-        let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader([
+        let configuration = try ServiceConfiguration(service: .ingestion, environment: EnvironmentReader([
             "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000", "GM_HTTP_IDLE_TIMEOUT_MS": "7000",
         ]))
         #expect(configuration.host == "0.0.0.0")
-        #expect(configuration.port == 8081)
-        #expect(configuration.internalPort == 9081)
+        #expect(configuration.name == "ingestion")
+        #expect(configuration.port == PlatformService.ingestion.port)
+        #expect(configuration.internalPort == PlatformService.ingestion.internalPort)
         #expect(configuration.logLevel == .debug)
         #expect(configuration.shutdownGracePeriod == .seconds(5))
         #expect(configuration.httpLimits == HTTPServerLimits(idleTimeout: .seconds(7), requestReadTimeout: .seconds(30)))
@@ -61,14 +63,14 @@ struct EnvironmentReaderTests {
             try ServiceConfiguration(name: "x", defaultPort: 1, defaultInternalPort: 2, environment: EnvironmentReader(["GM_LOG_LEVEL": "loud"]))
         }
         // Operator endpoints never share the public port; a limit of 0 would mean none.
-        #expect(throws: ConfigurationError(variable: "GM_INTERNAL_HTTP_PORT", problem: "must differ from GM_HTTP_PORT (8081): operator endpoints are not served publicly")) {
-            try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_INTERNAL_HTTP_PORT": "8081"]))
+        #expect(throws: ConfigurationError(variable: "GM_INTERNAL_HTTP_PORT", problem: "must differ from GM_HTTP_PORT (4242): operator endpoints are not served publicly")) {
+            try ServiceConfiguration(name: "x", defaultPort: 4242, defaultInternalPort: 4243, environment: EnvironmentReader(["GM_INTERNAL_HTTP_PORT": "4242"]))
         }
         #expect(throws: ConfigurationError.self) {
-            try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_HTTP_REQUEST_READ_TIMEOUT_MS": "0"]))
+            try ServiceConfiguration(name: "x", defaultPort: 4242, defaultInternalPort: 4243, environment: EnvironmentReader(["GM_HTTP_REQUEST_READ_TIMEOUT_MS": "0"]))
         }
         // Tests run services on any free port: the internal one follows.
-        #expect(try ServiceConfiguration(name: "x", defaultPort: 8081, defaultInternalPort: 9081, environment: EnvironmentReader(["GM_HTTP_PORT": "0"])).internalPort == 0)
+        #expect(try ServiceConfiguration(name: "x", defaultPort: 4242, defaultInternalPort: 4243, environment: EnvironmentReader(["GM_HTTP_PORT": "0"])).internalPort == 0)
     }
 
     @Test("a secret comes inline or from the file NAME_FILE names, trimmed; both at once or an unreadable file is an error")

@@ -67,10 +67,16 @@ struct EventCodingTests {
         #expect(text == #"{"event_id":"0b7e3f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b","tenant_id":"tenant-a","player_id":"p","type":"page_view","occurred_at":"2026-11-21T11:00:00.000000Z","properties":{"b":1.0,"a":2}}"#)
     }
 
-    @Test("partitionKey is tenant:player")
+    @Test("partitionKey is tenant:player, the one PlayerKey every player-keyed record uses")
     func partitionKey() throws {
         let event = try #require(EventJSON.bet.validate(tenant: "brand-7").event)
         #expect(event.partitionKey == "brand-7:player-1")
+        #expect(event.partitionKeyBytes() == Array("brand-7:player-1".utf8))
+        // An erasure request and its completions share the events' key, so they share their partition.
+        let request = ErasureMessage.requested(ErasureRequested(
+            requestID: UUID(), tenantID: "brand-7", playerID: "player-1", requestedAt: Date(), requestedBy: "test"))
+        #expect(request.key == event.partitionKey)
+        #expect(PlayerKey.string(tenantID: "brand-7", playerID: "plä:yer") == "brand-7:plä:yer")
     }
 
     @Test("stored events keep tenant_id and are read without the clock or the currency list")

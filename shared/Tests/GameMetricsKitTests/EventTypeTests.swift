@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Event types and currencies")
 struct EventTypeTests {
-    @Test("raw values are exactly DESIGN's type names")
+    @Test("raw values are exactly the type names of the platform contract (docs/architecture.md#events)")
     func rawValues() {
         #expect(EventType.allCases.map(\.rawValue) == [
             "session_start", "session_end", "game_round", "bet_placed", "bet_settled", "deposit",

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 import HummingbirdTesting
@@ -13,15 +14,18 @@ struct PlatformRouterTests {
     func application(checks: [ReadinessCheck] = [], health: HealthController? = nil) -> some ApplicationProtocol {
         Observability.bootstrap(service: "test", logLevel: .warning)
         let health = health ?? HealthController(checks: checks, timeout: .milliseconds(200))
-        let router = Router.platform(health: health)
-        router.get("boom") { _, _ -> String in throw Failing() }
-        router.get("missing") { _, _ -> String in throw APIError.notFound("No such thing.") }
-        router.post("echo") { request, context -> String in
-            struct Body: Decodable {
-                let playerID: String
-                enum CodingKeys: String, CodingKey { case playerID = "player_id" }
+        let router = Router.platform(health: health) { router in
+            router.get("boom") { _, _ -> String in throw Failing() }
+            router.get("missing") { _, _ -> String in throw APIError.notFound("No such thing.") }
+            router.post("echo") { request, context -> String in
+                struct Body: Decodable {
+                    let playerID: String
+                    enum CodingKeys: String, CodingKey { case playerID = "player_id" }
+                }
+                return try await request.decode(as: Body.self, context: context).playerID
             }
-            return try await request.decode(as: Body.self, context: context).playerID
+            router.get("things/:id") { _, context -> String in context.parameters.get("id") ?? "" }
+            router.delete("things/:id") { _, _ -> HTTPResponse.Status in .noContent }
         }
         return Application(router: router)
     }
@@ -58,6 +62,26 @@ struct PlatformRouterTests {
                 #expect(error["message"] as? String != nil)
                 #expect(error["details"] as? [Any] != nil)
             }
+        }
+    }
+
+    @Test("a known path answers a method it does not have with 405, Allow and the JSON error shape; HEAD follows GET")
+    func undeclaredMethodIs405() async throws {
+        try await application().test(.router) { client in
+            for (uri, method, allow) in [
+                ("/echo", HTTPRequest.Method.get, "POST"), ("/health/live", .post, "GET, HEAD"),
+                ("/things/42", .put, "GET, HEAD, DELETE"), ("/things/42", .trace, "GET, HEAD, DELETE"),
+                ("/health/ready", .options, "GET, HEAD"), ("/echo", HTTPRequest.Method("QUERY")!, "POST"),
+            ] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+                    #expect(String(buffer: response.body).contains(#""code":"method_not_allowed""#))
+                }
+            }
+            try await client.execute(uri: "/health/live", method: .head) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/things/42", method: .delete) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/nowhere", method: .put) { #expect($0.status == .notFound) }
         }
     }
 

@@ -73,25 +73,11 @@ final class HTTPTestCannedServer: @unchecked Sendable {
 
     init(response: String) throws {
         (fd, port) = try boundLoopbackSocket(listen: true)
-        let listener = fd
-        let thread = Thread { [weak self] in
-            while true {
-                let client = accept(listener, nil, nil)
-                if client < 0 { return }
-                var received: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while !received.containsHeaderEnd {
-                    let n = read(client, &buffer, buffer.count)
-                    if n <= 0 { break }
-                    received += buffer[0..<n]
-                }
-                self?.record(String(decoding: received, as: UTF8.self))
-                let bytes = Array(response.utf8)
-                _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-                close(client)
-            }
+        serveOneAtATime(on: fd) { [weak self] client, head in
+            self?.record(head)
+            let bytes = Array(response.utf8)
+            _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
         }
-        thread.start()
     }
 
     var requestHeads: [String] {
@@ -113,8 +99,91 @@ final class HTTPTestCannedServer: @unchecked Sendable {
     }
 }
 
+/// Accepts connections on `listener` one at a time on a thread of its own: reads each request's
+/// head, hands the connection and the head to `answer`, then closes the connection. Closing the
+/// listener makes accept() fail, which ends the thread.
+private func serveOneAtATime(on listener: Int32, _ answer: @escaping @Sendable (_ client: Int32, _ head: String) -> Void) {
+    let thread = Thread {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !received.containsHeaderEnd {
+                let n = read(client, &buffer, buffer.count)
+                if n <= 0 { break }
+                received += buffer[0..<n]
+            }
+            answer(client, String(decoding: received, as: UTF8.self))
+            close(client)
+        }
+    }
+    thread.start()
+}
+
 private extension [UInt8] {
     var containsHeaderEnd: Bool {
         count >= 4 && (0...(count - 4)).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+    }
+}
+
+/// A server that answers every request with a 200 whose body is `bodySize` bytes, streamed in
+/// 64 KiB writes (never held in memory), declared in `Content-Length` or sent chunked without
+/// one. It counts the body bytes it managed to write, so a test can tell that a client stopped
+/// reading early.
+final class HTTPTestHugeBodyServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+    private let lock = NSLock()
+    private var written = 0
+
+    init(bodySize: Int, chunked: Bool) throws {
+        (fd, port) = try boundLoopbackSocket(listen: true)
+        serveOneAtATime(on: fd) { [weak self] client, _ in
+            let head = chunked
+                ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: \(bodySize)\r\nConnection: close\r\n\r\n"
+            guard Self.send(client, Array(head.utf8)) else { return }
+            let slice = [UInt8](repeating: 0x61, count: 64 << 10)
+            var remaining = bodySize
+            while remaining > 0 {
+                let part = Array(slice.prefix(remaining))
+                let framed = chunked ? Array((String(part.count, radix: 16) + "\r\n").utf8) + part + Array("\r\n".utf8) : part
+                guard Self.send(client, framed) else { return }
+                remaining -= part.count
+                self?.add(part.count)
+            }
+            if chunked { _ = Self.send(client, Array("0\r\n\r\n".utf8)) }
+        }
+    }
+
+    /// Body bytes handed to the kernel so far, over all requests.
+    var bytesWritten: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return written
+    }
+
+    private func add(_ count: Int) {
+        lock.lock()
+        written += count
+        lock.unlock()
+    }
+
+    /// Writes all of `bytes`; false once the peer has gone (no SIGPIPE: MSG_NOSIGNAL).
+    private static func send(_ socket: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Closing the listener makes the blocked accept() fail, which ends the thread.
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
     }
 }

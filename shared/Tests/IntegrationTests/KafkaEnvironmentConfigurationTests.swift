@@ -1,3 +1,4 @@
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Kafka

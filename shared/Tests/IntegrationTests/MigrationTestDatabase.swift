@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import GameMetricsTesting
 import Foundation
 import GameMetricsKit

@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import GameMetricsService
 import Testing
 

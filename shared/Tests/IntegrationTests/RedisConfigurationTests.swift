@@ -57,4 +57,25 @@ struct RedisConfigurationTests {
             return !error.description.contains("hunter2")
         }
     }
+
+    @Test("a cluster URL lists its seed nodes, which share the credentials")
+    func parsesClusterSeeds() throws {
+        let configuration = try RedisConfiguration(url: "redis://app:s3cr%40t@10.0.0.1:7000,10.0.0.2,[::1]:7002", mode: .cluster)
+        #expect(configuration.mode == .cluster)
+        #expect(configuration.seeds == [
+            RedisEndpoint(host: "10.0.0.1", port: 7000), RedisEndpoint(host: "10.0.0.2", port: 6379), RedisEndpoint(host: "::1", port: 7002),
+        ])
+        #expect(configuration.username == "app")
+        #expect(configuration.password == "s3cr@t")
+        #expect(!configuration.description.contains("s3cr"))
+        #expect(try RedisConfiguration(url: "redis://cache:6379", mode: .single).mode == .single)
+    }
+
+    @Test(
+        "a cluster URL with a database other than 0 or an empty seed is refused",
+        arguments: ["redis://10.0.0.1:7000,10.0.0.2:7001/2", "redis://10.0.0.1:7000,,10.0.0.2", "redis://a:7000,b:99999"]
+    )
+    func rejectsBadClusterURL(_ url: String) {
+        #expect(throws: RedisError.self) { try RedisConfiguration(url: url, mode: .cluster) }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird

@@ -11,10 +11,10 @@ let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
 let count = arguments.count > 2 ? Int(arguments[2]) ?? 20_000 : 20_000
 
 let key = SigningKey.generate()
-let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:8085", audience: "gamemetrics")
+let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://issuer.example", audience: "gamemetrics")
 let now = Date()
 let claims = AccessTokenClaims(
-    issuer: "http://127.0.0.1:8085", subject: "gmc_bench", audience: ["gamemetrics"],
+    issuer: "http://issuer.example", subject: "gmc_bench", audience: ["gamemetrics"],
     expiresAt: now.addingTimeInterval(900), issuedAt: now, notBefore: now, tokenID: UUID().uuidString,
     tenantID: "demo-casino", roles: ["operator"], clientID: "gmc_bench", scope: "operator")
 

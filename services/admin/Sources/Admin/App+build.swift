@@ -1,13 +1,17 @@
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 import Hummingbird
 
 /// The operators' web dashboard, on top of the user service (login) and analytics-api (data).
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "admin", defaultPort: 8080, defaultInternalPort: 9080, environment: environment)
+    let configuration = try ServiceConfiguration(service: .admin, environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    var clients = try PlatformClients(needs: [], environment: environment, clientID: configuration.name, logger: logger)
-    try clients.requirePeer("user", variable: "GM_USER_URL", environment: environment)
-    try clients.requirePeer("analytics-api", variable: "GM_ANALYTICS_API_URL", environment: environment)
-    return ServiceApplication.build(configuration, clients: clients, logger: logger)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let http = try clients.require(.http)
+    try clients.require(.peer("user", variable: "GM_USER_URL", http: http))
+    try clients.require(.peer("analytics-api", variable: "GM_ANALYTICS_API_URL", http: http))
+    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
 }

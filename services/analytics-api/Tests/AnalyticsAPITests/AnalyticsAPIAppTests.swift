@@ -1,4 +1,3 @@
-import GameMetricsKit
 import GameMetricsTesting
 import Testing
 
@@ -6,14 +5,8 @@ import Testing
 
 @Suite("analytics-api service")
 struct AnalyticsAPIAppTests {
-    @Test("stays live and reports postgres and redis as not ready while they do not answer")
+    @Test("keeps the platform contract: live, not ready while postgres and redis do not answer, /metrics internal only, its OpenAPI document true")
     func keepsThePlatformContract() async throws {
-        let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
-        try await PlatformContract.expectLiveButNotReady(application, naming: ["postgres", "redis"])
-    }
-
-    @Test("/metrics answers 404 on the public port and is served on the internal one")
-    func operatorEndpointsAreInternal() async throws {
-        try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort() { try buildApplication(environment: $0) }
+        try await PlatformContract.expectKept(notReadyWhileUnanswered: ["postgres", "redis"]) { try buildApplication(environment: $0) }
     }
 }

@@ -1,5 +1,9 @@
 import Foundation
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPeers
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 import Logging
@@ -11,26 +15,25 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     // Every request waits for its acknowledgement, so linger is latency added to each one;
     // 1 ms still batches well at high rates (many requests share each produce request).
     let environment = environment.withDefaults(["GM_KAFKA_LINGER_MS": "1"])
-    let configuration = try ServiceConfiguration(name: "ingestion", defaultPort: 8081, defaultInternalPort: 9081, environment: environment)
+    let configuration = try ServiceConfiguration(service: .ingestion, environment: environment)
     let settings = try IngestionSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    guard let producer = clients.producer, let redis = clients.redis else {
-        preconditionFailure("PlatformClients created no Kafka producer or Redis client")
-    }
-    let serviceTokens = ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: clients.http)
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    // Only Kafka gates readiness: without Redis the limiter works per instance, and without the
+    // user service cached credentials keep working, so neither outage should empty the fleet.
+    let redis = try clients.require(.redis(gatesReadiness: false))
+    let producer = try clients.require(.kafkaProducer)
+    let http = try clients.require(.http)
+    let serviceTokens = ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: http)
     let events = EventController(
         settings: settings,
-        directory: UserServiceDirectory(baseURL: settings.userServiceURL, tokens: serviceTokens, http: clients.http),
-        tokenVerifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: clients.http),
+        directory: UserServiceDirectory(baseURL: settings.userServiceURL, tokens: serviceTokens, http: http),
+        tokenVerifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http),
         ledger: RedisRateLimitLedger(redis: redis),
         publisher: KafkaEventPublisher(producer: producer),
         logger: logger)
     let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
-    // Only Kafka gates readiness: without Redis the limiter works per instance, and without the
-    // user service cached credentials keep working, so neither outage should empty the fleet.
-    let checks = clients.checks.filter { $0.name != "redis" }
-    return ServiceApplication.build(configuration, checks: checks, services: clients.services, logger: logger) { router in
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
         openAPI.addRoutes(to: router)
         buildRouter(router, events: events)
     }

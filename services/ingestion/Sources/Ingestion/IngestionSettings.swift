@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
 
 /// The ingestion service's own configuration (the shared Kafka/Redis/HTTP variables are read
@@ -68,7 +69,7 @@ struct IngestionSettings: Sendable {
         rateBurstSeconds = Double(try environment.int("GM_INGESTION_RATE_BURST_MS", default: 1000, in: 10...60_000)) / 1000
         dedupeWindow = .seconds(try environment.int("GM_INGESTION_DEDUPE_WINDOW_SECONDS", default: 300, in: 0...86_400))
         dedupeMaxIDs = try environment.int("GM_INGESTION_DEDUPE_MAX_IDS", default: 400_000, in: 0...50_000_000)
-        rawTopic = environment.string("GM_INGESTION_RAW_TOPIC", default: "player.events.raw")
-        invalidTopic = environment.string("GM_INGESTION_INVALID_TOPIC", default: "player.events.invalid")
+        rawTopic = environment.string("GM_INGESTION_RAW_TOPIC", default: PlatformTopic.rawEvents)
+        invalidTopic = environment.string("GM_INGESTION_INVALID_TOPIC", default: PlatformTopic.invalidEvents)
     }
 }

@@ -40,7 +40,7 @@ struct CredentialCacheTests {
     @Test("a known key's stale answer stops serving once it is older than the staleness bound")
     func staleAnswersExpire() async throws {
         let directory = InMemoryCredentialDirectory(writeKeys: ["gmk_good": Self.good])
-        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(1500))
+        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(1500), minimumInterval: .milliseconds(100))
         #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
         directory.revoke("gmk_good")
         directory.setReachable(false)
@@ -52,6 +52,8 @@ struct CredentialCacheTests {
             try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") }
         }
         directory.setReachable(true)
+        // A failed lookup is not repeated within the minimum interval (ADR 0019).
+        try await Task.sleep(for: .milliseconds(150))
         #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == nil, "the revocation is seen")
     }
 }

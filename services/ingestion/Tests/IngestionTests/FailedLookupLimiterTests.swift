@@ -29,16 +29,4 @@ struct FailedLookupLimiterTests {
         for index in 0..<100 where limiter.admission(for: "new-\(index)").take() == nil { admitted += 1 }
         #expect(admitted <= 21, "all new peers together got one bucket's worth, \(admitted)")
     }
-
-    @Test("X-Forwarded-For counts only from the entry the outermost trusted proxy appended")
-    func peerBehindProxies() {
-        let name = PeerAddress.forwardedFor
-        var headers = HTTPFields()
-        headers[name] = "6.6.6.6, 203.0.113.9, 10.0.0.2"
-        #expect(PeerAddress.of(headers, remoteAddress: "10.0.0.3", trustedProxies: 0) == "10.0.0.3")
-        #expect(PeerAddress.of(headers, remoteAddress: "10.0.0.3", trustedProxies: 1) == "10.0.0.2")
-        #expect(PeerAddress.of(headers, remoteAddress: "10.0.0.3", trustedProxies: 2) == "203.0.113.9")
-        #expect(PeerAddress.of(HTTPFields(), remoteAddress: "10.0.0.3", trustedProxies: 2) == "10.0.0.3", "not through the proxies")
-        #expect(PeerAddress.of(HTTPFields(), remoteAddress: nil, trustedProxies: 0) == "unknown")
-    }
 }

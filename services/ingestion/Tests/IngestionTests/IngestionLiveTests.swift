@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import GameMetricsKit
 import GameMetricsTesting
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Kafka
@@ -28,9 +29,9 @@ struct IngestionLiveTests {
 
             let raw = try await KafkaTopicReader.read(fixture.rawTopic, count: 1)
             try #require(raw.count == 1)
-            #expect(raw[0].keyString == "tenant-a:p-42")
+            #expect(raw[0].keyString == "\(fixture.tenantA):p-42")
             let event = try PlayerEvent(jsonBytes: raw[0].value)
-            #expect(event.eventID == id && event.tenantID == "tenant-a")
+            #expect(event.eventID == id && event.tenantID == fixture.tenantA)
             let propagated = try #require(raw[0].headers.string(for: "traceparent"))
             #expect(propagated.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "same trace, this service's span")
 
@@ -78,7 +79,7 @@ struct IngestionLiveTests {
     func revokedKeyIsRefused() async throws {
         try await LiveIngestionFixture.run(environment: ["GM_INGESTION_CREDENTIAL_CACHE_SECONDS": "1"]) { fixture, client in
             #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .accepted)
-            try await fixture.revokeWriteKeys(of: "tenant-a")
+            try await fixture.revokeWriteKeys(of: fixture.tenantA)
             try await Task.sleep(for: .milliseconds(1200))
             #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .unauthorized)
         }
@@ -154,9 +155,10 @@ struct IngestionLiveTests {
     private static func send(_ ids: [UUID], to url: String, key: String, with http: HTTPClient, outcome: LoadOutcome) async throws {
         let body = Array(TestEvents.batch(ids.map { TestEvents.json(id: $0, player: "player-\($0.uuidString.prefix(4))") }).utf8)
         for _ in 0..<60 {
-            let response = try await http.execute(HTTPClientRequest(
-                method: .post, url: url, headers: ["Content-Type": "application/json", "X-API-Key": key], body: body, timeout: .seconds(30)))
-            switch response.status {
+            let (response, answer) = try await http.execute(
+                HTTPRequest(method: .post, url: URL(string: url)!, headerFields: [.contentType: "application/json", IngestionAuthenticator.apiKeyHeader: key]),
+                body: body, timeout: .seconds(30))
+            switch response.status.code {
             case 202:
                 await outcome.acknowledge(ids)
                 return
@@ -164,7 +166,7 @@ struct IngestionLiveTests {
                 await outcome.countUnavailable()
                 try await Task.sleep(for: .milliseconds(200))
             default:
-                Issue.record("unexpected \(response.status): \(response.bodyText)")
+                Issue.record("unexpected \(response.status): \(String(decoding: answer, as: UTF8.self))")
                 return
             }
         }

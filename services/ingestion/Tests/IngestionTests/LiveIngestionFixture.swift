@@ -1,9 +1,7 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting
@@ -13,15 +11,15 @@ import Redis
 import Testing
 
 @testable import Ingestion
-@testable import UserService
 
-/// Ingestion with its real peers on loopback: a user service on a fresh PostgreSQL database
-/// (with a platform client, two tenants and their write keys), devkafka with topics of its own
-/// for this test, and a redis-server of its own. Ingestion reaches the user service through a
-/// counting proxy, so tests can tell how many write-key lookups it made.
+/// Ingestion with its real peers on loopback: the user service as its own process on a fresh
+/// PostgreSQL database, seeded by its `seed-demo` command and set up through its API (two demo
+/// tenants with their write keys, a platform client, ingestion's own client), devkafka with
+/// topics of its own for this test, and a redis-server of its own. Ingestion reaches the user
+/// service through a counting proxy, so tests can tell how many write-key lookups it made.
 struct LiveIngestionFixture: Sendable {
-    let tenantA = "tenant-a"
-    let tenantB = "tenant-b"
+    let tenantA: String
+    let tenantB: String
     let writeKeyA: String
     let writeKeyB: String
     /// A tenant-b key issued before write keys carried a MAC (the migration case).
@@ -34,13 +32,15 @@ struct LiveIngestionFixture: Sendable {
     let ingestionClient: (id: String, secret: String)
     let rawTopic: String
     let invalidTopic: String
-    let userURL: String
+    let user: UserServiceProcess
     let redisURL: String
     let databaseURL: String
-    let userService: CountingUserServiceProxy
+    let userService: CountingProxy
+
+    var userURL: String { user.url }
 
     /// Write-key lookups ingestion has made at the user service so far.
-    var lookups: Int { userService.lookups }
+    var lookups: Int { userService.count }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
     /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
@@ -61,26 +61,29 @@ struct LiveIngestionFixture: Sendable {
 
         try await TestDatabase.withFresh { databaseURL in
             let issuer = "http://user.test"
-            let user = try UserService.buildApplication(
-                environment: EnvironmentReader([
-                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning", "GM_PG_URL": databaseURL,
-                    "GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer,
-                    "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
-                ].merging(PlatformContract.auditLog) { $1 }),
-                passwordHasher: PasswordHasher(cost: .testing))
-            try await user.test(.live) { userClient in
-                let userURL = "http://127.0.0.1:\(userClient.port!)"
-                let seeded = try await seed(databaseURL, limitA: limitA)
-                let proxy = CountingUserServiceProxy(target: userURL)
+            try await UserServiceProcess.run(
+                databaseURL: databaseURL, environment: ["GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer]
+            ) { user in
+                let platform = (id: try user.seeded("GM_PLATFORM_CLIENT_ID"), secret: try user.seeded("GM_PLATFORM_CLIENT_SECRET"))
+                let ingestionClient = (id: try user.seeded("GM_INGESTION_CLIENT_ID"), secret: try user.seeded("GM_INGESTION_CLIENT_SECRET"))
+                let tenantA = try user.seeded("GM_TENANT"), tenantB = try user.seeded("GM_TENANT_B")
+                let limited = try await user.call(
+                    "PATCH", "/v1/tenants/\(tenantA)", token: try await user.token(clientID: platform.id, secret: platform.secret),
+                    json: #"{"requests_per_second_limit":\#(limitA)}"#)
+                #expect(limited.status == 200, "setting tenant-a's limit: \(limited.status) \(limited.text)")
+                let proxy = CountingProxy(target: user.url, counting: .post, "/v1/write-keys/resolve")
                 let fixture = LiveIngestionFixture(
-                    writeKeyA: seeded.keyA, writeKeyB: seeded.keyB, legacyWriteKeyB: seeded.legacyKeyB, operatorClient: seeded.operatorClient,
-                    platformClient: seeded.platform, ingestionClient: seeded.ingestion, rawTopic: rawTopic, invalidTopic: invalidTopic, userURL: userURL,
-                    redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
+                    tenantA: tenantA, tenantB: tenantB,
+                    writeKeyA: try user.seeded("GM_WRITE_KEY"), writeKeyB: try user.seeded("GM_WRITE_KEY_B"),
+                    legacyWriteKeyB: try await insertLegacyWriteKey(tenant: tenantB, databaseURL: databaseURL),
+                    operatorClient: (try user.seeded("GM_CLIENT_ID"), try user.seeded("GM_CLIENT_SECRET")),
+                    platformClient: platform, ingestionClient: ingestionClient, rawTopic: rawTopic, invalidTopic: invalidTopic,
+                    user: user, redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
                 try await proxy.run { proxyURL in
                     let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
                         "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
                         "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
-                        "GM_INGESTION_CLIENT_ID": seeded.ingestion.id, "GM_INGESTION_CLIENT_SECRET": seeded.ingestion.secret,
+                        "GM_INGESTION_CLIENT_ID": ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": ingestionClient.secret,
                         "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
                         "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
                     ].merging(extra) { $1 }))
@@ -99,85 +102,44 @@ struct LiveIngestionFixture: Sendable {
 
     /// A client-credentials access token of `client`, from the user service's token endpoint.
     func token(_ client: (id: String, secret: String)) async throws -> String {
-        var request = URLRequest(url: URL(string: "\(userURL)/oauth/token")!)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("Basic " + Data("\(client.id):\(client.secret)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-        request.httpBody = Data("grant_type=client_credentials".utf8)
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        guard let token = json?["access_token"] as? String else { throw Unexpected(answer: String(decoding: data, as: UTF8.self)) }
-        return token
+        try await user.token(clientID: client.id, secret: client.secret)
     }
 
-    /// Revokes a write key the way its tenant's admin would, directly in the database.
+    /// Revokes every write key of `tenant` the way its admin does: signed in, through the API.
     func revokeWriteKeys(of tenant: String) async throws {
-        try await Self.withDatabase(databaseURL) { postgres, logger in
-            let scope = TenantScope(client: postgres, logger: logger)
-            let keys = PostgresWriteKeyRepository(scope: scope)
-            for key in try await keys.list(tenant: tenant) { _ = try await keys.revoke(key.id, tenant: tenant) }
+        let admin = try await user.adminToken(suffix: tenant == tenantA ? "" : "_B")
+        let listed = try await user.call("GET", "/v1/write-keys", token: admin)
+        let keys = try #require(listed.json?["write_keys"] as? [[String: Any]], "listing write keys: \(listed.status) \(listed.text)")
+        for key in keys where key["revoked_at"] == nil || key["revoked_at"] is NSNull {
+            let id = try #require(key["id"] as? String)
+            let revoked = try await user.call("DELETE", "/v1/write-keys/\(id)", token: admin)
+            #expect(revoked.status == 204, "revoking \(id): \(revoked.status) \(revoked.text)")
         }
     }
 
     /// A call to the user service's API with a bearer token: the status and the body's text.
     func callUserService(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> (status: Int, body: String) {
-        var request = URLRequest(url: URL(string: "\(userURL)\(path)")!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let json {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(json.utf8)
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let answer = try await user.call(method, path, token: token, json: json)
+        return (answer.status, answer.text)
     }
 
-    struct Unexpected: Error {
-        let answer: String
-    }
-
-    private struct Seeded {
-        let keyA: String
-        let keyB: String
-        let legacyKeyB: String
-        let operatorClient: (id: String, secret: String)
-        let platform: (id: String, secret: String)
-        let ingestion: (id: String, secret: String)
-    }
-
-    private static func seed(_ databaseURL: String, limitA: Int) async throws -> Seeded {
-        try await withDatabase(databaseURL) { postgres, logger in
-            let tenants = PostgresTenantRepository(client: postgres, logger: logger)
-            let keys = PostgresWriteKeyRepository(scope: TenantScope(client: postgres, logger: logger))
-            func client(_ tenant: String, roles: [String]) async throws -> (id: String, secret: String) {
-                let secret = OpaqueToken.generate(prefix: "gms_")
-                let client = ServiceClient(clientID: "gmc_\(tenant)_\(roles[0])", tenantID: tenant, name: tenant, roles: roles, createdAt: Date())
-                try await tenants.createClient(client, secretFingerprint: OpaqueToken.fingerprint(secret))
-                return (client.clientID, secret)
-            }
-            let mac = try WriteKeyMAC(current: Array(PlatformContract.writeKeyMACSecret.utf8))
-            func writeKey(_ tenant: String, legacy: Bool = false) async throws -> String {
-                let key = legacy ? OpaqueToken.generate(prefix: "gmk_") : mac.issue()
-                try await keys.create(WriteKey(id: UUID(), name: "test", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil),
-                                      fingerprint: OpaqueToken.fingerprint(key), tenant: tenant)
-                return key
-            }
-            _ = try await tenants.createTenant(id: "platform", name: "platform", requestsPerSecondLimit: 10_000)
-            _ = try await tenants.createTenant(id: "tenant-a", name: "Tenant A", requestsPerSecondLimit: limitA)
-            _ = try await tenants.createTenant(id: "tenant-b", name: "Tenant B", requestsPerSecondLimit: 10_000)
-            return Seeded(
-                keyA: try await writeKey("tenant-a"), keyB: try await writeKey("tenant-b"),
-                legacyKeyB: try await writeKey("tenant-b", legacy: true),
-                operatorClient: try await client("tenant-a", roles: ["operator"]),
-                platform: try await client("platform", roles: ["platform-admin"]),
-                ingestion: try await client("platform", roles: ["ingestion"]))
-        }
-    }
-
-    private static func withDatabase<T: Sendable>(_ url: String, _ work: @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
+    /// A write key in the shape issued before keys carried a MAC (`gmk_` + 43 characters). No
+    /// version of the user service issues these any more, so no API or command can make one: it
+    /// is written into the user service's table as the older version left it, the one place these
+    /// tests touch its storage.
+    private static func insertLegacyWriteKey(tenant: String, databaseURL: String) async throws -> String {
+        let key = OpaqueToken.generate(prefix: "gmk_")
         let logger = Logger(label: "ingestion-live-tests")
-        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: url)!), logger: logger) {
-            try await work($0, logger)
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: databaseURL)!), logger: logger) { client in
+            // write_keys is under row-level security: the row is written in its tenant's scope.
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT set_config('gm.tenant_id', \(tenant), true)", logger: logger)
+                try await connection.query("""
+                    INSERT INTO write_keys (id, tenant_id, name, fingerprint, hint, created_at)
+                    VALUES (\(UUID()), \(tenant), 'legacy', \(OpaqueToken.fingerprint(key)), \(String(key.prefix(10))), now())
+                    """, logger: logger)
+            }
         }
+        return key
     }
 }

@@ -35,7 +35,7 @@ struct ServiceClientIsolationTests {
                 ("POST", "/v1/tenants", #"{"id":"evil-tenant","name":"Evil"}"#),
                 ("POST", "/v1/clients", #"{"name":"more","roles":["ingestion"]}"#),
                 ("DELETE", "/v1/clients/\(fixture.platformClient.id)", nil),
-                ("PATCH", "/v1/tenants/tenant-a", #"{"requests_per_second_limit":1}"#),
+                ("PATCH", "/v1/tenants/\(fixture.tenantA)", #"{"requests_per_second_limit":1}"#),
                 ("POST", "/v1/signing-keys/rotate", nil),
                 ("GET", "/v1/write-keys", nil),
             ] {

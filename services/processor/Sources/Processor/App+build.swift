@@ -1,4 +1,8 @@
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 import Kafka
@@ -8,13 +12,15 @@ import Logging
 /// per-minute, hourly and daily time series; publishes player states and live deltas; erases
 /// players on request.
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "processor", defaultPort: 8082, defaultInternalPort: 9082, environment: environment)
+    let configuration = try ServiceConfiguration(service: .processor, environment: environment)
     let settings = try ProcessorSettings(environment: environment)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres, .redis], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres, let producer = clients.producer, let redis = clients.redis else {
-        preconditionFailure("PlatformClients created no PostgreSQL client, Kafka producer or Redis client")
-    }
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let postgres = try clients.require(.postgres)
+    // Redis only carries the live deltas (best effort): its outage must not take the
+    // processor out of service.
+    let redis = try clients.require(.redis(gatesReadiness: false))
+    let producer = try clients.require(.kafkaProducer)
     let subjects = try ErasedSubjects(environment: environment)
     let schema = SchemaPreparation(
         migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
@@ -33,20 +39,15 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
 
-    let erasures = try KafkaConsumerConfiguration(
-        environment: environment, groupID: ErasureHandler.groupID, topics: [settings.erasureTopic], clientID: "processor-erasure")
-    let erasureHandler = ErasureHandler(
-        consumer: try KafkaConsumer(configuration: erasures, logger: logger), eraser: PostgresPlayerDataEraser(client: postgres, subjects: subjects, logger: logger),
-        schema: schema, producer: producer, settings: settings, logger: logger)
+    let erasure = try ProcessorErasure.participant(
+        environment: environment, producer: producer, postgres: postgres, subjects: subjects, schema: schema, settings: settings, logger: logger)
 
-    // Redis only carries the live deltas (best effort): its outage must not take the
-    // processor out of service. A consumer whose batches stop getting committed is not ready.
-    let checks = clients.checks.filter { $0.name != "redis" }
-        + [storeHealth.readinessCheck, pipeline.loop.progress.readinessCheck, erasureHandler.loop.progress.readinessCheck]
+    // A consumer whose batches stop getting committed is not ready.
+    let checks = clients.checks + [storeHealth.readinessCheck, pipeline.loop.progress.readinessCheck, erasure.progress.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
     // In dependency order: the clients start first, the consumers last.
     return ServiceApplication.build(
-        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasureHandler], logger: logger,
+        configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasure], logger: logger,
         operatorRoutes: { router in lagController.addRoutes(to: router) })
 }

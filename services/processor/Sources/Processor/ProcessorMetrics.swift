@@ -20,5 +20,4 @@ enum ProcessorMetrics {
     /// Failed attempts to write a batch or publish its results; each is retried.
     static let retries = Counter(label: "gm_processor_retries_total")
     static let liveDeltasDropped = Counter(label: "gm_processor_live_deltas_dropped_total")
-    static let erasuresCompleted = Counter(label: "gm_processor_erasures_total", dimensions: [("status", "completed")])
 }

@@ -42,9 +42,9 @@ struct ProcessorSettings: Sendable {
 
     init(environment: EnvironmentReader) throws {
         groupID = environment.string("GM_PROCESSOR_GROUP", default: "processor")
-        rawTopic = environment.string("GM_PROCESSOR_RAW_TOPIC", default: "player.events.raw")
-        processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: "player.events.processed")
-        invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: "player.events.invalid")
+        rawTopic = environment.string("GM_PROCESSOR_RAW_TOPIC", default: PlatformTopic.rawEvents)
+        processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: PlatformTopic.processedEvents)
+        invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: PlatformTopic.invalidEvents)
         erasureTopic = environment.string("GM_PROCESSOR_ERASURE_TOPIC", default: ErasureMessage.topic)
         batchSize = try environment.int("GM_PROCESSOR_BATCH_SIZE", default: 10_000, in: 1...100_000)
         storeLanes = try environment.int("GM_PROCESSOR_STORE_LANES", default: 2, in: 1...16)

@@ -13,7 +13,7 @@ struct ErasureDeadLetterTests {
         try await ProcessorFixture.run { fixture in
             let deadLetterTopic = fixture.erasureTopic + ".dlq"
             try await DevKafkaControl(baseURL: try TestServers.devKafkaURL).createTopic(deadLetterTopic, partitions: 3)
-            let key = Array("tenant-a:someone".utf8)
+            let key = PlayerKey.bytes(tenantID: "tenant-a", playerID: "someone")
             let nulPlayer = #"{"type":"erasure.requested","version":1,"request_id":"\#(UUID().uuidString)","tenant_id":"tenant-a","player_id":"p\u0000x","requested_at":"2026-01-01T00:00:00Z","requested_by":"x"}"#
             let poison: [(value: [UInt8], reason: String)] = [
                 (Array("{not json".utf8), "JSON"),

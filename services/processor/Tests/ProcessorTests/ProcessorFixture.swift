@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting

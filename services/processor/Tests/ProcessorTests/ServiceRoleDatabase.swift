@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import GameMetricsTesting
 import Logging
@@ -7,7 +8,6 @@ import PostgresNIO
 import Testing
 
 @testable import Processor
-@testable import UserService
 
 /// A fresh database holding the user service's and the processor's schemas, migrated as the
 /// owner, with `db/roles.sql` applied by the owner afterwards, as `make up` does. `as(_:)` connects
@@ -27,8 +27,10 @@ struct ServiceRoleDatabase {
             let database = ServiceRoleDatabase(ownerURL: try #require(URLComponents(string: url)))
             let logger = database.logger
             let grants = try SQLScript(repositoryFile: "db/roles.sql")
+            // The user service's schema through its own `migrate` command, as a deployment applies it.
+            let user = try await ChildProcess.run(try TestServers.value("GM_TEST_USER_BIN"), ["migrate"], environment: [MigrateCommand.variable: url])
+            try #require(user.status == 0, "user migrate: \(user.output)")
             try await database.asOwner { client in
-                try await MigrationRunner(client: client, migrations: UserMigrations.all, logger: logger, table: UserMigrations.table).migrate()
                 try await MigrationRunner(client: client, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table).migrate()
                 for statement in grants.statements {
                     try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -43,11 +45,15 @@ struct ServiceRoleDatabase {
     }
 
     /// The role's URL from test.sh, pointed at this test's database.
-    func `as`<T: Sendable>(_ role: Role, _ work: (PostgresClient) async throws -> T) async throws -> T {
+    func url(of role: Role) throws -> URL {
         let text = try #require(ProcessInfo.processInfo.environment[role.variable], "\(role.variable) must be set: run the tests through `make test`")
         var url = try #require(URLComponents(string: text))
         url.path = ownerURL.path
-        return try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: try #require(url.url)), logger: logger, work)
+        return try #require(url.url)
+    }
+
+    func `as`<T: Sendable>(_ role: Role, _ work: (PostgresClient) async throws -> T) async throws -> T {
+        try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: try url(of: role)), logger: logger, work)
     }
 
     /// Runs `query` and drains it; PostgreSQL may report errors while rows stream.

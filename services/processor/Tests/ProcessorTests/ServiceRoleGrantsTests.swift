@@ -1,12 +1,12 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import GameMetricsTesting
 import PostgresNIO
 import Testing
 
 @testable import Processor
-@testable import UserService
 
 /// Each service connects as its own PostgreSQL role holding only what `db/roles.sql` grants it;
 /// the owner of the schema runs the migrations. A role that leaks reaches its own tables, never
@@ -62,6 +62,12 @@ struct ServiceRoleGrantsTests {
                 let report = try await MigrationRunner(
                     client: client, migrations: ProcessorMigrations.all, logger: database.logger, table: ProcessorMigrations.table).migrate()
                 #expect(report.applied.isEmpty)
+                // A version started before its `migrate` step stops at start instead of running on an old schema.
+                let unapplied = ProcessorMigrations.all + [Migration(version: 999, name: "not_yet_migrated", statements: ["CREATE TABLE later (x int)"])]
+                let refusal = await #expect(throws: MigrationError.self) {
+                    try await MigrationRunner(client: client, migrations: unapplied, logger: database.logger, table: ProcessorMigrations.table).migrate()
+                }
+                #expect(refusal?.description.contains("GM_PG_MIGRATION_URL") == true, "the error says what to do: \(String(describing: refusal))")
                 // The real store (COPY into a temp staging table, event ids, aggregates) and eraser.
                 let subjects = try ErasedSubjects(key: Array(repeating: 7, count: 32))
                 let store = PostgresEventStore(client: client, lanes: 2, subjects: subjects, logger: database.logger)
@@ -73,8 +79,14 @@ struct ServiceRoleGrantsTests {
                 _ = try await store.store(events)
                 let stored = try await client.query("SELECT count(*)::bigint FROM events_raw", logger: database.logger).collect()
                 #expect(try stored.first?.decode(Int64.self) == 4)
-                let erased = try await PostgresPlayerDataEraser(client: client, subjects: subjects, logger: database.logger)
-                    .erase(playerID: "p0", tenantID: "t1")
+                // What the erasure participant runs in its transaction: its ledger, the erased subject, the delete.
+                let request = ErasureRequested(requestID: UUID(), tenantID: "t1", playerID: "p0", requestedAt: Date(), requestedBy: "test")
+                let erased = try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query(
+                        "INSERT INTO erasure_ledger_processor (request_id, erased_at) VALUES (\(request.requestID), now())", logger: database.logger)
+                    try await subjects.record(tenantID: "t1", playerID: "p0", on: connection, logger: database.logger)
+                    return try await PlayerDataEraser.erase(request, on: connection, logger: database.logger)
+                }
                 #expect(erased["events_raw"] == 2, "\(erased)")
                 _ = try await client.withConnection { connection in
                     try await connection.query("CREATE TEMP TABLE staging (x int)", logger: database.logger)
@@ -100,16 +112,11 @@ struct ServiceRoleGrantsTests {
     @Test("the user service uses its own tables and only appends to the audit log; it cannot read the processor's tables")
     func userRole() async throws {
         try await ServiceRoleDatabase.run { database in
+            // At start the service checks its migrations as its own role: nothing pending, nothing to create.
+            let check = try await ChildProcess.run(
+                try TestServers.value("GM_TEST_USER_BIN"), ["migrate"], environment: [MigrateCommand.variable: try database.url(of: .user).absoluteString])
+            #expect(check.status == 0 && check.output.contains("0 migration(s) applied"), "user migrate as gm_user: \(check.output)")
             try await database.as(.user) { client in
-                let report = try await MigrationRunner(
-                    client: client, migrations: UserMigrations.all, logger: database.logger, table: UserMigrations.table).migrate()
-                #expect(report.applied.isEmpty)
-                // A version started before its `migrate` step stops at start instead of running on an old schema.
-                let ahead = UserMigrations.all + [Migration(version: 999, name: "not_yet_migrated", statements: ["CREATE TABLE later (x int)"])]
-                let refusal = await #expect(throws: MigrationError.self) {
-                    try await MigrationRunner(client: client, migrations: ahead, logger: database.logger, table: UserMigrations.table).migrate()
-                }
-                #expect(refusal?.description.contains("GM_PG_MIGRATION_URL") == true, "the error says what to do: \(String(describing: refusal))")
                 try await database.run("INSERT INTO signing_keys (kid, private_key_pem) VALUES ('k1', 'pem')", on: client)
                 try await database.run("UPDATE signing_keys SET retired_at = now() WHERE kid = 'k1'", on: client)
                 try await database.run("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme')", on: client)
@@ -126,6 +133,8 @@ struct ServiceRoleGrantsTests {
                 await database.expectDenied("TRUNCATE audit_log", on: client, "truncating the audit log")
                 await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading the processor's raw events")
                 await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading the processor's player state")
+                try await database.run("INSERT INTO erasure_ledger_user (request_id, erased_at) VALUES (gen_random_uuid(), now())", on: client)
+                await database.expectDenied("SELECT count(*) FROM erasure_ledger_processor", on: client, "reading the processor's erasure ledger")
                 await database.expectDenied("CREATE TABLE intruder (x int)", on: client, "creating a table")
                 await database.expectDenied("DROP TABLE signing_keys", on: client, "dropping its own table")
                 await database.expectDenied("CREATE TEMP TABLE staging (x int)", on: client, "creating temp tables")

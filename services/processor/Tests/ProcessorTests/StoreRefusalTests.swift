@@ -35,7 +35,7 @@ struct StoreRefusalTests {
             #expect(accepted.values.contains(false) && accepted.values.contains(true), "the corpus holds both kinds")
 
             // All on one partition, the sentinel last: nothing may stall the partition.
-            let key = Array("tenant-poison:poisoner".utf8)
+            let key = PlayerKey.bytes(tenantID: "tenant-poison", playerID: "poisoner")
             var records = cases.map { item in
                 KafkaProducerMessage(
                     topic: fixture.rawTopic, key: key,

@@ -1,3 +1,4 @@
+import GameMetricsHTTP
 import GameMetricsKit
 
 @main

@@ -1,4 +1,3 @@
-import GameMetricsKit
 import GameMetricsTesting
 import Testing
 
@@ -6,14 +5,8 @@ import Testing
 
 @Suite("retention service")
 struct RetentionAppTests {
-    @Test("stays live and reports postgres and s3 as not ready while they do not answer")
+    @Test("keeps the platform contract: live, not ready while postgres and s3 do not answer, /metrics internal only, its OpenAPI document true")
     func keepsThePlatformContract() async throws {
-        let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
-        try await PlatformContract.expectLiveButNotReady(application, naming: ["postgres", "s3"])
-    }
-
-    @Test("/metrics answers 404 on the public port and is served on the internal one")
-    func operatorEndpointsAreInternal() async throws {
-        try await PlatformContract.expectOperatorEndpointsOnlyOnInternalPort() { try buildApplication(environment: $0) }
+        try await PlatformContract.expectKept(notReadyWhileUnanswered: ["postgres", "s3"]) { try buildApplication(environment: $0) }
     }
 }

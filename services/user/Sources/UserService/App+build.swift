@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Hummingbird
 
@@ -14,13 +17,12 @@ import Hummingbird
 func buildApplication(
     environment: EnvironmentReader, passwordHasher: PasswordHasher = PasswordHasher(cost: .interactive)
 ) throws -> some ApplicationProtocol {
-    let configuration = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: environment)
+    let configuration = try ServiceConfiguration(service: .user, environment: environment)
     let settings = try UserSettings(environment: environment, service: configuration)
     let logger = ServiceApplication.logger(configuration)
-    let clients = try PlatformClients(needs: [.kafka, .postgres], environment: environment, clientID: configuration.name, logger: logger)
-    guard let postgres = clients.postgres, let producer = clients.producer else {
-        preconditionFailure("PlatformClients created no PostgreSQL client or Kafka producer")
-    }
+    var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
+    let postgres = try clients.require(.postgres)
+    let producer = try clients.require(.kafkaProducer)
 
     let keys = SigningKeyStore(
         client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,
@@ -54,8 +56,8 @@ func buildApplication(
     }
 }
 
-/// The user service's routes on top of the platform router; repositories are parameters so tests
-/// can pass in-memory ones.
+/// The user service's routes on top of the platform router; repositories are parameters (the
+/// PostgreSQL ones in production; the type of each is the service's protocol).
 func buildRouter(
     _ router: Router<AppRequestContext>, keys: SigningKeyStore, tenants: some TenantRepository,
     players: some PlayerRepository, writeKeys: some WriteKeyRepository, writeKeyMAC: WriteKeyMAC, tokens: AccessTokens, issuer: String,

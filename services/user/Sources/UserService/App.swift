@@ -1,5 +1,7 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 
 @main

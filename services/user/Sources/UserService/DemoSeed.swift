@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Logging
 import PostgresNIO
@@ -35,7 +36,7 @@ enum DemoSeed {
             lines += ["GM_INGESTION_CLIENT_ID=\(ingestion.clientID)", "GM_INGESTION_CLIENT_SECRET=\(ingestion.secret)"]
             let dashboard = AuthorizationCodeClient(
                 clientID: "gm-admin-dashboard", name: "GameMetrics admin dashboard",
-                redirectURIs: ["http://127.0.0.1:8080/auth/callback"])
+                redirectURIs: ["http://127.0.0.1:\(PlatformService.admin.port)/auth/callback"])
             _ = try await PostgresAuthorizationCodeRepository(postgres: postgres, logger: logger).register(dashboard)
             lines.append("GM_DASHBOARD_CLIENT_ID=\(dashboard.clientID)")
             for (id, name, suffix) in [("demo-casino", "Demo Casino", ""), ("demo-sportsbook", "Demo Sportsbook", "_B")] {

@@ -1,4 +1,5 @@
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsService
 

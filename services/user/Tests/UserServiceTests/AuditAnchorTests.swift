@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting

@@ -43,7 +43,7 @@ struct ErasureDeadLetterTests {
             try await fixture.createPlayer("after-poison", tenant: "tenant-a")
             try await fixture.withCoordinator { running in
                 let deadLetterTopic = running.topic + ".dlq"
-                let key = Array("tenant-a:after-poison".utf8)
+                let key = PlayerKey.bytes(tenantID: "tenant-a", playerID: "after-poison")
                 let badService = ErasureMessage.completed(ErasureCompleted(
                     requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", service: "Not A Service!",
                     status: .completed, completedAt: Date()))

@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsTesting
 import Hummingbird
@@ -47,7 +48,7 @@ struct OAuthTests {
             #expect((tokens.body["refresh_token"] as? String)?.hasPrefix("gmr_") == true)
 
             let key = try await fixture.base.currentSigningKey()
-            let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:8085", audience: AccessTokens.audience)
+            let verifier = JWTVerifier(keys: [key.publicJWK], issuer: "http://127.0.0.1:\(PlatformService.user.port)", audience: AccessTokens.audience)
             let claims = try verifier.verify(access, as: AccessTokenClaims.self)
             #expect(claims.tenantID == "tenant-a")
             #expect(claims.clientID == OAuthFixture.dashboard)
@@ -162,7 +163,7 @@ struct OAuthTests {
             let key = try await fixture.base.currentSigningKey()
             let past = Date().addingTimeInterval(-3600)
             let expired = try JWTSigner.sign(AccessTokenClaims(
-                issuer: "http://127.0.0.1:8085", subject: "x", audience: [AccessTokens.audience],
+                issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "x", audience: [AccessTokens.audience],
                 expiresAt: past.addingTimeInterval(900), issuedAt: past, tenantID: "tenant-a", roles: ["admin"],
                 scope: "admin"), with: key)
             #expect(try await client.call(.get, "/v1/operators", token: expired).status == .unauthorized)
@@ -247,8 +248,17 @@ struct OAuthTests {
             }
             // Email is matched case-insensitively, both for sign-in and for the limit: with the
             // failure above, three for this account from this address.
-            for _ in 0..<2 { #expect(try await client.signIn(pkce: pkce, email: "ops@tenant-a.example", password: "nope").status == .unauthorized) }
+            #expect(try await client.signIn(pkce: pkce, email: "ops@tenant-a.example", password: "nope").status == .unauthorized)
+            let clock = ContinuousClock()
+            let lastFailureSent = clock.now
+            #expect(try await client.signIn(pkce: pkce, email: "ops@tenant-a.example", password: "nope").status == .unauthorized)
             let throttled = try await client.signIn(pkce: pkce)
+            if throttled.status == .found {
+                // A loaded machine (make test runs schemathesis beside this) may let the 1 s wait
+                // pass before the sign-in arrives; only then may the right password get in.
+                #expect(clock.now - lastFailureSent >= .seconds(1), "signed in during the wait")
+                return
+            }
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.body["error"] as? String == "too_many_attempts")
             #expect(throttled.headers[.retryAfter] == "1")
@@ -278,7 +288,7 @@ struct OAuthTests {
 
     @Test("GM_TRUST_PROXY alone is refused at start: it must become a count of proxies")
     func oldProxySwitchIsRefused() async throws {
-        let service = try ServiceConfiguration(name: "user", defaultPort: 8085, defaultInternalPort: 9085, environment: EnvironmentReader([:]))
+        let service = try ServiceConfiguration(service: .user, environment: EnvironmentReader([:]))
         // Everything else the settings require is set, so only the proxy variables can fail.
         let complete = PlatformContract.unreachableDependencies
         #expect(throws: ConfigurationError(
@@ -291,21 +301,6 @@ struct OAuthTests {
         }
         #expect(try UserSettings(environment: complete.merging(["GM_TRUSTED_PROXIES": "2"]), service: service).trustedProxies == 2)
         #expect(try UserSettings(environment: complete, service: service).trustedProxies == 0)
-    }
-
-    @Test("the client address is the entry added by the outermost trusted proxy")
-    func forwardedForEntryChoice() {
-        func address(_ value: String?, proxies: Int) -> String? {
-            var headers: HTTPFields = [:]
-            if let value { headers[.init("X-Forwarded-For")!] = value }
-            return LoginRateLimiter.clientAddress(headers, trustedProxies: proxies)
-        }
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 0) == nil)
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 1) == "3.3.3.3")
-        #expect(address("1.1.1.1, 2.2.2.2, 3.3.3.3", proxies: 2) == "2.2.2.2")
-        #expect(address("3.3.3.3", proxies: 2) == "3.3.3.3")
-        #expect(address(nil, proxies: 1) == nil)
-        #expect(address("1.1.1.1, bad\u{7}address", proxies: 1) == nil)
     }
 
     @Test("the backoff doubles from 1 s and stops at 60 s")
@@ -423,7 +418,7 @@ struct OAuthTests {
                 ("/v1/operators", admin, "not json", HTTPResponse.Status.badRequest),
                 ("/v1/operators", admin, #"{"email":"a\u0000@b.c","password":"long enough password","roles":["viewer"]}"#, .badRequest),
                 ("/v1/operators", admin, #"{"email":"x","password":"short","roles":["root"]}"#, .badRequest),
-                ("/v1/operators", admin, #"{"email":"a@b.c","password":"long enough password","roles":["platform-admin"]}"#, .badRequest),
+                ("/v1/operators", admin, #"{"email":"a@b.c","password":"long enough password","roles":["platform-admin"]}"#, .forbidden),
                 ("/v1/operators", admin, #"{"email":"ops@TENANT-A.example","password":"long enough password","roles":["viewer"]}"#, .conflict),
                 ("/v1/operators", viewer, #"{"email":"a@b.c","password":"long enough password","roles":["viewer"]}"#, .forbidden),
                 ("/v1/operators", nil, #"{"email":"a@b.c","password":"long enough password","roles":["viewer"]}"#, .unauthorized),
@@ -480,9 +475,9 @@ struct OAuthTests {
         try await OAuthFixture.run { _, client in
             let (status, body) = try await client.call(.get, "/.well-known/oauth-authorization-server", token: nil)
             #expect(status == .ok)
-            #expect(body["authorization_endpoint"] as? String == "http://127.0.0.1:8085/oauth/authorize")
-            #expect(body["revocation_endpoint"] as? String == "http://127.0.0.1:8085/oauth/revoke")
-            #expect(body["introspection_endpoint"] as? String == "http://127.0.0.1:8085/oauth/introspect")
+            #expect(body["authorization_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/authorize")
+            #expect(body["revocation_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/revoke")
+            #expect(body["introspection_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/introspect")
             #expect(body["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(body["grant_types_supported"] as? [String] == ["client_credentials", "authorization_code", "refresh_token"])
             #expect(body["response_types_supported"] as? [String] == ["code"])

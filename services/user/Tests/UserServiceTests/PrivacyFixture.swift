@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import GameMetricsTesting
 import Hummingbird
@@ -60,7 +63,7 @@ struct PrivacyFixture: Sendable {
 
     /// Runs the coordinator (own topic and group) and the producer for the duration of `body`.
     func withCoordinator(
-        participants: String = "user", _ body: @Sendable (Running) async throws -> Void
+        participants: [ErasureParticipantName] = [.user], _ body: @Sendable (Running) async throws -> Void
     ) async throws {
         let bootstrap = try Self.environment("GM_TEST_KAFKA_BOOTSTRAP")
         let suffix = UUID().uuidString.lowercased().prefix(12)
@@ -68,13 +71,13 @@ struct PrivacyFixture: Sendable {
         try await Self.createTopic(topic, partitions: 3)
         try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
         let environment = EnvironmentReader([
-            "GM_KAFKA_BOOTSTRAP": bootstrap, "GM_ERASURE_PARTICIPANTS": participants,
+            "GM_KAFKA_BOOTSTRAP": bootstrap,
         ].merging(PlatformContract.auditLog) { $1 })
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(
             postgres: client, producer: producer, environment: environment, logger: logger,
-            topic: topic, groupID: "user-erasure-test-\(suffix)")
+            participants: participants, topic: topic, groupID: "user-erasure-test-\(suffix)")
         Observability.bootstrap(service: "user", logLevel: .warning)
         let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))
@@ -99,17 +102,8 @@ struct PrivacyFixture: Sendable {
         _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: @Sendable () async throws -> Bool
     ) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + limit
-        while clock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("condition did not hold within \(limit)", sourceLocation: sourceLocation)
-        throw TimedOut()
+        try await GameMetricsTesting.eventually(limit, sourceLocation: sourceLocation, condition)
     }
-
-    struct TimedOut: Error {}
 
     static func environment(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {

@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsService
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting
@@ -164,16 +165,14 @@ struct PrivacyTests {
         }
     }
 
-    @Test("GM_ERASURE_PARTICIPANTS defaults to user and refuses bad names")
-    func participantsConfiguration() throws {
-        #expect(try PrivacyModule.participants(EnvironmentReader([:])) == ["user"])
-        #expect(try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": " user, processor ,user"]))
-            == ["user", "processor"])
-        #expect(throws: ConfigurationError.self) {
-            try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": "user,Bad Name"]))
-        }
-        #expect(throws: ConfigurationError.self) {
-            try PrivacyModule.participants(EnvironmentReader(["GM_ERASURE_PARTICIPANTS": " , "]))
+    @Test("by default the coordinator waits for every participant of the platform, the processor included")
+    func coordinatorWaitsForEveryParticipant() async throws {
+        try await PrivacyFixture.run { fixture in
+            let environment = EnvironmentReader(["GM_KAFKA_BOOTSTRAP": "127.0.0.1:9"].merging(PlatformContract.auditLog) { $1 })
+            let producer = try KafkaProducer(
+                configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: fixture.logger)
+            let module = try buildPrivacy(postgres: fixture.client, producer: producer, environment: environment, logger: fixture.logger)
+            #expect(module.participants == ["user", "processor"])
         }
     }
 
@@ -247,7 +246,7 @@ struct PrivacyTests {
     @Test("a player without a profile still gets a request, which waits for every participant")
     func unknownPlayerWaitsForOtherParticipants() async throws {
         try await PrivacyFixture.run { fixture in
-            try await fixture.withCoordinator(participants: "user,processor") { running in
+            try await fixture.withCoordinator(participants: [.user, .processor]) { running in
                 let (producer, topic) = (running.producer, running.topic)
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(

@@ -70,7 +70,7 @@ struct ServiceClientScopeTests {
         try await UserServiceFixture.run { fixture, client in
             let admin = try await client.accessToken(fixture.tenantA)
             let (status, body) = try await client.call(.post, "/v1/clients", token: admin, json: #"{"name":"sneaky","roles":["ingestion"]}"#)
-            #expect(status == .badRequest)
+            #expect(status == .forbidden)
             #expect(Self.reasons(body)["roles"] == "exceeds_caller")
             let platform = try await client.accessToken(fixture.platform)
             let person = try await client.call(

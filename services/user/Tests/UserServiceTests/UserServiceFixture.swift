@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsAuth
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Hummingbird
 import HummingbirdTesting
@@ -27,14 +28,16 @@ struct UserServiceFixture {
 
     /// Runs `body` against the application; the database exists only for the call. Operator
     /// passwords hash with a cheap scrypt cost; `extra` adds or overrides GM_* variables.
+    /// `setup` `.live` serves for clients outside the process (with `GM_HTTP_PORT` 0 in `extra`:
+    /// a free loopback port, `client.port`).
     static func run(
-        environment extra: [String: String] = [:],
+        environment extra: [String: String] = [:], setup: TestingSetup = .router,
         _ body: @Sendable (UserServiceFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestDatabase.withFresh { url in
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url].merging(extra) { $1 })
             let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
-            try await application.test(.router) { client in
+            try await application.test(setup) { client in
                 let fixture = try await seed(url)
                 try await body(fixture, client)
             }

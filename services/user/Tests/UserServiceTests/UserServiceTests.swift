@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsTesting
 import Hummingbird
@@ -44,7 +45,7 @@ struct UserServiceTests {
             let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { response in
                 try JSONDecoder().decode(JWKSet.self, from: Data(buffer: response.body))
             }
-            let verifier = JWTVerifier(keys: jwks.keys, issuer: "http://127.0.0.1:8085", audience: AccessTokens.audience)
+            let verifier = JWTVerifier(keys: jwks.keys, issuer: "http://127.0.0.1:\(PlatformService.user.port)", audience: AccessTokens.audience)
             let claims = try verifier.verify(token, as: AccessTokenClaims.self)
             #expect(claims.tenantID == "tenant-a")
             #expect(Set(claims.roles) == ["admin", "operator", "viewer"])
@@ -57,8 +58,8 @@ struct UserServiceTests {
         try await UserServiceFixture.run { _, client in
             let (status, body) = try await client.call(.get, "/.well-known/oauth-authorization-server", token: nil)
             #expect(status == .ok)
-            #expect(body["token_endpoint"] as? String == "http://127.0.0.1:8085/oauth/token")
-            #expect(body["jwks_uri"] as? String == "http://127.0.0.1:8085/.well-known/jwks.json")
+            #expect(body["token_endpoint"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/oauth/token")
+            #expect(body["jwks_uri"] as? String == "http://127.0.0.1:\(PlatformService.user.port)/.well-known/jwks.json")
             #expect(body["grant_types_supported"] as? [String] == ["client_credentials", "authorization_code", "refresh_token"])
         }
     }
@@ -196,7 +197,7 @@ struct UserServiceTests {
             let key = try await fixture.currentSigningKey()
             let past = Date().addingTimeInterval(-3600)
             let claims = AccessTokenClaims(
-                issuer: "http://127.0.0.1:8085", subject: "client-tenant-a", audience: [AccessTokens.audience],
+                issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "client-tenant-a", audience: [AccessTokens.audience],
                 expiresAt: past.addingTimeInterval(900), issuedAt: past, notBefore: past, tokenID: UUID().uuidString,
                 tenantID: "tenant-a", roles: ["admin"], clientID: "client-tenant-a", scope: "admin")
             let (status, _) = try await client.call(.get, "/v1/players", token: try JWTSigner.sign(claims, with: key))
@@ -233,7 +234,7 @@ struct UserServiceTests {
             try await fixture.insertSigningKey(key)
             let now = Date()
             let claims = AccessTokenClaims(
-                issuer: "http://127.0.0.1:8085", subject: "client-tenant-a", audience: [AccessTokens.audience],
+                issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "client-tenant-a", audience: [AccessTokens.audience],
                 expiresAt: now.addingTimeInterval(600), issuedAt: now, notBefore: now, tokenID: UUID().uuidString,
                 tenantID: "tenant-a", roles: ["viewer"], clientID: "client-tenant-a", scope: "viewer")
             let (status, _) = try await client.call(.get, "/v1/players", token: try JWTSigner.sign(claims, with: key))
@@ -310,7 +311,7 @@ struct UserServiceTests {
                 secret: try #require(body["client_secret"] as? String))
             _ = try await client.accessToken(newClient)
             let (escalate, _) = try await client.call(.post, "/v1/clients", token: admin, json: #"{"name":"x","roles":["platform-admin"]}"#)
-            #expect(escalate == .badRequest)
+            #expect(escalate == .forbidden)
             let (revoked, _) = try await client.call(.delete, "/v1/clients/\(newClient.clientID)", token: admin)
             #expect(revoked == .noContent)
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

@@ -1,4 +1,4 @@
-/// The kinds of player event the platform accepts (DESIGN "Events").
+/// The kinds of player event the platform accepts (docs/architecture.md#events).
 public enum EventType: String, Codable, Sendable, Hashable, CaseIterable {
     case sessionStart = "session_start"
     case sessionEnd = "session_end"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Validates the JSON of one client event against the envelope rules (DESIGN "Events") and
+/// Validates the JSON of one client event against the envelope rules (docs/architecture.md#events) and
 /// turns it into a ``PlayerEvent``, collecting every field error rather than stopping at the
 /// first.
 ///

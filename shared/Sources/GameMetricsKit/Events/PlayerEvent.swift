@@ -1,6 +1,6 @@
 import Foundation
 
-/// A validated player event: the envelope of DESIGN "Events", as ingestion produces it and the
+/// A validated player event: the envelope of docs/architecture.md#events, as ingestion produces it and the
 /// processor consumes it.
 ///
 /// Make one with ``EventValidator`` (from a client's JSON, with the tenant from the credential)
@@ -34,19 +34,12 @@ public struct PlayerEvent: Sendable, Equatable, Hashable, Codable {
         self.properties = properties
     }
 
-    /// The Kafka message key for `player.events.raw` and `player.events.processed`:
-    /// `tenant:player`, so one player's events stay in order on one partition.
-    public var partitionKey: String { "\(tenantID):\(playerID)" }
+    /// The Kafka message key for `player.events.raw` and `player.events.processed`
+    /// (``PlayerKey``), so one player's events stay in order on one partition.
+    public var partitionKey: String { PlayerKey.string(tenantID: tenantID, playerID: playerID) }
 
     /// ``partitionKey`` as the bytes of a Kafka key, without building the string first.
-    public func partitionKeyBytes() -> [UInt8] {
-        var key: [UInt8] = []
-        key.reserveCapacity(tenantID.utf8.count + 1 + playerID.utf8.count)
-        key.append(contentsOf: tenantID.utf8)
-        key.append(UInt8(ascii: ":"))
-        key.append(contentsOf: playerID.utf8)
-        return key
-    }
+    public func partitionKeyBytes() -> [UInt8] { PlayerKey.bytes(tenantID: tenantID, playerID: playerID) }
 
     // Identity is (tenant, event id), the table's primary key; equal events have equal ids.
     public func hash(into hasher: inout Hasher) {

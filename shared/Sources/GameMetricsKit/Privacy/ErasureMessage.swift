@@ -22,8 +22,8 @@ public enum ErasureMessage: Sendable, Equatable {
         }
     }
 
-    /// `tenant:player`, so a request and its completions share a partition and stay in order.
-    public var key: String { "\(tenantID):\(playerID)" }
+    /// ``PlayerKey``, so a request and its completions share a partition and stay in order.
+    public var key: String { PlayerKey.string(tenantID: tenantID, playerID: playerID) }
 
     public func encoded() throws -> [UInt8] {
         switch self {
@@ -64,7 +64,7 @@ public enum ErasureMessage: Sendable, Equatable {
 
     /// nil when every field is one the participants' stores can hold (tenant ids as the tenants
     /// table allows them, player ids by ``PlayerIdentifier``, service names as
-    /// `GM_ERASURE_PARTICIPANTS` allows them, no U+0000 anywhere); otherwise what is wrong.
+    /// ``ErasureParticipantName`` spells them, no U+0000 anywhere); otherwise what is wrong.
     public func validate() -> String? {
         if tenantID.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
             return "tenant_id must be a tenant id (a-z, 0-9, -; 2 to 63 characters)"
@@ -163,7 +163,7 @@ public struct ErasureCompleted: Codable, Sendable, Equatable {
     @LowercaseUUID public var requestID: UUID
     public var tenantID: String
     public var playerID: String
-    /// The participant's name as listed in `GM_ERASURE_PARTICIPANTS`.
+    /// The participant's name (``ErasureParticipantName``; other services may report too).
     public var service: String
     public var status: Outcome
     public var completedAt: Date

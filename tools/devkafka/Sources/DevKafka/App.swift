@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import HTTPTypes
 import Logging
 
 /// Posts batches to ingestion's `POST /v1/events` and settles every event in the statistics.
@@ -40,9 +41,12 @@ final class EventBatchSender: Sendable {
     /// Sends `batch` until ingestion gives a final answer or the run is over.
     func deliver(_ batch: OutgoingBatch) async {
         let tenant = tenants[batch.tenantIndex]
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
-        if let key = tenant.writeKey { headers.add(name: "X-API-Key", value: key) }
-        let request = HTTPClientRequest(method: .post, url: endpoint, headers: headers, body: batch.body, timeout: requestTimeout)
+        guard let url = URL(string: endpoint) else {
+            statistics.update { $0.refused += batch.eventCount }
+            return report("bad endpoint", "the endpoint \(endpoint) is not a URL", tenant, level: .error)
+        }
+        var request = HTTPRequest(method: .post, url: url, headerFields: [.contentType: "application/json"])
+        if let key = tenant.writeKey { request.headerFields[Self.apiKey] = key }
 
         var attempt = 0
         while true {
@@ -50,10 +54,11 @@ final class EventBatchSender: Sendable {
             let delay: Double
             do {
                 statistics.update { $0.requests += 1 }
-                let response = try await client.execute(request)
-                switch response.status {
+                let (response, body) = try await client.execute(request, body: batch.body, timeout: requestTimeout)
+                let bodyText = String(decoding: body, as: UTF8.self)
+                switch response.status.code {
                 case 200..<300:
-                    settle(batch, response: response, tenant: tenant)
+                    settle(batch, status: response.status, body: body, tenant: tenant)
                     return
                 case 429:
                     statistics.update { $0.throttled += 1 }
@@ -66,15 +71,15 @@ final class EventBatchSender: Sendable {
                 case 400..<500:
                     statistics.update { $0.refused += batch.eventCount }
                     report(
-                        "status \(response.status)",
-                        "ingestion refused a batch of \(batch.eventCount) events with \(response.status) (not retried): \(excerpt(response.bodyText))",
+                        "status \(response.status.code)",
+                        "ingestion refused a batch of \(batch.eventCount) events with \(response.status.code) (not retried): \(excerpt(bodyText))",
                         tenant, level: .error
                     )
                     return
                 default:
                     statistics.update { $0.errors += 1 }
                     delay = backoff(attempt)
-                    report("status \(response.status)", "ingestion answered \(response.status): retrying after \(format(delay)) s: \(excerpt(response.bodyText))", tenant)
+                    report("status \(response.status.code)", "ingestion answered \(response.status.code): retrying after \(format(delay)) s: \(excerpt(bodyText))", tenant)
                 }
             } catch is CancellationError {
                 return drop(batch)
@@ -90,10 +95,12 @@ final class EventBatchSender: Sendable {
 
     // MARK: Outcomes
 
-    private func settle(_ batch: OutgoingBatch, response: HTTPClientResponse, tenant: SimulatedTenant) {
-        guard let answer = try? JSONDecoder().decode(IngestionResponse.self, from: Data(response.body)) else {
+    private static let apiKey = HTTPField.Name("X-API-Key")!
+
+    private func settle(_ batch: OutgoingBatch, status: HTTPResponse.Status, body: [UInt8], tenant: SimulatedTenant) {
+        guard let answer = try? JSONDecoder().decode(IngestionResponse.self, from: Data(body)) else {
             statistics.update { $0.accepted += batch.eventCount }
-            report("unreadable 2xx", "ingestion answered \(response.status) with a body that is not the documented one; counting the batch as accepted: \(excerpt(response.bodyText))", tenant)
+            report("unreadable 2xx", "ingestion answered \(status.code) with a body that is not the documented one; counting the batch as accepted: \(excerpt(String(decoding: body, as: UTF8.self)))", tenant)
             return
         }
         let rejected = answer.rejected.count
@@ -126,8 +133,8 @@ final class EventBatchSender: Sendable {
     // MARK: Waiting
 
     /// Seconds from a `Retry-After` header given in seconds, clamped to 0.05…60.
-    private func retryAfter(_ response: HTTPClientResponse) -> Double? {
-        guard let text = response.headers["Retry-After"]?.trimmingCharacters(in: .whitespaces),
+    private func retryAfter(_ response: HTTPResponse) -> Double? {
+        guard let text = response.headerFields[.retryAfter]?.trimmingCharacters(in: .whitespaces),
               let seconds = Double(text), seconds.isFinite
         else { return nil }
         return min(max(seconds, 0.05), Self.maxRetryAfter)

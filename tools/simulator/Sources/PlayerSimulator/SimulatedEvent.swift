@@ -1,7 +1,7 @@
 import Foundation
 import GameMetricsKit
 
-/// One event as the simulator generates it: the envelope of DESIGN "Events" without
+/// One event as the simulator generates it: the envelope of docs/architecture.md#events without
 /// `tenant_id` (ingestion takes the tenant from the write key), plus which tenant it is for.
 struct SimulatedEvent: Sendable, Equatable {
     var eventID: UUID

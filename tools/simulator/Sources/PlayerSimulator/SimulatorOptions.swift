@@ -25,7 +25,7 @@ struct SimulatorOptions: Sendable, Equatable {
     var amplitude = 0.6
     var burstFactor = 5.0
     var returnToPlayer = 0.96
-    var url = "http://127.0.0.1:8081"
+    var url = "http://127.0.0.1:\(PlatformService.ingestion.port)"
     /// The virtual clock's zero; nil: the moment the run starts.
     var startTime: Date?
     var reportEvery = 5.0
@@ -225,7 +225,7 @@ struct SimulatorOptions: Sendable, Equatable {
           --batch-size N          events per request, 1...500 (default 100)
           --linger-ms N           longest a batch waits to fill, in schedule time (default 500)
           --concurrency N         requests in flight at once (default 4)
-          --url URL               ingestion base URL (default $GM_INGESTION_URL or http://127.0.0.1:8081)
+          --url URL               ingestion base URL (default $GM_INGESTION_URL or http://127.0.0.1:\(PlatformService.ingestion.port))
           --start-time T          RFC 3339 zero of the virtual clock (default: now)
           --report-every S        seconds between progress lines (default 5)
           --drain-seconds S       at the end, how long to keep retrying unanswered batches (default 10)

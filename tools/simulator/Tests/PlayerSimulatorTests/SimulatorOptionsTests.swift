@@ -1,3 +1,4 @@
+import GameMetricsKit
 import Testing
 @testable import PlayerSimulator
 
@@ -11,7 +12,7 @@ struct SimulatorOptionsTests {
         #expect(options.tenants == [
             SimulatedTenant(label: "demo-casino", writeKey: "key-a"), SimulatedTenant(label: "demo-sportsbook", writeKey: "key-b"),
         ])
-        #expect(options.endpoint == "http://127.0.0.1:8081/v1/events")
+        #expect(options.endpoint == "http://127.0.0.1:\(PlatformService.ingestion.port)/v1/events")
         #expect(options.rate == 100 && options.batchSize == 100 && options.profile == .steady && options.seed == nil)
     }
 

@@ -1,4 +1,5 @@
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsService
 import HTTPTypes
@@ -28,7 +29,7 @@ struct IngestionAuthenticator: Sendable {
 
     func authenticate(_ request: Request, remoteAddress: String?) async throws -> TenantCredential {
         if let key = request.headers[Self.apiKeyHeader] {
-            let peer = PeerAddress.of(request.headers, remoteAddress: remoteAddress, trustedProxies: trustedProxies)
+            let peer = ForwardedClientAddress.of(request.headers, remoteAddress: remoteAddress, trustedProxies: trustedProxies)
             return try await writeKey(key, peer: peer)
         }
         if let authorization = request.headers[.authorization], authorization.prefix(7).lowercased() == "bearer " {

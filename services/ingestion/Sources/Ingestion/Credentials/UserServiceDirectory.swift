@@ -1,7 +1,9 @@
 import CurlHTTP
 import Foundation
 import GameMetricsKit
+import GameMetricsPeers
 import GameMetricsService
+import HTTPTypes
 
 /// Looks credentials up in the user service (`POST /v1/write-keys/resolve`,
 /// `GET /v1/tenants/{id}`) with a token of this service's own client (role `ingestion`).
@@ -43,26 +45,18 @@ struct UserServiceDirectory: CredentialDirectory {
     }
 
     /// The decoded answer, nil on 404; a 401 (our token's key was retired) is retried once with a new token.
-    private func call<Answer: Decodable>(_ method: CurlHTTP.HTTPMethod, _ path: String, body: [UInt8]?, as: Answer.Type) async throws -> Answer? {
-        let url = baseURL.appendingPathComponent(path).absoluteString
-        for attempt in 1...2 {
-            var headers: CurlHTTP.HTTPHeaders = ["Authorization": "Bearer \(try await tokens.token())"]
-            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
-            let response = try await http.execute(HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: .seconds(3)))
-            switch response.status {
-            case 200:
-                guard let answer = try? JSONDecoder.api.decode(Answer.self, from: Data(response.body)) else {
-                    throw UserServiceCallError.undecodable(url: url)
-                }
-                return answer
-            case 404:
-                return nil
-            case 401 where attempt == 1:
-                tokens.invalidate()
-            default:
-                throw UserServiceCallError.unexpectedStatus(response.status, url: url, body: response.bodyText)
-            }
+    private func call<Answer: Decodable>(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]?, as: Answer.Type) async throws -> Answer? {
+        let url = baseURL.appendingPathComponent(path)
+        func attempt() async throws -> Answer? {
+            var request = HTTPRequest(method: method, url: url, headerFields: [.authorization: "Bearer \(try await tokens.token())"])
+            if body != nil { request.headerFields[.contentType] = "application/json" }
+            return try await UserServiceCall.json(Answer.self, http: http, request: request, body: body, timeout: .seconds(3), absentOn: [.notFound])
         }
-        throw UserServiceCallError.unexpectedStatus(401, url: url, body: "")
+        do {
+            return try await attempt()
+        } catch UserServiceCallError.unexpectedStatus(.unauthorized, _, _) {
+            tokens.invalidate()
+            return try await attempt()
+        }
     }
 }

@@ -2,6 +2,9 @@ import Redis
 
 /// Tenants' shared token buckets in Redis: a Lua script refills and takes atomically on the
 /// server's clock, so replicas with skewed clocks still share one exact bucket.
+///
+/// The bucket key is `gm:ingestion:rate:{tenant}`: the tenant is the hash tag, so on a Redis
+/// Cluster the script's key and any later key of the same tenant live in one slot.
 struct RedisRateLimitLedger: RateLimitLedger {
     let redis: RedisClient
     var keyPrefix = "gm:ingestion:rate:"
@@ -35,7 +38,7 @@ struct RedisRateLimitLedger: RateLimitLedger {
         """
 
     func lease(tenant: String, rate: Int, capacity: Int, count: Int) async throws -> RateLease {
-        let reply = try await redis.execute(["EVAL", Self.script, "1", keyPrefix + tenant, String(rate), String(capacity), String(count)])
+        let reply = try await redis.execute(["EVAL", Self.script, "1", RedisKeys.tenant(tenant, prefix: keyPrefix), String(rate), String(capacity), String(count)])
         guard let values = reply.array, values.count == 2, let granted = values[0].integer, let wait = values[1].integer else {
             throw RedisError.unexpectedReply(reply)
         }

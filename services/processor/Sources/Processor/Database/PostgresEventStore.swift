@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import GameMetricsService
 import Logging
 import PostgresNIO
@@ -9,6 +10,12 @@ import PostgresNIO
 /// events share a partition, so the lanes never write the same player's rows, and PostgreSQL
 /// works on them in parallel. A lane that fails fails the batch, which is then stored again;
 /// the lanes that had committed change nothing the second time.
+///
+/// The tenant-wide aggregate rows (`event_metrics`, `active_players`) are the only rows the
+/// lanes share, and an upsert holds its row locks until commit: the storing statement only
+/// collects their deltas in per-connection tables, and the transaction adds them to the shared
+/// rows as its last step before committing, so a lane waits for another at most for that step
+/// (waiting inside the storing statement made the second lane of each batch wait 40% of its time).
 ///
 /// An event is stored once per (tenant, event id) — the first delivery wins — and never when its
 /// player was erased after it was ingested (``ErasedSubjects``).
@@ -65,32 +72,49 @@ struct PostgresEventStore: EventStore {
     }
 
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
-        let rows = copyRows(events)
         // PostgreSQL ends a statement stuck on a lock (or a runaway one) after the attempt's limit.
-        return try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
-            // Erasures wait for this transaction, or it sees their record.
-            try await ErasedSubjects.holdShared(on: connection, logger: logger)
-            try await connection.query(Self.createStaging, logger: logger)
-            try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
-                try await writer.write(rows)
-            }
-            var newEvents = 0
-            var deltas: [LiveDelta] = []
-            let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
-            for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
-                newEvents += Int(count)
-                deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
-            }
-            var players: [PlayerSnapshot] = []
-            let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
-            for try await (tenant, player, first, last, type, game, events, sessions, rounds)
-                in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
-                players.append(PlayerSnapshot(
-                    tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
-                    lastGameID: game, events: events, sessions: sessions, rounds: rounds))
-            }
-            return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
+        try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
+            let batch = try await storeRows(events, on: connection)
+            // Last, so the shared rows stay locked only until the commit that follows.
+            try await addToSharedAggregates(on: connection)
+            return batch
         }
+    }
+
+    /// A lane's work in its transaction up to the shared aggregates: the events, their ids, the per-player rows,
+    /// the deltas of the tenant-wide aggregates.
+    func storeRows(_ events: [ConsumedEvent], on connection: PostgresConnection) async throws -> StoredBatch {
+        let rows = copyRows(events)
+        // Erasures wait for this transaction, or it sees their record.
+        try await ErasedSubjects.holdShared(on: connection, logger: logger)
+        for statement in [Self.createStaging, Self.createMetricDeltas, Self.createActivePlayerDeltas] {
+            try await connection.query(statement, logger: logger)
+        }
+        try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
+            try await writer.write(rows)
+        }
+        var newEvents = 0
+        var deltas: [LiveDelta] = []
+        let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
+        for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
+            newEvents += Int(count)
+            deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
+        }
+        var players: [PlayerSnapshot] = []
+        let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
+        for try await (tenant, player, first, last, type, game, events, sessions, rounds)
+            in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
+            players.append(PlayerSnapshot(
+                tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
+                lastGameID: game, events: events, sessions: sessions, rounds: rounds))
+        }
+        return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
+    }
+
+    /// Adds the transaction's deltas to the tenant-wide aggregate rows the lanes share.
+    func addToSharedAggregates(on connection: PostgresConnection) async throws {
+        try await connection.query(Self.applyMetricDeltas, logger: logger)
+        try await connection.query(Self.applyActivePlayerDeltas, logger: logger)
     }
 
     func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
@@ -126,13 +150,30 @@ struct PostgresEventStore: EventStore {
         ) ON COMMIT DELETE ROWS
         """
 
+    /// This transaction's additions to `event_metrics`, one row per key.
+    static let createMetricDeltas: PostgresQuery = """
+        CREATE TEMP TABLE IF NOT EXISTS metric_deltas (
+            tenant_id text NOT NULL, grain text NOT NULL, bucket timestamptz NOT NULL, game_id text NOT NULL,
+            event_type text NOT NULL, currency text NOT NULL, events bigint NOT NULL, amount_minor numeric NOT NULL,
+            session_duration_ms numeric NOT NULL
+        ) ON COMMIT DELETE ROWS
+        """
+
+    /// This transaction's additions to `active_players` (its new memberships), one row per key.
+    static let createActivePlayerDeltas: PostgresQuery = """
+        CREATE TEMP TABLE IF NOT EXISTS active_player_deltas (
+            tenant_id text NOT NULL, grain text NOT NULL, bucket timestamptz NOT NULL, game_id text NOT NULL,
+            players bigint NOT NULL
+        ) ON COMMIT DELETE ROWS
+        """
+
     /// `admitted` is the batch without events of erased players (ingested before the erasure)
     /// and with one row per event id (the first delivered); `ids` claims the ids not seen
     /// before, and `fresh` holds only the rows this statement inserted: every aggregate is built
-    /// from it.
-    /// Upserts take their row locks in key order, so two processors (during a rebalance)
-    /// updating the same buckets wait for each other instead of deadlocking. A player is a
-    /// member of an hour (day) exactly when it is a member of one of its minutes (hours), so
+    /// from it. The tenant-wide aggregates go to this transaction's delta tables
+    /// (`applyMetricDeltas` and `applyActivePlayerDeltas` add them to the shared rows); the
+    /// per-player rows (memberships, `player_state`) are written here, in key order. A player is
+    /// a member of an hour (day) exactly when it is a member of one of its minutes (hours), so
     /// only the memberships new in a minute try the hour, and only those new in the hour the
     /// day. Returns the per-tenant live deltas.
     static let insertAndAggregate: PostgresQuery = """
@@ -166,17 +207,12 @@ struct PostgresEventStore: EventStore {
             FROM fresh f CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g(grain)
         ),
         metrics AS (
-            INSERT INTO event_metrics AS m
+            INSERT INTO metric_deltas
                 (tenant_id, grain, bucket, game_id, event_type, currency, events, amount_minor, session_duration_ms)
             SELECT tenant_id, grain, bucket, coalesce(game_id, ''), type, coalesce(currency, ''),
                    count(*), coalesce(sum(amount_minor), 0), coalesce(sum(session_duration_ms), 0)
             FROM bucketed
             GROUP BY 1, 2, 3, 4, 5, 6
-            ORDER BY 1, 2, 3, 4, 5, 6
-            ON CONFLICT (tenant_id, grain, bucket, game_id, event_type, currency) DO UPDATE
-            SET events = m.events + excluded.events,
-                amount_minor = m.amount_minor + excluded.amount_minor,
-                session_duration_ms = m.session_duration_ms + excluded.session_duration_ms
         ),
         activity_minute AS (
             INSERT INTO player_activity (tenant_id, player_id, grain, bucket, game_id)
@@ -207,12 +243,10 @@ struct PostgresEventStore: EventStore {
             SELECT * FROM activity_minute UNION ALL SELECT * FROM activity_hour UNION ALL SELECT * FROM activity_day
         ),
         players AS (
-            INSERT INTO active_players AS a (tenant_id, grain, bucket, game_id, players)
+            INSERT INTO active_player_deltas (tenant_id, grain, bucket, game_id, players)
             SELECT tenant_id, grain, bucket, game_id, count(*)
             FROM activity
             GROUP BY 1, 2, 3, 4
-            ORDER BY 1, 2, 3, 4
-            ON CONFLICT (tenant_id, grain, bucket, game_id) DO UPDATE SET players = a.players + excluded.players
         ),
         state AS (
             INSERT INTO player_state AS p
@@ -240,6 +274,30 @@ struct PostgresEventStore: EventStore {
                count(*), coalesce(sum(amount_minor), 0)::text
         FROM fresh
         GROUP BY 1, 2, 3, 4
+        """
+
+    /// Adds the transaction's metric deltas to the shared rows. Upserts take their row locks in
+    /// key order, so two lanes or processors (during a rebalance) updating the same buckets wait
+    /// for each other instead of deadlocking.
+    static let applyMetricDeltas: PostgresQuery = """
+        INSERT INTO event_metrics AS m
+            (tenant_id, grain, bucket, game_id, event_type, currency, events, amount_minor, session_duration_ms)
+        SELECT tenant_id, grain, bucket, game_id, event_type, currency, events, amount_minor, session_duration_ms
+        FROM metric_deltas
+        ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (tenant_id, grain, bucket, game_id, event_type, currency) DO UPDATE
+        SET events = m.events + excluded.events,
+            amount_minor = m.amount_minor + excluded.amount_minor,
+            session_duration_ms = m.session_duration_ms + excluded.session_duration_ms
+        """
+
+    /// Adds the transaction's new memberships to the shared counts, in key order (see above).
+    static let applyActivePlayerDeltas: PostgresQuery = """
+        INSERT INTO active_players AS a (tenant_id, grain, bucket, game_id, players)
+        SELECT tenant_id, grain, bucket, game_id, players
+        FROM active_player_deltas
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (tenant_id, grain, bucket, game_id) DO UPDATE SET players = a.players + excluded.players
         """
 
     /// Every player of the batch, as stored after this transaction's changes.

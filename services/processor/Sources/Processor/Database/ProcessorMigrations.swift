@@ -1,3 +1,5 @@
+import GameMetricsErasure
+import GameMetricsPostgres
 import GameMetricsService
 
 // The dedupe window of `event_ids` is ProcessorSettings.dedupeWindow; ADR 0013 says why.
@@ -121,6 +123,7 @@ enum ProcessorMigrations {
         ]),
         Migration(version: 5, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
         Migration(version: 6, name: "partition_functions", statements: partitionFunctions),
+        Migration(version: 7, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),
     ]
 
     /// No service role owns `events_raw`, so none may add or drop its partitions; these two

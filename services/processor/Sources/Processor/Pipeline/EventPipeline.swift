@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Foundation
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Kafka

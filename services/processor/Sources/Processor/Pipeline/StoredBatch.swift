@@ -71,7 +71,7 @@ struct PlayerSnapshot: Sendable, Equatable {
     var sessions: Int64
     var rounds: Int64
 
-    var key: [UInt8] { Array("\(tenantID):\(playerID)".utf8) }
+    var key: [UInt8] { PlayerKey.bytes(tenantID: tenantID, playerID: playerID) }
 
     func jsonBytes() -> [UInt8] {
         var object = JSONObjectWriter(capacity: 256)

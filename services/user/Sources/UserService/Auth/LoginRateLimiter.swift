@@ -67,27 +67,6 @@ struct LoginRateLimiter: Sendable {
         "pair:\(address ?? "unknown")|\(account)"
     }
 
-    /// The client's address as the outermost of `trustedProxies` proxies saw it: each trusted
-    /// proxy appends the address it received the request from to `X-Forwarded-For`, so the
-    /// client's own entry is the `trustedProxies`-th from the right; everything left of it was
-    /// written by the client and proves nothing. nil when no proxy is trusted (the caller
-    /// counts against the connection's peer) or the entry is not a plausible address. With fewer
-    /// entries than proxies (a proxy that does not append), the leftmost entry is used: every
-    /// entry present was then added by a trusted proxy.
-    static func clientAddress(_ headers: HTTPFields, trustedProxies: Int) -> String? {
-        guard trustedProxies > 0 else { return nil }
-        // Several X-Forwarded-For fields are one list, in order (RFC 9110 §5.3).
-        let entries = headers[values: .init("X-Forwarded-For")!]
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !entries.isEmpty else { return nil }
-        let entry = entries[max(0, entries.count - trustedProxies)]
-        guard !entry.isEmpty, entry.utf8.count <= 64, entry.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 }) else {
-            return nil
-        }
-        return entry
-    }
-
     /// Checks the three budgets and, when none is spent, records this attempt against each.
     /// `address` is the client's address, not yet made a key.
     func reserve(account: String, address: String?) async throws -> Decision {

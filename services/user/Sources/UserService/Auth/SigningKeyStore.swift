@@ -3,14 +3,18 @@ import GameMetricsAuth
 import GameMetricsService
 import Logging
 import PostgresNIO
-import Synchronization
+import GameMetricsKit
 
 /// The ES256 keys that sign access tokens, kept in `signing_keys` sealed with AES-256-GCM under
 /// `encryption` (a key outside the database). The newest unretired key signs; retired keys stay
 /// published in the JWKS (and accepted) until every token they signed has expired, so rotation
 /// never invalidates a live token.
+///
+/// The loaded keys are a `RefreshingValue`: read again when a minute old or when a token names a
+/// key they lack (another replica rotated), at most once per `reloadInterval` however many
+/// requests ask, and kept while the database cannot be read (they are this service's own keys).
 final class SigningKeyStore: AccessTokenVerifier {
-    private struct Keys {
+    private struct Keys: Sendable {
         var signing: SigningKey
         var published: [SigningKey]
     }
@@ -20,18 +24,21 @@ final class SigningKeyStore: AccessTokenVerifier {
     private let logger: Logger
     private let issuer: String
     private let tokenLifetime: Duration
-    private let keys = Mutex<Keys?>(nil)
-    /// When keys were last read, so an unknown `kid` (another replica rotated) reloads at most
-    /// once per `reloadInterval` instead of once per request.
-    private let loadedAt = Mutex<ContinuousClock.Instant?>(nil)
-    private let reloadInterval: Duration = .seconds(5)
+    private let keys: RefreshingValue<Keys>
+    private static let lifetime = RefreshingValue<Keys>.Lifetime(freshFor: .seconds(60), usableFor: nil)
 
-    init(client: PostgresClient, encryption: SigningKeyEncryption, issuer: String, tokenLifetime: Duration, logger: Logger) {
+    init(
+        client: PostgresClient, encryption: SigningKeyEncryption, issuer: String, tokenLifetime: Duration, logger: Logger,
+        reloadInterval: Duration = .seconds(5)
+    ) {
         self.client = client
         self.encryption = encryption
         self.issuer = issuer
         self.tokenLifetime = tokenLifetime
         self.logger = logger
+        // The fetch reads through a copy of the table's settings: `self` is not ready yet.
+        let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
+        keys = RefreshingValue(minimumInterval: reloadInterval) { (try await table.keys(), Self.lifetime) }
     }
 
     /// At start: seals the rows still in plaintext (written before encryption at rest) and
@@ -40,12 +47,13 @@ final class SigningKeyStore: AccessTokenVerifier {
     /// fresh signing key instead would silently invalidate every live token and hide the mistake.
     func prepare() async throws {
         let encryption = self.encryption, logger = self.logger
+        let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT kid, private_key_pem, sealed_private_key, encryption_key_id FROM signing_keys FOR UPDATE", logger: logger)
             var resealed: [(kid: String, sealed: Data)] = []
             for try await (kid, pem, sealed, keyID) in rows.decode((String, String?, Data?, String?).self) {
-                let plaintext = try self.open(kid: kid, pem: pem, sealed: sealed, keyID: keyID)
+                let plaintext = try table.open(kid: kid, pem: pem, sealed: sealed, keyID: keyID)
                 if keyID != encryption.current.id { resealed.append((kid, try encryption.current.seal(plaintext, kid: kid))) }
             }
             for row in resealed {
@@ -61,19 +69,7 @@ final class SigningKeyStore: AccessTokenVerifier {
                 ])
             }
         }
-        try await load()
-    }
-
-    /// Loads the keys, creating the first one when the table is empty.
-    func load() async throws {
-        var stored = try await storedKeys()
-        if stored.signing.isEmpty {
-            try await insert(SigningKey.generate())
-            stored = try await storedKeys()
-        }
-        guard let newest = stored.signing.first else { throw KeyStoreError.noSigningKey }
-        keys.withLock { $0 = Keys(signing: newest, published: stored.signing + stored.retired) }
-        loadedAt.withLock { $0 = .now }
+        _ = try await keys.value()
     }
 
     /// Retires the signing key and starts signing with a new one.
@@ -87,79 +83,92 @@ final class SigningKeyStore: AccessTokenVerifier {
                 VALUES (\(next.kid), \(sealed), \(encryptionKeyID))
                 """, logger: logger)
         }
-        try await load()
+        // Read now, not when the reload interval allows: this replica signs with the new key at once.
+        let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
+        keys.replace(with: try await table.keys(), lifetime: Self.lifetime)
         logger.notice("signing key rotated", metadata: ["kid": "\(next.kid)"])
         return next.kid
     }
 
     var signingKey: SigningKey {
         get throws {
-            guard let key = keys.withLock({ $0?.signing }) else { throw KeyStoreError.notLoaded }
+            guard let key = keys.latest?.signing else { throw KeyStoreError.notLoaded }
             return key
         }
     }
 
     var jwks: JWKSet {
-        JWKSet(keys: keys.withLock { $0?.published.map(\.publicJWK) ?? [] })
+        JWKSet(keys: keys.latest?.published.map(\.publicJWK) ?? [])
     }
 
     func verify(_ token: String) async throws -> AccessTokenClaims {
         do {
-            return try verifier().verify(token, as: AccessTokenClaims.self)
-        } catch .unknownKey where reloadIsDue() {
-            try await load()
-            return try verifier().verify(token, as: AccessTokenClaims.self)
+            return try verifier(try await keys.value()).verify(token, as: AccessTokenClaims.self)
+        } catch JWTError.unknownKey {
+            return try verifier(try await keys.refresh()).verify(token, as: AccessTokenClaims.self)
         }
     }
 
-    private func verifier() -> JWTVerifier {
-        JWTVerifier(keys: jwks.keys, issuer: issuer, audience: AccessTokens.audience)
+    private func verifier(_ keys: Keys) -> JWTVerifier {
+        JWTVerifier(keys: keys.published.map(\.publicJWK), issuer: issuer, audience: AccessTokens.audience)
     }
 
-    private func reloadIsDue() -> Bool {
-        loadedAt.withLock { loaded in
-            guard let loaded, ContinuousClock.now - loaded < reloadInterval else { return true }
-            return false
+    /// The `signing_keys` table as this store reads and writes it.
+    private struct Table: Sendable {
+        let client: PostgresClient
+        let encryption: SigningKeyEncryption
+        let tokenLifetime: Duration
+        let logger: Logger
+
+        /// The keys, creating the first one when the table is empty.
+        func keys() async throws -> Keys {
+            var stored = try await storedKeys()
+            if stored.signing.isEmpty {
+                try await insert(SigningKey.generate())
+                stored = try await storedKeys()
+            }
+            guard let newest = stored.signing.first else { throw KeyStoreError.noSigningKey }
+            return Keys(signing: newest, published: stored.signing + stored.retired)
         }
-    }
 
-    private func storedKeys() async throws -> (signing: [SigningKey], retired: [SigningKey]) {
-        // Retired keys matter only while tokens they signed can still be presented.
-        let horizon = Date().addingTimeInterval(-Double(tokenLifetime.components.seconds) - 300)
-        let rows = try await client.query("""
-            SELECT kid, private_key_pem, sealed_private_key, encryption_key_id, created_at, retired_at FROM signing_keys
-            WHERE retired_at IS NULL OR retired_at > \(horizon)
-            ORDER BY created_at DESC
-            """, logger: logger)
-        var signing: [SigningKey] = []
-        var retired: [SigningKey] = []
-        for try await (kid, pem, sealed, keyID, created, retiredAt) in rows.decode((String, String?, Data?, String?, Date, Date?).self) {
-            let key = try SigningKey(kid: kid, privateKeyPEM: try open(kid: kid, pem: pem, sealed: sealed, keyID: keyID), createdAt: created)
-            if retiredAt == nil { signing.append(key) } else { retired.append(key) }
+        private func storedKeys() async throws -> (signing: [SigningKey], retired: [SigningKey]) {
+            // Retired keys matter only while tokens they signed can still be presented.
+            let horizon = Date().addingTimeInterval(-Double(tokenLifetime.components.seconds) - 300)
+            let rows = try await client.query("""
+                SELECT kid, private_key_pem, sealed_private_key, encryption_key_id, created_at, retired_at FROM signing_keys
+                WHERE retired_at IS NULL OR retired_at > \(horizon)
+                ORDER BY created_at DESC
+                """, logger: logger)
+            var signing: [SigningKey] = []
+            var retired: [SigningKey] = []
+            for try await (kid, pem, sealed, keyID, created, retiredAt) in rows.decode((String, String?, Data?, String?, Date, Date?).self) {
+                let key = try SigningKey(kid: kid, privateKeyPEM: try open(kid: kid, pem: pem, sealed: sealed, keyID: keyID), createdAt: created)
+                if retiredAt == nil { signing.append(key) } else { retired.append(key) }
+            }
+            return (signing, retired)
         }
-        return (signing, retired)
-    }
 
-    private func insert(_ key: SigningKey) async throws {
-        let sealed = try encryption.current.seal(key.privateKeyPEM, kid: key.kid)
-        try await client.query("""
-            INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id, created_at)
-            VALUES (\(key.kid), \(sealed), \(encryption.current.id), \(key.createdAt))
-            """, logger: logger)
-    }
-
-    /// The PEM of a stored row: opened with the key that sealed it, or as stored by a version
-    /// before encryption at rest (until `prepare` seals it).
-    private func open(kid: String, pem: String?, sealed: Data?, keyID: String?) throws -> String {
-        guard let sealed, let keyID else {
-            guard let pem else { throw KeyStoreError.unreadableRow(kid: kid) }
-            return pem
+        private func insert(_ key: SigningKey) async throws {
+            let sealed = try encryption.current.seal(key.privateKeyPEM, kid: key.kid)
+            try await client.query("""
+                INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id, created_at)
+                VALUES (\(key.kid), \(sealed), \(encryption.current.id), \(key.createdAt))
+                """, logger: logger)
         }
-        guard let key = encryption.key(id: keyID) else { throw KeyStoreError.unknownEncryptionKey(kid: kid, keyID: keyID) }
-        do {
-            return try key.open(sealed, kid: kid)
-        } catch {
-            throw KeyStoreError.doesNotOpen(kid: kid, keyID: keyID)
+
+        /// The PEM of a stored row: opened with the key that sealed it, or as stored by a version
+        /// before encryption at rest (until `prepare` seals it).
+        func open(kid: String, pem: String?, sealed: Data?, keyID: String?) throws -> String {
+            guard let sealed, let keyID else {
+                guard let pem else { throw KeyStoreError.unreadableRow(kid: kid) }
+                return pem
+            }
+            guard let key = encryption.key(id: keyID) else { throw KeyStoreError.unknownEncryptionKey(kid: kid, keyID: keyID) }
+            do {
+                return try key.open(sealed, kid: kid)
+            } catch {
+                throw KeyStoreError.doesNotOpen(kid: kid, keyID: keyID)
+            }
         }
     }
 

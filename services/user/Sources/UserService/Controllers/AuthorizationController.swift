@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import HTTPTypes
 import Hummingbird
@@ -128,7 +129,7 @@ struct AuthorizationController: Sendable {
         }
         let account = LoginRateLimiter.accountKey(tenant: tenant, email: email)
         // Behind trusted proxies the client is the entry the outermost one added; otherwise the peer.
-        let address = LoginRateLimiter.clientAddress(request.headers, trustedProxies: trustedProxies) ?? context.remoteAddress
+        let address = ForwardedClientAddress.forwarded(request.headers, trustedProxies: trustedProxies) ?? context.remoteAddress
         let attemptID: UUID
         switch try await limiter.reserve(account: account, address: address) {
         case .allowed(let id):

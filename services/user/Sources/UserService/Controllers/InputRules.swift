@@ -1,3 +1,4 @@
+import GameMetricsHTTP
 import GameMetricsKit
 
 /// The rules for names and role lists wherever they are created (tenants, service clients,
@@ -36,5 +37,14 @@ enum InputRules {
         if roles.contains(where: { Identity.Role(rawValue: $0).map(allowed.contains) != true }) { return "unknown_role" }
         if Set(roles).count != roles.count { return "duplicate_role" }
         return nil
+    }
+
+    /// Nobody hands out more than they hold: a well-formed role list naming a role the caller
+    /// does not hold is refused with 403 (a matter of permission, not of the request's shape),
+    /// code `exceeds_caller`, naming the field `roles`.
+    static func requireHeld(_ roles: [String], by identity: Identity) throws {
+        guard roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) else { return }
+        throw APIError(.forbidden, code: "exceeds_caller", message: "A role can be given only by a caller who holds it.",
+                       details: [FieldError(field: "roles", reason: "exceeds_caller")])
     }
 }

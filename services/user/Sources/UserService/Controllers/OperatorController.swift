@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 
@@ -41,11 +42,9 @@ struct OperatorController: Sendable {
         // People hold the ordered roles only; `ingestion` is a service client's.
         if let problem = InputRules.rolesProblem(body.roles, allowed: Identity.operatorRoles) {
             errors.append(FieldError(field: "roles", reason: problem))
-        } else if body.roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) {
-            // Nobody hands out more than they hold.
-            errors.append(FieldError(field: "roles", reason: "exceeds_caller"))
         }
         guard errors.isEmpty else { throw APIError.badRequest("The operator is not valid.", code: "invalid_operator", details: errors) }
+        try InputRules.requireHeld(body.roles, by: identity)
         let account = Operator(
             id: UUID(), tenantID: identity.tenantID, email: body.email, roles: body.roles.sorted(),
             createdAt: Date(), disabledAt: nil)
@@ -63,7 +62,7 @@ struct OperatorController: Sendable {
 
     /// One "@" with something on both sides, no whitespace, 3–254 characters.
     static func isPlausibleEmail(_ email: String) -> Bool {
-        guard (3...254).contains(email.count), !email.contains(where: \.isWhitespace), OAuthResponse.isPrintable(email) else {
+        guard (3...254).contains(email.unicodeScalars.count), !email.contains(where: \.isWhitespace), OAuthResponse.isPrintable(email) else {
             return false
         }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

@@ -1,3 +1,4 @@
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 
@@ -70,15 +71,19 @@ struct PlayerController<Repository: PlayerRepository> {
         }
         let query = PlayerQuery(playerIDPrefix: parameters.get("prefix"), displayNamePrefix: parameters.get("name"), limit: limit)
         for (field, value) in [("prefix", query.playerIDPrefix), ("name", query.displayNamePrefix)] {
-            if let value, value.unicodeScalars.contains("\u{0}") || value.unicodeScalars.count > 128 {
+            guard let value else { continue }
+            if value.unicodeScalars.contains("\u{0}") {
                 throw APIError.badRequest("\(field) is not valid.", code: "invalid_query", details: [FieldError(field: field, reason: "invalid_character")])
+            }
+            if value.unicodeScalars.count > 128 {
+                throw APIError.badRequest("\(field) is longer than 128 characters.", code: "invalid_query", details: [FieldError(field: field, reason: "too_long")])
             }
         }
         return PlayerList(players: try await repository.list(query, tenant: identity.tenantID))
     }
 
     private func playerID(_ context: AppRequestContext) throws -> String {
-        guard let id = context.parameters.get("player_id"), PlayerIdentifier.validate(id) == nil else {
+        guard let id = context.parameters.percentDecoded("player_id"), PlayerIdentifier.validate(id) == nil else {
             throw APIError.notFound("No such player.")
         }
         return id

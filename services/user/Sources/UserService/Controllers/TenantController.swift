@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 
@@ -107,12 +108,11 @@ struct TenantController<Tenants: TenantRepository> {
         if let problem = InputRules.nameProblem(body.name) { errors.append(FieldError(field: "name", reason: problem)) }
         if let problem = InputRules.rolesProblem(body.roles, allowed: Set(Identity.Role.allCases)) {
             errors.append(FieldError(field: "roles", reason: problem))
-        } else if body.roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) {
-            // Nobody hands out more than they hold: platform-admin and ingestion clients only
-            // from platform admins.
-            errors.append(FieldError(field: "roles", reason: "exceeds_caller"))
         }
         guard errors.isEmpty else { throw APIError.badRequest("The client is not valid.", code: "invalid_client", details: errors) }
+        // Nobody hands out more than they hold: platform-admin and ingestion clients only from
+        // platform admins.
+        try InputRules.requireHeld(body.roles, by: identity)
         let secret = OpaqueToken.generate(prefix: "gms_")
         let client = ServiceClient(
             clientID: "gmc_" + OpaqueToken.generate(bytes: 12), tenantID: identity.tenantID, name: body.name,

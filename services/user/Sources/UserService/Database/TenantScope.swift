@@ -11,8 +11,13 @@ struct TenantScope: Sendable {
         tenant tenantID: String, _ work: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT set_config('gm.tenant_id', \(tenantID), true)", logger: logger)
+            try await enter(tenant: tenantID, on: connection)
             return try await work(connection)
         }
+    }
+
+    /// Scopes the rest of a transaction opened elsewhere (the erasure participant's) to `tenantID`.
+    func enter(tenant tenantID: String, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT set_config('gm.tenant_id', \(tenantID), true)", logger: logger)
     }
 }

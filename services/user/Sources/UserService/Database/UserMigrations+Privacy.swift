@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import GameMetricsService
 
 /// GDPR erasure requests, per-service confirmations and the append-only, hash-chained audit log

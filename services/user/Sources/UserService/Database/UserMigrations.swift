@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import GameMetricsService
 
 /// The user service's schema. Tenant-owned tables have row-level security forced on, so even the
@@ -9,7 +10,7 @@ enum UserMigrations {
 
     /// Every migration in order: the core schema, then OAuth (operators, codes, refresh tokens),
     /// then privacy, then later changes in version order.
-    static let all: [Migration] = core + oauth + privacy + rateLimits + loginLimits + auditKey + sealedSigningKeys + nameRules
+    static let all: [Migration] = core + oauth + privacy + rateLimits + loginLimits + auditKey + sealedSigningKeys + nameRules + erasureLedger
 
     static let core: [Migration] = [
         Migration(version: 1, name: "tenants_and_clients", statements: [

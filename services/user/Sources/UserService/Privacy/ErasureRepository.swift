@@ -10,8 +10,6 @@ protocol ErasureRepository: Sendable {
     /// Marks a request failed because it could not be published; audits `erasure.publish_failed`.
     func markPublishFailed(_ requestID: UUID, tenant: String, reason: String) async throws
     func status(_ requestID: UUID, tenant: String) async throws -> ErasureStatusDocument?
-    /// Deletes the player's data held by the user service; the row counts per table.
-    func erasePlayerData(_ playerID: String, tenant: String) async throws -> [String: Int]
     /// Records a participant's report (idempotent) and completes or fails the request when due.
     func record(_ completion: ErasureCompleted) async throws -> ConfirmationOutcome
     /// The player's erasure requests, oldest first (for the export).

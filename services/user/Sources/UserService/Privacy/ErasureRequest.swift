@@ -14,7 +14,7 @@ struct ErasureRequest: Sendable, Equatable {
     /// The caller's subject (operator or service client), from the access token.
     var requestedBy: String
     var requestedAt: Date
-    /// The services that must confirm, as configured (`GM_ERASURE_PARTICIPANTS`) when it was made.
+    /// The services that must confirm, as listed (`ErasureParticipantName`) when it was made.
     var participants: [String]
     var status: Status = .pending
     var completedAt: Date?

@@ -66,12 +66,13 @@ struct PostgresErasureRepository: ErasureRepository {
         }
     }
 
-    func erasePlayerData(_ playerID: String, tenant: String) async throws -> [String: Int] {
-        try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query(
-                "DELETE FROM players WHERE player_id = \(playerID) RETURNING 1", logger: logger)
-            return ["players": try await rows.collect().count]
-        }
+    /// Deletes the player's data held by the user service (its profile) inside the erasure
+    /// participant's transaction; the row counts per table.
+    func erasePlayerData(_ request: ErasureRequested, on connection: PostgresConnection) async throws -> [String: Int] {
+        try await scope.enter(tenant: request.tenantID, on: connection)
+        let rows = try await connection.query(
+            "DELETE FROM players WHERE player_id = \(request.playerID) RETURNING 1", logger: logger)
+        return ["players": try await rows.collect().count]
     }
 
     func record(_ completion: ErasureCompleted) async throws -> ConfirmationOutcome {

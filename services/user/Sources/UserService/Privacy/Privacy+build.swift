@@ -1,3 +1,6 @@
+import GameMetricsErasure
+import GameMetricsHTTP
+import GameMetricsKafka
 import GameMetricsKit
 import GameMetricsService
 import Hummingbird
@@ -7,69 +10,54 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// The GDPR part of the user service, assembled from the configuration: the routes, the
-/// erasure coordinator and the audit anchoring. `buildApplication` creates it once, passes ``services`` to the
-/// application (after the PostgreSQL client and the producer) and calls ``addRoutes(to:)``.
+/// erasure participant (which also coordinates) and the audit anchoring. `buildApplication`
+/// creates it once, passes ``services`` to the application (after the PostgreSQL client and the
+/// producer) and calls ``addRoutes(to:)``.
 struct PrivacyModule: Sendable {
-    static let participantsVariable = "GM_ERASURE_PARTICIPANTS"
-
+    /// The services a new request waits for: ``ErasureParticipantName/all`` in production.
     let participants: [String]
     let repository: PostgresErasureRepository
     let players: PostgresPlayerRepository
     let publisher: KafkaErasurePublisher
-    let coordinator: ErasureCoordinator
+    /// The user service's erasure participant, which hands completions to the coordinator.
+    let erasure: ErasureParticipant
     /// Anchors the audit chain's head in S3.
     let anchoring: AuditAnchorService
     let logger: Logger
 
-    /// The erasure coordinator (it owns its Kafka consumer) and the audit anchoring.
-    var services: [any Service] { [coordinator, anchoring] }
+    /// The erasure participant (it owns its Kafka consumer) and the audit anchoring.
+    var services: [any Service] { [erasure, anchoring] }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         PrivacyController(erasures: repository, players: players, publisher: publisher, participants: participants, logger: logger)
             .addRoutes(to: router)
     }
-
-    /// `GM_ERASURE_PARTICIPANTS`: comma-separated service names, default `user`.
-    static func participants(_ environment: EnvironmentReader) throws -> [String] {
-        let raw = environment.string(participantsVariable, default: ErasureCoordinator.service)
-        var names: [String] = []
-        for part in raw.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces)
-            guard name.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) != nil else {
-                throw ConfigurationError(variable: participantsVariable,
-                                         problem: "must be comma-separated service names (a-z, 0-9, -), got '\(name)'")
-            }
-            if !names.contains(name) { names.append(name) }
-        }
-        guard !names.isEmpty else {
-            throw ConfigurationError(variable: participantsVariable, problem: "must name at least one service")
-        }
-        return names
-    }
 }
 
-/// Builds the GDPR module: reads `GM_ERASURE_PARTICIPANTS`, `GM_KAFKA_BOOTSTRAP`, the audit chain
-/// key (`GM_AUDIT_HMAC_KEY[_FILE]`) and the anchor's S3 settings (`GM_AUDIT_ANCHOR_*`), creates the
-/// coordinator's consumer (group `groupID`, on `topic`). `topic` and `groupID` are parameters for tests.
+/// Builds the GDPR module: reads `GM_KAFKA_BOOTSTRAP`, the audit chain key
+/// (`GM_AUDIT_HMAC_KEY[_FILE]`) and the anchor's S3 settings (`GM_AUDIT_ANCHOR_*`), creates the
+/// erasure participant `user` (its consumer in group `groupID`, on `topic`), which erases the
+/// player's profile and hands every completion to the ``ErasureCoordinator``. `participants`,
+/// `topic` and `groupID` are parameters for tests; production waits for every participant of
+/// the platform.
 func buildPrivacy(
     postgres: PostgresClient, producer: KafkaProducer, environment: EnvironmentReader, logger: Logger,
-    topic: String = ErasureMessage.topic, groupID: String = ErasureCoordinator.groupID
+    participants: [ErasureParticipantName] = ErasureParticipantName.allCases,
+    topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user)
 ) throws -> PrivacyModule {
-    let participants = try PrivacyModule.participants(environment)
     let keys = try AuditKeyring(environment: environment)
     let anchors = try AuditAnchorStore(environment: environment)
     let scope = TenantScope(client: postgres, logger: logger)
     let repository = PostgresErasureRepository(scope: scope, auditKey: keys.current)
-    let publisher = KafkaErasurePublisher(producer: producer, topic: topic)
-    var configuration = try KafkaConsumerConfiguration(
-        environment: environment, groupID: groupID, topics: [topic], clientID: "user-erasure")
-    configuration.offsetReset = .earliest
-    let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-    let coordinator = ErasureCoordinator(
-        consumer: consumer, repository: repository, publisher: publisher,
-        deadLetters: DeadLetterQueue(producer: producer, group: groupID), logger: logger)
+    let coordinator = ErasureCoordinator(repository: repository, logger: logger)
+    let erasure = try ErasureParticipant(
+        name: .user, environment: environment, producer: producer, postgres: postgres, topic: topic, groupID: groupID,
+        completions: { completion, _ in try await coordinator.record(completion) }, logger: logger
+    ) { request, connection in
+        try await repository.erasePlayerData(request, on: connection)
+    }
     return PrivacyModule(
-        participants: participants, repository: repository, players: PostgresPlayerRepository(scope: scope),
-        publisher: publisher, coordinator: coordinator,
+        participants: participants.map(\.rawValue), repository: repository, players: PostgresPlayerRepository(scope: scope),
+        publisher: KafkaErasurePublisher(producer: producer, topic: topic), erasure: erasure,
         anchoring: AuditAnchorService(postgres: postgres, keys: keys, store: anchors, logger: logger), logger: logger)
 }

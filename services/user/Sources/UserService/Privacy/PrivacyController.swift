@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 import Logging
@@ -12,7 +13,7 @@ struct PrivacyController<Players: PlayerRepository> {
     let erasures: any ErasureRepository
     let players: Players
     let publisher: any ErasurePublisher
-    /// The services that must confirm a new request (`GM_ERASURE_PARTICIPANTS`).
+    /// The services that must confirm a new request (`ErasureParticipantName.all`).
     let participants: [String]
     let logger: Logger
 
@@ -126,7 +127,7 @@ struct PrivacyController<Players: PlayerRepository> {
     /// 404 only when the user service holds nothing at all on the player.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Export {
         let identity = try context.requireIdentity(.operator)
-        guard let playerID = context.parameters.get("player_id"), PlayerIdentifier.validate(playerID) == nil else {
+        guard let playerID = context.parameters.percentDecoded("player_id"), PlayerIdentifier.validate(playerID) == nil else {
             throw APIError.notFound("No such player.")
         }
         let profile = try await players.get(playerID, tenant: identity.tenantID)

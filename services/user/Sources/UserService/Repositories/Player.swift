@@ -41,7 +41,7 @@ struct PlayerFields: Codable, Sendable, Equatable {
         }
         if let email {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-            if email.utf8.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") {
+            if email.unicodeScalars.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") {
                 errors.append(FieldError(field: "email", reason: "invalid_email"))
             }
         }

@@ -1,0 +1,1 @@
+../../../../shared/Sources/GameMetricsHTTP/HTTP/Gzip.swift

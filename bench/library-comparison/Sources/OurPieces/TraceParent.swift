@@ -1,0 +1,1 @@
+../../../../shared/Sources/GameMetricsKit/Observability/TraceParent.swift

@@ -1,0 +1,1 @@
+../../../../shared/Sources/S3/S3DateParser.swift

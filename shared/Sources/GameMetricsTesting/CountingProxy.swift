@@ -1,0 +1,53 @@
+import CurlHTTP
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+
+/// A loopback HTTP proxy in front of a real service that counts the requests of one method and
+/// path passing through it (write-key lookups at the user service, JWKS fetches), so a test can
+/// prove how often a client asked. Everything is forwarded unchanged; the count is per proxy, so
+/// tests running in parallel (and sharing the process's metrics registry) cannot disturb it.
+public final class CountingProxy: Sendable {
+    private let target: String
+    private let countedMethod: HTTPRequest.Method
+    private let countedPath: String
+    private let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 16))
+    private let counted = Mutex(0)
+
+    public init(target: String, counting method: HTTPRequest.Method, _ path: String) {
+        self.target = target
+        self.countedMethod = method
+        self.countedPath = path
+    }
+
+    /// Counted requests forwarded so far.
+    public var count: Int { counted.withLock { $0 } }
+
+    /// Runs `body` with the proxy's base URL while the proxy serves.
+    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        let application = Application(responder: CallbackResponder<BasicRequestContext> { request, _ in
+            try await self.forward(request)
+        })
+        try await application.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)")
+        }
+    }
+
+    private static let hopByHop: Set<String> = ["connection", "content-length", "transfer-encoding", "keep-alive", "host"]
+
+    private func forward(_ request: Request) async throws -> Response {
+        if request.method == countedMethod, request.uri.path == countedPath {
+            counted.withLock { $0 += 1 }
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let (answer, answerBody) = try await http.execute(
+            HTTPRequest(method: request.method, url: URL(string: target + request.uri.description)!,
+                        headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
+            body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
+        let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }
+        return Response(status: answer.status, headers: HTTPFields(fields), body: .init(byteBuffer: ByteBuffer(bytes: answerBody)))
+    }
+}
