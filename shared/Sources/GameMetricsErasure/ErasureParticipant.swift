@@ -53,7 +53,7 @@ public final class ErasureParticipant: Service, Sendable {
     private let logger: Logger
     private let loop: ConsumerLoop
     /// Whether the participant's consumer gets its batches done, for readiness (``ConsumerProgress``):
-    /// check `<name>-erasure-consumer`, failing while a batch has not been done for `stallAfter`.
+    /// check `erasure-consumer`, failing while a batch has not been done for `stallAfter`.
     public var progress: ConsumerProgress { loop.progress }
     private let erased: Counter
     private let redelivered: Counter
@@ -111,7 +111,7 @@ public final class ErasureParticipant: Service, Sendable {
         redelivered = Counter(label: "gm_erasure_requests_total", dimensions: [("participant", name.rawValue), ("outcome", "redelivered")])
         // 0.5, 1, 2, 4, 8, then every 10 s by default.
         loop = ConsumerLoop(
-            consumer: consumer, name: "\(name.rawValue)-erasure-consumer", stallAfter: stallAfter, retryDelay: retryDelay,
+            consumer: consumer, name: "erasure-consumer", stallAfter: stallAfter, retryDelay: retryDelay,
             maxRetryDelay: retryDelay * 20, logger: logger
         ) { retries.increment() }
     }
