@@ -20,6 +20,7 @@
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
 #                           and seed it with its `seed-demo` command (never linking its code)
+#   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own
 #   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's suite runs it against a
 #                           throwaway instance of the service: GameMetricsTesting/APIContract), and
 #   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
@@ -135,7 +136,7 @@ export GM_TEST_S3_REGION=us-east-1 GM_TEST_S3_BUCKET=gm-test
 export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="$s3_audit_secret"
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
-export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user"
+export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion"
 export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"

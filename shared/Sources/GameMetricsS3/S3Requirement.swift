@@ -16,7 +16,7 @@ public struct S3Requirement: ClientRequirement {
             endpoint: try environment.requiredURL("GM_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
             region: environment.string("GM_S3_REGION", default: "us-east-1"),
             accessKey: try environment.required("GM_S3_ACCESS_KEY"),
-            secretKey: try environment.required("GM_S3_SECRET_KEY"))
+            secretKey: try environment.requiredSecret("GM_S3_SECRET_KEY"))
         let client = S3Client(configuration: configuration, httpClient: http)
         let bucket = try environment.required("GM_S3_BUCKET")
         return RequiredClient(S3Bucket(client: client, name: bucket), readiness: .s3(client, bucket: bucket), service: nil)

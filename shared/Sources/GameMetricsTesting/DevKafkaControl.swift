@@ -1,4 +1,6 @@
+import CurlHTTP
 import Foundation
+import HTTPTypes
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -24,12 +26,10 @@ public struct DevKafkaControl: Sendable {
     }
 
     private func send(_ method: String, _ path: String, body: String? = nil, expect status: Int) async throws {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
-        request.httpMethod = method
-        request.httpBody = body.map { Data($0.utf8) }
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+        var request = HTTPRequest(method: HTTPRequest.Method(method)!, url: baseURL.appendingPathComponent(path))
+        request.headerFields[.contentType] = "application/json"
+        let (response, data) = try await testHTTPClient.execute(request, body: body.map { Array($0.utf8) }, timeout: .seconds(30))
+        let code = response.status.code
         guard code == status else {
             throw ControlError(message: "\(method) \(path) answered \(code): \(String(decoding: data, as: UTF8.self))")
         }

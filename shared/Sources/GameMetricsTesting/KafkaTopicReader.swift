@@ -9,10 +9,10 @@ public enum KafkaTopicReader {
     /// `firstRecordTimeout`: joining a group takes seconds on a busy machine.
     public static func read(
         _ topic: String, count: Int, idle: Duration = .seconds(10), firstRecordTimeout: Duration = .seconds(45),
-        logger: Logger = Logger(label: "topic-reader")
+        bootstrap: [String]? = nil, logger: Logger = Logger(label: "topic-reader")
     ) async throws -> [KafkaConsumerMessage] {
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: try TestServers.kafkaBootstrap, groupID: "reader-\(UUID().uuidString)", topics: [topic],
+            bootstrapServers: try bootstrap ?? TestServers.kafkaBootstrap, groupID: "reader-\(UUID().uuidString)", topics: [topic],
             clientID: "topic-reader")
         configuration.offsetReset = .earliest
         configuration.closeTimeout = .seconds(2)

@@ -2,8 +2,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import CurlHTTP
 import GameMetricsHTTP
 import GameMetricsKit
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -146,10 +148,10 @@ public enum PlatformContract {
 
     struct PortUnavailable: Error {}
 
+    /// Through our own libcurl client, whose timeout bounds the whole exchange: an awaited
+    /// `URLSession.shared.data(for:)` once hung a full test run past its 10 s timeout.
     private static func get(_ url: String) async throws -> (status: Int, body: String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let (response, body) = try await testHTTPClient.execute(HTTPRequest(method: .get, url: URL(string: url)!), timeout: .seconds(10))
+        return (response.status.code, String(decoding: body, as: UTF8.self))
     }
 }

@@ -85,3 +85,18 @@ struct EnvironmentReaderTests {
         #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_KEY_FILE": path + ".missing"]).secret("GM_KEY") }
     }
 }
+
+@Suite("A required secret")
+struct RequiredSecretTests {
+    @Test("comes inline or from NAME_FILE, and its absence names both variables")
+    func inlineOrFileOrNamedError() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gm-required-\(UUID().uuidString)").path
+        try Data("from-file\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try EnvironmentReader(["GM_KEY": "inline"]).requiredSecret("GM_KEY") == "inline")
+        #expect(try EnvironmentReader(["GM_KEY_FILE": path]).requiredSecret("GM_KEY") == "from-file")
+        #expect(throws: ConfigurationError(variable: "GM_KEY", problem: "is required but not set (nor GM_KEY_FILE)")) {
+            try EnvironmentReader([:]).requiredSecret("GM_KEY")
+        }
+    }
+}

@@ -23,15 +23,18 @@ struct KafkaRoundTripTests {
 
     @Test("100k records survive a broker going down and coming back during the run")
     func recordsSurviveABrokerOutage() async throws {
-        let topic = try await makeTopic()
-        let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
-        let result = try await produceAndConsume(topic: topic, count: 100_000, during: { acknowledged in
-            if acknowledged == 30_000 { try await control.setBrokerDown(2) }
-            if acknowledged == 70_000 { try await control.setBrokerUp(2) }
-        })
-        #expect(result.failedAcknowledgements == 0)
-        #expect(result.consumed.count == 100_000)
-        #expect(result.duplicates == 0)
+        // Its own devkafka: the outage must not move the coordinators of other tests' groups.
+        try await PrivateDevKafka.with { devKafka in
+            let topic = try await makeTopic(on: devKafka.control)
+            let control = devKafka.control
+            let result = try await produceAndConsume(topic: topic, count: 100_000, bootstrap: devKafka.bootstrap, during: { acknowledged in
+                if acknowledged == 30_000 { try await control.setBrokerDown(2) }
+                if acknowledged == 70_000 { try await control.setBrokerUp(2) }
+            })
+            #expect(result.failedAcknowledgements == 0)
+            #expect(result.consumed.count == 100_000)
+            #expect(result.duplicates == 0)
+        }
     }
 
     @Test("a restarted consumer resumes from the committed offset")
@@ -120,10 +123,16 @@ struct KafkaRoundTripTests {
     /// Produces `count` distinct records in batches of 1,000 while one consumer reads them all.
     /// `during` runs after every batch with the number acknowledged so far.
     private func produceAndConsume(
-        topic: String, count: Int, during: @escaping @Sendable (Int) async throws -> Void
+        topic: String, count: Int, bootstrap: [String]? = nil, during: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> RoundTrip {
-        let producer = try KafkaProducer(configuration: producerConfiguration(), logger: logger)
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration(topic: topic, group: UUID().uuidString), logger: logger)
+        var producerSettings = try producerConfiguration()
+        var consumerSettings = try consumerConfiguration(topic: topic, group: UUID().uuidString)
+        if let bootstrap {
+            producerSettings.bootstrapServers = bootstrap
+            consumerSettings.bootstrapServers = bootstrap
+        }
+        let producer = try KafkaProducer(configuration: producerSettings, logger: logger)
+        let consumer = try KafkaConsumer(configuration: consumerSettings, logger: logger)
         return try await running([producer, consumer]) {
             try await withTimeout(.seconds(120)) {
                 async let failures: Int = {
@@ -153,9 +162,9 @@ struct KafkaRoundTripTests {
         }
     }
 
-    private func makeTopic(partitions: Int = 12) async throws -> String {
+    private func makeTopic(partitions: Int = 12, on control: DevKafkaControl? = nil) async throws -> String {
         let name = "test.\(UUID().uuidString.prefix(8).lowercased())"
-        try await DevKafkaControl(baseURL: try TestServers.devKafkaURL).createTopic(name, partitions: partitions)
+        try await (control ?? DevKafkaControl(baseURL: try TestServers.devKafkaURL)).createTopic(name, partitions: partitions)
         return name
     }
 

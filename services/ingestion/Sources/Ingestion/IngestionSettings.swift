@@ -57,7 +57,7 @@ struct IngestionSettings: Sendable {
         issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
         serviceCredentials = .init(
             clientID: try environment.required("GM_INGESTION_CLIENT_ID"),
-            clientSecret: try environment.required("GM_INGESTION_CLIENT_SECRET"))
+            clientSecret: try environment.requiredSecret("GM_INGESTION_CLIENT_SECRET"))
         credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
         writeKeyMAC = try WriteKeyMAC(environment: environment)
         acceptLegacyWriteKeys = try environment.bool("GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS", default: false)

@@ -87,10 +87,11 @@ struct IngestionLiveTests {
 
     @Test("with a broker taken down during 100k events, every event acknowledged with 202 is in Kafka exactly once")
     func brokerOutageLosesNothingAcknowledged() async throws {
-        try await LiveIngestionFixture.run { fixture, client in
+        // Its own devkafka: the outage must not move the coordinators of other tests' groups.
+        try await PrivateDevKafka.with { devKafka in try await LiveIngestionFixture.run(devKafka: devKafka) { fixture, client in
             let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 8))
             let url = "http://127.0.0.1:\(client.port!)/v1/events"
-            let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
+            let control = devKafka.control
             let batches = (0..<1000).map { _ in (0..<100).map { _ in UUID() } }
             let outcome = LoadOutcome()
             let loadStart = ContinuousClock.now
@@ -116,14 +117,14 @@ struct IngestionLiveTests {
             let loadTime = ContinuousClock.now - loadStart
             let acknowledged = await outcome.acknowledged
             #expect(acknowledged.count == 100_000, "every batch was eventually acknowledged (retrying 503s)")
-            let records = try await KafkaTopicReader.read(fixture.rawTopic, count: acknowledged.count + 1, idle: .seconds(8))
+            let records = try await KafkaTopicReader.read(fixture.rawTopic, count: acknowledged.count + 1, idle: .seconds(8), bootstrap: devKafka.bootstrap)
             let ids = records.compactMap { try? PlayerEvent(jsonBytes: $0.value).eventID }
             #expect(ids.count == records.count)
             #expect(Set(ids).count == ids.count, "no event is in Kafka twice")
             #expect(Set(ids) == acknowledged, "exactly the acknowledged events are in Kafka")
             let retried = await outcome.unavailableAnswers
             print("broker outage: \(records.count) records for \(acknowledged.count) acknowledged events in \(loadTime), \(retried) answers were 503 and retried")
-        }
+        } }
     }
 
     @Test("two limiters sharing Redis admit together what one tenant bucket allows")

@@ -43,13 +43,14 @@ struct LiveIngestionFixture: Sendable {
     var lookups: Int { userService.count }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
-    /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables.
+    /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables; `devKafka`
+    /// replaces the shared devkafka (for tests that take its brokers down).
     static func run(
-        limitA: Int = 100_000, environment extra: [String: String] = [:],
+        limitA: Int = 100_000, environment extra: [String: String] = [:], devKafka: PrivateDevKafka? = nil,
         _ body: @Sendable (LiveIngestionFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let kafka = try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
-        let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
+        let kafka = try devKafka.map { $0.bootstrap.joined(separator: ",") } ?? TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
+        let control = try devKafka?.control ?? DevKafkaControl(baseURL: TestServers.devKafkaURL)
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let rawTopic = "test.raw.\(suffix)", invalidTopic = "test.invalid.\(suffix)"
         try await control.createTopic(rawTopic, partitions: 12)

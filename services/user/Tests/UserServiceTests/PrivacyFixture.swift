@@ -119,16 +119,7 @@ struct PrivacyFixture: Sendable {
 
     static func createTopic(_ name: String, partitions: Int) async throws {
         let base = URL(string: try environment("GM_TEST_DEVKAFKA_URL"))!
-        var request = URLRequest(url: base.appendingPathComponent("v1/topics"))
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name":"\#(name)","partitions":\#(partitions)}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 201 else {
-            Issue.record("devkafka answered \(status) creating \(name): \(String(decoding: data, as: UTF8.self))")
-            throw MissingServer(variable: "GM_TEST_DEVKAFKA_URL")
-        }
+        try await DevKafkaControl(baseURL: base).createTopic(name, partitions: partitions)
     }
 
     /// Runs `sql` as the superuser of GM_TEST_PG_ADMIN_URL on this test's database.

@@ -53,6 +53,14 @@ public struct EnvironmentReader: Sendable {
         }
     }
 
+    /// A secret that must be given, inline in `name` or as a file named by `name_FILE`.
+    public func requiredSecret(_ name: String) throws -> String {
+        guard let value = try secret(name) else {
+            throw ConfigurationError(variable: name, problem: "is required but not set (nor \(name)_FILE)")
+        }
+        return value
+    }
+
     public func string(_ name: String, default fallback: String) -> String {
         optional(name) ?? fallback
     }

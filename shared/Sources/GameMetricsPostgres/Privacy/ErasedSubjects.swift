@@ -46,7 +46,7 @@ public struct ErasedSubjects: Sendable {
     /// From `GM_ERASURE_SUBJECT_KEY` (base64 of at least 32 random bytes; the same for every
     /// participant of the platform).
     public init(environment: EnvironmentReader) throws {
-        let text = try environment.required("GM_ERASURE_SUBJECT_KEY")
+        let text = try environment.requiredSecret("GM_ERASURE_SUBJECT_KEY")
         guard let bytes = Data(base64Encoded: text) else {
             throw ConfigurationError(variable: "GM_ERASURE_SUBJECT_KEY", problem: "is not base64 (of at least 32 random bytes)")
         }
