@@ -35,4 +35,54 @@ struct TimedTransactionTests {
             _ = try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"), logger: logger)
         }
     }
+
+    @Test("a timed transaction whose connection the server terminates fails within seconds, and the client goes on working")
+    func terminatedConnectionEndsTheTransaction() async throws {
+        let logger = Logger(label: "timed-statements")
+        let configuration = try PostgresClient.Configuration(url: URL(string: try TestServers.value("GM_TEST_PG_URL"))!)
+        try await PostgresClient.withShortLivedClient(configuration, logger: logger) { client in
+            // What a restart of the server does to a store in flight: the backend goes away mid-transaction.
+            let ended = await Self.outcome(within: .seconds(10)) {
+                try await client.withTimedTransaction(statementTimeout: .seconds(5), logger: logger) { connection in
+                    _ = try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
+                }
+            }
+            #expect(ended == .failed, "the transaction on the terminated connection: \(ended)")
+            let one = try await client.query("SELECT 1::bigint", logger: logger).collect().first?.decode(Int64.self)
+            #expect(one == 1)
+        }
+    }
+
+    enum Outcome: Equatable, CustomStringConvertible {
+        case succeeded, failed, stillWaiting
+        var description: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .failed: "failed"
+            case .stillWaiting: "still waiting"
+            }
+        }
+    }
+
+    /// How `work` ended, or `.stillWaiting` after `limit`. Test-only: a call that never returns
+    /// is left behind in its unstructured task so that the test fails instead of hanging.
+    static func outcome(within limit: Duration, _ work: @escaping @Sendable () async throws -> Void) async -> Outcome {
+        let (answers, answer) = AsyncStream<Outcome>.makeStream()
+        let attempt = Task {
+            do {
+                try await work()
+                answer.yield(.succeeded)
+            } catch {
+                answer.yield(.failed)
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            answer.yield(.stillWaiting)
+        }
+        defer { timer.cancel() }
+        _ = attempt
+        for await first in answers { return first }
+        return .stillWaiting
+    }
 }
