@@ -14,6 +14,7 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
+let w3cTraceContext: Target.Dependency = .product(name: "W3CTraceContext", package: "swift-w3c-trace-context")
 
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -114,13 +115,13 @@ let sharedTargets: [Target] = [
     // The platform contract, free of servers and drivers: events, their validation, the JSON
     // scanner and writer, the erasure messages, trace context, GM_* variable reading. The
     // simulator links this and nothing of the service skeleton.
-    sharedModule("GameMetricsKit", [crypto, logging]),
+    sharedModule("GameMetricsKit", [crypto, logging, w3cTraceContext]),
     // The service skeleton: Hummingbird, the platform router, health, metrics, logging bootstrap.
     sharedModule("GameMetricsHTTP", ["GameMetricsKit", "CZlib", "CMalloc", hummingbird, httpTypes, logging, metrics, prometheus, serviceLifecycle]),
     // How a service is assembled from its declared clients (PlatformClients) and its routes.
     sharedModule("GameMetricsService", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsAuth", hummingbird, logging, serviceLifecycle]),
     // Password hashing, signed tokens (JWT/JWKS), PKCE and opaque secrets.
-    sharedModule("GameMetricsAuth", [crypto, cryptoExtras]),
+    sharedModule("GameMetricsAuth", ["GameMetricsKit", crypto, cryptoExtras]),
 
     // Clients, each in its own module, over their C libraries.
     sharedModule("Kafka", ["CRdKafka", logging, serviceLifecycle]),
@@ -143,7 +144,7 @@ let sharedTargets: [Target] = [
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),
     sharedTests("GameMetricsAuthTests", ["GameMetricsAuth"]),
-    sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", hummingbird, hummingbirdTesting]),
+    sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsTesting", hummingbird, hummingbirdTesting]),
     // The event-parser fuzzer's differential oracle and corpus generator (fuzz/event-parser), which
     // the integration tests replay against PostgreSQL.
     .target(
@@ -196,6 +197,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap(service)
 )

@@ -20,22 +20,23 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
-        // shared/Sources/GameMetricsKit/Events (the JSON scanner and writer, RFC 3339, the
-        // validator), whole; TraceParent.swift and Gzip.swift from GameMetricsKit.
-        .target(name: "GameMetricsEvents", dependencies: [crypto], path: "Sources/GameMetricsEvents"),
+        // Part of GameMetricsKit: Events (the JSON scanner and writer, RFC 3339, the validator)
+        // and Encoding, whole; TraceParent.swift and Gzip.swift in OurPieces.
+        .target(name: "GameMetricsKit", dependencies: [crypto], path: "Sources/GameMetricsKit"),
         .target(name: "OurPieces", dependencies: ["CZlib"], path: "Sources/OurPieces"),
         // S3's internal XML and date parsers, with the comparison that needs their internals.
         .target(name: "S3Pieces", path: "Sources/S3Pieces"),
-        .target(name: "GameMetricsAuth", dependencies: [crypto, cryptoExtras], path: "Sources/GameMetricsAuth"),
-        .target(name: "CurlHTTP", dependencies: ["CCurl"], path: "Sources/CurlHTTP"),
+        .target(name: "GameMetricsAuth", dependencies: ["GameMetricsKit", crypto, cryptoExtras], path: "Sources/GameMetricsAuth"),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", .product(name: "HTTPTypes", package: "swift-http-types")], path: "Sources/CurlHTTP"),
         .executableTarget(
             name: "LibraryComparison",
             dependencies: [
-                "GameMetricsEvents", "OurPieces", "S3Pieces", "GameMetricsAuth", "CurlHTTP",
+                "GameMetricsKit", "OurPieces", "S3Pieces", "GameMetricsAuth", "CurlHTTP",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -44,6 +45,8 @@ let package = Package(
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
             ],
             path: "Sources/LibraryComparison"
         ),

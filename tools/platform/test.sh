@@ -5,13 +5,13 @@
 # on failure or interruption. GM_TEST_PORT_OFFSET (default 0) is added to every port below.
 #
 # Exported to the tests:
-#   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:55432/gamemetrics_test (owner)
+#   GM_TEST_PG_URL          postgres://gm_test:<random>@127.0.0.1:25432/gamemetrics_test (owner)
 #   GM_TEST_PG_ADMIN_URL    the same server as its superuser (for tests that need roles)
 #   GM_TEST_PG_<SERVICE>_URL  each service's own role (GM_TEST_PG_PROCESSOR_URL, ..._ANALYTICS_API_URL;
 #                           see GM_PG_SERVICES in lib.sh), on gamemetrics_test: tests point them at
 #                           their own database after migrating it and applying db/roles.sql
-#   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:59644
-#   GM_TEST_S3_ENDPOINT     http://127.0.0.1:59000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
+#   GM_TEST_KAFKA_BOOTSTRAP devkafka's broker list;  GM_TEST_DEVKAFKA_URL http://127.0.0.1:29644
+#   GM_TEST_S3_ENDPOINT     http://127.0.0.1:29000, GM_TEST_S3_ACCESS_KEY, GM_TEST_S3_SECRET_KEY,
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists);
 #                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
@@ -20,7 +20,8 @@
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
 #                           and seed it with its `seed-demo` command (never linking its code)
-#   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own
+#   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own,
+#   GM_TEST_DEVKAFKA_LIBRARY_PATH  and the patched librdkafka it loads (ADR 0022)
 #   GM_TEST_SCHEMATHESIS    schemathesis's `st` in .venv (each service's suite runs it against a
 #                           throwaway instance of the service: GameMetricsTesting/APIContract), and
 #   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
@@ -34,8 +35,10 @@ TEST_DIR="$GM_DIR/test"
 PIDS="$TEST_DIR/pids"
 LOGS="$TEST_DIR/logs"
 # GM_TEST_PORT_OFFSET moves every test port, so two checkouts can run their tests side by side.
+# The ports stay below Linux's ephemeral range (32768-60999): a port in it may already be the
+# local end of some outgoing connection, and the server would fail to bind.
 PORT_OFFSET="${GM_TEST_PORT_OFFSET:-0}"
-PG_PORT=$((55432 + PORT_OFFSET)) DEVKAFKA_PORT=$((59644 + PORT_OFFSET)) S3_PORT=$((59000 + PORT_OFFSET))
+PG_PORT=$((25432 + PORT_OFFSET)) DEVKAFKA_PORT=$((29644 + PORT_OFFSET)) S3_PORT=$((29000 + PORT_OFFSET))
 TIMEOUT="${GM_TEST_SERVER_TIMEOUT:-60}"
 
 RESTARTABLE_PG="$GM_ROOT/tools/platform/test-postgres-restartable.sh"
@@ -97,7 +100,7 @@ swift build
 BIN="$(swift build --show-bin-path)"
 "$GM_ROOT/tools/platform/link-lists.sh" --check "$BIN"
 
-log "==> test servers: postgres :$PG_PORT and :$((55433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
+log "==> test servers: postgres :$PG_PORT and :$((25433 + PORT_OFFSET)) (restartable), devkafka :$DEVKAFKA_PORT, s3 :$S3_PORT"
 super_pw="$(gen_secret 16)" role_pw="$(gen_secret 16)"
 pgdata="$(pg_datadir "$TEST_DIR/pg")"
 # Data outside .gm may survive from a killed run of another checkout at the same path: stop a
@@ -139,11 +142,75 @@ export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion"
 export GM_TEST_SERVICE_LOGS="$LOGS"
+export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
 
 # 3. the tests ---------------------------------------------------------------------------------
-log "==> swift test"
+# A test server that dies mid-run fails every later test that needs it, and a test waiting on it
+# may wait for good: the watchdog stops the run at once, or after GM_TEST_TIME_LIMIT seconds, and
+# says why and which tests had not finished.
+TEST_LOG="$LOGS/swift-test.log"
+STOP_REASON="$TEST_DIR/stopped-because"
+TIME_LIMIT="${GM_TEST_TIME_LIMIT:-2400}"
+
+dead_test_server() {
+    pid_alive "$PIDS/devkafka.pid" "$BIN/devkafka" >/dev/null || { echo devkafka; return; }
+    pid_alive "$PIDS/s3.pid" "$GM_RCLONE" >/dev/null || { echo s3; return; }
+    pid_alive "$PIDS/postgres.pid" >/dev/null || { echo postgres; return; }
+}
+
+# shellcheck disable=SC2317  # runs in the background
+watch_test_run() {
+    local group="$1" started="$SECONDS" dead
+    while pid_running "$group"; do
+        sleep 2
+        dead="$(dead_test_server)"
+        if [[ -n "$dead" ]]; then
+            echo "the test server $dead died (its log: $LOGS/$dead.log)" >"$STOP_REASON"
+        elif ((SECONDS - started > TIME_LIMIT)); then
+            echo "the tests ran longer than GM_TEST_TIME_LIMIT ($TIME_LIMIT s)" >"$STOP_REASON"
+        else
+            continue
+        fi
+        kill -TERM -- "-$group" 2>/dev/null || true
+        sleep 10
+        kill -KILL -- "-$group" 2>/dev/null || true
+        return
+    done
+}
+
+# Tests swift-testing started but never finished, from its console output (a parameterized
+# test's cases are left out; its own line names it).
+unfinished_tests() {
+    grep -a '◇ Test ' "$TEST_LOG" | grep -av '◇ Test case ' |
+        sed -E 's/^.*◇ Test (.*) started\.$/\1/' | grep -vx run | sort -u >"$TEST_DIR/started" || true
+    grep -aE '^[✔✘➜] Test ' "$TEST_LOG" | grep -av 'recorded an issue' |
+        sed -E 's/ with [0-9]+ test cases? / /; s/^[^ ]+ Test (.*) (passed|failed|skipped)( after.*|\.)?$/\1/' |
+        sort -u >"$TEST_DIR/ended" || true
+    comm -23 "$TEST_DIR/started" "$TEST_DIR/ended"
+}
+
+log "==> swift test (watchdog: test servers alive, at most $TIME_LIMIT s)"
 status=0
-swift test "$@" || status=$?
+rm -f "$STOP_REASON"
+# Its own process group, so that the watchdog can stop it with every process it started.
+# shellcheck disable=SC2016  # expanded by the inner bash
+setsid bash -c 'set -o pipefail; swift test "$@" 2>&1 | tee "$0"' "$TEST_LOG" "$@" &
+test_group=$!
+watch_test_run "$test_group" &
+watcher=$!
+# Interrupting make test stops the tests too, not only the servers.
+trap 'kill -TERM -- "-$test_group" 2>/dev/null; exit 130' INT
+trap 'kill -TERM -- "-$test_group" 2>/dev/null; exit 143' TERM
+wait "$test_group" || status=$?
+kill "$watcher" 2>/dev/null || true
+if [[ -s "$STOP_REASON" ]]; then
+    log "error: test run stopped: $(cat "$STOP_REASON")"
+    dead="$(dead_test_server)"
+    [[ -z "$dead" ]] || log_tail "$LOGS/$dead.log" 40
+    log "tests that had not finished:"
+    unfinished_tests | sed 's/^/    /' >&2
+    status=1
+fi
 exit "$status"

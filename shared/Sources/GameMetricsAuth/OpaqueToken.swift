@@ -1,4 +1,5 @@
 import Crypto
+import GameMetricsKit
 
 /// Random bearer secrets that mean nothing by themselves — event write keys, refresh tokens,
 /// client secrets — and the fingerprint the database keeps instead of the secret.
@@ -29,10 +30,6 @@ public enum OpaqueToken: Sendable {
     /// run on every API request, and the lack of salt is what makes lookup by fingerprint
     /// possible. Passwords are low-entropy and guessable, so they get scrypt (`PasswordHasher`).
     public static func fingerprint(_ token: String) -> String {
-        let digest = SHA256.hash(data: Array(token.utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + hex : hex
-        }.joined()
+        Hex.lowercase(SHA256.hash(data: Array(token.utf8)))
     }
 }

@@ -94,7 +94,11 @@ public enum PlatformContract {
                     #expect(response.status == .notFound, "public port: GET \(path)", sourceLocation: sourceLocation)
                 }
             }
-            // The public 404s above are counted in gm_http_requests_total.
+            // The public 404s above are counted in gm_http_requests_total. The internal listener is
+            // a service of its own, started beside the public one: wait until it answers.
+            try await eventually(.seconds(30), sourceLocation: sourceLocation) {
+                (try? await get("http://127.0.0.1:\(internalPort)/metrics"))?.status == 200
+            }
             let metrics = try await get("http://127.0.0.1:\(internalPort)/metrics")
             #expect(metrics.status == 200, "internal port: GET /metrics", sourceLocation: sourceLocation)
             #expect(metrics.body.contains("gm_http_requests_total"), sourceLocation: sourceLocation)

@@ -2,12 +2,17 @@ import CurlHTTP
 import Foundation
 import HTTPTypes
 
-/// A devkafka of one test's own, for tests that take brokers down: on the shared devkafka an
-/// outage moves group coordinators under every other test's consumers, and librdkafka 2.0.2's
-/// mock cluster aborts on the rejoin storm (`rd_kafka_mock_cgrp_member_add: !member->resp`).
+/// A devkafka of one test's own, for tests that take brokers down or drive its consumer groups
+/// into corners: on the shared devkafka an outage moves group coordinators under every other
+/// test's consumers. It loads the patched mock library (GM_TEST_DEVKAFKA_LIBRARY_PATH), as the
+/// shared one does (tools/devkafka/librdkafka).
 public struct PrivateDevKafka: Sendable {
     public let bootstrap: [String]
     public let control: DevKafkaControl
+    private let process: ServiceProcess
+
+    /// False once the broker process has exited, e.g. aborted.
+    public var isRunning: Bool { process.isRunning }
 
     /// Starts `GM_TEST_DEVKAFKA_BIN` on a free loopback port, runs `body`, then kills it.
     public static func with<T: Sendable>(_ body: (PrivateDevKafka) async throws -> T) async throws -> T {
@@ -15,10 +20,14 @@ public struct PrivateDevKafka: Sendable {
         let port = try PlatformContract.freeLoopbackPort()
         let bootstrapFile = FileManager.default.temporaryDirectory.appendingPathComponent("devkafka-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: bootstrapFile) }
-        let process = try ServiceProcess.start(binary, environment: [
+        var environment = [
             "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port), "GM_LOG_LEVEL": "warning",
             "GM_DEVKAFKA_BOOTSTRAP_FILE": bootstrapFile,
-        ])
+        ]
+        if let library = ProcessInfo.processInfo.environment["GM_TEST_DEVKAFKA_LIBRARY_PATH"], !library.isEmpty {
+            environment["LD_LIBRARY_PATH"] = library
+        }
+        let process = try ServiceProcess.start(binary, environment: environment)
         defer { process.kill() }
         let deadline = ContinuousClock.now + .seconds(30)
         while (FileManager.default.contents(atPath: bootstrapFile) ?? Data()).isEmpty {
@@ -33,7 +42,7 @@ public struct PrivateDevKafka: Sendable {
             guard ContinuousClock.now < deadline, process.isRunning else { throw TestServers.MissingTestServer(variable: "GM_TEST_DEVKAFKA_BIN") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let devKafka = PrivateDevKafka(bootstrap: list.split(separator: ",").map(String.init), control: DevKafkaControl(baseURL: controlURL))
+        let devKafka = PrivateDevKafka(bootstrap: list.split(separator: ",").map(String.init), control: DevKafkaControl(baseURL: controlURL), process: process)
         return try await body(devKafka)
     }
 

@@ -32,7 +32,7 @@ struct PasswordHasherTests {
     func phcFormat() async throws {
         let encoded = try await hasher.hash("pw")
         let fields = encoded.split(separator: "$", omittingEmptySubsequences: false)
-        #expect(fields.count == 5)
+        try #require(fields.count == 5)
         #expect(fields[0] == "")
         #expect(fields[1] == "scrypt")
         #expect(fields[2] == "ln=8,r=8,p=1")

@@ -1,4 +1,5 @@
 import GameMetricsKit
+import GameMetricsTesting
 import Synchronization
 import Testing
 
@@ -7,15 +8,6 @@ import Testing
 @Suite("a refreshing value fetches once for all callers, not too often, and serves the last good value")
 struct RefreshingValueTests {
     struct SourceDown: Error, Equatable {}
-
-    /// A clock that stands still until the test moves it.
-    final class ManualClock: Sendable {
-        private let start = ContinuousClock.now
-        private let elapsed = Mutex(Duration.zero)
-
-        var now: ContinuousClock.Instant { start + elapsed.withLock { $0 } }
-        func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
-    }
 
     /// A source whose answers the test controls: each fetch counts itself, waits while the gate
     /// is closed, then returns its number or fails while `failing` is set.
@@ -61,13 +53,6 @@ struct RefreshingValueTests {
         }
     }
 
-    /// Polls until `condition` holds (a few seconds at most on a loaded machine).
-    private static func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<2_000 where !condition() {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     @Test("a hundred concurrent callers share one fetch")
     func concurrentCallersShareOneFetch() async throws {
         let source = Source()
@@ -81,7 +66,7 @@ struct RefreshingValueTests {
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
         }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         try await Task.sleep(for: .milliseconds(100))
         source.openGate()
         #expect(try await callers.value == Array(repeating: 1, count: 100))
@@ -167,7 +152,7 @@ struct RefreshingValueTests {
             try await source.fetch()
         }
         let first = Task { try await value.value() }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         let others = Task {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 { group.addTask { try await value.value() } }
@@ -227,7 +212,7 @@ struct RefreshingValueTests {
             try await source.fetch()
         }
         let fetching = Task { try await value.value() }
-        try await Self.eventually { source.waitingAtGate == 1 }
+        try await eventually(.seconds(20), every: .milliseconds(10)) { source.waitingAtGate == 1 }
         value.replace(with: 42, lifetime: .init(freshFor: .seconds(60), usableFor: nil))
         source.openGate()
         #expect(try await fetching.value == 42)

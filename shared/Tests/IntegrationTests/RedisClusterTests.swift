@@ -243,10 +243,6 @@ struct RedisClusterTests {
         func add(_ message: RedisPubSubMessage) { messages.append(message.text) }
     }
 
-    static func eventually(within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        try await RedisPubSubTests.eventually(within: timeout, condition)
-    }
-
     /// The running node on which `channel` has a subscriber (`PUBSUB NUMSUB` is per node).
     static func subscribedNode(_ cluster: RedisClusterTestServer, _ channel: String) async -> RedisClusterTestServer.Node? {
         for node in cluster.nodes where node.isRunning {
@@ -264,22 +260,22 @@ struct RedisClusterTests {
                 for try await message in subscription { await inbox.add(message) }
             }
             defer { consumer.cancel() }
-            let first = await Self.eventually { await Self.subscribedNode(cluster, "live:tenant-a") != nil }
+            let first = await holdsEventually(within: .seconds(10)) { await Self.subscribedNode(cluster, "live:tenant-a") != nil }
             try #require(first)
             for node in cluster.nodes {
                 try await node.run("PUBLISH", "live:tenant-a", "via \(node.port)")
             }
-            #expect(await Self.eventually { await inbox.messages.count == 6 })
+            #expect(await holdsEventually(within: .seconds(10)) { await inbox.messages.count == 6 })
             try await client.publish(channel: "live:tenant-a", message: "via the client")
-            #expect(await Self.eventually { await inbox.messages.contains("via the client") })
+            #expect(await holdsEventually(within: .seconds(10)) { await inbox.messages.contains("via the client") })
 
             let listening = try #require(await Self.subscribedNode(cluster, "live:tenant-a"))
             cluster.kill(listening)
-            let moved = await Self.eventually(within: .seconds(20)) { await Self.subscribedNode(cluster, "live:tenant-a") != nil }
+            let moved = await holdsEventually(within: .seconds(20)) { await Self.subscribedNode(cluster, "live:tenant-a") != nil }
             #expect(moved, "the subscription did not move to another node")
             let survivor = try #require(cluster.nodes.first { $0.isRunning })
             try await survivor.run("PUBLISH", "live:tenant-a", "after the kill")
-            #expect(await Self.eventually { await inbox.messages.contains("after the kill") })
+            #expect(await holdsEventually(within: .seconds(10)) { await inbox.messages.contains("after the kill") })
         }
     }
 }

@@ -10,16 +10,6 @@ struct RedisPubSubTests {
         func add(_ message: RedisPubSubMessage) { messages.append(message) }
     }
 
-    /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-    static func eventually(within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
-
     static func subscriberCount(_ client: RedisClient, _ channel: String) async throws -> Int {
         let reply = try await client.execute(["PUBSUB", "NUMSUB", channel])
         return reply.array?.last?.integer ?? -1
@@ -35,12 +25,12 @@ struct RedisPubSubTests {
                     await inbox.add(message)
                 }
             }
-            #expect(try await Self.eventually { try await Self.subscriberCount(client, "wins") == 1 })
+            #expect(try await holdsEventually { try await Self.subscriberCount(client, "wins") == 1 })
             #expect(try await client.publish(channel: "scores", message: "first") == 1)
             #expect(try await client.publish(channel: "wins", message: "second") == 1)
             #expect(try await client.publish(channel: "scores", message: "{\"player\":\"p1\"}") == 1)
             #expect(try await client.publish(channel: "nobody-listens", message: "lost") == 0)
-            #expect(await Self.eventually { await inbox.messages.count == 3 })
+            #expect(await holdsEventually { await inbox.messages.count == 3 })
             let messages = await inbox.messages
             #expect(messages.map(\.channel) == ["scores", "wins", "scores"])
             #expect(messages.map(\.text) == ["first", "second", "{\"player\":\"p1\"}"])
@@ -48,7 +38,7 @@ struct RedisPubSubTests {
             consumer.cancel()
             try await consumer.value  // ends cleanly, without throwing
             // Its dedicated connection is closed, so the server forgets the subscriber.
-            #expect(try await Self.eventually { try await Self.subscriberCount(client, "scores") == 0 })
+            #expect(try await holdsEventually { try await Self.subscriberCount(client, "scores") == 0 })
         }
     }
 
@@ -62,15 +52,15 @@ struct RedisPubSubTests {
                     await inbox.add(message)
                 }
             }
-            #expect(try await Self.eventually { try await client.publish(channel: "events", message: "before") == 1 })
-            #expect(await Self.eventually { await inbox.messages.count == 1 })
+            #expect(try await holdsEventually { try await client.publish(channel: "events", message: "before") == 1 })
+            #expect(await holdsEventually { await inbox.messages.count == 1 })
 
             server.stop()
             try await server.start()
 
             // The server starts with no subscribers; the client's subscription comes back by itself.
-            #expect(try await Self.eventually { try await client.publish(channel: "events", message: "after") == 1 })
-            #expect(await Self.eventually { await inbox.messages.contains { $0.text == "after" } })
+            #expect(try await holdsEventually { try await client.publish(channel: "events", message: "after") == 1 })
+            #expect(await holdsEventually { await inbox.messages.contains { $0.text == "after" } })
             #expect(await inbox.messages.first?.text == "before")
 
             consumer.cancel()
@@ -87,7 +77,7 @@ struct RedisPubSubTests {
                 for try await _ in subscription { received += 1 }
                 return received
             }
-            #expect(try await Self.eventually { try await Self.subscriberCount(client, "alerts") == 1 })
+            #expect(try await holdsEventually { try await Self.subscriberCount(client, "alerts") == 1 })
             try await client.publish(channel: "alerts", message: "one")
             await client.shutdown()
             #expect(try await consumer.value <= 1)

@@ -20,15 +20,17 @@ struct RedisRestartTests {
 
     static let workers = 64
     static let requiredSuccessesAfterRestart = 20
+    static let patience = Duration.seconds(60)
 
     /// INCR / SET / GET in a loop until it has done enough rounds after the restart.
     static func work(_ index: Int, client: RedisClient, phase: Phase) async -> WorkerReport {
         var report = WorkerReport()
         let key = "worker:\(index)"
-        let deadline = ContinuousClock.now + .seconds(20)
+        // A liveness bound, not a speed target: the restart itself takes seconds on a loaded machine.
+        let deadline = ContinuousClock.now + Self.patience
         while report.successesAfterRestart < requiredSuccessesAfterRestart {
             guard ContinuousClock.now < deadline else {
-                report.problems.append("worker \(index) did not finish within 20 s")
+                report.problems.append("worker \(index) did not finish within \(Self.patience)")
                 return report
             }
             let restarted = await phase.restarted
@@ -53,7 +55,7 @@ struct RedisRestartTests {
 
     @Test(
         "64 tasks on a pool of 8 see typed errors while the server is down and all succeed after it is back",
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(2))
     )
     func survivesRestart() async throws {
         try await RedisTestServer.with(poolSize: 8, commandTimeout: .seconds(1)) { server, client in
@@ -86,7 +88,7 @@ struct RedisRestartTests {
             }
             // Stale pooled connections are detected before use, so nothing fails once the server is back.
             #expect(reports.flatMap(\.failuresAfterRestart) == [])
-            #expect(elapsed < .seconds(20))
+            #expect(elapsed < Self.patience)
 
             // The pool is still healthy: 1,000 more commands from 50 tasks, each counted exactly once.
             try await withThrowingTaskGroup(of: Void.self) { group in

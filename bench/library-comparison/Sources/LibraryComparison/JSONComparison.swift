@@ -1,5 +1,5 @@
 import Foundation
-import GameMetricsEvents
+import GameMetricsKit
 
 /// The event hot path: reading and validating a client's event (JSONScanner + EventValidator)
 /// against Foundation's readers, and writing the normalized record (JSONWriter) against

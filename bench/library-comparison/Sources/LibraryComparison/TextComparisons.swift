@@ -1,7 +1,7 @@
 import ExtrasBase64
 import Foundation
 import GameMetricsAuth
-import GameMetricsEvents
+import GameMetricsKit
 import OurPieces
 import W3CTraceContext
 

@@ -39,21 +39,24 @@ struct CredentialCacheTests {
 
     @Test("a known key's stale answer stops serving once it is older than the staleness bound")
     func staleAnswersExpire() async throws {
+        // Time moves only when the test moves it: a loaded machine cannot age the answer early.
+        let clock = ManualClock()
         let directory = InMemoryCredentialDirectory(writeKeys: ["gmk_good": Self.good])
-        let cache = CredentialCache<TenantCredential>(freshFor: .milliseconds(50), usableFor: .milliseconds(1500), minimumInterval: .milliseconds(100))
-        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good)
+        let cache = CredentialCache<TenantCredential>(
+            freshFor: .milliseconds(50), usableFor: .milliseconds(1500), minimumInterval: .milliseconds(100), now: { clock.now })
+        let lookUp = { try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } }
+        #expect(try await lookUp() == Self.good)
         directory.revoke("gmk_good")
         directory.setReachable(false)
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == Self.good,
-                "stale, but within the bound while the directory is down")
-        try await Task.sleep(for: .milliseconds(1500))
-        await #expect(throws: (any Error).self) {
-            try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") }
-        }
+        clock.advance(by: .milliseconds(100))
+        #expect(try await lookUp() == Self.good, "stale, but within the bound while the directory is down")
+        clock.advance(by: .milliseconds(1401))
+        await #expect(throws: (any Error).self, "older than the bound") { try await lookUp() }
         directory.setReachable(true)
         // A failed lookup is not repeated within the minimum interval (ADR 0019).
-        try await Task.sleep(for: .milliseconds(150))
-        #expect(try await cache.value(for: "gmk_good") { try await directory.resolveWriteKey("gmk_good") } == nil, "the revocation is seen")
+        clock.advance(by: .milliseconds(50))
+        await #expect(throws: (any Error).self, "within the minimum interval of the failed lookup") { try await lookUp() }
+        clock.advance(by: .milliseconds(50))
+        #expect(try await lookUp() == nil, "the revocation is seen")
     }
 }

@@ -161,12 +161,13 @@ final class UserServiceProcess: Sendable {
     }
 
     private func waitUntilLive(_ process: ServiceProcess) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        // Startup migrates a fresh database and meets Kafka and S3: slow on a loaded machine.
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw Unexpected(description: "the user service exited before it answered") }
             if let answer = try? await send("GET", "/health/live"), answer.status == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw Unexpected(description: "the user service did not answer /health/live within 60 s")
+        throw Unexpected(description: "the user service did not answer /health/live within 120 s")
     }
 }

@@ -1,3 +1,4 @@
+import GameMetricsErasure
 import GameMetricsKit
 import GameMetricsService
 
@@ -6,6 +7,8 @@ import GameMetricsService
 struct ProcessorSettings: Sendable {
     /// `GM_PROCESSOR_GROUP`: the consumer group on the raw topic.
     var groupID: String
+    /// `GM_PROCESSOR_ERASURE_GROUP`: the consumer group on the erasure topic.
+    var erasureGroupID: String
     /// `GM_PROCESSOR_RAW_TOPIC`, `GM_PROCESSOR_PROCESSED_TOPIC`, `GM_PROCESSOR_INVALID_TOPIC`,
     /// `GM_PROCESSOR_ERASURE_TOPIC`.
     var rawTopic: String
@@ -42,6 +45,7 @@ struct ProcessorSettings: Sendable {
 
     init(environment: EnvironmentReader) throws {
         groupID = environment.string("GM_PROCESSOR_GROUP", default: "processor")
+        erasureGroupID = environment.string("GM_PROCESSOR_ERASURE_GROUP", default: ErasureParticipant.groupID(for: .processor))
         rawTopic = environment.string("GM_PROCESSOR_RAW_TOPIC", default: PlatformTopic.rawEvents)
         processedTopic = environment.string("GM_PROCESSOR_PROCESSED_TOPIC", default: PlatformTopic.processedEvents)
         invalidTopic = environment.string("GM_PROCESSOR_INVALID_TOPIC", default: PlatformTopic.invalidEvents)

@@ -33,7 +33,7 @@ struct ProcessorBehaviourTests {
                 try await fixture.waitForStoredEvents(corpus.unique.count)
             }
             let invalid = try await KafkaTopicReader.read(fixture.invalidTopic, count: 3, idle: .seconds(30))
-            #expect(invalid.count == 3)
+            try #require(invalid.count == 3)
             let bodies = invalid.map { try? JSONValue(parsing: $0.value) }
             let reasons = bodies.map { body -> [String] in
                 guard case .object(let record) = body, case .array(let errors) = record["errors"] else { return [] }

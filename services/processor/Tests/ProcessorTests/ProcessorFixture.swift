@@ -55,13 +55,19 @@ struct ProcessorFixture: Sendable {
         }
     }
 
-    /// The processor's environment: these topics and group, this database and Redis.
+    /// The erasure participant's consumer group in this test.
+    var erasureGroup: String { group + "-erasure" }
+
+    /// The processor's environment: these topics and groups, this database and Redis.
     var environment: [String: String] {
         [
             "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
             "GM_KAFKA_BOOTSTRAP": kafka, "GM_PG_URL": databaseURL, "GM_REDIS_URL": redisURL,
             "GM_PROCESSOR_GROUP": group, "GM_PROCESSOR_RAW_TOPIC": rawTopic, "GM_PROCESSOR_PROCESSED_TOPIC": processedTopic,
             "GM_PROCESSOR_INVALID_TOPIC": invalidTopic, "GM_PROCESSOR_ERASURE_TOPIC": erasureTopic,
+            // A group of this test's own: tests running side by side would otherwise share
+            // `processor-erasure` and rebalance each other's erasure consumers.
+            "GM_PROCESSOR_ERASURE_GROUP": erasureGroup,
             "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
             // The live test client keeps one connection for the whole test and does not reconnect
             // after the server's idle timeout closes it.

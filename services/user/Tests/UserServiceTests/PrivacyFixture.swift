@@ -97,14 +97,6 @@ struct PrivacyFixture: Sendable {
         }
     }
 
-    /// Polls `condition` until it holds or `limit` passes.
-    static func eventually(
-        _ limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-        _ condition: @Sendable () async throws -> Bool
-    ) async throws {
-        try await GameMetricsTesting.eventually(limit, sourceLocation: sourceLocation, condition)
-    }
-
     static func environment(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             Issue.record("\(name) is not set: run the tests through `make test`, which starts the servers")

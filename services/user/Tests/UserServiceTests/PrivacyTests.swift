@@ -192,7 +192,7 @@ struct PrivacyTests {
                     #expect(UUID(uuidString: requestID) != nil)
                     #expect(requestID == requestID.lowercased())
 
-                    try await PrivacyFixture.eventually {
+                    try await eventually {
                         let (_, document) = try await client.privacyCall(.get, "/v1/privacy/erasure/\(requestID)", token: Self.operatorA)
                         return document["status"] as? String == "completed"
                     }
@@ -255,7 +255,7 @@ struct PrivacyTests {
                     let requestID = try #require(body["request_id"] as? String)
                     let uri = "/v1/privacy/erasure/\(requestID)"
 
-                    try await PrivacyFixture.eventually {
+                    try await eventually {
                         let (_, document) = try await client.privacyCall(.get, uri, token: Self.operatorA)
                         let services = document["services"] as? [[String: Any]] ?? []
                         return services.first { $0["service"] as? String == "user" }?["status"] as? String == "completed"
@@ -276,7 +276,7 @@ struct PrivacyTests {
                     _ = try await producer.send(KafkaProducerMessage(
                         topic: topic, key: completion.key, value: Array("not json".utf8)))
 
-                    try await PrivacyFixture.eventually {
+                    try await eventually {
                         let (_, document) = try await client.privacyCall(.get, uri, token: Self.operatorA)
                         return document["status"] as? String == "completed"
                     }

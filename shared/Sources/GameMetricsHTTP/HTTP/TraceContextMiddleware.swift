@@ -13,8 +13,8 @@ public struct TraceContextMiddleware: RouterMiddleware {
         var context = context
         let incoming = request.headers[.traceparent].flatMap { TraceParent($0) }
         context.trace = incoming?.child() ?? .newRoot()
-        context.logger[metadataKey: "trace_id"] = .string(context.trace.traceID)
-        context.logger[metadataKey: "span_id"] = .string(context.trace.parentID)
+        context.logger[metadataKey: "trace_id"] = .stringConvertible(context.trace.traceID)
+        context.logger[metadataKey: "span_id"] = .stringConvertible(context.trace.parentID)
         do {
             var response = try await next(request, context)
             response.headers[.traceparent] = context.trace.description

@@ -109,11 +109,7 @@ public struct InvalidEventRecord: Sendable, Equatable {
         out.append(UInt8(ascii: ","))
         JSONWriter.appendKey("payload_sha256", to: &out)
         out.append(UInt8(ascii: "\""))
-        let hexDigits = Array("0123456789abcdef".utf8)
-        for byte in SHA256.hash(data: bytes) {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        }
+        for byte in SHA256.hash(data: bytes) { Hex.append(byte, to: &out) }
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ","))
         JSONWriter.appendKey("payload_bytes", to: &out)

@@ -31,15 +31,12 @@ public enum UUIDText {
         withUnsafeBytes(of: uuid.uuid) { $0.allSatisfy { $0 == 0 } }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends the lowercase canonical form (RFC 9562 recommends lowercase output).
     public static func append(_ uuid: UUID, to out: inout [UInt8]) {
         withUnsafeBytes(of: uuid.uuid) { raw in
             for (k, byte) in raw.enumerated() {
                 if k == 4 || k == 6 || k == 8 || k == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
+                Hex.append(byte, to: &out)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Crypto
+import GameMetricsKit
 
 /// One versioned step of a database schema, identified Flyway-style as `V{version}__{name}`
 /// (`V001__create_tenants`).
@@ -50,13 +51,6 @@ public struct Migration: Sendable, Hashable {
             if index > 0 { hash.update(data: [0]) }
             hash.update(data: Array(statement.utf8))
         }
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(SHA256.byteCount * 2)
-        for byte in hash.finalize() {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return Hex.lowercase(hash.finalize())
     }
 }

@@ -31,29 +31,33 @@ final class CredentialCache<Value: Sendable>: Sendable {
     private let capacity: Int
     private let entries = Mutex<[String: RefreshingValue<Value?>]>([:])
     private let unknown: UnknownKeys
+    private let now: @Sendable () -> ContinuousClock.Instant
 
+    /// `now`: the time; tests pass a clock they move by hand.
     init(
         freshFor: Duration, usableFor: Duration, negativeFor: Duration = .seconds(30), minimumInterval: Duration = .seconds(1),
-        capacity: Int = 100_000, negativeCapacity: Int = 100_000
+        capacity: Int = 100_000, negativeCapacity: Int = 100_000, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.now = now
         self.freshFor = freshFor
         self.usableFor = max(usableFor, freshFor)
         self.minimumInterval = minimumInterval
         self.capacity = max(capacity, 1)
-        self.unknown = UnknownKeys(remembering: negativeFor, capacity: negativeCapacity)
+        self.unknown = UnknownKeys(remembering: negativeFor, capacity: negativeCapacity, now: now())
     }
 
     func value(
         for key: String, admission: (any LookupAdmission)? = nil, load: @escaping @Sendable () async throws -> Value?
     ) async throws -> Value? {
-        let now = ContinuousClock.now
+        let now = self.now()
         let lookup: Lookup = entries.withLock { entries in
             // A key already held is refreshed without the caller's budget: it is not a failed lookup.
             if let entry = entries[key] { return .entry(entry, admitted: false) }
             if unknown.contains(key, now: now) { return .unknown }
             if let admission, let wait = admission.take() { return .refused(wait) }
             if entries.count >= capacity { evict(&entries, now: now) }
-            let entry = RefreshingValue<Value?>(freshFor: freshFor, usableFor: usableFor, minimumInterval: minimumInterval, fetch: load)
+            let entry = RefreshingValue<Value?>(
+                freshFor: freshFor, usableFor: usableFor, minimumInterval: minimumInterval, now: self.now, fetch: load)
             entries[key] = entry
             return .entry(entry, admitted: admission != nil)
         }
@@ -74,7 +78,7 @@ final class CredentialCache<Value: Sendable>: Sendable {
         }
         if value == nil {
             forget(key, entry)
-            unknown.insert(key, now: .now)
+            unknown.insert(key, now: self.now())
         } else if admitted {
             admission?.refund()
         }

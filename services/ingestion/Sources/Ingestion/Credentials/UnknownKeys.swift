@@ -16,10 +16,10 @@ final class UnknownKeys: Sendable {
     private let generationCapacity: Int
     private let generations: Mutex<Generations>
 
-    init(remembering period: Duration, capacity: Int) {
+    init(remembering period: Duration, capacity: Int, now: ContinuousClock.Instant = .now) {
         self.period = period
         self.generationCapacity = max(capacity / 2, 1)
-        self.generations = Mutex(Generations(currentSince: .now))
+        self.generations = Mutex(Generations(currentSince: now))
     }
 
     func contains(_ key: String, now: ContinuousClock.Instant) -> Bool {

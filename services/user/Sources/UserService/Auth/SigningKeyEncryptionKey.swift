@@ -20,7 +20,7 @@ struct SigningKeyEncryptionKey: Sendable {
     init(bytes: [UInt8]) throws {
         guard bytes.count == Self.byteCount else { throw WrongLength() }
         key = SymmetricKey(data: bytes)
-        id = String(AuditChainKey.hex(Array(HMAC<SHA256>.authenticationCode(for: Self.idLabel, using: key))).prefix(16))
+        id = key.identifier(label: Self.idLabel)
     }
 
     /// nonce ‖ ciphertext ‖ tag. The key id (`kid`) is authenticated data, so a sealed key moved

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GameMetricsKit
 
 /// The secret that keys the audit log's hash chain (HMAC-SHA256). It lives outside PostgreSQL
 /// (`GM_AUDIT_HMAC_KEY_FILE`, a mounted secret), so a database role — even the owner or a
@@ -21,18 +22,11 @@ struct AuditChainKey: Sendable {
     init(secret: [UInt8]) throws {
         guard secret.count >= Self.minimumBytes else { throw TooShort() }
         key = SymmetricKey(data: secret)
-        id = String(Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Self.idLabel, using: key))).prefix(16))
+        id = key.identifier(label: Self.idLabel)
     }
 
     /// Lowercase hex HMAC-SHA256 of `message`'s UTF-8 bytes.
     func mac(_ message: String) -> String {
-        Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + digits : digits
-        }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key))
     }
 }
