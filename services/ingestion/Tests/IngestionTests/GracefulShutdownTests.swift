@@ -49,8 +49,10 @@ struct GracefulShutdownTests {
                 }
                 let slow = try SlowUpload(port: port, key: fixture.writeKeyA)
                 defer { slow.close() }
-                // Load for a while, with the slow upload in flight, then the signal.
-                try await Task.sleep(for: .seconds(2))
+                // Load until 200 events are in, with the slow upload in flight, then the signal: a
+                // fixed 2 s saw only 48 events in a full `make test` on two loaded cores.
+                let loaded = await holdsEventually(within: .seconds(60), every: .milliseconds(50)) { accepted.ids.count >= 200 }
+                #expect(loaded, "only \(accepted.ids.count) events were accepted in 60 s before the signal")
                 ingestion.terminate()
                 let exited = try await ingestion.waitForExit(within: .seconds(30))
                 ingestion.kill()
