@@ -11,6 +11,7 @@ let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 let w3cTraceContext: Target.Dependency = .product(name: "W3CTraceContext", package: "swift-w3c-trace-context")
@@ -82,7 +83,8 @@ let erasureGlue: [Target.Dependency] = ["GameMetricsErasure"]
 let services: [ServiceTargets] = [
     ServiceTargets(directory: "ingestion", module: "Ingestion", dependencies: kafkaGlue + redisGlue + peersGlue + ["GameMetricsAuth", httpTypes],
                    resources: [.copy("openapi.json")]),
-    ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue),
+    // The processor's pipeline stages hand batches on through AsyncChannel.
+    ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
     ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),
     ServiceTargets(directory: "analytics-api", module: "AnalyticsAPI", dependencies: postgresGlue + redisGlue),
     ServiceTargets(directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
@@ -194,6 +196,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap(service)

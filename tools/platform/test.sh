@@ -15,7 +15,9 @@
 #                           GM_TEST_S3_REGION us-east-1, GM_TEST_S3_BUCKET gm-test (exists);
 #                           GM_TEST_S3_AUDIT_ACCESS_KEY/_SECRET_KEY: a second identity (the audit anchor's)
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
-#   GM_TEST_PROCESSOR_BIN   the processor executable (for the test that kills it with SIGKILL)
+#   GM_TEST_PROCESSOR_BIN   the processor executable (for the tests that kill it with SIGKILL or SIGTERM)
+#   GM_TEST_INGESTION_BIN   the ingestion executable (for the test that stops it with SIGTERM under load)
+#   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
 #                           and seed it with its `seed-demo` command (never linking its code)
 #   GM_TEST_DEVKAFKA_BIN    devkafka itself, for tests that take brokers down on a devkafka of their own,
@@ -138,6 +140,8 @@ export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
+export GM_TEST_INGESTION_BIN="$BIN/ingestion"
+export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"

@@ -45,18 +45,19 @@ struct ErasureLedger: Sendable {
     func eraseOnce(_ requestID: UUID, _ erase: @Sendable (PostgresConnection) async throws -> [String: Int]) async throws -> Entry {
         let table = table
         let logger = logger
-        let erased: Entry? = try await client.withTransaction(logger: logger) { connection in
-            let claimed = try await connection.query("""
+        // Ends, instead of waiting for good, when a restart of the server closes the connection.
+        let erased: Entry? = try await client.withTransactionEndingWithConnection(logger: logger) { connection in
+            let claimed = try await connection.answeredStatement("""
                 INSERT INTO \(unescaped: table) (request_id, erased_at) VALUES (\(requestID), clock_timestamp())
                 ON CONFLICT (request_id) DO NOTHING RETURNING request_id
-                """, logger: logger).collect()
+                """, logger: logger)
             guard !claimed.isEmpty else { return nil }
             let deleted = try await erase(connection)
             let counts = String(decoding: try JSONEncoder().encode(deleted), as: UTF8.self)
-            let rows = try await connection.query("""
+            let rows = try await connection.answeredStatement("""
                 UPDATE \(unescaped: table) SET deleted = \(counts)::jsonb, erased_at = clock_timestamp()
                 WHERE request_id = \(requestID) RETURNING erased_at
-                """, logger: logger).collect()
+                """, logger: logger)
             guard let erasedAt = try rows.first?.decode(Date.self) else { throw MissingEntry(requestID: requestID) }
             return Entry(erasedAt: erasedAt, deleted: deleted, completed: false)
         }

@@ -52,6 +52,9 @@ public final class ErasureParticipant: Service, Sendable {
     private let deadLetters: DeadLetterQueue
     private let logger: Logger
     private let loop: ConsumerLoop
+    /// Whether the participant's consumer gets its batches done, for readiness (``ConsumerProgress``):
+    /// check `erasure-consumer`, failing while a batch has not been done for `stallAfter`.
+    public var progress: ConsumerProgress { loop.progress }
     private let erased: Counter
     private let redelivered: Counter
 
@@ -72,7 +75,7 @@ public final class ErasureParticipant: Service, Sendable {
     public convenience init(
         name: ErasureParticipantName, environment: EnvironmentReader, producer: KafkaProducer, postgres: PostgresClient,
         subjects: ErasedSubjects? = nil, tombstoneTopics: [String] = [], topic: String = ErasureMessage.topic, groupID: String? = nil,
-        retryDelay: Duration = .milliseconds(500), prepare: @escaping @Sendable () async throws -> Void = {},
+        retryDelay: Duration = .milliseconds(500), stallAfter: Duration = .seconds(120), prepare: @escaping @Sendable () async throws -> Void = {},
         completions: Completions? = nil, logger: Logger, erase: @escaping Erase
     ) throws {
         let group = groupID ?? Self.groupID(for: name)
@@ -81,14 +84,14 @@ public final class ErasureParticipant: Service, Sendable {
         self.init(
             name: name, consumer: try KafkaConsumer(configuration: configuration, logger: logger), groupID: group, producer: producer,
             postgres: postgres, subjects: subjects, tombstoneTopics: tombstoneTopics, topic: topic, retryDelay: retryDelay,
-            prepare: prepare, completions: completions, logger: logger, erase: erase)
+            stallAfter: stallAfter, prepare: prepare, completions: completions, logger: logger, erase: erase)
     }
 
     /// With a consumer of the caller's (subscribed to `topic` as group `groupID`).
     public init(
         name: ErasureParticipantName, consumer: KafkaConsumer, groupID: String, producer: KafkaProducer, postgres: PostgresClient,
         subjects: ErasedSubjects? = nil, tombstoneTopics: [String] = [], topic: String = ErasureMessage.topic,
-        retryDelay: Duration = .milliseconds(500), prepare: @escaping @Sendable () async throws -> Void = {},
+        retryDelay: Duration = .milliseconds(500), stallAfter: Duration = .seconds(120), prepare: @escaping @Sendable () async throws -> Void = {},
         completions: Completions? = nil, logger: Logger, erase: @escaping Erase
     ) {
         self.name = name
@@ -107,7 +110,10 @@ public final class ErasureParticipant: Service, Sendable {
         erased = Counter(label: "gm_erasure_requests_total", dimensions: [("participant", name.rawValue), ("outcome", "erased")])
         redelivered = Counter(label: "gm_erasure_requests_total", dimensions: [("participant", name.rawValue), ("outcome", "redelivered")])
         // 0.5, 1, 2, 4, 8, then every 10 s by default.
-        loop = ConsumerLoop(consumer: consumer, retryDelay: retryDelay, maxRetryDelay: retryDelay * 20, logger: logger) { retries.increment() }
+        loop = ConsumerLoop(
+            consumer: consumer, name: "erasure-consumer", stallAfter: stallAfter, retryDelay: retryDelay,
+            maxRetryDelay: retryDelay * 20, logger: logger
+        ) { retries.increment() }
     }
 
     public func run() async throws {

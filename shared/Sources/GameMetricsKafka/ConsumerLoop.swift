@@ -1,77 +1,73 @@
 import Kafka
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Feeds a consumer's batches to a handler until graceful shutdown, which lets the batch in
-/// hand finish (an idle consumer is closed at once). The handler retries failing steps with
-/// `retrying`, which gives up only when the loop is stopping.
+/// hand finish (an idle consumer stops polling at once). Everything runs in the calling task
+/// and its children, so the ServiceGroup's shutdown and cancellation reach all of it. The
+/// handler retries failing steps with `retrying`, which gives up only when the service is
+/// stopping. `progress` tells readiness whether batches get done (``ConsumerProgress``).
 public final class ConsumerLoop: Sendable {
     private let consumer: KafkaConsumer
     private let retryDelay: Duration
     private let maxRetryDelay: Duration
     private let onRetry: @Sendable () -> Void
     private let logger: Logger
-    private let state = Mutex(State())
-
-    private struct State {
-        var processing = false
-        var stopRequested = false
-    }
+    public let progress: ConsumerProgress
 
     /// A failed attempt waits `retryDelay`, doubling up to `maxRetryDelay`; `onRetry` counts it.
+    /// Readiness check `name` fails while a batch has not been done for `stallAfter`.
     public init(
-        consumer: KafkaConsumer, retryDelay: Duration, maxRetryDelay: Duration = .seconds(5), logger: Logger,
-        onRetry: @escaping @Sendable () -> Void = {}
+        consumer: KafkaConsumer, name: String = "kafka-consumer", stallAfter: Duration = .seconds(120), retryDelay: Duration,
+        maxRetryDelay: Duration = .seconds(5), logger: Logger, onRetry: @escaping @Sendable () -> Void = {}
     ) {
         self.consumer = consumer
         self.retryDelay = retryDelay
         self.maxRetryDelay = maxRetryDelay
         self.onRetry = onRetry
         self.logger = logger
+        self.progress = ConsumerProgress(name: name, stallAfter: stallAfter)
     }
 
-    /// `prepare` is retried until it succeeds; `handle` returns false when it gave up (stopping).
-    /// A handler that leaves work of a batch in flight when it returns (e.g. committing its
-    /// offsets while the next batch is stored) passes `flush`, which waits for that work; the
-    /// consumer is closed only after it.
-    public func run(
-        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool,
-        flush: @escaping @Sendable () async -> Void = {}
+    /// `prepare` is retried until it succeeds (graceful shutdown cancels it: it holds no batch);
+    /// then each batch goes to `handle` until graceful shutdown, or until `handle` returns false
+    /// (it gave up because the service is stopping). The consumer stays open, for the commits of
+    /// work still in flight: call ``close()`` after them.
+    public func feed(
+        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
     ) async throws {
-        try await withGracefulShutdownHandler {
-            // Preparing holds no batch, so shutdown may cancel it (a lease on a database that
-            // is down can wait for a long time).
-            let prepared = (try? await cancelWhenGracefulShutdown { await self.retrying("prepare", prepare) }) ?? false
-            guard prepared else { return }
-            for try await batch in consumer.batches {
-                let proceed = state.withLock { state in
-                    guard !state.stopRequested else { return false }
-                    state.processing = true
-                    return true
-                }
-                guard proceed else { break }
-                let handled = await handle(batch)
-                let stop = state.withLock { state in
-                    state.processing = false
-                    return state.stopRequested
-                }
-                if stop || !handled { break }
-            }
-        } onGracefulShutdown: { [self] in
-            let idle = state.withLock { state in
-                state.stopRequested = true
-                return !state.processing
-            }
-            if idle {
-                Task {
-                    await flush()
-                    await self.consumer.close()
-                }
-            }
+        let prepared = (try? await cancelWhenGracefulShutdown { await self.retrying("prepare", prepare) }) ?? false
+        guard prepared else { return }
+        for try await batch in consumer.batches.cancelOnGracefulShutdown() {
+            progress.received()
+            guard await handle(batch) else { return }
         }
-        await flush()
+    }
+
+    /// Leaves the group: after the last commit.
+    public func close() async {
         await consumer.close()
+    }
+
+    /// ``feed(prepare:handle:)`` for handlers that are done with a batch when they return, then
+    /// ``close()``.
+    public func run(
+        prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
+    ) async throws {
+        do {
+            try await feed(prepare: prepare, handle: handle)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+
+    /// Commits, per partition, the offset after a batch: the batch is done (for ``progress``)
+    /// whether or not the broker took the commit, since its work is.
+    public func commit(next offsets: [KafkaTopicPartition: Int64]) async throws {
+        defer { progress.done() }
+        try await consumer.commit(next: offsets)
     }
 
     /// Like `run`, for handlers that take one record at a time: the batch's offsets are
@@ -80,12 +76,12 @@ public final class ConsumerLoop: Sendable {
     public func runRecordByRecord(
         prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable (KafkaConsumerMessage) async -> Bool
     ) async throws {
-        try await run(prepare: prepare) { [consumer, logger] batch in
+        try await run(prepare: prepare) { [logger] batch in
             for record in batch {
                 guard await handle(record) else { return false }
             }
             do {
-                try await consumer.commit(processed: batch)
+                try await self.commit(next: KafkaConsumerMessage.nextOffsets(after: batch))
             } catch {
                 logger.warning("offsets not committed; the records are handled and a redelivery repeats them harmlessly", metadata: [
                     "error": "\(error)",
@@ -144,8 +140,8 @@ public final class ConsumerLoop: Sendable {
         return finished ? .handled : .stopped
     }
 
-    /// Runs `work` until it succeeds, waiting longer after each failure; false when the loop is
-    /// stopping or the task is cancelled.
+    /// Runs `work` until it succeeds, waiting longer after each failure; false when the service
+    /// is stopping (gracefully or cancelled) after a failure.
     public func retrying(_ what: String, _ work: () async throws -> Void) async -> Bool {
         guard !Task.isCancelled else { return false }
         var delay = retryDelay
@@ -157,12 +153,15 @@ public final class ConsumerLoop: Sendable {
                 onRetry()
                 logger.warning("could not \(what) yet; retrying", metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)"])
             }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return false }
+            let wait = delay
             do {
-                try await Task.sleep(for: delay)
+                // Graceful shutdown ends the wait too: a failing step is not retried once stopping.
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {
                 return false
             }
-            if Task.isCancelled || state.withLock({ $0.stopRequested }) { return false }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return false }
             delay = min(delay * 2, maxRetryDelay)
         }
     }

@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// How every service is assembled: the platform router (health, tracing, JSON errors) plus the
 /// service's routes on the public port, `/metrics` plus the service's operator-only routes on
 /// the internal port, its readiness checks, and its long-running clients as services.
-/// The clients run in the order given and stop in reverse, after the HTTP server has drained.
+/// The services start in the order given (``ServiceStartOrder``: list clients before the
+/// services that use them), the start-up steps and the HTTP server after all of them, and they
+/// stop in reverse, after the HTTP server has drained.
 public enum ServiceApplication {
     public static func build(
         _ configuration: ServiceConfiguration,
@@ -34,6 +36,7 @@ public enum ServiceApplication {
             ),
             logger: logger
         )
+        let ordered = ServiceStartOrder(services + [DrainOnShutdown(health: health), internalServer])
         var application = Application(
             router: router,
             // Idle and request-read timeouts (HTTPServerLimits): slow clients cannot hold connections.
@@ -42,10 +45,11 @@ public enum ServiceApplication {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.name
             ),
-            services: services + [DrainOnShutdown(health: health), internalServer],
+            services: ordered.services,
             logger: logger
         )
         // With the clients running, before the first request: migrations, loading keys, ...
+        application.beforeServerStarts { await ordered.allStarted() }
         for step in beforeServerStarts {
             application.beforeServerStarts(perform: step)
         }

@@ -87,6 +87,10 @@ public enum PlatformContract {
         let internalPort = try freeLoopbackPort()
         let application = try build(environment.merging([
             "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": String(internalPort),
+            // The live test client keeps one connection and does not reconnect: a wait for the
+            // internal listener longer than the idle timeout (seen in a loaded `make test`) closed
+            // it under the public requests that follow ("I/O on closed channel").
+            "GM_HTTP_IDLE_TIMEOUT_MS": "600000",
         ]))
         try await application.test(.live) { client in
             for path in ["/metrics"] + operatorPaths {

@@ -28,23 +28,3 @@ public enum TestServers {
         }
     }
 }
-
-/// Runs `body`, failing if it takes longer than `limit` (a hung client must not hang CI).
-public func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        let first = try await group.next()
-        group.cancelAll()
-        guard case .some(.some(let value)) = first else { throw TimedOut(limit: limit) }
-        return value
-    }
-}
-
-public struct TimedOut: Error, CustomStringConvertible {
-    public let limit: Duration
-    public var description: String { "did not finish within \(limit)" }
-}

@@ -1,5 +1,6 @@
 import GameMetricsTesting
 import Foundation
+import GameMetricsKit
 import Kafka
 import Logging
 import ServiceLifecycle

@@ -33,7 +33,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let lag = ConsumerLag(consumer: eventConsumer)
     let storeHealth = StoreHealth(unreadyAfter: settings.unreadyAfterFailures)
     let pipeline = EventPipeline(
-        consumer: eventConsumer, store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, subjects: subjects, logger: logger),
+        consumer: eventConsumer,
+        store: PostgresEventStore(client: postgres, lanes: settings.storeLanes, subjects: subjects, statementTimeout: settings.storeTimeout, logger: logger),
         storeHealth: storeHealth, schema: schema, producer: producer,
         live: LivePublisher(redis: redis, channelPrefix: settings.liveChannelPrefix, logger: logger), lag: lag,
         settings: settings, logger: logger)
@@ -41,9 +42,11 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let erasure = try ProcessorErasure.participant(
         environment: environment, producer: producer, postgres: postgres, subjects: subjects, schema: schema, settings: settings, logger: logger)
 
-    let checks = clients.checks + [storeHealth.readinessCheck]
+    // A consumer whose batches stop getting committed is not ready.
+    let checks = clients.checks + [storeHealth.readinessCheck, pipeline.loop.progress.readinessCheck, erasure.progress.readinessCheck]
     let lagController = LagController(lag: lag, groupID: settings.groupID)
     // Lag names the group's partitions and offsets: for operators, on the internal port.
+    // In dependency order: the clients start first, the consumers last.
     return ServiceApplication.build(
         configuration, checks: checks, services: clients.services + [schema, lag, pipeline, erasure], logger: logger,
         operatorRoutes: { router in lagController.addRoutes(to: router) })

@@ -1,5 +1,6 @@
 import GameMetricsErasure
 import GameMetricsKit
+import GameMetricsService
 
 /// The processor's own configuration (Kafka, PostgreSQL and Redis connections are read by
 /// `PlatformClients`). Every variable is in the service README.
@@ -34,6 +35,11 @@ struct ProcessorSettings: Sendable {
     /// not stored again. Longer than the raw topic's retention plus the oldest accepted
     /// `occurred_at` (7 + 7 days), so no replay of Kafka can bring one back.
     var dedupeWindow: Duration
+    /// `GM_KAFKA_CONSUMER_STALL_MS`: how long a batch may wait, received and not committed,
+    /// before its consumer counts as unable to make progress and readiness fails
+    /// (``ConsumerProgress``). Longer than a healthy batch ever takes, so that a long store or a
+    /// backlog does not flap readiness; an idle consumer waits on nothing and stays ready.
+    var consumerStallAfter: Duration
     /// How long a failed write waits before it is tried again (doubling up to 5 s).
     var retryDelay: Duration = .milliseconds(200)
 
@@ -48,6 +54,7 @@ struct ProcessorSettings: Sendable {
         storeLanes = try environment.int("GM_PROCESSOR_STORE_LANES", default: 2, in: 1...16)
         storeTimeout = .milliseconds(try environment.int("GM_PROCESSOR_STORE_TIMEOUT_MS", default: 60_000, in: 1_000...3_600_000))
         dedupeWindow = .seconds(86_400 * (try environment.int("GM_PROCESSOR_DEDUPE_DAYS", default: 30, in: 15...3_650)))
+        consumerStallAfter = .milliseconds(try environment.int("GM_KAFKA_CONSUMER_STALL_MS", default: 120_000, in: 1_000...3_600_000))
         unreadyAfterFailures = try environment.int("GM_PROCESSOR_UNREADY_AFTER_FAILURES", default: 3, in: 1...1_000)
         partitionDaysAhead = try environment.int("GM_PROCESSOR_PARTITION_DAYS_AHEAD", default: 3, in: 1...60)
         liveChannelPrefix = environment.string("GM_PROCESSOR_LIVE_CHANNEL_PREFIX", default: "gm:live:")

@@ -9,7 +9,7 @@ import Testing
 /// Raw rows and every aggregate must equal a reference computed here from the unique events,
 /// however the stream is delivered: with duplicates, out of order, across a rebalance, after
 /// the processor was killed mid-batch, or across a restart of its database.
-@Suite("processor exactness", .serialized)
+@Suite("processor exactness", .serialized, .timeLimit(.minutes(10)))
 struct ExactnessTests {
     @Test("200,000 events with 5% duplicates and shuffled timestamps leave raw rows and every aggregate equal to an independent reference")
     func duplicatesAndDisorderChangeNothing() async throws {

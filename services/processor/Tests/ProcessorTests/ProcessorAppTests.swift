@@ -9,7 +9,7 @@ struct ProcessorAppTests {
     @Test("stays live and reports kafka and postgres as not ready while they do not answer; the event store has not failed yet")
     func keepsThePlatformContract() async throws {
         let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
-        try await PlatformContract.expectLiveButNotReady(application, naming: ["kafka", "postgres"], ownChecks: ["event-store"])
+        try await PlatformContract.expectLiveButNotReady(application, naming: ["kafka", "postgres"], ownChecks: ["erasure-consumer", "event-store", "events-consumer"])
     }
 
     @Test("/metrics and /v1/lag answer 404 on the public port and are served on the internal one")

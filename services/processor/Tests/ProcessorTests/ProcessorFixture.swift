@@ -76,14 +76,29 @@ struct ProcessorFixture: Sendable {
     }
 
     /// Runs a processor in this process around `body`, then stops it gracefully.
+    /// Its graceful shutdown must end within `shutdownLimit`, or the test run stops with a
+    /// fatal error naming it: the live test framework waits for the shutdown without a bound,
+    /// and a test must fail, never hang.
     func withProcessor<T: Sendable>(
-        environment extra: [String: String] = [:], _ body: @Sendable (any TestClientProtocol) async throws -> T
+        environment extra: [String: String] = [:], shutdownLimit: Duration = .seconds(90),
+        _ body: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let application = try Processor.buildApplication(environment: EnvironmentReader(environment.merging(extra) { $1 }))
         let result = Mutex<T?>(nil)
-        try await application.test(.live) { client in
-            let value = try await body(client)
-            result.withLock { $0 = value }
+        let bodyEnded = StartGate()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await bodyEnded.wait()
+                // Cancelled (the shutdown finished) before the limit: nothing to report.
+                try await Task.sleep(for: shutdownLimit)
+                fatalError("the in-process processor did not stop within \(shutdownLimit) of graceful shutdown")
+            }
+            try await application.test(.live) { client in
+                defer { bodyEnded.open() }
+                let value = try await body(client)
+                result.withLock { $0 = value }
+            }
+            group.cancelAll()
         }
         return result.withLock { $0 }!
     }

@@ -144,13 +144,13 @@ struct ProcessorUnitTests {
         ])
     }
 
-    @Test("an attempt answers within its deadline, and one that hangs past it is abandoned with DeadlineExceeded")
-    func deadlines() async throws {
-        #expect(try await withDeadline(.seconds(10)) { 42 } == 42)
+    @Test("an attempt answers within its time limit, and one past it is cancelled and ends with TimeoutExceeded")
+    func timeLimits() async throws {
+        #expect(try await withTimeout(.seconds(10)) { 42 } == 42)
         let started = ContinuousClock.now
-        await #expect(throws: DeadlineExceeded.self) {
-            // Ignores cancellation, like a write waiting on a connection that will never answer.
-            try await withDeadline(.milliseconds(200)) { try? await Task.sleep(for: .seconds(30)); return 0 }
+        await #expect(throws: TimeoutExceeded.self) {
+            // Ends when cancelled, as a store does by closing its connection.
+            try await withTimeout(.milliseconds(200)) { try await Task.sleep(for: .seconds(30)); return 0 }
         }
         #expect(ContinuousClock.now - started < .seconds(20))
     }

@@ -11,7 +11,7 @@ public struct ServiceConfiguration: Sendable {
     /// `/v1/lag`), for Prometheus and operators inside the cluster, never routed from outside.
     public var internalPort: Int
     public var logLevel: Logger.Level
-    /// How long in-flight work may take to finish after SIGTERM.
+    /// How long the process may take to stop after SIGTERM (``ServiceMain`` enforces it).
     public var shutdownGracePeriod: Duration
     /// Idle and request-read timeouts of the HTTP server.
     public var httpLimits: HTTPServerLimits
@@ -56,8 +56,14 @@ public struct ServiceConfiguration: Sendable {
             port: port,
             internalPort: internalPort,
             logLevel: level,
-            shutdownGracePeriod: try environment.milliseconds("GM_SHUTDOWN_GRACE_MS", default: .seconds(25)),
+            shutdownGracePeriod: try Self.shutdownGracePeriod(environment: environment),
             httpLimits: try HTTPServerLimits(environment: environment)
         )
+    }
+
+    /// `GM_SHUTDOWN_GRACE_MS` (default 25 s, below Kubernetes' default 30 s between SIGTERM and
+    /// SIGKILL).
+    public static func shutdownGracePeriod(environment: EnvironmentReader) throws -> Duration {
+        try environment.milliseconds("GM_SHUTDOWN_GRACE_MS", default: .seconds(25))
     }
 }

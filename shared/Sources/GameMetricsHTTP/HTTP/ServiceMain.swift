@@ -2,22 +2,39 @@ import Foundation
 import GameMetricsKit
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import CMalloc
 
 /// The body of every `@main`: build the application from configuration and run it until SIGTERM
-/// or SIGINT. A configuration error ends the process with exit code 78 (EX_CONFIG) and a JSON
-/// log line naming the variable, instead of a crash trace.
+/// or SIGINT, then stop it within `GM_SHUTDOWN_GRACE_MS`. A configuration error ends the process
+/// with exit code 78 (EX_CONFIG) and a JSON log line naming the variable, instead of a crash trace.
 public enum ServiceMain {
     public static func run<App: ApplicationProtocol>(_ build: @Sendable () async throws -> App) async {
         limitMallocArenas()
         do {
             let app = try await build()
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            let grace = try ServiceConfiguration.shutdownGracePeriod(environment: EnvironmentReader())
+            try await ServiceGroup(configuration: groupConfiguration(app, grace: grace)).run()
         } catch let error as ConfigurationError {
             fail(error.description, exitCode: 78)
         } catch {
             fail("service stopped: \(error)", exitCode: 1)
         }
+    }
+
+    /// The graceful shutdown (requests and batches in flight finish, clients flush and close in
+    /// reverse start order) gets four fifths of the grace period; whatever still runs then is
+    /// cancelled (swift-service-lifecycle's maximum graceful shutdown duration) and should end
+    /// at once. ``ShutdownDeadline`` ends the process when the grace period is over all the
+    /// same, so it is gone before the orchestrator's SIGKILL (Kubernetes'
+    /// `terminationGracePeriodSeconds` must be at least the grace period).
+    static func groupConfiguration(_ app: some ApplicationProtocol, grace: Duration) -> ServiceGroupConfiguration {
+        // The deadline is last, so it hears of the shutdown first.
+        let deadline = ShutdownDeadline(grace: grace, logger: app.logger)
+        var configuration = ServiceGroupConfiguration(
+            services: [app, deadline], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        configuration.maximumGracefulShutdownDuration = grace * 4 / 5
+        return configuration
     }
 
     /// glibc gives every thread that allocates under contention its own malloc arena (up to 8

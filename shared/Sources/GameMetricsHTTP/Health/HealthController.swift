@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import Hummingbird
 import Synchronization
 
@@ -44,22 +45,11 @@ public final class HealthController: Sendable {
     }
 
     private static func run(_ check: ReadinessCheck, timeout: Duration) async -> String {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do {
-                    try await check.probe()
-                    return "ok"
-                } catch {
-                    return "error: \(error)"
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : "error: no answer within \(timeout)"
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? "error: cancelled"
+        do {
+            try await withTimeout(timeout) { try await check.probe() }
+            return "ok"
+        } catch {
+            return "error: \(error)"
         }
     }
 

@@ -27,14 +27,19 @@ extension PostgresClient.Configuration {
 }
 
 extension PostgresClient {
-    /// A client whose pool runs only for `work`: for one-shot commands and tests. Services run
-    /// their client as a lifecycle service instead.
+    /// A client whose pool runs only for `work`, started before `work` uses it: for one-shot
+    /// commands and tests. Services run their client as a lifecycle service instead.
     public static func withShortLivedClient<T: Sendable>(
         _ configuration: Configuration, logger: Logger, _ work: (PostgresClient) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            let running = StartGate()
+            group.addTask {
+                running.open()
+                await client.run()
+            }
+            await running.wait()
             defer { group.cancelAll() }
             return try await work(client)
         }

@@ -67,20 +67,20 @@ public struct ErasedSubjects: Sendable {
     /// Repeating it moves the time forward: everything ingested until then stays erased.
     @discardableResult
     public func record(tenantID: String, playerID: String, on connection: PostgresConnection, logger: Logger) async throws -> Date {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+        _ = try await connection.answeredStatement("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
         let subject = ByteBuffer(bytes: subject(tenantID: tenantID, playerID: playerID))
-        let rows = try await connection.query("""
+        let rows = try await connection.answeredStatement("""
             INSERT INTO erased_subjects AS e (subject, erased_at) VALUES (\(subject), clock_timestamp())
             ON CONFLICT (subject) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
             RETURNING erased_at
             """, logger: logger)
-        guard let erasedAt = try await rows.collect().first?.decode(Date.self) else { throw MissingRow() }
+        guard let erasedAt = try rows.first?.decode(Date.self) else { throw MissingRow() }
         return erasedAt
     }
 
     /// Takes the lock shared until the caller's transaction ends: writes of player data.
     public static func holdShared(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock_shared(\(lockKey))", logger: logger)
+        _ = try await connection.answeredStatement("SELECT pg_advisory_xact_lock_shared(\(lockKey))", logger: logger)
     }
 
     /// Runs `work` holding the lock shared on a connection of its own (for publications, which
@@ -88,14 +88,14 @@ public struct ErasedSubjects: Sendable {
     public static func withSharedLock<T: Sendable>(
         client: PostgresClient, subjects: [[UInt8]], logger: Logger, _ work: @Sendable (Set<[UInt8]>) async throws -> T
     ) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await holdShared(on: connection, logger: logger)
             var erased = Set<[UInt8]>()
             if !subjects.isEmpty {
-                let rows = try await connection.query(
+                let rows = try await connection.answeredStatement(
                     "SELECT subject FROM erased_subjects WHERE subject = ANY(\(subjects.map { ByteBuffer(bytes: $0) }))", logger: logger)
-                for try await subject in rows.decode(ByteBuffer.self) {
-                    erased.insert(Array(subject.readableBytesView))
+                for row in rows {
+                    erased.insert(Array(try row.decode(ByteBuffer.self).readableBytesView))
                 }
             }
             return try await work(erased)

@@ -23,6 +23,8 @@ struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let lanes: Int
     let subjects: ErasedSubjects
+    /// `GM_PROCESSOR_STORE_TIMEOUT_MS`, enforced by the database on every statement.
+    var statementTimeout: Duration = .seconds(60)
     let logger: Logger
 
     static let stagingColumns = [
@@ -70,7 +72,8 @@ struct PostgresEventStore: EventStore {
     }
 
     private func storeLane(_ events: [ConsumedEvent]) async throws -> StoredBatch {
-        try await client.withTransaction(logger: logger) { connection in
+        // PostgreSQL ends a statement stuck on a lock (or a runaway one) after the attempt's limit.
+        try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
             let batch = try await storeRows(events, on: connection)
             // Last, so the shared rows stay locked only until the commit that follows.
             try await addToSharedAggregates(on: connection)
@@ -85,22 +88,24 @@ struct PostgresEventStore: EventStore {
         // Erasures wait for this transaction, or it sees their record.
         try await ErasedSubjects.holdShared(on: connection, logger: logger)
         for statement in [Self.createStaging, Self.createMetricDeltas, Self.createActivePlayerDeltas] {
-            try await connection.query(statement, logger: logger)
+            _ = try await connection.answeredStatement(statement, logger: logger)
         }
+        // PostgresNIO's COPY has no such guard; a connection that closed just now fails here instead.
+        guard !connection.isClosed else { throw PostgresConnectionClosed() }
         try await connection.copyFrom(table: "incoming_events", columns: Self.stagingColumns, logger: logger) { writer in
             try await writer.write(rows)
         }
         var newEvents = 0
         var deltas: [LiveDelta] = []
-        let deltaRows = try await connection.query(Self.insertAndAggregate, logger: logger)
-        for try await (tenant, minute, type, currency, count, amount) in deltaRows.decode((String, Date, String, String, Int64, String).self) {
+        for row in try await connection.answeredStatement(Self.insertAndAggregate, logger: logger) {
+            let (tenant, minute, type, currency, count, amount) = try row.decode((String, Date, String, String, Int64, String).self)
             newEvents += Int(count)
             deltas.append(LiveDelta(tenantID: tenant, minute: minute, eventType: type, currency: currency, events: count, amountMinor: amount))
         }
         var players: [PlayerSnapshot] = []
-        let playerRows = try await connection.query(Self.batchPlayers, logger: logger)
-        for try await (tenant, player, first, last, type, game, events, sessions, rounds)
-            in playerRows.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self) {
+        for row in try await connection.answeredStatement(Self.batchPlayers, logger: logger) {
+            let (tenant, player, first, last, type, game, events, sessions, rounds) =
+                try row.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self)
             players.append(PlayerSnapshot(
                 tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
                 lastGameID: game, events: events, sessions: sessions, rounds: rounds))
@@ -110,8 +115,8 @@ struct PostgresEventStore: EventStore {
 
     /// Adds the transaction's deltas to the tenant-wide aggregate rows the lanes share.
     func addToSharedAggregates(on connection: PostgresConnection) async throws {
-        try await connection.query(Self.applyMetricDeltas, logger: logger)
-        try await connection.query(Self.applyActivePlayerDeltas, logger: logger)
+        _ = try await connection.answeredStatement(Self.applyMetricDeltas, logger: logger)
+        _ = try await connection.answeredStatement(Self.applyActivePlayerDeltas, logger: logger)
     }
 
     func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {

@@ -17,7 +17,7 @@ enum ProcessorErasure {
         try ErasureParticipant(
             name: .processor, environment: environment, producer: producer, postgres: postgres, subjects: subjects,
             tombstoneTopics: [settings.processedTopic], topic: settings.erasureTopic, groupID: settings.erasureGroupID, retryDelay: settings.retryDelay,
-            prepare: { try await schema.prepare() }, logger: logger
+            stallAfter: settings.consumerStallAfter, prepare: { try await schema.prepare() }, logger: logger
         ) { request, connection in
             try await PlayerDataEraser.erase(request, on: connection, logger: logger)
         }

@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import GameMetricsKafka
 import GameMetricsKit
@@ -5,7 +6,6 @@ import GameMetricsService
 import Kafka
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The consumer group on the raw topic. Per batch:
 /// 1. poison records go to the invalid topic (acknowledged);
@@ -13,18 +13,20 @@ import Synchronization
 /// 3. the batch's players are published to the compacted processed topic (acknowledged), and
 ///    the live deltas to Redis (best effort);
 /// 4. only then are the offsets committed.
-/// The steps overlap across batches: the next batch is decoded (step 1) while this one is
-/// stored, and stored (step 2) while this one is published and committed, so the database is
-/// not idle while the processor decodes or Kafka acknowledges. Stores run one at a time, and a
-/// batch's step 3 starts only after the previous batch's step 4, so player states and offsets
-/// still go out in batch order.
+/// Each step is a stage: a child task of `run()`, handing batches on through a rendezvous
+/// channel, so the steps overlap across batches — the next batch is decoded (step 1) while
+/// this one is stored, and stored (step 2) while this one is published and committed — and the
+/// database is not idle while the processor decodes or Kafka acknowledges. At most one batch
+/// waits between two stages, stores run one at a time, and batches are published and committed
+/// in order. The ServiceGroup's graceful shutdown stops the polling and lets the batches in
+/// the stages finish; its cancellation (after `GM_SHUTDOWN_GRACE_MS`) reaches every stage, and
+/// a store then closes its connection, so its transaction rolls back and nothing is committed.
 /// A failing step is retried with backoff, never skipped, so a batch is handled completely or
-/// (after a crash) again; the store makes the repetition change nothing. Events the database
-/// refuses because of their data are isolated (``RefusalIsolatingStore``) and go to the invalid
-/// topic with its error before the offsets move on; any other store failure is retried and
-/// counted by ``StoreHealth``, which makes the processor not ready while it lasts.
+/// (after a crash or a shutdown) again; the store makes the repetition change nothing. Events
+/// the database refuses because of their data are isolated (``RefusalIsolatingStore``) and go
+/// to the invalid topic with its error before the offsets move on; any other store failure is
+/// retried and counted by ``StoreHealth``, which makes the processor not ready while it lasts.
 final class EventPipeline: Service, Sendable {
-    private let consumer: KafkaConsumer
     private let store: RefusalIsolatingStore
     private let storeHealth: StoreHealth
     private let schema: SchemaPreparation
@@ -33,10 +35,7 @@ final class EventPipeline: Service, Sendable {
     private let lag: ConsumerLag
     private let settings: ProcessorSettings
     private let logger: Logger
-    private let loop: ConsumerLoop
-    /// Steps 2 to 4 of the latest batch: its store (nil when it gave up) and its publication
-    /// and commit (false when they did not happen).
-    private let inFlight = Mutex<InFlightBatch?>(nil)
+    let loop: ConsumerLoop
 
     /// A batch as its publication and commit see it.
     private struct BatchReceipt: Sendable {
@@ -56,16 +55,24 @@ final class EventPipeline: Service, Sendable {
         }
     }
 
-    private struct InFlightBatch {
-        var storing: Task<RefusalIsolatingStore.Outcome?, Never>
-        var publishing: Task<Bool, Never>
+    /// Step 1's result, for the store.
+    private struct DecodedBatch: Sendable {
+        var events: [ConsumedEvent]
+        /// What publishing and committing need, so the records are freed once decoded.
+        var receipt: BatchReceipt
+    }
+
+    /// Step 2's result, for publication and commit.
+    private struct StoredBatchReceipt: Sendable {
+        var receipt: BatchReceipt
+        var outcome: RefusalIsolatingStore.Outcome
+        var storedAt: Date
     }
 
     init(
         consumer: KafkaConsumer, store: any EventStore, storeHealth: StoreHealth, schema: SchemaPreparation, producer: KafkaProducer, live: LivePublisher,
         lag: ConsumerLag, settings: ProcessorSettings, logger: Logger
     ) {
-        self.consumer = consumer
         self.store = RefusalIsolatingStore(underlying: store, attemptTimeout: settings.storeTimeout)
         self.storeHealth = storeHealth
         self.schema = schema
@@ -74,50 +81,82 @@ final class EventPipeline: Service, Sendable {
         self.lag = lag
         self.settings = settings
         self.logger = logger
-        self.loop = ConsumerLoop(consumer: consumer, retryDelay: settings.retryDelay, logger: logger) { ProcessorMetrics.retries.increment() }
+        self.loop = ConsumerLoop(
+            consumer: consumer, name: "events-consumer", stallAfter: settings.consumerStallAfter, retryDelay: settings.retryDelay, logger: logger
+        ) { ProcessorMetrics.retries.increment() }
     }
 
     func run() async throws {
-        try await loop.run(
-            prepare: { try await self.schema.prepare() }, handle: { await self.handle($0) },
-            flush: { _ = await self.inFlight.withLock { $0 }?.publishing.value })
+        let decoded = AsyncChannel<DecodedBatch>()
+        let stored = AsyncChannel<StoredBatchReceipt>()
+        do {
+            try await withThrowingTaskGroup(of: Bool.self) { stages in
+                stages.addTask {
+                    defer { decoded.finish() }
+                    try await self.loop.feed(prepare: { try await self.schema.prepare() }) { await self.decode($0, into: decoded) }
+                    return true
+                }
+                stages.addTask {
+                    defer { stored.finish() }
+                    return await self.storeStage(decoded, into: stored)
+                }
+                stages.addTask { await self.publishStage(stored) }
+                // A stage that gave up (the service is stopping) ends the others: no batch after
+                // the one it gave up on may be committed.
+                for try await completed in stages where !completed {
+                    stages.cancelAll()
+                }
+            }
+        } catch {
+            await loop.close()
+            throw error
+        }
+        // After the last commit.
+        await loop.close()
     }
 
-    /// false when it gave up because the processor is stopping (nothing was committed).
-    private func handle(_ records: [KafkaConsumerMessage]) async -> Bool {
+    /// Step 1, then hands the batch to the store; false when it gave up (stopping).
+    private func decode(_ records: [KafkaConsumerMessage], into decoded: AsyncChannel<DecodedBatch>) async -> Bool {
         let start = ContinuousClock.now
         let (events, poison) = Self.decode(records)
         if !poison.isEmpty {
             guard await loop.retrying("record poison records", { try await self.recordPoison(poison) }) else { return false }
         }
-        // One store at a time; this batch was decoded while the previous one was being stored.
-        let previous = inFlight.withLock { $0 }
-        _ = await previous?.storing.value
-        let storing = Task<RefusalIsolatingStore.Outcome?, Never> {
-            var outcome = RefusalIsolatingStore.Outcome(stored: .empty, refused: [])
-            guard !events.isEmpty else { return outcome }
-            let done = await self.loop.retrying("store a batch") {
-                do {
-                    outcome = try await self.store.store(events)
-                    self.storeHealth.succeeded()
-                } catch {
-                    self.storeHealth.failed()
-                    throw error
-                }
-            }
-            return done ? outcome : nil
+        await decoded.send(DecodedBatch(events: events, receipt: BatchReceipt(records, events: events, start: start)))
+        return !Task.isCancelled
+    }
+
+    /// Step 2 for each decoded batch, one at a time; false when it gave up (stopping).
+    private func storeStage(_ decoded: AsyncChannel<DecodedBatch>, into stored: AsyncChannel<StoredBatchReceipt>) async -> Bool {
+        for await batch in decoded {
+            guard let outcome = await store(batch.events) else { return false }
+            await stored.send(StoredBatchReceipt(receipt: batch.receipt, outcome: outcome, storedAt: Date()))
         }
-        // What publishing and committing need, so the records and events are freed once stored.
-        let receipt = BatchReceipt(records, events: events, start: start)
-        let publishing = Task<Bool, Never> {
-            guard let outcome = await storing.value else { return false }
-            let storedAt = Date()
-            // A batch whose predecessor was not committed must not be committed either.
-            if let previous, !(await previous.publishing.value) { return false }
-            return await self.publishAndCommit(receipt, outcome: outcome, storedAt: storedAt)
-        }
-        inFlight.withLock { $0 = InFlightBatch(storing: storing, publishing: publishing) }
         return true
+    }
+
+    /// Steps 3 and 4 for each stored batch, in order; false when it gave up (stopping).
+    private func publishStage(_ stored: AsyncChannel<StoredBatchReceipt>) async -> Bool {
+        for await batch in stored {
+            guard await publishAndCommit(batch.receipt, outcome: batch.outcome, storedAt: batch.storedAt) else { return false }
+        }
+        return true
+    }
+
+    /// nil when it gave up because the processor is stopping (nothing of it is committed).
+    private func store(_ events: [ConsumedEvent]) async -> RefusalIsolatingStore.Outcome? {
+        var outcome = RefusalIsolatingStore.Outcome(stored: .empty, refused: [])
+        guard !events.isEmpty else { return outcome }
+        let done = await loop.retrying("store a batch") {
+            do {
+                outcome = try await self.store.store(events)
+                self.storeHealth.succeeded()
+            } catch {
+                self.storeHealth.failed()
+                throw error
+            }
+        }
+        return done ? outcome : nil
     }
 
     /// The batch's events, and the records that are not valid events.
@@ -147,7 +186,7 @@ final class EventPipeline: Service, Sendable {
         await live.publish(stored.deltas, storedAt: committedAt)
 
         do {
-            try await consumer.commit(next: receipt.nextOffsets)
+            try await loop.commit(next: receipt.nextOffsets)
             lag.committed(receipt.nextOffsets)
         } catch {
             // Everything is written; a redelivery of these records changes nothing.
@@ -183,10 +222,10 @@ final class EventPipeline: Service, Sendable {
         ProcessorMetrics.poisonRecords.increment(by: Int64(poison.count))
     }
 
-    /// Under the store's deadline: the erasure check holds a database connection, which a
+    /// Under the store's time limit: the erasure check holds a database connection, which a
     /// restart of the database could otherwise leave waiting for good.
     private func publishPlayers(_ players: [PlayerSnapshot]) async throws {
-        try await withDeadline(settings.storeTimeout) { [store, producer, settings] in
+        try await withTimeout(settings.storeTimeout) { [store, producer, settings] in
             try await store.underlying.publish(players) { players in
                 guard !players.isEmpty else { return }
                 let messages = players.map { KafkaProducerMessage(topic: settings.processedTopic, key: $0.key, value: $0.jsonBytes()) }

@@ -1,6 +1,9 @@
+import GameMetricsKit
+
 /// Stores a batch; when PostgreSQL refuses it because of the data in it (``StoreRefusal``),
 /// stores each half again, down to single events, so that only the events refused on their own
-/// are set aside and every other event is stored. Each attempt has a deadline. Any other
+/// are set aside and every other event is stored. Each attempt has a time limit
+/// (``withTimeout(_:_:)``; the store closes its connection when the limit cancels it). Any other
 /// failure is thrown: the caller retries the whole batch, and what was committed already
 /// changes nothing the second time.
 struct RefusalIsolatingStore: Sendable {
@@ -16,7 +19,7 @@ struct RefusalIsolatingStore: Sendable {
     func store(_ events: [ConsumedEvent]) async throws -> Outcome {
         guard !events.isEmpty else { return Outcome(stored: .empty, refused: []) }
         do {
-            let stored = try await withDeadline(attemptTimeout) { try await underlying.store(events) }
+            let stored = try await withTimeout(attemptTimeout) { try await underlying.store(events) }
             return Outcome(stored: stored, refused: [])
         } catch {
             guard let refusal = StoreRefusal(error) else { throw error }
