@@ -53,26 +53,4 @@ public final class ServiceProcess: @unchecked Sendable {
         }
         return ContinuousClock.now - start
     }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago, for a service process whose port the
-    /// test must know (a process started with port 0 does not tell which port it took).
-    public static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw PortUnavailable() }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
-            }
-        }
-        guard bound else { throw PortUnavailable() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    struct PortUnavailable: Error {}
 }

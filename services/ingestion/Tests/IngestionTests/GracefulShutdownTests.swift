@@ -15,9 +15,9 @@ struct GracefulShutdownTests {
     func sigtermUnderLoad() async throws {
         let binary = try TestServers.value("GM_TEST_INGESTION_BIN")
         try await LiveIngestionFixture.run { fixture, _ in
-            let port = try ServiceProcess.freePort()
+            let port = try PlatformContract.freeLoopbackPort()
             let ingestion = try ServiceProcess.start(binary, environment: [
-                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "\(port)", "GM_INTERNAL_HTTP_PORT": "\(try ServiceProcess.freePort())",
+                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "\(port)", "GM_INTERNAL_HTTP_PORT": "\(try PlatformContract.freeLoopbackPort())",
                 "GM_LOG_LEVEL": "warning", "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"),
                 "GM_REDIS_URL": fixture.redisURL, "GM_USER_URL": fixture.userURL, "GM_AUTH_ISSUER": "http://user.test",
                 "GM_INGESTION_CLIENT_ID": fixture.ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": fixture.ingestionClient.secret,
