@@ -77,6 +77,12 @@ log "==> ports declared once"
 "$GM_VENV/bin/python" "$GM_ROOT/tools/platform/check-ports.py"
 log "==> promtool"
 "$GM_ROOT/tools/platform/check-rules.sh"
+log "==> no PostgresNIO withTransaction in service code"
+# It waits for good when the server closed the connection; withTransactionEndingWithConnection
+# (GameMetricsPostgres) does not (ADR 0021).
+if grep -rn --include='*.swift' '\.withTransaction(' shared/Sources services/*/Sources; then
+    die "use withTransactionEndingWithConnection or withTimedTransaction instead (ADR 0021)"
+fi
 log "==> openapi-spec-validator"
 "$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
 

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import HTTPTypes
 import Logging
 import PostgresNIO
@@ -76,7 +77,7 @@ struct LoginRateLimiter: Sendable {
         keys.sort()  // one lock order everywhere: no deadlocks
         let attemptID = UUID()
         let now = Date()
-        return try await postgres.withTransaction(logger: logger) { connection in
+        return try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             for key in keys {
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
             }

@@ -1,9 +1,10 @@
 import Foundation
 import GameMetricsAuth
+import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsService
 import Logging
 import PostgresNIO
-import GameMetricsKit
 
 /// The ES256 keys that sign access tokens, kept in `signing_keys` sealed with AES-256-GCM under
 /// `encryption` (a key outside the database). The newest unretired key signs; retired keys stay
@@ -48,7 +49,7 @@ final class SigningKeyStore: AccessTokenVerifier {
     func prepare() async throws {
         let encryption = self.encryption, logger = self.logger
         let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT kid, private_key_pem, sealed_private_key, encryption_key_id FROM signing_keys FOR UPDATE", logger: logger)
             var resealed: [(kid: String, sealed: Data)] = []
@@ -76,7 +77,7 @@ final class SigningKeyStore: AccessTokenVerifier {
     func rotate() async throws -> String {
         let next = SigningKey.generate()
         let sealed = try encryption.current.seal(next.privateKeyPEM, kid: next.kid), encryptionKeyID = encryption.current.id
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL", logger: logger)
             try await connection.query("""
                 INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id)

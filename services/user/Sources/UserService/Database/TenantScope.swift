@@ -1,3 +1,4 @@
+import GameMetricsPostgres
 import Logging
 import PostgresNIO
 
@@ -10,7 +11,7 @@ struct TenantScope: Sendable {
     func run<Result: Sendable>(
         tenant tenantID: String, _ work: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await enter(tenant: tenantID, on: connection)
             return try await work(connection)
         }

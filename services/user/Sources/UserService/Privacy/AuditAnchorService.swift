@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import Logging
 import Metrics
 import PostgresNIO
@@ -90,7 +91,7 @@ struct AuditAnchorService: Service {
     }
 
     private func keyID(ofSeq seq: Int64) async throws -> String? {
-        try await postgres.withTransaction(logger: logger) { connection in
+        try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: logger)
             for try await keyID in try await connection.query(
                 "SELECT key_id FROM audit_log WHERE seq = \(seq)", logger: logger).decode(String?.self) {

@@ -1,4 +1,5 @@
 import GameMetricsKit
+import GameMetricsPostgres
 import Logging
 import PostgresNIO
 
@@ -33,7 +34,7 @@ struct AuditVerifier: Sendable {
     }
 
     private func walk(rows query: PostgresQuery, anchor: AuditAnchor?, startingAtAnchor: Bool) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: logger)
             let rows = try await connection.query(query, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import Logging
 import PostgresNIO
 
@@ -37,7 +38,7 @@ struct PostgresAuthorizationCodeRepository: AuthorizationCodeRepository {
         fingerprint: String, check: @Sendable (AuthorizationCode) -> String?,
         refreshToken: @Sendable (AuthorizationCode) -> RefreshToken
     ) async throws -> AuthorizationCodeRedemption {
-        try await postgres.withTransaction(logger: logger) { connection in
+        try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             // The row lock serialises concurrent redemptions: the loser waits, then sees used_at.
             let rows = try await connection.query("""
                 SELECT client_id, tenant_id, operator_id, redirect_uri, code_challenge, scope, expires_at, used_at

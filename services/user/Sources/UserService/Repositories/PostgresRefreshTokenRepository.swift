@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import Logging
 import PostgresNIO
 
@@ -18,7 +19,7 @@ struct PostgresRefreshTokenRepository: RefreshTokenRepository {
     }
 
     func rotate(fingerprint: String, clientID: String, nextFingerprint: String) async throws -> RefreshTokenRotation {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             // Locked so two concurrent uses of one token cannot both rotate it.
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.columns) FROM refresh_tokens WHERE fingerprint = \(fingerprint) FOR UPDATE",

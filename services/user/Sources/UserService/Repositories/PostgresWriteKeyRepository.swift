@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsPostgres
 import PostgresNIO
 
 struct PostgresWriteKeyRepository: WriteKeyRepository {
@@ -58,7 +59,7 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
 
     func resolve(fingerprint: String) async throws -> WriteKeyResolution? {
         // No tenant is known yet: the policy admits exactly the row with this fingerprint.
-        try await scope.client.withTransaction(logger: scope.logger) { connection in
+        try await scope.client.withTransactionEndingWithConnection(logger: scope.logger) { connection in
             try await connection.query("SELECT set_config('gm.resolve_write_key', \(fingerprint), true)", logger: scope.logger)
             let rows = try await connection.query("""
                 SELECT k.tenant_id, k.id, t.requests_per_second_limit
