@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 PLATFORM := tools/platform
 
-.PHONY: help deps build up down restart status demo test check-rules lint clean
+.PHONY: help deps build up down restart status demo test check-rules lint images images-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,11 +32,17 @@ demo: ## make up plus the player simulator at a steady rate (GM_DEMO_RATE, defau
 test: ## static checks, throwaway test servers, swift test
 	@$(PLATFORM)/test.sh
 
+images: ## OCI images of the eight services with podman (base from Debian packages, cached); prints sizes
+	@tools/images/build.sh
+
+images-smoke: ## run each image read-only as uid 10001: live 200, ready 503 without dependencies, SIGTERM exits 0
+	@tools/images/smoke.sh
+
 check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh
 
 lint: deps ## shellcheck the platform scripts
-	@shellcheck -x $(PLATFORM)/*.sh .ci/run
+	@shellcheck -x $(PLATFORM)/*.sh tools/images/*.sh tools/devkafka/librdkafka/build.sh .ci/run
 
 clean: down ## stop everything and delete local state (.gm/: databases, logs, secrets)
 	@rm -rf .gm

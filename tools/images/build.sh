@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make images`: the base (build-base.sh, cached), then one image per service from the release
+# binaries built with --static-swift-stdlib (debug information stripped), tagged localhost/gamemetrics-<service>:<revision>
+# and :latest. Prints each image's size and the size of its layer above the base.
+set -euo pipefail
+# shellcheck source=tools/platform/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../platform/lib.sh"
+export CONTAINERS_CONF="$GM_ROOT/tools/images/containers.conf"
+cd "$GM_ROOT"
+
+"$GM_ROOT/tools/platform/install-deps.sh" images
+"$GM_VENV/bin/hadolint" Dockerfile tools/images/base.Dockerfile
+base="$("$GM_ROOT/tools/images/build-base.sh")"
+ensure_swift
+log "images: swift build -c release --static-swift-stdlib, each service"
+for svc in "${GM_SERVICES[@]}"; do
+    swift build -c release --static-swift-stdlib --product "$svc" >&2
+done
+bin_dir="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+# The image gets the binary without its debug information (a tenth of the size).
+stripped="$GM_ROOT/.build/images"
+mkdir -p "$stripped"
+revision="$(git rev-parse --short HEAD)"
+for svc in "${GM_SERVICES[@]}"; do
+    # The binary and the resource bundles it names (e.g. GameMetricsPro_Ingestion.resources with
+    # its openapi.json), which SwiftPM's accessor looks for beside the executable.
+    rm -rf "${stripped:?}/$svc"
+    mkdir -p "$stripped/$svc"
+    strip --strip-debug -o "$stripped/$svc/service" "$bin_dir/$svc"
+    while read -r bundle; do
+        if [[ -d "$bin_dir/$bundle" ]]; then cp -R "$bin_dir/$bundle" "$stripped/$svc/"; fi
+    done < <(grep -aoE 'GameMetricsPro_[A-Za-z]+\.resources' "$bin_dir/$svc" | sort -u)
+    podman build --quiet --file Dockerfile --build-arg BINARIES=prebuilt --build-arg BASE="$base" \
+        --build-arg SERVICE="$svc" --build-arg BIN_DIR=.build/images \
+        --build-arg REVISION="$revision" --build-arg VERSION="$revision" \
+        --tag "localhost/gamemetrics-$svc:$revision" --tag "localhost/gamemetrics-$svc:latest" . >/dev/null
+    size="$(podman image inspect --format '{{.Size}}' "localhost/gamemetrics-$svc:latest")"
+    base_size="$(podman image inspect --format '{{.Size}}' "$base")"
+    printf '%-16s %6d MiB (above the base: %d MiB)\n' "$svc" $((size >> 20)) $(((size - base_size) >> 20))
+done
