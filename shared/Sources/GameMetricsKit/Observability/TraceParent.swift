@@ -12,13 +12,16 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     /// as version 00 when its first four fields have version 00's shape, and `ff` is never valid
     /// (W3C Trace Context, "Versioning of traceparent").
     public init?(_ header: some StringProtocol) {
-        var value = String(header.trimmingCharacters(in: .whitespaces))
-        let bytes = Array(value.utf8.prefix(56))
-        guard bytes.count >= 55, bytes[0].isLowercaseHexDigit, bytes[1].isLowercaseHexDigit else { return nil }
-        if bytes[0] != UInt8(ascii: "0") || bytes[1] != UInt8(ascii: "0") {
-            guard !(bytes[0] == UInt8(ascii: "f") && bytes[1] == UInt8(ascii: "f")) else { return nil }
-            guard bytes.count == 55 || bytes[55] == UInt8(ascii: "-") else { return nil }
-            value = "00" + String(decoding: bytes[2..<55], as: UTF8.self)
+        var value = header.trimmingCharacters(in: .whitespaces)
+        let bytes = value.utf8
+        guard bytes.count >= 55 else { return nil }
+        let (major, minor) = (bytes[bytes.startIndex], bytes[bytes.index(after: bytes.startIndex)])
+        guard major.isLowercaseHexDigit, minor.isLowercaseHexDigit else { return nil }
+        if major != UInt8(ascii: "0") || minor != UInt8(ascii: "0") {
+            guard !(major == UInt8(ascii: "f") && minor == UInt8(ascii: "f")) else { return nil }
+            let end = bytes.index(bytes.startIndex, offsetBy: 55)
+            guard end == bytes.endIndex || bytes[end] == UInt8(ascii: "-") else { return nil }
+            value = "00" + String(decoding: bytes[bytes.index(bytes.startIndex, offsetBy: 2)..<end], as: UTF8.self)
         }
         guard let context = try? TraceContext(traceParentHeaderValue: value) else { return nil }
         self.context = context
