@@ -11,6 +11,14 @@ func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     }
 }
 
+/// A corpus and the totals it must leave behind, both built off the cooperative pool.
+func corpusWithExpectedTotals(uniqueEvents: Int, duplicateShare: Double, seed: UInt64 = 42) async -> (EventCorpus, Aggregates) {
+    await offThePool {
+        let corpus = EventCorpus(uniqueEvents: uniqueEvents, duplicateShare: duplicateShare, seed: seed)
+        return (corpus, Aggregates(reference: corpus.unique))
+    }
+}
+
 /// A reproducible stream of player events for two tenants: out-of-order timestamps spread over
 /// the last 26 hours (so minute, hour and day buckets all split), every event type, two
 /// currencies, four games, and a share of exact duplicates (redeliveries) mixed in.

@@ -14,10 +14,7 @@ struct ExactnessTests {
     @Test("200,000 events with 5% duplicates and shuffled timestamps leave raw rows and every aggregate equal to an independent reference")
     func duplicatesAndDisorderChangeNothing() async throws {
         let binary = try TestServers.value("GM_TEST_PROCESSOR_BIN")
-        let (corpus, expected) = await offThePool {
-            let corpus = EventCorpus(uniqueEvents: 190_477, duplicateShare: 0.05)
-            return (corpus, Aggregates(reference: corpus.unique))
-        }
+        let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 190_477, duplicateShare: 0.05)
         #expect(corpus.stream.count == 200_000)
         try await ProcessorFixture.run { fixture in
             try await fixture.produce(await offThePool { EventCorpus.records(corpus.stream, topic: fixture.rawTopic) })
@@ -33,10 +30,7 @@ struct ExactnessTests {
 
     @Test("two processors in one group, the second joining and the first leaving mid-stream, still leave exact totals")
     func rebalanceKeepsTotalsExact() async throws {
-        let (corpus, expected) = await offThePool {
-            let corpus = EventCorpus(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 7)
-            return (corpus, Aggregates(reference: corpus.unique))
-        }
+        let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 7)
         let records = EventCorpus.records(corpus.stream, topic: "")
         try await ProcessorFixture.run { fixture in
             let topicRecords = records.map { record in
@@ -65,10 +59,7 @@ struct ExactnessTests {
     @Test("a processor killed with SIGKILL mid-stream and started again still leaves exact totals")
     func crashKeepsTotalsExact() async throws {
         let binary = try TestServers.value("GM_TEST_PROCESSOR_BIN")
-        let (corpus, expected) = await offThePool {
-            let corpus = EventCorpus(uniqueEvents: 95_238, duplicateShare: 0.05, seed: 11)
-            return (corpus, Aggregates(reference: corpus.unique))
-        }
+        let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 95_238, duplicateShare: 0.05, seed: 11)
         try await ProcessorFixture.run { fixture in
             try await fixture.produce(EventCorpus.records(corpus.stream, topic: fixture.rawTopic))
             var environment = fixture.environment
@@ -97,10 +88,7 @@ struct ExactnessTests {
     func databaseRestartKeepsTotalsExact() async throws {
         let database = try RestartableTestDatabase()
         try await database.reset()
-        let (corpus, expected) = await offThePool {
-            let corpus = EventCorpus(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 13)
-            return (corpus, Aggregates(reference: corpus.unique))
-        }
+        let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 13)
         let records = EventCorpus.records(corpus.stream, topic: "")
         try await ProcessorFixture.run(databaseURL: database.url) { fixture in
             try await fixture.produce(records.map { record in

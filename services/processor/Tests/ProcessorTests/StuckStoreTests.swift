@@ -16,10 +16,7 @@ struct StuckStoreTests {
     @Test("SIGTERM while a store waits on a lock: the processor exits within GM_SHUTDOWN_GRACE_MS, commits nothing it did not store, and a restart stores every event exactly once")
     func sigtermDuringAStuckStore() async throws {
         let binary = try TestServers.value("GM_TEST_PROCESSOR_BIN")
-        let (corpus, expected) = await offThePool {
-            let corpus = EventCorpus(uniqueEvents: 4_000, duplicateShare: 0, seed: 17)
-            return (corpus, Aggregates(reference: corpus.unique))
-        }
+        let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 4_000, duplicateShare: 0, seed: 17)
         let (first, second) = (Array(corpus.stream[..<2_000]), Array(corpus.stream[2_000...]))
         try await ProcessorFixture.run { fixture in
             var environment = fixture.environment
