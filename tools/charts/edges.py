@@ -49,7 +49,8 @@ def allowed() -> dict:
     egress, ingress, authorization = set(), set(), set()
     for chart in render.service_charts():
         manifests = render.render(chart, render.load(render.PLATFORM_VALUES))
-        for policy in (m for m in manifests if m["kind"] == "NetworkPolicy"):
+        # The namespace's default-deny policies select every pod and allow nothing.
+        for policy in (m for m in manifests if m["kind"] == "NetworkPolicy" and m["spec"]["podSelector"]):
             owner = policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
             for rule in policy["spec"].get("ingress") or []:
                 for source in rule["from"]:
@@ -63,7 +64,7 @@ def allowed() -> dict:
                         continue  # kube-dns, istiod
                     for port in rule["ports"]:
                         egress.add((owner, callee, port_name(callee, port["port"], services, callee)))
-        for policy in (m for m in manifests if m["kind"] == "AuthorizationPolicy"):
+        for policy in (m for m in manifests if m["kind"] == "AuthorizationPolicy" and m["spec"].get("selector")):
             owner = policy["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
             for rule in policy["spec"].get("rules") or []:
                 for source in rule["from"]:
