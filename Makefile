@@ -38,6 +38,9 @@ images: ## OCI images of the eight services with podman (base from Debian packag
 images-smoke: ## run each image read-only as uid 10001: live 200, ready 503 without dependencies, SIGTERM exits 0
 	@tools/images/smoke.sh
 
+charts: deps ## render every chart and scenario, validate against Kubernetes + CRD schemas, policies, checkov
+	@.venv-charts/bin/python tools/charts/check.py
+
 check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh
 
