@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 PLATFORM := tools/platform
 
-.PHONY: help deps build up down restart status demo test check-rules lint images images-smoke clean
+.PHONY: help deps build up down restart status demo test check-rules charts lint images images-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
