@@ -9,6 +9,7 @@ import sys
 import unittest
 
 import edges
+import helm_python
 import policy
 import render
 import scan
@@ -23,9 +24,23 @@ def self_test() -> list[str]:
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
+def lint() -> list[str]:
+    """helm lint, strict, as Kubernetes 1.30 would see it; an icon is only a recommendation."""
+    problems = []
+    for chart in render.service_charts():
+        result = helm_python.lint(chart, values=render.load(render.PLATFORM_VALUES), strict=True,
+                                  namespace="gamemetrics", kube_version="1.30.0")
+        for message in result["messages"]:
+            if message["severity"] > 1 and "icon is recommended" not in message["error"]:
+                problems.append(f"helm lint {chart.name}/{message['path']}: {message['error']}")
+        problems += [f"helm lint {chart.name}: {error}" for error in result["errors"]]
+    return problems
+
+
 def main() -> int:
     checkov = str(pathlib.Path(sys.executable).parent / "checkov")
     problems = self_test() + values_schema.stale()
+    problems += lint()
     renderings = render.render_all()
     manifests = 0
     for rendering in renderings:
