@@ -28,8 +28,7 @@ def lint() -> list[str]:
     """helm lint, strict, as Kubernetes 1.30 would see it; an icon is only a recommendation."""
     problems = []
     for chart in render.service_charts():
-        helm_python.dependency_build(chart, skip_refresh=True)
-        result = helm_python.lint(chart, values=render.load(render.PLATFORM_VALUES), strict=True,
+        result = helm_python.lint(render.built(chart), values=render.load(render.PLATFORM_VALUES), strict=True,
                                   namespace="gamemetrics", kube_version="1.30.0")
         for message in result["messages"]:
             if message["severity"] > 1 and "icon is recommended" not in message["error"]:

@@ -6,10 +6,14 @@ charts/platform-values.yaml (as Argo CD passes them). Returns a list of Renderin
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import dataclasses
+import functools
 import pathlib
+import shutil
 import sys
+import tempfile
 
 import yaml
 import helm_python
@@ -60,9 +64,26 @@ def scenarios(chart: pathlib.Path) -> list[tuple[str, dict]]:
     return found
 
 
+@functools.cache
+def workspace() -> pathlib.Path:
+    """A private copy of charts/ with every chart's dependencies built: Helm's dependency build
+    writes into the chart's folder, so two processes building in the checkout collide."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="gm-charts-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    copy_of = root / "charts"
+    shutil.copytree(CHARTS, copy_of, ignore=shutil.ignore_patterns("charts", "Chart.lock", "tmpcharts*"))
+    for chart in service_charts():
+        helm_python.dependency_build(copy_of / chart.name, skip_refresh=True)
+    return copy_of
+
+
+def built(chart: pathlib.Path) -> pathlib.Path:
+    """The chart, ready to render or lint (in the private copy)."""
+    return workspace() / chart.name
+
+
 def render(chart: pathlib.Path, values: dict, namespace: str = "gamemetrics") -> list[dict]:
-    helm_python.dependency_build(chart, skip_refresh=True)
-    loaded = helm_python.Chart.load(chart)
+    loaded = helm_python.Chart.load(built(chart))
     output = loaded.render(values=values, name=chart.name, namespace=namespace, is_install=True)
     manifests = []
     for path, text in sorted(output.items()):
