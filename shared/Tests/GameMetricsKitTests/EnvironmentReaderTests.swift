@@ -108,7 +108,7 @@ struct EnvironmentReadRecorderTests {
         let recorder = EnvironmentReadRecorder()
         let reader = EnvironmentReader(["GM_PG_URL": "postgres://h/db", "GM_UNREAD_URL": "http://h"])
             .recordingReads(in: recorder)
-            .merging(["GM_HTTP_PORT": "8080"])
+            .merging(["GM_HTTP_PORT": "0"])
             .withDefaults(["GM_KAFKA_LINGER_MS": "1"])
         _ = try reader.url("GM_PG_URL", schemes: ["postgres"])
         _ = try reader.int("GM_HTTP_PORT", default: 1)
