@@ -4,10 +4,13 @@ import GameMetricsTesting
 /// Every edge the rendered service charts allow, as `tools/charts/edges.py` prints it (run with
 /// `GM_TEST_CHARTS_PYTHON`, the charts' virtualenv that `tools/platform/test.sh` names):
 /// `networkPolicy` also holds the edges to infrastructure and Prometheus's scrapes;
-/// `authorizationPolicy` only edges whose target is one of the eight services.
+/// `authorizationPolicy` only edges whose target is one of the eight services; `halfOpen` the
+/// edges between services that only one side's NetworkPolicy allows (the caller's egress or the
+/// callee's ingress), which therefore do not work.
 struct ChartedPolicies: Decodable {
     var networkPolicy: [CallEdge]
     var authorizationPolicy: [CallEdge]
+    var halfOpen: [CallEdge]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
