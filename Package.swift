@@ -152,7 +152,10 @@ let sharedTargets: [Target] = [
         path: "fuzz/event-parser/Sources/EventParserOracle", swiftSettings: swiftSettings
     ),
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
-    sharedTests("IntegrationTests", allSharedModules + ["GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres]),
+    // It builds (never runs) each of the eight services to derive the call graph the charts'
+    // network policies are checked against (CallGraphTests).
+    sharedTests("IntegrationTests", allSharedModules + ["GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres]
+        + services.map { .target(name: $0.module) }),
 ]
 
 // MARK: - Tools and benchmarks

@@ -27,6 +27,8 @@
 #   GM_TEST_SCHEMATHESIS_CONFIG  its settings, tools/platform/schemathesis.toml
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
 #   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
+#   GM_TEST_CHARTS_PYTHON   the charts' Python (default .venv-charts/bin/python), which runs
+#                           tools/charts/edges.py for the call-graph test (CallGraphTests)
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -155,6 +157,7 @@ export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
 export GM_TEST_RESTARTABLE_PG_URL="$restartable_pg_url" GM_TEST_RESTARTABLE_PG_CONTROL="$RESTARTABLE_PG"
+export GM_TEST_CHARTS_PYTHON="${GM_TEST_CHARTS_PYTHON:-$GM_CHARTS_VENV/bin/python}"
 
 # 3. the tests ---------------------------------------------------------------------------------
 # A test server that dies mid-run fails every later test that needs it, and a test waiting on it

@@ -100,3 +100,29 @@ struct RequiredSecretTests {
         }
     }
 }
+
+@Suite("A reader recording its reads")
+struct EnvironmentReadRecorderTests {
+    @Test("reports every name asked for, set or not, also through merged and defaulted readers")
+    func reportsEveryNameAskedFor() throws {
+        let recorder = EnvironmentReadRecorder()
+        let reader = EnvironmentReader(["GM_PG_URL": "postgres://h/db", "GM_UNREAD_URL": "http://h"])
+            .recordingReads(in: recorder)
+            .merging(["GM_HTTP_PORT": "0"])
+            .withDefaults(["GM_KAFKA_LINGER_MS": "1"])
+        _ = try reader.url("GM_PG_URL", schemes: ["postgres"])
+        _ = try reader.int("GM_HTTP_PORT", default: 1)
+        _ = try reader.secret("GM_KEY")
+        _ = reader.optional("GM_REDIS_URL")
+        #expect(recorder.namesRead == ["GM_PG_URL", "GM_HTTP_PORT", "GM_KEY", "GM_KEY_FILE", "GM_REDIS_URL"])
+    }
+
+    @Test("a default supplied by the service is not a read; asking for it later is")
+    func defaultsAreNotReads() {
+        let recorder = EnvironmentReadRecorder()
+        let reader = EnvironmentReader([:]).recordingReads(in: recorder).withDefaults(["GM_KAFKA_LINGER_MS": "1"])
+        #expect(recorder.namesRead.isEmpty)
+        #expect(reader.optional("GM_KAFKA_LINGER_MS") == "1")
+        #expect(recorder.namesRead == ["GM_KAFKA_LINGER_MS"])
+    }
+}

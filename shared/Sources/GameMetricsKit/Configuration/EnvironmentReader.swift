@@ -3,26 +3,45 @@ import Foundation
 /// Typed access to `GM_*` environment variables with errors that name the variable.
 public struct EnvironmentReader: Sendable {
     private let values: [String: String]
+    /// Told the name of every variable read, in tests that derive the call graph; nil otherwise.
+    private let recorder: EnvironmentReadRecorder?
 
     public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(values, recorder: nil)
+    }
+
+    private init(_ values: [String: String], recorder: EnvironmentReadRecorder?) {
         self.values = values
+        self.recorder = recorder
+    }
+
+    /// These variables, reporting the name of each one read (through this reader or one derived
+    /// from it) to `recorder`.
+    public func recordingReads(in recorder: EnvironmentReadRecorder) -> EnvironmentReader {
+        EnvironmentReader(values, recorder: recorder)
     }
 
     /// These variables with `overrides` taking precedence.
     public func merging(_ overrides: [String: String]) -> EnvironmentReader {
-        EnvironmentReader(values.merging(overrides) { _, override in override })
+        EnvironmentReader(values.merging(overrides) { _, override in override }, recorder: recorder)
     }
 
     /// These variables, with `defaults` for those that are unset or blank: a service's own
     /// defaults for shared variables (e.g. a shorter Kafka linger for ingestion).
     public func withDefaults(_ defaults: [String: String]) -> EnvironmentReader {
         var values = self.values
-        for (name, value) in defaults where optional(name) == nil { values[name] = value }
-        return EnvironmentReader(values)
+        // Not a read by the service: only what it later asks for is recorded.
+        for (name, value) in defaults where trimmed(name) == nil { values[name] = value }
+        return EnvironmentReader(values, recorder: recorder)
     }
 
-    /// The trimmed value, or nil when unset or blank.
+    /// The trimmed value, or nil when unset or blank. Every other accessor reads through this one.
     public func optional(_ name: String) -> String? {
+        recorder?.record(name)
+        return trimmed(name)
+    }
+
+    private func trimmed(_ name: String) -> String? {
         guard let raw = values[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         return raw
     }

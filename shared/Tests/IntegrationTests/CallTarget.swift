@@ -1,0 +1,48 @@
+import Foundation
+import GameMetricsKit
+
+/// What reading one `GM_*` variable says about the connections a service opens.
+enum CallTarget: Equatable {
+    /// The service connects to `to` on its port named `port`.
+    case connects(to: String, port: String)
+    /// The service listens on its internal port, where Prometheus scrapes `/metrics`.
+    case scrapedByPrometheus
+    /// An address (`GM_*_URL`, `_ENDPOINT`, `_BOOTSTRAP`) this mapping does not know: a new
+    /// dependency, to be added here and to the charts' call graph (global.callGraph) on purpose.
+    case unknownAddress
+    /// Not about connections (ports of its own, timeouts, keys, ...).
+    case none
+
+    /// Infrastructure, by the variables naming it; the port is the target's own name.
+    static let infrastructure: [String: String] = [
+        "GM_PG_URL": "postgres", "GM_PG_MIGRATION_URL": "postgres",
+        "GM_KAFKA_BOOTSTRAP": "kafka",
+        "GM_REDIS_URL": "redis",
+        "GM_S3_ENDPOINT": "s3", "GM_AUDIT_ANCHOR_S3_ENDPOINT": "s3",
+        "GM_PROMETHEUS_URL": "prometheus",
+    ]
+
+    init(variable name: String) {
+        if let target = Self.infrastructure[name] {
+            self = .connects(to: target, port: target)
+            return
+        }
+        if name == "GM_INTERNAL_HTTP_PORT" {
+            self = .scrapedByPrometheus
+            return
+        }
+        for service in PlatformService.all.map(\.name) {
+            let prefix = "GM_" + service.uppercased().replacingOccurrences(of: "-", with: "_")
+            if name == prefix + "_URL" {
+                self = .connects(to: service, port: "http")
+                return
+            }
+            if name == prefix + "_INTERNAL_URL" {
+                self = .connects(to: service, port: "internal")
+                return
+            }
+        }
+        let isAddress = name.hasPrefix("GM_") && ["_URL", "_ENDPOINT", "_BOOTSTRAP"].contains { name.hasSuffix($0) }
+        self = isAddress ? .unknownAddress : .none
+    }
+}
