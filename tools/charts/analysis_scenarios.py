@@ -16,8 +16,9 @@ from success_condition import FAILED, SUCCESSFUL, threshold
 
 CANARY_HASH = "6b7f9c4d8a"
 STABLE_HASH = "7c5d8e9f1b"
-# Bucket bounds of the services' request-duration histogram (swift-prometheus's defaults).
-LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]
+# Bucket bounds of the services' request-duration histogram, as they export them
+# (shared/Sources/GameMetricsHTTP/Observability/Observability.swift; `le="1.0"`).
+LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0]
 API_ROUTE = "/v1/things/{id}"
 HEALTH_ROUTE = "/health/ready"
 REQUESTS_PER_SECOND = 20.0
