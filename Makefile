@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 PLATFORM := tools/platform
 
-.PHONY: help deps build up down restart status demo test check-rules lint images images-smoke clean
+.PHONY: help deps build up down restart status demo test check-rules charts lint images images-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ images: ## OCI images of the eight services with podman (base from Debian packag
 
 images-smoke: ## run each image read-only as uid 10001: live 200, ready 503 without dependencies, SIGTERM exits 0
 	@tools/images/smoke.sh
+
+charts: deps ## render every chart and scenario, validate against Kubernetes + CRD schemas, policies, checkov
+	@.venv-charts/bin/python tools/charts/check.py
 
 check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh

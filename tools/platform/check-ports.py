@@ -5,6 +5,8 @@ The one declaration is shared/Sources/GameMetricsKit/Configuration/PlatformServi
 check (run by `make test` among the static checks) fails when:
   - tools/platform/lib.sh derives a different table from it than the Swift file holds;
   - a Swift file other than PlatformService.swift spells one of the ports as a literal;
+  - a service chart's `ports` or the call graph's `services` (charts/platform-values.yaml)
+    differ from it;
   - a README, doc, runbook, script or OpenAPI document names a port that is not the port of the
     service it is written next to (a service name or its GM_<SERVICE>_URL variable before it on
     the same line, else after it, or, in services/<svc>/, that service), or a range such as 8080-8087 that is
@@ -65,6 +67,8 @@ def main():
     if scripts != table:
         problems.append(f"tools/platform/lib.sh derives {scripts}, PlatformService.swift declares {table}")
 
+    problems += charts_disagree(table)
+
     ports = {port: name for name, pair in table.items() for port in pair}
     # The declared ports and anything else in their blocks (808x, 908x), so that a stale port is
     # caught too.
@@ -120,6 +124,23 @@ def main():
         return 1
     print(f"check-ports: every stated port agrees with {SOURCE.relative_to(ROOT)}")
     return 0
+
+
+def charts_disagree(table):
+    import yaml
+    problems = []
+    graph = yaml.safe_load((ROOT / "charts/platform-values.yaml").read_text())["global"]["callGraph"]["services"]
+    if {name: (p["http"], p["internal"]) for name, p in graph.items()} != table:
+        problems.append(f"charts/platform-values.yaml callGraph.services is {graph}, PlatformService.swift declares {table}")
+    for name, pair in table.items():
+        values = ROOT / "charts" / name / "values.yaml"
+        if not values.exists():
+            problems.append(f"charts/{name}: no chart for service {name}")
+            continue
+        ports = yaml.safe_load(values.read_text())["ports"]
+        if (ports["http"], ports["internal"]) != pair:
+            problems.append(f"charts/{name}/values.yaml ports {ports}, PlatformService.swift declares {pair}")
+    return problems
 
 
 if __name__ == "__main__":

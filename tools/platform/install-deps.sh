@@ -96,6 +96,20 @@ if [[ "$("$GM_VENV/bin/st" --version 2>/dev/null || true)" != *"$SCHEMATHESIS_VE
     }
 fi
 
+# The offline chart checks (tools/charts/check.py): pinned, in a venv of their own.
+CHARTS_PACKAGES=(helm-python-sdk==0.2.2 kubernetes-validate==1.37.0 checkov==3.3.30 PyYAML==6.0.4)
+CHARTS_STAMP="$GM_CHARTS_VENV/.packages"
+if [[ "$(cat "$CHARTS_STAMP" 2>/dev/null || true)" != "${CHARTS_PACKAGES[*]}" ]]; then
+    log "install-deps: pip install ${CHARTS_PACKAGES[*]} into .venv-charts"
+    rm -rf "$GM_CHARTS_VENV"
+    if ! /usr/bin/python3 -m venv "$GM_CHARTS_VENV" >>"$LOG" 2>&1 ||
+        ! "$GM_CHARTS_VENV/bin/pip" install -q --disable-pip-version-check "${CHARTS_PACKAGES[@]}" >>"$LOG" 2>&1; then
+        log_tail "$LOG"
+        die "installing the chart tools into .venv-charts failed (log: $LOG)"
+    fi
+    echo "${CHARTS_PACKAGES[*]}" >"$CHARTS_STAMP"
+fi
+
 # devkafka's librdkafka: the system's version with the mock broker's fixes (ADR 0022).
 "$GM_ROOT/tools/devkafka/librdkafka/build.sh"
 

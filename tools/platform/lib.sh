@@ -8,6 +8,9 @@
 GM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GM_DIR="$GM_ROOT/.gm"
 GM_VENV="$GM_ROOT/.venv"
+# The chart tools (helm-python-sdk, kubernetes-validate, checkov): a venv of their own, since
+# checkov pins versions the project venv's schemathesis does not accept.
+GM_CHARTS_VENV="$GM_ROOT/.venv-charts"
 GM_PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
 GM_RCLONE="$GM_VENV/bin/rclone"
 # devkafka loads the patched librdkafka built here (tools/devkafka/librdkafka/build.sh, ADR 0022).

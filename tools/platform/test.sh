@@ -89,6 +89,8 @@ if grep -rn --include='*.swift' '\.withTransaction(' shared/Sources services/*/S
 fi
 log "==> openapi-spec-validator"
 "$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
+log "==> charts: render, schemas, policies, checkov"
+"$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/charts/check.py"
 
 # 2. throwaway servers -------------------------------------------------------------------------
 # Leftovers of an interrupted earlier run (killed with SIGKILL) are stopped first.

@@ -13,6 +13,7 @@ apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
 metadata:
   name: {{ include "gm.name" . }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:

@@ -10,6 +10,7 @@ apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: {{ include "gm.name" . }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -37,6 +38,7 @@ apiVersion: keda.sh/v1alpha1
 kind: ScaledObject
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:

@@ -11,6 +11,7 @@ apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -59,6 +60,7 @@ apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -93,6 +95,7 @@ apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata:
   name: {{ include "gm.name" . }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:

@@ -34,13 +34,6 @@ spec:
         - name: {{ $name }}
           value: {{ $value | toString | quote }}
         {{- end }}
-        {{- range $name := .secretEnv }}
-        - name: {{ $name }}
-          valueFrom:
-            secretKeyRef:
-              name: {{ $.secretName }}
-              key: {{ $name }}
-        {{- end }}
         {{- range $variable := .secretFiles }}
         - name: {{ $variable }}_FILE
           value: /var/run/secrets/gamemetrics/{{ $variable | lower }}
@@ -86,6 +79,7 @@ apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: {{ .name }}
+  namespace: {{ .root.Release.Namespace }}
   labels:
     app.kubernetes.io/name: {{ .name }}
     app.kubernetes.io/part-of: gamemetrics
@@ -104,6 +98,7 @@ apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
   name: {{ .name }}
+  namespace: {{ .root.Release.Namespace }}
   labels:
     app.kubernetes.io/name: {{ .name }}
     app.kubernetes.io/part-of: gamemetrics
@@ -166,6 +161,7 @@ apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     app.kubernetes.io/name: {{ $name }}
     app.kubernetes.io/part-of: gamemetrics
@@ -194,6 +190,7 @@ apiVersion: batch/v1
 kind: Job
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     app.kubernetes.io/name: {{ $name }}
     app.kubernetes.io/part-of: gamemetrics
@@ -206,7 +203,7 @@ spec:
   activeDeadlineSeconds: 600
   ttlSecondsAfterFinished: 86400
   template:
-    {{- include "gm.jobPod" (dict "root" . "name" $name "args" (list "migrate") "secretEnv" (list "GM_PG_MIGRATION_URL") "secretName" $name) | nindent 4 }}
+    {{- include "gm.jobPod" (dict "root" . "name" $name "args" (list "migrate") "secretFiles" (list "GM_PG_MIGRATION_URL") "secretName" $name) | nindent 4 }}
 {{- end -}}
 {{- end -}}
 
@@ -243,6 +240,7 @@ apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     app.kubernetes.io/name: {{ $name }}
     app.kubernetes.io/part-of: gamemetrics
@@ -257,6 +255,6 @@ spec:
       backoffLimit: 1
       activeDeadlineSeconds: {{ $job.activeDeadlineSeconds | default 1800 }}
       template:
-        {{- include "gm.jobPod" (dict "root" $ "name" $name "args" $job.args "secretEnv" $job.secretEnv "secretFiles" $job.secretFiles "secretName" (include "gm.secretName" $)) | nindent 8 }}
+        {{- include "gm.jobPod" (dict "root" $ "name" $name "args" $job.args "secretFiles" $job.secretFiles "secretName" (include "gm.secretName" $)) | nindent 8 }}
 {{- end }}
 {{- end -}}

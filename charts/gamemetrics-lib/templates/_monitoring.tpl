@@ -9,6 +9,7 @@ apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -43,6 +44,7 @@ apiVersion: monitoring.coreos.com/v1
 kind: PrometheusRule
 metadata:
   name: {{ include "gm.name" . }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -55,14 +57,15 @@ spec:
 
 {{/*
 The service's secrets, from the cluster's secret store (never from git): each GM_* variable
-in secrets.env and secrets.files names a key and property there.
+in secrets.files names a key and property there; the pod mounts them as files.
 */}}
 {{- define "gm.externalSecret" -}}
-{{- if or .Values.secrets.env .Values.secrets.files -}}
+{{- if .Values.secrets.files -}}
 apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
   name: {{ include "gm.secretName" . }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -75,7 +78,7 @@ spec:
     creationPolicy: Owner
     deletionPolicy: Retain
   data:
-    {{- range $variable, $ref := merge (dict) .Values.secrets.env .Values.secrets.files }}
+    {{- range $variable, $ref := .Values.secrets.files }}
     - secretKey: {{ $variable }}
       remoteRef:
         key: {{ $ref.key }}

@@ -113,7 +113,7 @@ spec:
     {{- end }}
 {{- end -}}
 
-{{/* The container's environment: listen ports and grace from values, GM_* settings, secrets. */}}
+{{/* The container's environment: listen ports and grace, addresses, GM_* settings, secret file paths. */}}
 {{- define "gm.env" -}}
 - name: GM_HTTP_PORT
   value: {{ .Values.ports.http | quote }}
@@ -130,14 +130,6 @@ spec:
 - name: {{ $name }}
   value: {{ $value | toString | quote }}
 {{- end }}
-{{- $secret := include "gm.secretName" . }}
-{{- range $name, $_ := .Values.secrets.env }}
-- name: {{ $name }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secret }}
-      key: {{ $name }}
-{{- end }}
 {{- range $variable, $_ := .Values.secrets.files }}
 - name: {{ $variable }}_FILE
   value: /var/run/secrets/gamemetrics/{{ $variable | lower }}
@@ -147,8 +139,8 @@ spec:
 
 {{/*
 Addresses of what the service calls, from its call-graph edges (so an address is never set
-without the edge that lets it through): GM_<SERVICE>_URL / _INTERNAL_URL, GM_KAFKA_BOOTSTRAP,
-GM_REDIS_URL. Credentials come from secrets.
+without the edge that lets it through): GM_<SERVICE>_URL / _INTERNAL_URL, GM_KAFKA_BOOTSTRAP.
+Credentials, and URLs that carry one (GM_PG_URL, GM_REDIS_URL), come from secrets.files.
 */}}
 {{- define "gm.dependencyEnv" -}}
 {{- $name := include "gm.name" . -}}
@@ -162,9 +154,6 @@ GM_REDIS_URL. Credentials come from secrets.
 {{- else if eq .to "kafka" }}
 - name: GM_KAFKA_BOOTSTRAP
   value: {{ $.Values.global.kafka.bootstrap | quote }}
-{{- else if eq .to "redis" }}
-- name: GM_REDIS_URL
-  value: {{ $.Values.global.redis.url | quote }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -1,8 +1,8 @@
 {{/*
-Who may talk to whom, from the one call graph (global.callGraph, charts/call-graph.yaml): each
-edge {from, to, port} is rendered as the caller's egress and the callee's ingress rule of the
-NetworkPolicy, and, when the callee is a service, as a rule of its Istio AuthorizationPolicy.
-Everything not listed is denied.
+Who may talk to whom, from the one call graph (global.callGraph, charts/platform-values.yaml):
+each edge {from, to, port} is rendered as the caller's egress and the callee's ingress rule of
+the NetworkPolicy and, when the callee is a service, as an Istio AuthorizationPolicy of its own.
+Everything not listed is denied (charts/platform-network holds the namespace defaults).
 */}}
 {{- define "gm.networkPolicy" -}}
 {{- $name := include "gm.name" . -}}
@@ -11,6 +11,7 @@ apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
   name: {{ $name }}
+  namespace: {{ $.Release.Namespace }}
   labels:
     {{- include "gm.labels" . | nindent 4 }}
 spec:
@@ -80,25 +81,31 @@ spec:
 {{- end -}}
 {{- end -}}
 
-{{- define "gm.authorizationPolicy" -}}
+{{/* One ALLOW AuthorizationPolicy per edge into the service: that caller's identity, that port. */}}
+{{- define "gm.authorizationPolicies" -}}
 {{- if .Values.global.mesh.enabled -}}
 {{- $name := include "gm.name" . -}}
 {{- $graph := .Values.global.callGraph -}}
+{{- $first := true -}}
+{{- range $graph.edges }}
+{{- if eq .to $name }}
+{{- if not $first }}
+---
+{{- end }}
+{{- $first = false }}
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata:
-  name: {{ $name }}
+  name: {{ printf "%s-from-%s-%s" $name .from .port | trunc 63 | trimSuffix "-" }}
+  namespace: {{ $.Release.Namespace }}
   labels:
-    {{- include "gm.labels" . | nindent 4 }}
+    {{- include "gm.labels" $ | nindent 4 }}
 spec:
   selector:
     matchLabels:
-      {{- include "gm.selectorLabels" . | nindent 6 }}
-  # ALLOW with only these rules: any other caller, or another port, is denied.
+      {{- include "gm.selectorLabels" $ | nindent 6 }}
   action: ALLOW
   rules:
-    {{- range $graph.edges }}
-    {{- if eq .to $name }}
     - from:
         - source:
             principals:
@@ -110,11 +117,10 @@ spec:
       to:
         - operation:
             ports: ["{{ index $.Values.ports .port }}"]
-    {{- end }}
-    {{- end }}
+{{- end }}
+{{- end }}
 {{- end -}}
 {{- end -}}
-
 
 {{/* One egress rule: to a service of this namespace (its port by name) or to a destination. */}}
 {{- define "gm.egressRule" -}}

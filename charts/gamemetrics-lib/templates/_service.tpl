@@ -16,6 +16,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {{ .name }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
     {{- include "gm.labels" $root | nindent 4 }}
     # Copied onto every scraped series (ServiceMonitor targetLabels); the alert rules select on it.

@@ -12,7 +12,7 @@ public struct RedisRequirement: ClientRequirement {
     public var gatesReadiness: Bool
 
     public func makeClient(environment: EnvironmentReader, clientID: String, logger: Logger) throws -> RequiredClient<RedisClient> {
-        let url = try environment.required("GM_REDIS_URL")
+        let url = try environment.requiredSecret("GM_REDIS_URL")
         let modeName = environment.string("GM_REDIS_MODE", default: RedisConfiguration.Mode.single.rawValue)
         guard let mode = RedisConfiguration.Mode(rawValue: modeName) else {
             throw ConfigurationError(variable: "GM_REDIS_MODE", problem: "must be single or cluster, not '\(modeName)'")

@@ -15,7 +15,7 @@ public struct S3Requirement: ClientRequirement {
         let configuration = S3Configuration(
             endpoint: try environment.requiredURL("GM_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
             region: environment.string("GM_S3_REGION", default: "us-east-1"),
-            accessKey: try environment.required("GM_S3_ACCESS_KEY"),
+            accessKey: try environment.requiredSecret("GM_S3_ACCESS_KEY"),
             secretKey: try environment.requiredSecret("GM_S3_SECRET_KEY"))
         let client = S3Client(configuration: configuration, httpClient: http)
         let bucket = try environment.required("GM_S3_BUCKET")

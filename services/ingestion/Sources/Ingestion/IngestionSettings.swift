@@ -56,7 +56,7 @@ struct IngestionSettings: Sendable {
         while defaultIssuer.hasSuffix("/") { defaultIssuer.removeLast() }
         issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
         serviceCredentials = .init(
-            clientID: try environment.required("GM_INGESTION_CLIENT_ID"),
+            clientID: try environment.requiredSecret("GM_INGESTION_CLIENT_ID"),
             clientSecret: try environment.requiredSecret("GM_INGESTION_CLIENT_SECRET"))
         credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
         writeKeyMAC = try WriteKeyMAC(environment: environment)

@@ -94,11 +94,21 @@ public struct EnvironmentReader: Sendable {
     /// A URL whose scheme is one of `schemes`.
     public func url(_ name: String, schemes: Set<String>) throws -> URL? {
         guard let raw = optional(name) else { return nil }
-        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), url.host != nil else {
-            throw ConfigurationError(variable: name, problem: "must be a URL, got '\(raw)'")
+        return try Self.parseURL(raw, variable: name, schemes: schemes, quoting: raw)
+    }
+
+    /// A URL that carries a credential (a database password): inline in `name` or from the file
+    /// `name_FILE` names, like ``secret(_:)``. Errors name the variable, never the value.
+    public func requiredSecretURL(_ name: String, schemes: Set<String>) throws -> URL {
+        try Self.parseURL(try requiredSecret(name), variable: name, schemes: schemes, quoting: nil)
+    }
+
+    private static func parseURL(_ raw: String, variable: String, schemes: Set<String>, quoting shown: String?) throws -> URL {
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            throw ConfigurationError(variable: variable, problem: "must be a URL with a host" + (shown.map { ", got '\($0)'" } ?? ""))
         }
         guard schemes.contains(scheme) else {
-            throw ConfigurationError(variable: name, problem: "must use \(schemes.sorted().joined(separator: " or ")), got '\(scheme)'")
+            throw ConfigurationError(variable: variable, problem: "must use \(schemes.sorted().joined(separator: " or ")), got '\(scheme)'")
         }
         return url
     }

@@ -20,9 +20,9 @@ extension PostgresClient.Configuration {
         )
     }
 
-    /// Reads `GM_PG_URL` (required).
+    /// Reads `GM_PG_URL`, or the file `GM_PG_URL_FILE` names (required).
     public init(environment: EnvironmentReader) throws {
-        try self.init(url: try environment.requiredURL("GM_PG_URL", schemes: ["postgres", "postgresql"]))
+        try self.init(url: try environment.requiredSecretURL("GM_PG_URL", schemes: ["postgres", "postgresql"]))
     }
 }
 

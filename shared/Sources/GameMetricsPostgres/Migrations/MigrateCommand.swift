@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 
 /// `<service> migrate`: applies the service's migrations as the schema owner named by
-/// `GM_PG_MIGRATION_URL`, then exits (0 done, 1 a migration failed, 2 configuration). This is the
+/// `GM_PG_MIGRATION_URL` (or the file `GM_PG_MIGRATION_URL_FILE` names), then exits (0 done, 1 a migration failed, 2 configuration). This is the
 /// step a deployment runs before the new version starts (a Helm hook job; `make up` runs it):
 /// the running service connects with its own role (`GM_PG_URL`), which may read and write its
 /// tables but not change the schema, and only checks at start that nothing is pending (ADR 0016).
@@ -17,7 +17,7 @@ public enum MigrateCommand {
         let configuration: PostgresClient.Configuration
         do {
             configuration = try PostgresClient.Configuration(
-                url: try environment.requiredURL(variable, schemes: ["postgres", "postgresql"]), variable: variable)
+                url: try environment.requiredSecretURL(variable, schemes: ["postgres", "postgresql"]), variable: variable)
         } catch {
             FileHandle.standardError.write(Data("\(service) migrate: \(error)\n".utf8))
             return 2

@@ -19,7 +19,7 @@ struct AuditAnchorStore: Sendable {
         s3 = S3Client(configuration: S3Configuration(
             endpoint: try environment.requiredURL("GM_AUDIT_ANCHOR_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
             region: environment.string("GM_AUDIT_ANCHOR_S3_REGION", default: "us-east-1"),
-            accessKey: try environment.required("GM_AUDIT_ANCHOR_S3_ACCESS_KEY"),
+            accessKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_ACCESS_KEY"),
             secretKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_SECRET_KEY"),
             requestTimeout: .seconds(10)))
         bucket = try environment.required("GM_AUDIT_ANCHOR_S3_BUCKET")

@@ -1,0 +1,183 @@
+"""What every rendered service chart must hold beyond its schemas: restricted pods, resources,
+probes, secrets only from ExternalSecrets, a NetworkPolicy and mesh policy around every pod,
+one autoscaler per Rollout, canaries of 10% and 50% with their analysis and Istio routing.
+Each function returns a list of problems (empty when the rendering holds)."""
+from __future__ import annotations
+
+import re
+
+SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEY|PG_URL|MIGRATION_URL|REDIS_URL|CLIENT_ID)$")
+WORKLOAD_KINDS = ("Rollout", "Job", "CronJob")
+
+
+def pod_spec(manifest: dict) -> dict:
+    if manifest["kind"] == "CronJob":
+        return manifest["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return manifest["spec"]["template"]["spec"]
+
+
+def pod_labels(manifest: dict) -> dict:
+    if manifest["kind"] == "CronJob":
+        return manifest["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    return manifest["spec"]["template"]["metadata"]["labels"]
+
+
+def name_of(manifest: dict) -> str:
+    return f"{manifest['kind']}/{manifest['metadata']['name']}"
+
+
+def pods(manifests: list[dict]) -> list[str]:
+    problems = []
+    for m in manifests:
+        if m["kind"] not in WORKLOAD_KINDS:
+            continue
+        where = name_of(m)
+        spec = pod_spec(m)
+        security = spec.get("securityContext", {})
+        if not security.get("runAsNonRoot") or security.get("seccompProfile", {}).get("type") != "RuntimeDefault":
+            problems.append(f"{where}: pod must run as non-root with the RuntimeDefault seccomp profile")
+        if spec.get("automountServiceAccountToken") is not False:
+            problems.append(f"{where}: the pod must not mount a service account token")
+        for container in spec["containers"]:
+            c = container.get("securityContext", {})
+            if not (c.get("readOnlyRootFilesystem") and c.get("allowPrivilegeEscalation") is False
+                    and c.get("capabilities", {}).get("drop") == ["ALL"] and c.get("runAsNonRoot")):
+                problems.append(f"{where}: container {container['name']} is not restricted (read-only root, no escalation, drop ALL, non-root)")
+            resources = container.get("resources", {})
+            for bound in ("requests", "limits"):
+                if not {"cpu", "memory"} <= set(resources.get(bound, {})):
+                    problems.append(f"{where}: container {container['name']} lacks cpu and memory {bound}")
+            if m["kind"] == "Rollout":
+                for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+                    if probe not in container:
+                        problems.append(f"{where}: no {probe}")
+            for variable in container.get("env", []):
+                if "valueFrom" in variable:
+                    problems.append(f"{where}: {variable['name']} comes from a Secret as a variable; mount it as a file")
+                elif SECRET_LIKE.search(variable["name"]):
+                    problems.append(f"{where}: {variable['name']} looks like a secret but has a literal value")
+        if m["kind"] == "Rollout":
+            grace = next((int(v["value"]) for c in spec["containers"] for v in c.get("env", []) if v["name"] == "GM_SHUTDOWN_GRACE_MS"), None)
+            if grace is None or spec.get("terminationGracePeriodSeconds", 30) * 1000 <= grace:
+                problems.append(f"{where}: terminationGracePeriodSeconds must exceed GM_SHUTDOWN_GRACE_MS")
+    problems += [f"{name_of(m)}: Secrets come only from ExternalSecrets" for m in manifests if m["kind"] == "Secret"]
+    for account in (m for m in manifests if m["kind"] == "ServiceAccount"):
+        if account.get("automountServiceAccountToken") is not False:
+            problems.append(f"{name_of(account)}: must not automount its token")
+    return problems
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def fencing(manifests: list[dict], mesh: bool) -> list[str]:
+    problems = []
+    policies = [m for m in manifests if m["kind"] == "NetworkPolicy"]
+    for workload in (m for m in manifests if m["kind"] in WORKLOAD_KINDS):
+        labels = pod_labels(workload)
+        covering = [p for p in policies if selects(p["spec"]["podSelector"], labels)]
+        if not any(set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"} for p in covering):
+            problems.append(f"{name_of(workload)}: no NetworkPolicy fences both its ingress and egress")
+        if mesh and workload["kind"] == "Rollout":
+            for kind in ("PeerAuthentication", "AuthorizationPolicy"):
+                found = [m for m in manifests if m["kind"] == kind and selects(m["spec"].get("selector", {}), labels)]
+                if not found:
+                    problems.append(f"{name_of(workload)}: no {kind}")
+                elif kind == "PeerAuthentication" and found[0]["spec"]["mtls"]["mode"] != "STRICT":
+                    problems.append(f"{name_of(workload)}: mTLS is not STRICT")
+    return problems
+
+
+def autoscaling(manifests: list[dict]) -> list[str]:
+    problems = []
+    for rollout in (m for m in manifests if m["kind"] == "Rollout"):
+        name = rollout["metadata"]["name"]
+        scalers = [m for m in manifests if m["kind"] in ("HorizontalPodAutoscaler", "ScaledObject")
+                   and m["spec"]["scaleTargetRef"]["name"] == name and m["spec"]["scaleTargetRef"]["kind"] == "Rollout"]
+        if "replicas" in rollout["spec"]:
+            if scalers:
+                problems.append(f"{name_of(rollout)}: fixed replicas and an autoscaler")
+            continue
+        if len(scalers) != 1:
+            problems.append(f"{name_of(rollout)}: {len(scalers)} autoscalers, exactly one expected (two HPAs fight)")
+            continue
+        scaler = scalers[0]
+        if scaler["kind"] == "HorizontalPodAutoscaler":
+            cpu = [x for x in scaler["spec"]["metrics"] if x["type"] == "Resource" and x["resource"]["name"] == "cpu"]
+            if not cpu or cpu[0]["resource"]["target"]["averageUtilization"] != 70:
+                problems.append(f"{name_of(scaler)}: must scale on CPU 70%")
+        else:
+            triggers = scaler["spec"]["triggers"]
+            if not any(t["type"] == "cpu" and t["metadata"]["value"] == "70" for t in triggers):
+                problems.append(f"{name_of(scaler)}: must scale on CPU 70%")
+            if not any(t["type"] != "cpu" for t in triggers):
+                problems.append(f"{name_of(scaler)}: KEDA without the signal that limits the service")
+    return problems
+
+
+def rollouts(manifests: list[dict], mesh: bool) -> list[str]:
+    problems = []
+    by_kind_name = {(m["kind"], m["metadata"]["name"]): m for m in manifests}
+    for rollout in (m for m in manifests if m["kind"] == "Rollout"):
+        strategy = rollout["spec"]["strategy"]
+        if "blueGreen" in strategy:
+            blue_green = strategy["blueGreen"]
+            analysis = blue_green.get("prePromotionAnalysis", {}).get("templates", [])
+            if ("Service", blue_green["previewService"]) not in by_kind_name or ("Service", blue_green["activeService"]) not in by_kind_name:
+                problems.append(f"{name_of(rollout)}: blue-green needs its active and preview Services")
+        else:
+            canary = strategy["canary"]
+            weights = [s["setWeight"] for s in canary["steps"] if "setWeight" in s]
+            if weights != [10, 50]:
+                problems.append(f"{name_of(rollout)}: canary weights {weights}, expected 10 then 50 (then 100)")
+            if not all("pause" in s for s in canary["steps"][1::2]):
+                problems.append(f"{name_of(rollout)}: each weight must be followed by a pause")
+            analysis = canary.get("analysis", {}).get("templates", [])
+            istio = canary.get("trafficRouting", {}).get("istio")
+            if istio:
+                service = istio["virtualService"]
+                vs = by_kind_name.get(("VirtualService", service["name"]))
+                if not vs or not any(r.get("name") in service["routes"] for r in vs["spec"]["http"]):
+                    problems.append(f"{name_of(rollout)}: its VirtualService route is missing")
+                dr = by_kind_name.get(("DestinationRule", istio["destinationRule"]["name"]))
+                if not dr or {s["name"] for s in dr["spec"]["subsets"]} != {"stable", "canary"}:
+                    problems.append(f"{name_of(rollout)}: its DestinationRule needs the stable and canary subsets")
+        for template in analysis:
+            if ("AnalysisTemplate", template["templateName"]) not in by_kind_name:
+                problems.append(f"{name_of(rollout)}: AnalysisTemplate {template['templateName']} is not rendered")
+        if not analysis:
+            problems.append(f"{name_of(rollout)}: no analysis")
+    return problems
+
+
+def hooks(manifests: list[dict]) -> list[str]:
+    problems = []
+    jobs = [m for m in manifests if m["kind"] == "Job"]
+    for job in jobs:
+        annotations = job["metadata"].get("annotations", {})
+        if annotations.get("argocd.argoproj.io/hook") != "PreSync":
+            problems.append(f"{name_of(job)}: a migration Job must be an Argo CD PreSync hook")
+        name = job["metadata"]["name"]
+        for kind in ("ServiceAccount", "NetworkPolicy", "ExternalSecret"):
+            found = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
+            if not found or int(found[0]["metadata"].get("annotations", {}).get("argocd.argoproj.io/sync-wave", "0")) >= 0 \
+                    or found[0]["metadata"]["annotations"].get("argocd.argoproj.io/hook") != "PreSync":
+                problems.append(f"{name_of(job)}: its {kind} must be a PreSync hook of an earlier wave")
+    return problems
+
+
+def trusted_proxies(manifests: list[dict], hops: int) -> list[str]:
+    problems = []
+    for rollout in (m for m in manifests if m["kind"] == "Rollout"):
+        for container in pod_spec(rollout)["containers"]:
+            for variable in container.get("env", []):
+                if variable["name"].endswith("TRUSTED_PROXIES") and variable.get("value") != str(hops):
+                    problems.append(f"{name_of(rollout)}: {variable['name']}={variable.get('value')} but the ingress adds {hops} hop(s)")
+    return problems
+
+
+def all_problems(manifests: list[dict], values: dict) -> list[str]:
+    mesh = values["global"]["mesh"]["enabled"]
+    return (pods(manifests) + fencing(manifests, mesh) + autoscaling(manifests) + rollouts(manifests, mesh)
+            + hooks(manifests) + trusted_proxies(manifests, values["global"]["ingress"]["trustedProxyHops"]))

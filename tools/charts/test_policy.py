@@ -1,0 +1,111 @@
+"""The chart checks catch what they claim to: each test breaks one rendered chart the way a
+careless change would, and expects a named problem."""
+from __future__ import annotations
+
+import copy
+import functools
+import pathlib
+import sys
+import tempfile
+import unittest
+
+import policy
+import render
+import scan
+import validate
+
+
+@functools.cache
+def rendered(chart: str) -> tuple[list[dict], dict]:
+    path = render.CHARTS / chart
+    values = render.merge(render.load(path / "values.yaml"), render.load(render.PLATFORM_VALUES))
+    manifests = [render.strip(m) for m in render.render(path, render.load(render.PLATFORM_VALUES))]
+    return manifests, values
+
+
+def broken(chart: str, kind: str, change) -> tuple[list[dict], dict]:
+    manifests, values = rendered(chart)
+    manifests = copy.deepcopy(manifests)
+    change(next(m for m in manifests if m["kind"] == kind))
+    return manifests, values
+
+
+def problems(manifests: list[dict], values: dict) -> str:
+    return "\n".join(policy.all_problems(manifests, values))
+
+
+def container(rollout: dict) -> dict:
+    return rollout["spec"]["template"]["spec"]["containers"][0]
+
+
+class ChartChecksCatchBreakage(unittest.TestCase):
+    def test_the_charts_as_rendered_hold(self):
+        for chart in ("ingestion", "processor", "user", "admin"):
+            self.assertEqual(problems(*rendered(chart)), "")
+
+    def test_a_writable_root_file_system_is_refused(self):
+        found = problems(*broken("ingestion", "Rollout", lambda r: container(r)["securityContext"].update(readOnlyRootFilesystem=False)))
+        self.assertIn("is not restricted", found)
+
+    def test_a_missing_probe_or_limit_is_refused(self):
+        def change(rollout):
+            del container(rollout)["readinessProbe"]
+            del container(rollout)["resources"]["limits"]
+        found = problems(*broken("user", "Rollout", change))
+        self.assertIn("no readinessProbe", found)
+        self.assertIn("lacks cpu and memory limits", found)
+
+    def test_a_secret_as_a_variable_or_literal_is_refused(self):
+        def change(rollout):
+            container(rollout)["env"] += [{"name": "GM_PG_URL", "value": "postgres://u:p@h/d"},
+                                          {"name": "GM_X", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]
+        found = problems(*broken("processor", "Rollout", change))
+        self.assertIn("GM_PG_URL looks like a secret", found)
+        self.assertIn("GM_X comes from a Secret as a variable", found)
+
+    def test_a_pod_without_network_policy_is_refused(self):
+        manifests, values = rendered("ingestion")
+        found = problems([m for m in manifests if m["kind"] != "NetworkPolicy"], values)
+        self.assertIn("no NetworkPolicy fences", found)
+
+    def test_a_second_autoscaler_is_refused(self):
+        manifests, values = rendered("ingestion")
+        hpa = {"kind": "HorizontalPodAutoscaler", "metadata": {"name": "extra"},
+               "spec": {"scaleTargetRef": {"kind": "Rollout", "name": "ingestion"}, "metrics": []}}
+        self.assertIn("2 autoscalers", problems(manifests + [hpa], values))
+
+    def test_other_canary_weights_are_refused(self):
+        found = problems(*broken("ingestion", "Rollout", lambda r: r["spec"]["strategy"]["canary"]["steps"].__setitem__(0, {"setWeight": 25})))
+        self.assertIn("canary weights [25, 50]", found)
+
+    def test_trusted_proxy_hops_must_match_the_ingress(self):
+        manifests, values = rendered("user")
+        values = render.merge(values, {"global": {"ingress": {"trustedProxyHops": 2}}})
+        self.assertIn("GM_TRUSTED_PROXIES=1 but the ingress adds 2", problems(manifests, values))
+
+    def test_schemas_refuse_unknown_fields(self):
+        manifests, _ = rendered("ingestion")
+        for kind in ("Rollout", "Service", "ScaledObject", "AuthorizationPolicy"):
+            manifest = copy.deepcopy(next(m for m in manifests if m["kind"] == kind))
+            manifest["spec"]["unknownField"] = 1
+            self.assertTrue(validate.errors(manifest), kind)
+
+    def test_checkov_findings_on_probes_cannot_be_accepted_and_unlisted_ones_fail(self):
+        manifests, _ = rendered("ingestion")
+        manifests = copy.deepcopy(manifests)
+        del container(next(m for m in manifests if m["kind"] == "Rollout"))["livenessProbe"]
+        with tempfile.TemporaryDirectory() as directory:
+            baseline = pathlib.Path(directory) / "baseline.yaml"
+            baseline.write_text("- {resource: Deployment.ingestion, check: CKV_K8S_8, reason: probes later}\n")
+            original, scan.BASELINE = scan.BASELINE, baseline
+            try:
+                found = "\n".join(scan.scan([render.Rendering("ingestion", "broken", manifests)],
+                                            str(pathlib.Path(sys.executable).parent / "checkov")))
+            finally:
+                scan.BASELINE = original
+        self.assertIn("baseline accepts CKV_K8S_8", found)
+        self.assertIn("checkov CKV_K8S_43", found)
+
+
+if __name__ == "__main__":
+    unittest.main()
