@@ -14,7 +14,7 @@ try:
     import promql_parser as promql
 except ImportError as missing:  # pragma: no cover - an install step, not code, is missing
     raise SystemExit("promql-parser is not installed in .venv-charts: tools/platform/install-deps.sh installs it "
-                     "(pip install promql-parser==0.11.0)") from missing
+                     "(CHARTS_PACKAGES)") from missing
 
 # Functions whose result keeps the labels of the series they read (or makes a constant): a
 # label named in an enclosing `by (...)` must therefore exist on those series. A function that
