@@ -47,7 +47,8 @@ def scenarios(metric: AnalysisMetric) -> list[Scenario]:
     limit = threshold(metric.success_condition)
     built = []
     for case, series_for, expected, other_expected in builders[metric.name](limit):
-        namespace = f"{metric.chart}-{metric.name}-{case}"
+        # Unique per analysis: two ci/ scenarios of one chart may differ in thresholds.
+        namespace = f"{metric.chart}-{metric.scenario}-{metric.name}-{case}"
         service = dict(metric.rollout_args).get("service") or metric.chart
 
         def labels(pod_hash: str, **own: str) -> dict[str, str]:
