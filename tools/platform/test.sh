@@ -81,6 +81,8 @@ log "==> ports declared once"
 "$GM_VENV/bin/python" "$GM_ROOT/tools/platform/check-ports.py"
 log "==> promtool"
 "$GM_ROOT/tools/platform/check-rules.sh"
+log "==> canary analyses: promtool, successConditions, a local Prometheus (docs/canary-analysis.md)"
+"$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/charts/analysis.py"
 log "==> no PostgresNIO withTransaction in service code"
 # It waits for good when the server closed the connection; withTransactionEndingWithConnection
 # (GameMetricsPostgres) does not (ADR 0021).
