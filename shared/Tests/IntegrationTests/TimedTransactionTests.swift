@@ -19,14 +19,14 @@ struct TimedTransactionTests {
             try await client.withConnection { holder in
                 try await holder.query("BEGIN", logger: logger)
                 try await holder.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE"), logger: logger)
-                let started = ContinuousClock.now
-                await #expect(throws: (any Error).self) {
+                // Ended by the statement timeout (57014 query_canceled), not by anything else;
+                // how long that took on a loaded machine is not the point.
+                let error = await #expect(throws: PSQLError.self) {
                     try await client.withTimedTransaction(statementTimeout: .seconds(1), logger: logger) { connection in
                         try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) VALUES (1)"), logger: logger)
                     }
                 }
-                let took = ContinuousClock.now - started
-                #expect(took < .seconds(5), "the statement waiting on the lock took \(took) to end")
+                #expect(error?.serverInfo?[.sqlState] == "57014", "\(String(describing: error))")
                 try await holder.query("ROLLBACK", logger: logger)
             }
             let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM \(table)"), logger: logger)
@@ -36,13 +36,14 @@ struct TimedTransactionTests {
         }
     }
 
-    @Test("a timed transaction whose connection the server terminates fails within seconds, and the client goes on working")
+    @Test("a timed transaction whose connection the server terminates fails instead of waiting, and the client goes on working")
     func terminatedConnectionEndsTheTransaction() async throws {
         let logger = Logger(label: "timed-statements")
         let configuration = try PostgresClient.Configuration(url: URL(string: try TestServers.value("GM_TEST_PG_URL"))!)
         try await PostgresClient.withShortLivedClient(configuration, logger: logger) { client in
             // What a restart of the server does to a store in flight: the backend goes away mid-transaction.
-            let ended = await Self.outcome(within: .seconds(10)) {
+            // A transaction that never ends is the defect; 60 s is only the test's patience.
+            let ended = await Self.outcome(within: .seconds(60)) {
                 try await client.withTimedTransaction(statementTimeout: .seconds(5), logger: logger) { connection in
                     _ = try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
                 }
