@@ -2,7 +2,7 @@
 The analysis a canary (or a blue-green preview) must pass. Queries select the new pods by
 rollouts_pod_template_hash (copied from the pod label by the ServiceMonitor). A metric fails
 the rollout after failureLimit + 1 failed measurements, one per interval: the values keep that
-product within two minutes (tools/charts/check.py checks it).
+product within two minutes (tools/charts/analysis.py checks it).
 HTTP services: 5xx share and P99 latency of their own routes (health checks excluded).
 Consumers (rollout.analysis.kind: consumer): consumer lag and store failures.
 */}}
