@@ -20,7 +20,10 @@ public enum PlatformContract {
     public static let writeKeyMACSecret = "test-write-key-mac-secret-0123456789abcdef"
 
     /// Every dependency variable a service may read, each pointing at a closed loopback port.
-    public static let unreachableDependencies = EnvironmentReader([
+    public static let unreachableDependencies = EnvironmentReader(unreachableEnvironment)
+
+    /// ``unreachableDependencies`` as variables, for a service started as a process.
+    public static let unreachableEnvironment = [
         "GM_KAFKA_BOOTSTRAP": "127.0.0.1:1",
         "GM_PG_URL": "postgres://gm:unused@127.0.0.1:1/gamemetrics",
         "GM_REDIS_URL": "redis://127.0.0.1:1/0",
@@ -36,7 +39,7 @@ public enum PlatformContract {
         // Router-mode tests still run the internal listener: any free port, never a fixed one.
         "GM_INTERNAL_HTTP_PORT": "0",
         "GM_WRITE_KEY_MAC_SECRET": writeKeyMACSecret,
-    ].merging(auditLog) { $1 })
+    ].merging(auditLog) { $1 }
 
     /// The user service's secrets kept outside the database, for tests that do not look at them:
     /// a test audit chain key and signing-key encryption key (never real ones), and an anchor
@@ -158,7 +161,7 @@ public enum PlatformContract {
 
     /// Through our own libcurl client, whose timeout bounds the whole exchange: an awaited
     /// `URLSession.shared.data(for:)` once hung a full test run past its 10 s timeout.
-    private static func get(_ url: String) async throws -> (status: Int, body: String) {
+    public static func get(_ url: String) async throws -> (status: Int, body: String) {
         let (response, body) = try await testHTTPClient.execute(HTTPRequest(method: .get, url: URL(string: url)!), timeout: .seconds(10))
         return (response.status.code, String(decoding: body, as: UTF8.self))
     }
