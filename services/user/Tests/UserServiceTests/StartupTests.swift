@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsHTTP
+import GameMetricsPostgres
 import GameMetricsTesting
+import Logging
+import PostgresNIO
 import Testing
 
 /// The user service's start-up steps (the schema check and loading the signing keys) need
@@ -43,5 +46,35 @@ struct StartupTests {
         let took = try await process.waitForExit(within: Self.grace)
         #expect(took != nil, "still running \(Self.grace) after SIGTERM")
         #expect(process.exitStatus == 0, "exit status after SIGTERM: \(String(describing: process.exitStatus))")
+    }
+
+    @Test("a database migrated by a newer version: the start-up step fails for good, the process exits non-zero and is never ready")
+    func unknownMigrationStopsTheService() async throws {
+        let executable = try TestServers.value("GM_TEST_USER_BIN")
+        try await TestDatabase.withFresh { url in
+            let migrate = try await ChildProcess.run(executable, ["migrate"], environment: [MigrateCommand.variable: url])
+            try #require(migrate.status == 0, "user migrate: \(migrate.output)")
+            // A version this code does not know: a newer deployment migrated the database.
+            try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: URL(string: url)!), logger: Logger(label: "startup-tests")) {
+                try await $0.query(
+                    "INSERT INTO user_schema_migrations (version, name, checksum, duration_ms) VALUES (9999, 'from_the_future', 'x', 0)",
+                    logger: Logger(label: "startup-tests"))
+            }
+            let port = try PlatformContract.freeLoopbackPort()
+            let process = try ServiceProcess.start(executable, environment: PlatformContract.unreachableEnvironment.merging([
+                "GM_PG_URL": url, "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port),
+                "GM_INTERNAL_HTTP_PORT": String(try PlatformContract.freeLoopbackPort()),
+            ]) { $1 })
+            defer { process.kill() }
+            var readiness: [Int] = []
+            let deadline = ContinuousClock.now + .seconds(30)
+            while process.isRunning, ContinuousClock.now < deadline {
+                if let status = try? await PlatformContract.get("http://127.0.0.1:\(port)/health/ready").status { readiness.append(status) }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await process.waitForExit(within: .seconds(1)) != nil, "still running 30 s after start")
+            #expect(process.exitStatus.map { $0 != 0 } == true, "exit status: \(String(describing: process.exitStatus))")
+            #expect(!readiness.contains(200), "readiness answered 200: \(readiness)")
+        }
     }
 }
