@@ -14,9 +14,11 @@ import Testing
 struct StartupStepTests {
     @Test("a step failing while its dependency does not answer is retried; readiness names the attempt; the API answers 503 until it is done")
     func transientFailuresAreRetried() async throws {
-        let attempts = Attempts()
+        let attempts = Attempts(), released = Attempts()
+        // Two failures, then an attempt that waits for the test to have looked.
         let step = StartupStep("flaky", retryingWhen: { $0 is DidNotAnswer }) {
             if attempts.next() < 3 { throw DidNotAnswer() }
+            while released.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
         }
         let application = ServiceApplication.build(
             ServiceConfiguration(name: "startup-steps", port: 0, internalPort: 0, logLevel: .warning), checks: [],
@@ -29,14 +31,15 @@ struct StartupStepTests {
             let gated = try await client.execute(uri: "/thing", method: .get) { ($0.status, $0.headers[.retryAfter], String(buffer: $0.body)) }
             #expect(gated.0 == .serviceUnavailable && gated.1 == "2" && gated.2.contains(#""code":"starting""#), "\(gated)")
             try await client.execute(uri: "/no-such-path", method: .get) { #expect($0.status == .notFound) }
-            // The first retry waits 0.5 s: readiness says which attempt, and why.
-            try await eventually(.seconds(5), every: .milliseconds(20)) {
+            // Readiness says which attempt runs, and why the last one failed.
+            try await eventually(.seconds(30), every: .milliseconds(20)) {
                 try await client.execute(uri: "/health/ready", method: .get) { response in
                     let report = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                    return response.status == .serviceUnavailable && report.checks["startup"]?.contains("attempt 2") == true
+                    return response.status == .serviceUnavailable && report.checks["startup"]?.contains("attempt 3") == true
                         && report.checks["startup"]?.contains("did not answer") == true
                 }
             }
+            _ = released.next()
             try await client.waitUntilStarted()
             #expect(attempts.count == 3)
             try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
