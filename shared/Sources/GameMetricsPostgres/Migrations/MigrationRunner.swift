@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// Brings a database up to the code's list of ``Migration``s; every service runs it at start
-/// (see ``MigratingApplication``). Running it again applies nothing.
+/// (a start-up step of its application, ADR 0023). Running it again applies nothing.
 ///
 /// One run, on one pooled connection:
 /// 1. validates the list (before touching the database);
