@@ -35,7 +35,7 @@ test: ## static checks, throwaway test servers, swift test
 images: ## OCI images of the eight services with podman (base from Debian packages, cached); prints sizes
 	@tools/images/build.sh
 
-images-smoke: ## run each image read-only as uid 10001: live 200, ready 503 without dependencies, SIGTERM exits 0
+images-smoke: ## run each image read-only as uid 10001: deps unreachable (ready 503), then against the running platform (ready 200, starts it if needed); SIGTERM exits 0
 	@tools/images/smoke.sh
 
 charts: deps ## render every chart and scenario, validate against Kubernetes + CRD schemas, policies, checkov

@@ -10,6 +10,9 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+// PostgresClient's pool throws its `ConnectionPoolError` as is (e.g. the circuit breaker after a
+// minute without a connection): GameMetricsPostgres names it to tell "unreachable" from "refused".
+let postgresPool: Target.Dependency = .product(name: "_ConnectionPoolModule", package: "postgres-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
@@ -131,7 +134,7 @@ let sharedTargets: [Target] = [
 
     // Per-client glue: the client's requirement (GM_* configuration, readiness check, lifecycle)
     // and what services build on it; a service that requires no such client links none of it.
-    sharedModule("GameMetricsPostgres", glue + [crypto, postgres]),
+    sharedModule("GameMetricsPostgres", glue + [crypto, postgres, postgresPool]),
     sharedModule("GameMetricsKafka", glue + ["Kafka", metrics]),
     sharedModule("GameMetricsRedis", glue + ["Redis"]),
     sharedModule("GameMetricsS3", glue + ["S3", "CurlHTTP"]),

@@ -33,7 +33,9 @@ export GM_WRITE_KEY_MAC_SECRET
 eval "$("$bin/user" seed-demo | grep -E '^GM_(CLIENT_ID|CLIENT_SECRET)=')"
 GM_HTTP_PORT=$http_port GM_INTERNAL_HTTP_PORT=$((http_port + 100)) GM_LOG_LEVEL=warning GM_KAFKA_BOOTSTRAP=127.0.0.1:1 "$bin/user" >"$out/user.log" 2>&1 &
 user_pid=$!
-for _ in $(seq 100); do curl -sf "localhost:$http_port/health/live" >/dev/null && break; sleep 0.2; done
+# Its API answers once its start-up steps have finished (readiness check `startup`; Kafka stays
+# unreachable here, so readiness as a whole does not turn 200).
+for _ in $(seq 100); do curl -s "localhost:$http_port/health/ready" | grep -q '"startup":"ok"' && break; sleep 0.2; done
 export CLIENT_BASIC="Basic $(printf '%s:%s' "$GM_CLIENT_ID" "$GM_CLIENT_SECRET" | base64 -w0)"
 ACCESS_TOKEN=$(curl -sf -u "$GM_CLIENT_ID:$GM_CLIENT_SECRET" -d grant_type=client_credentials "localhost:$http_port/oauth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 export ACCESS_TOKEN

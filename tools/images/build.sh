@@ -20,7 +20,8 @@ bin_dir="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 # The image gets the binary without its debug information (a tenth of the size).
 stripped="$GM_ROOT/.build/images"
 mkdir -p "$stripped"
-revision="$(git rev-parse --short HEAD)"
+# GM_REVISION names the revision when git cannot (a build outside the checkout, e.g. in CI).
+revision="${GM_REVISION:-$(git rev-parse --short HEAD)}"
 for svc in "${GM_SERVICES[@]}"; do
     # The binary and the resource bundles it names (e.g. GameMetricsPro_Ingestion.resources with
     # its openapi.json), which SwiftPM's accessor looks for beside the executable.

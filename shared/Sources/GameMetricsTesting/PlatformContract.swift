@@ -161,7 +161,7 @@ public enum PlatformContract {
 
     /// Through our own libcurl client, whose timeout bounds the whole exchange: an awaited
     /// `URLSession.shared.data(for:)` once hung a full test run past its 10 s timeout.
-    private static func get(_ url: String) async throws -> (status: Int, body: String) {
+    public static func get(_ url: String) async throws -> (status: Int, body: String) {
         let (response, body) = try await testHTTPClient.execute(HTTPRequest(method: .get, url: URL(string: url)!), timeout: .seconds(10))
         return (response.status.code, String(decoding: body, as: UTF8.self))
     }

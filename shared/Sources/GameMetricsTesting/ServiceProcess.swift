@@ -30,6 +30,9 @@ public final class ServiceProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// The exit status once the process has exited (see ``waitForExit(within:)``); nil before.
+    public var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// SIGKILL: no graceful shutdown, no commit, no flush.
     public func kill() {
         guard process.isRunning else { return }

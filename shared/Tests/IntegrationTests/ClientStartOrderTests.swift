@@ -44,7 +44,7 @@ struct ClientStartOrderTests {
             let application = ServiceApplication.build(
                 ServiceConfiguration(name: "start-order", port: 0, internalPort: 0, logLevel: .warning), checks: [],
                 services: [client, queried], logger: logger,
-                beforeServerStarts: [{ _ = try await client.query("SELECT 1", logger: logger).collect() }])
+                startupSteps: [StartupStep("query") { _ = try await client.query("SELECT 1", logger: logger).collect() }])
             try await withRunningServices([application], logger: logger) {
                 await queried.done.wait()
             }

@@ -1,12 +1,17 @@
+import Foundation
+import GameMetricsHTTP
 import GameMetricsPostgres
 import GameMetricsService
+import GameMetricsTesting
 import Hummingbird
+import HummingbirdTesting
 import Logging
 import PostgresNIO
 import Testing
 
-/// How services wire migrations (`beforeServerStarts`, as `ServiceApplication.build` does): they
-/// run while the PostgresClient service runs, and finish before the HTTP server starts.
+/// How services wire migrations: a start-up step of `ServiceApplication.build` (ADR 0023). It runs
+/// while the PostgresClient service runs; the HTTP servers answer meanwhile, the service is
+/// ready only once it has finished, and a migration that fails stops the service.
 @Suite("Migrating application")
 struct MigratingApplicationTests {
     static let migrations = [
@@ -14,63 +19,83 @@ struct MigratingApplicationTests {
         Migration(version: 2, name: "create_devices", statements: ["CREATE TABLE devices (id uuid PRIMARY KEY)"]),
     ]
 
-    @Test("the schema is migrated by the time the HTTP server runs")
-    func migratesBeforeServing() async throws {
+    static func application(
+        client: PostgresClient, migrations: [Migration], port: Int = 0, logger: Logger
+    ) -> some ApplicationProtocol {
+        let runner = MigrationRunner(client: client, migrations: migrations, logger: logger)
+        return ServiceApplication.build(
+            ServiceConfiguration(name: "migrating", port: port, internalPort: 0, logLevel: .warning),
+            checks: [.postgres(client)], services: [client], logger: logger,
+            startupSteps: [StartupStep("schema", retryingWhen: PostgresClient.isUnreachable) { _ = try await runner.migrate() }])
+    }
+
+    @Test("the schema is migrated by the time the service reports ready")
+    func migratesBeforeReady() async throws {
         try await MigrationTestDatabase.with { database in
             let client = try database.client()
             let logger = Logger(label: "migrating-application-tests")
-            let (started, didStart) = AsyncStream<[Int]>.makeStream()
-            var app = Application(
-                router: Router(),
-                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                services: [client],
-                onServerRunning: { _ in
-                    didStart.yield((try? await database.recordedVersions(client)) ?? [])
-                    didStart.finish()
-                },
-                logger: logger
-            )
-            let runner = MigrationRunner(client: client, migrations: Self.migrations, logger: logger)
-            app.beforeServerStarts { _ = try await runner.migrate() }
-
-            // Ends the stream if the application stops without ever serving, so the test cannot hang.
-            let running = Task {
-                defer { didStart.finish() }
-                try await app.run()
+            try await Self.application(client: client, migrations: Self.migrations, logger: logger).test(.router) { client in
+                try await client.waitUntilStarted()
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
             }
-            let versionsWhenServing = await started.first { _ in true }
-            running.cancel()
-            _ = await running.result
-            #expect(versionsWhenServing == [1, 2])
+            let versions = try await database.withClient { try await database.recordedVersions($0) }
+            #expect(versions == [1, 2])
         }
     }
 
-    @Test("a failing migration stops the application before it serves")
-    func failingMigrationStopsTheApplication() async throws {
+    @Test("a failing migration stops the service on its own, with the step's error, and it is never ready")
+    func failingMigrationStopsTheService() async throws {
         try await MigrationTestDatabase.with { database in
             let client = try database.client()
             let logger = Logger(label: "migrating-application-tests")
             let broken = Self.migrations + [Migration(version: 3, name: "broken", statements: ["CREATE TABLE sessions (id int)"])]
-            let (served, didServe) = AsyncStream<Void>.makeStream()
-            var app = Application(
-                router: Router(),
-                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                services: [client],
-                onServerRunning: { _ in didServe.yield() },
-                logger: logger
-            )
-            let runner = MigrationRunner(client: client, migrations: broken, logger: logger)
-            app.beforeServerStarts { _ = try await runner.migrate() }
-
-            let error = await #expect(throws: MigrationError.self) { try await app.run() }
-            guard case .statementFailed(version: 3, name: "broken", statementIndex: 0, _) = error else {
+            let port = try PlatformContract.freeLoopbackPort()
+            let application = Self.application(client: client, migrations: broken, port: port, logger: logger)
+            // No shutdown is ever triggered: the run must end by itself. Meanwhile readiness is polled.
+            let (runError, answers) = await withTaskGroup(of: RunOrPoll.self) { group in
+                group.addTask {
+                    do {
+                        try await application.run()
+                        return .ran(nil)
+                    } catch {
+                        return .ran(error)
+                    }
+                }
+                group.addTask {
+                    var answers: [Int] = []
+                    while !Task.isCancelled {
+                        if let status = try? await PlatformContract.get("http://127.0.0.1:\(port)/health/ready").status {
+                            answers.append(status)
+                        }
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
+                    return .polled(answers)
+                }
+                var runError: (any Error)?, answers: [Int] = []
+                for await result in group {
+                    switch result {
+                    case .ran(let error):
+                        runError = error
+                        group.cancelAll()
+                    case .polled(let seen):
+                        answers = seen
+                    }
+                }
+                return (runError, answers)
+            }
+            let error = try #require(runError as? StartupStepFailed, "the run ended with \(String(describing: runError))")
+            #expect(error.step == "schema")
+            guard case .statementFailed(version: 3, name: "broken", statementIndex: 0, _)? = error.underlying as? MigrationError else {
                 Issue.record("expected statementFailed for version 3, got \(String(describing: error))")
                 return
             }
-            didServe.finish()
-            var servedAtAll = false
-            for await _ in served { servedAtAll = true }
-            #expect(!servedAtAll)
+            #expect(!answers.contains(200), "readiness answered 200 before the failure: \(answers)")
         }
     }
+}
+
+/// What one task of the failing-migration test returns: the run's error, or the readiness answers.
+private enum RunOrPoll: Sendable {
+    case ran((any Error)?)
+    case polled([Int])
 }

@@ -42,7 +42,7 @@ final class UserServiceProcess: Sendable {
         let process = try ServiceProcess.start(executable, environment: environment)
         defer { process.kill() }
         let service = UserServiceProcess(url: "http://127.0.0.1:\(port)", seed: seed)
-        try await service.waitUntilLive(process)
+        try await service.waitUntilStarted(process)
         return try await body(service)
     }
 
@@ -160,14 +160,18 @@ final class UserServiceProcess: Sendable {
         return values
     }
 
-    private func waitUntilLive(_ process: ServiceProcess) async throws {
-        // Startup migrates a fresh database and meets Kafka and S3: slow on a loaded machine.
+    /// Until its start-up steps (schema check, signing keys) have finished: it answers liveness
+    /// from the first second, its API only after them (readiness check `startup`).
+    private func waitUntilStarted(_ process: ServiceProcess) async throws {
+        // Startup meets PostgreSQL, Kafka and S3: slow on a loaded machine.
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw Unexpected(description: "the user service exited before it answered") }
-            if let answer = try? await send("GET", "/health/live"), answer.status == 200 { return }
+            guard process.isRunning else { throw Unexpected(description: "the user service exited before it started") }
+            if let answer = try? await send("GET", "/health/ready"), (answer.json?["checks"] as? [String: String])?["startup"] == "ok" {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw Unexpected(description: "the user service did not answer /health/live within 120 s")
+        throw Unexpected(description: "the user service did not finish its start-up steps within 120 s")
     }
 }

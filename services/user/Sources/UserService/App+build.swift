@@ -6,6 +6,7 @@ import GameMetricsKit
 import GameMetricsPostgres
 import GameMetricsService
 import Hummingbird
+import PostgresNIO
 
 /// The identity and privacy hub: tenants, service clients and operators, OAuth2 (client
 /// credentials, authorization code + PKCE, refresh rotation, revocation, introspection), JWKS,
@@ -38,7 +39,12 @@ func buildApplication(
 
     return ServiceApplication.build(
         configuration, checks: clients.checks, services: clients.services + privacy.services + [purger], logger: logger,
-        beforeServerStarts: [{ _ = try await migrations.migrate() }, { try await keys.prepare() }]
+        startupSteps: [
+            // Checks the schema as this service's own role (the owner migrates beforehand:
+            // `user migrate`); a pending or unknown migration stops the service.
+            StartupStep("schema", retryingWhen: PostgresClient.isUnreachable) { _ = try await migrations.migrate() },
+            StartupStep("signing-keys", retryingWhen: PostgresClient.isUnreachable) { try await keys.prepare() },
+        ]
     ) { router in
         openAPI.addRoutes(to: router)
         buildRouter(

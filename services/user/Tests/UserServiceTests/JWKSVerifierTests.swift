@@ -25,6 +25,7 @@ struct JWKSVerifierTests {
             ])
             let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
             try await application.test(.live) { client in
+                try await client.waitUntilStarted()
                 let proxy = CountingProxy(target: "http://127.0.0.1:\(client.port!)", counting: .get, "/.well-known/jwks.json")
                 try await proxy.run { url in
                     try await body(URL(string: url)!, proxy)

@@ -86,6 +86,7 @@ struct ServiceClientScopeTests {
         try await TestDatabase.withFresh { url in
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
             try await buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing)).test(.router) { client in
+                try await client.waitUntilStarted()
                 let output = try await DemoSeed.run(environment: EnvironmentReader([
                     "GM_PG_URL": url, "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
                 ]), hasher: PasswordHasher(cost: .testing))

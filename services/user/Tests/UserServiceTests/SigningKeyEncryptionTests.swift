@@ -121,6 +121,8 @@ struct SigningKeyEncryptionTests {
         ])
         let application = try buildApplication(environment: values, passwordHasher: PasswordHasher(cost: .testing))
         return try await application.test(.router) { client in
+            // Throws when a start-up step fails for good (a wrong or missing encryption key).
+            try await client.waitUntilStarted()
             let admin: Seeded
             if seed {
                 admin = try await seedClients(url)

@@ -38,6 +38,7 @@ struct UserServiceFixture {
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url].merging(extra) { $1 })
             let application = try buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing))
             try await application.test(setup) { client in
+                try await client.waitUntilStarted()
                 let fixture = try await seed(url)
                 try await body(fixture, client)
             }

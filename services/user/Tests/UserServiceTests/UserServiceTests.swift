@@ -17,6 +17,7 @@ struct UserServiceTests {
         try await TestDatabase.withFresh { url in
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
             try await buildApplication(environment: environment).test(.router) { client in
+                try await client.waitUntilStarted()
                 try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
                 try await client.execute(uri: "/health/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)

@@ -3,14 +3,15 @@ import Prometheus
 
 extension Router where Context == AppRequestContext {
     /// A router with what every service serves on its public port: trace propagation, request
-    /// metrics, JSON errors, `/health/live` and `/health/ready`, then the service's `routes`.
+    /// metrics, JSON errors, `/health/live` and `/health/ready`, then the service's `routes`
+    /// (behind ``StartupGateMiddleware`` when the service has start-up steps: `startup`).
     /// `/metrics` is not here: it lists tenants and their volumes, so it is served on the
     /// internal port only (``operatorEndpoints(registry:routes:)``).
     ///
     /// A path that exists answers a method it has no route for with 405 and an `Allow` header
     /// (``answerUndeclaredMethods(headFollowsGet:)``); HEAD is answered wherever GET is.
     public static func platform(
-        health: HealthController, routes: (Router<AppRequestContext>) -> Void = { _ in }
+        health: HealthController, startup: StartupProgress? = nil, routes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {
@@ -19,6 +20,10 @@ extension Router where Context == AppRequestContext {
             ErrorMiddleware()
         }
         health.addRoutes(to: router)
+        // A middleware applies to the routes added after it: health stays outside the gate.
+        if let startup {
+            router.add(middleware: StartupGateMiddleware(progress: startup))
+        }
         routes(router)
         router.answerUndeclaredMethods(headFollowsGet: true)
         return router

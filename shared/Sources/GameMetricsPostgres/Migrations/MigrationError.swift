@@ -36,6 +36,23 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
     case commitFailed(version: Int, name: String, message: String)
     /// Taking the lock, creating or reading the bookkeeping table, or leasing a connection failed.
     case database(operation: String, message: String)
+    /// As ``database(operation:message:)``, but PostgreSQL was not reached or the connection was
+    /// lost (nothing was refused): the same run may succeed later (``isTransient``).
+    case unreachable(operation: String, message: String)
+
+    /// Whether running again later may succeed: PostgreSQL did not answer. Every other case is a
+    /// fact about the code or the database that only a change of either resolves.
+    public var isTransient: Bool {
+        if case .unreachable = self { return true }
+        return false
+    }
+
+    /// `.unreachable` when `error` says PostgreSQL was not reached, `.database` otherwise.
+    static func talking(operation: String, _ error: any Error) -> MigrationError {
+        PostgresClient.isUnreachable(error)
+            ? .unreachable(operation: operation, message: message(of: error))
+            : .database(operation: operation, message: message(of: error))
+    }
 
     public var description: String {
         switch self {
@@ -63,6 +80,8 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
             "migration version \(version) (\(name)) could not be recorded and was rolled back: \(message)"
         case .database(let operation, let message):
             "migrations could not \(operation): \(message)"
+        case .unreachable(let operation, let message):
+            "migrations could not \(operation), PostgreSQL did not answer: \(message)"
         }
     }
 

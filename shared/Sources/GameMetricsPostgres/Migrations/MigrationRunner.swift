@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// Brings a database up to the code's list of ``Migration``s; every service runs it at start
-/// (see ``MigratingApplication``). Running it again applies nothing.
+/// (a start-up step of its application, ADR 0023). Running it again applies nothing.
 ///
 /// One run, on one pooled connection:
 /// 1. validates the list (before touching the database);
@@ -54,7 +54,7 @@ public struct MigrationRunner: Sendable {
         } catch let error as MigrationError {
             throw error
         } catch {
-            throw .database(operation: "lease a connection", message: MigrationError.message(of: error))
+            throw .talking(operation: "lease a connection", error)
         }
     }
 
@@ -199,7 +199,7 @@ public struct MigrationRunner: Sendable {
             for try await value in rows.decode(Bool.self) { found = value }
             return found
         } catch {
-            throw .database(operation: "look up \(table)", message: MigrationError.message(of: error))
+            throw .talking(operation: "look up \(table)", error)
         }
     }
 
@@ -212,7 +212,7 @@ public struct MigrationRunner: Sendable {
             }
             return recorded
         } catch {
-            throw .database(operation: "read \(table)", message: MigrationError.message(of: error))
+            throw .talking(operation: "read \(table)", error)
         }
     }
 
@@ -230,7 +230,7 @@ public struct MigrationRunner: Sendable {
                 try await run("SELECT pg_advisory_lock(\(lockKey))", on: connection)
             }
         } catch {
-            throw .database(operation: "take the migration lock \(lockKey)", message: MigrationError.message(of: error))
+            throw .talking(operation: "take the migration lock \(lockKey)", error)
         }
     }
 
@@ -270,7 +270,7 @@ public struct MigrationRunner: Sendable {
         do {
             try await run(PostgresQuery(unsafeSQL: sql), on: connection)
         } catch {
-            throw .database(operation: operation, message: MigrationError.message(of: error))
+            throw .talking(operation: operation, error)
         }
     }
 }
