@@ -17,32 +17,9 @@ struct ChartedPolicies: Decodable {
 
     static func render() async throws -> ChartedPolicies {
         let python = try TestServers.value("GM_TEST_CHARTS_PYTHON")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edges-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Files, not pipes: a long output cannot fill a pipe and stall the renderer.
-        let stdout = folder.appendingPathComponent("stdout"), stderr = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["tools/charts/edges.py"]
-        process.currentDirectoryURL = repositoryRoot
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        guard status == 0 else {
-            throw RendererFailed(status: status, stderr: String(decoding: try Data(contentsOf: stderr), as: UTF8.self))
-        }
-        return try JSONDecoder().decode(ChartedPolicies.self, from: Data(contentsOf: stdout))
+        let result = try await ChildProcess.capture(python, ["tools/charts/edges.py"], in: repositoryRoot)
+        guard result.status == 0 else { throw RendererFailed(status: result.status, stderr: result.standardError) }
+        return try JSONDecoder().decode(ChartedPolicies.self, from: result.standardOutput)
     }
 
     struct RendererFailed: Error, CustomStringConvertible {
