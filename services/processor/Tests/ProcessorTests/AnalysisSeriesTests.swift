@@ -17,19 +17,12 @@ struct AnalysisSeriesTests {
         let corpus = await offThePool { EventCorpus(uniqueEvents: 400, duplicateShare: 0, seed: 23) }
         let (first, second) = (Array(corpus.stream[..<200]), Array(corpus.stream[200...]))
         try await ProcessorFixture.run { fixture in
-            try await fixture.produce(EventCorpus.records(first, topic: fixture.rawTopic))
             let internalPort = try PlatformContract.freeLoopbackPort()
             var environment = fixture.environment
             environment["GM_INTERNAL_HTTP_PORT"] = String(internalPort)
             // The smallest statement timeout: a store waiting on the test's lock fails after 1 s.
             environment["GM_PROCESSOR_STORE_TIMEOUT_MS"] = "1000"
-            let processor = try ServiceProcess.start(binary, environment: environment)
-            defer { processor.kill() }
-            try await fixture.waitForStoredEvents(first.count)
-
-            try await fixture.withLockedEventIDs { waitingStores in
-                try await fixture.produce(EventCorpus.records(second, topic: fixture.rawTopic))
-                try await waitingStores()
+            try await fixture.withProcessorStuckOnALock(binary, environment: environment, storing: first, thenWaiting: second) { _ in
                 // Lag is refreshed every 5 s; each store attempt fails after its 1 s timeout.
                 let exported = await holdsEventually(within: .seconds(45), every: .milliseconds(500)) {
                     (try? await ScrapedMetrics.scrape(port: internalPort))?.missing(required).isEmpty ?? false

@@ -25,14 +25,7 @@ struct StuckStoreTests {
             environment["GM_LOG_LEVEL"] = "debug"
             // Far longer than the grace period: only the shutdown can end the stuck attempt.
             environment["GM_PROCESSOR_STORE_TIMEOUT_MS"] = "300000"
-            try await fixture.produce(EventCorpus.records(first, topic: fixture.rawTopic))
-            let processor = try ServiceProcess.start(binary, environment: environment)
-            defer { processor.kill() }
-            try await fixture.waitForStoredEvents(first.count)
-
-            try await fixture.withLockedEventIDs { waitingStores in
-                try await fixture.produce(EventCorpus.records(second, topic: fixture.rawTopic))
-                try await waitingStores()
+            try await fixture.withProcessorStuckOnALock(binary, environment: environment, storing: first, thenWaiting: second) { processor in
                 processor.terminate()
                 let exitedAfter = try await processor.waitForExit(within: .seconds(30))
                 // The grace period plus a second for the signal and the process to be reaped.
@@ -94,6 +87,23 @@ struct StuckStoreTests {
 extension ProcessorFixture {
     /// Runs `body` while this test holds `event_ids` locked exclusively, so every store waits.
     /// `body` gets a function that returns once a store of the processor waits for the lock.
+    /// Runs the processor executable, lets it store `first`, then holds the lock its next store
+    /// needs while `second` arrives: `body` runs once a store waits on that lock.
+    func withProcessorStuckOnALock(
+        _ binary: String, environment: [String: String], storing first: [PlayerEvent], thenWaiting second: [PlayerEvent],
+        _ body: @Sendable (ServiceProcess) async throws -> Void
+    ) async throws {
+        try await produce(EventCorpus.records(first, topic: rawTopic))
+        let processor = try ServiceProcess.start(binary, environment: environment)
+        defer { processor.kill() }
+        try await waitForStoredEvents(first.count)
+        try await withLockedEventIDs { waitingStores in
+            try await produce(EventCorpus.records(second, topic: rawTopic))
+            try await waitingStores()
+            try await body(processor)
+        }
+    }
+
     func withLockedEventIDs(_ body: @Sendable (_ waitingStores: @Sendable () async throws -> Void) async throws -> Void) async throws {
         try await withDatabase { client, logger in
             try await client.withConnection { connection in
