@@ -1,5 +1,5 @@
 """`make test`'s chart checks: every service chart rendered with its defaults and each ci/
-scenario (after charts/platform-values.yaml), every manifest validated against the Kubernetes
+scenario (after charts/platform-values.yaml), each environment's app-of-apps (argocd.py), every manifest validated against the Kubernetes
 or CRD schema, the platform's policies (policy.py), checkov against its baseline (scan.py),
 and each chart's values.schema.json current (values_schema.py). Exit 1 with every problem."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ import pathlib
 import sys
 import unittest
 
+import argocd
 import edges
 import helm_python
 import policy
@@ -20,7 +21,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromName("test_policy"))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -54,6 +55,7 @@ def main() -> int:
                 problems.append(f"{where} {manifest['kind']}/{manifest['metadata']['name']}: {error}")
         problems += [f"{where} {p}" for p in policy.all_problems(rendering.manifests, values)]
     problems += scan.scan(renderings, checkov)
+    problems += argocd.check()
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "
