@@ -45,6 +45,10 @@ def check_environment(environment: str) -> tuple[list[str], int]:
         source = application["spec"]["source"]
         if wave(application) <= wave(project):
             problems.append(f"{environment} {name}: syncs in wave {wave(application)}, not after its AppProject")
+        allowed = {(d["server"], d["namespace"]) for d in project["spec"]["destinations"]}
+        destination = application["spec"]["destination"]
+        if (destination["server"], destination["namespace"]) not in allowed:
+            problems.append(f"{environment} {name}: deploys to {destination['namespace']}, which the AppProject does not allow")
         if source["repoURL"] not in project["spec"]["sourceRepos"]:
             problems.append(f"{environment} {name}: its repository is not one the AppProject allows")
         chart = render.ROOT / source["path"]

@@ -14,6 +14,7 @@ import helm_python
 import policy
 import render
 import scan
+import topics
 import validate
 import values_schema
 
@@ -21,7 +22,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -56,6 +57,7 @@ def main() -> int:
         problems += [f"{where} {p}" for p in policy.all_problems(rendering.manifests, values)]
     problems += scan.scan(renderings, checkov)
     problems += argocd.check()
+    problems += topics.problems(topics.rendered())
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "

@@ -29,6 +29,10 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
         found = broken(lambda ms: application(ms, "ingestion")["spec"]["source"]["helm"]["valueFiles"].append("../../argocd/environments/staging/nope.yaml"))
         self.assertIn("nope.yaml does not exist", found)
 
+    def test_a_namespace_the_project_does_not_allow_is_refused(self):
+        found = broken(lambda ms: application(ms, "kafka-topics")["spec"]["destination"].update(namespace="kube-system"))
+        self.assertIn("deploys to kube-system, which the AppProject does not allow", found)
+
     def test_waves_must_order_project_defaults_services(self):
         def change(ms):
             application(ms, "platform-network")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "5"

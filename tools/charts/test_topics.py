@@ -1,0 +1,27 @@
+"""The topic check fires when a required value changes."""
+from __future__ import annotations
+
+import copy
+import unittest
+
+import topics
+
+
+class TopicChecksCatchBreakage(unittest.TestCase):
+    def test_the_rendered_topics_hold(self):
+        self.assertEqual(topics.problems(topics.rendered()), [])
+
+    def test_fewer_raw_partitions_a_compacted_raw_topic_or_two_replicas_are_refused(self):
+        manifests = copy.deepcopy(topics.rendered())
+        by_name = {m["spec"]["topicName"]: m["spec"] for m in manifests}
+        by_name["player.events.raw"]["partitions"] = 6
+        by_name["player.events.processed"]["config"]["cleanup.policy"] = "delete"
+        by_name["privacy.erasure"]["replicas"] = 2
+        found = "\n".join(topics.problems(manifests))
+        self.assertIn("topic player.events.raw", found)
+        self.assertIn("topic player.events.processed", found)
+        self.assertIn("topic privacy.erasure: replicas 2", found)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,43 @@
+"""The Kafka topics as Strimzi will create them (charts/kafka rendered), held to what the
+platform requires, stated here and not copied from topics.json: the raw events 12 partitions
+for 7 days, the processed state 6 partitions compacted, every topic on 3 replicas with
+min.insync.replicas 2."""
+from __future__ import annotations
+
+import helm_python
+import yaml
+
+import render
+import validate
+
+SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000
+REQUIRED = {
+    "player.events.raw": {"partitions": 12, "retention.ms": SEVEN_DAYS_MS, "cleanup.policy": "delete"},
+    "player.events.processed": {"partitions": 6, "cleanup.policy": "compact"},
+}
+
+
+def rendered() -> list[dict]:
+    output = helm_python.Chart.load(render.CHARTS / "kafka").render(
+        values=render.load(render.PLATFORM_VALUES), name="kafka", namespace="kafka")
+    return [d for text in output.values() for d in yaml.safe_load_all(text) if d]
+
+
+def problems(manifests: list[dict]) -> list[str]:
+    found = []
+    topics = {m["spec"]["topicName"]: m["spec"] for m in manifests if m["kind"] == "KafkaTopic"}
+    for name, required in REQUIRED.items():
+        spec = topics.get(name)
+        if spec is None:
+            found.append(f"topic {name}: no KafkaTopic")
+            continue
+        actual = {"partitions": spec["partitions"], **{k: spec["config"].get(k) for k in required if k != "partitions"}}
+        actual = {k: int(v) if k == "retention.ms" and v is not None else v for k, v in actual.items()}
+        if actual != required:
+            found.append(f"topic {name}: {actual}, required {required}")
+    for name, spec in topics.items():
+        if spec["replicas"] != 3 or str(spec["config"].get("min.insync.replicas")) != "2":
+            found.append(f"topic {name}: replicas {spec['replicas']}, min.insync.replicas {spec['config'].get('min.insync.replicas')}; required 3 and 2")
+    for manifest in manifests:
+        found += [f"KafkaTopic/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
+    return found
