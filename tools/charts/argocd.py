@@ -6,7 +6,6 @@ namespace's defaults before the services, and each Application's chart, rendered
 its value files, passes the schemas and the platform's policies."""
 from __future__ import annotations
 
-import pathlib
 
 import helm_python
 
@@ -25,8 +24,7 @@ def wave(manifest: dict) -> int:
 def root_manifests(environment: str) -> list[dict]:
     values = render.load(ARGOCD / "environments" / environment / "root-values.yaml")
     output = helm_python.Chart.load(ARGOCD / "root").render(values=values, name="root", namespace="argocd")
-    import yaml
-    return [d for text in output.values() for d in yaml.safe_load_all(text) if d]
+    return render.documents(output)
 
 
 def check_environment(environment: str) -> tuple[list[str], int]:
@@ -64,7 +62,7 @@ def check_environment(environment: str) -> tuple[list[str], int]:
                 problems.append(f"{environment} {name}: value file {value_file} does not exist ({path})")
                 continue
             values = render.merge(values, render.load(path))
-        rendered_manifests = [render.strip(m) for m in render.render(chart, values)]
+        rendered_manifests = render.render(chart, values)
         rendered += len(rendered_manifests)
         for manifest in rendered_manifests:
             problems += [f"{environment} {name} {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]

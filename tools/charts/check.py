@@ -49,7 +49,6 @@ def main() -> int:
         where = f"{rendering.chart} [{rendering.scenario}]"
         values = render.merge(render.load(render.CHARTS / rendering.chart / "values.yaml"),
                               dict(render.scenarios(render.CHARTS / rendering.chart))[rendering.scenario])
-        rendering.manifests = [render.strip(m) for m in rendering.manifests]
         for manifest in rendering.manifests:
             manifests += 1
             for error in validate.errors(manifest):

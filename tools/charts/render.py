@@ -84,16 +84,13 @@ def built(chart: pathlib.Path) -> pathlib.Path:
 
 def render(chart: pathlib.Path, values: dict, namespace: str = "gamemetrics") -> list[dict]:
     loaded = helm_python.Chart.load(built(chart))
-    output = loaded.render(values=values, name=chart.name, namespace=namespace, is_install=True)
-    manifests = []
-    for path, text in sorted(output.items()):
-        if path.endswith("NOTES.txt"):
-            continue
-        for document in yaml.safe_load_all(text):
-            if document:
-                document["__source__"] = path
-                manifests.append(document)
-    return manifests
+    return documents(loaded.render(values=values, name=chart.name, namespace=namespace, is_install=True))
+
+
+def documents(output: dict[str, str]) -> list[dict]:
+    """The manifests of Helm's output ({template: text}), in template order."""
+    return [document for path, text in sorted(output.items()) if not path.endswith("NOTES.txt")
+            for document in yaml.safe_load_all(text) if document]
 
 
 def render_all() -> list[Rendering]:
@@ -104,14 +101,11 @@ def render_all() -> list[Rendering]:
     return renderings
 
 
-def strip(manifest: dict) -> dict:
-    return {k: v for k, v in manifest.items() if k != "__source__"}
-
 
 if __name__ == "__main__":
     out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else None
     for rendering in render_all():
-        text = yaml.safe_dump_all([strip(m) for m in rendering.manifests], sort_keys=False)
+        text = yaml.safe_dump_all(rendering.manifests, sort_keys=False)
         if out:
             out.mkdir(parents=True, exist_ok=True)
             (out / f"{rendering.chart}--{rendering.scenario}.yaml").write_text(text)

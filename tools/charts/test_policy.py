@@ -19,7 +19,7 @@ import validate
 def rendered(chart: str) -> tuple[list[dict], dict]:
     path = render.CHARTS / chart
     values = render.merge(render.load(path / "values.yaml"), render.load(render.PLATFORM_VALUES))
-    manifests = [render.strip(m) for m in render.render(path, render.load(render.PLATFORM_VALUES))]
+    manifests = render.render(path, render.load(render.PLATFORM_VALUES))
     return manifests, values
 
 

@@ -5,7 +5,6 @@ min.insync.replicas 2."""
 from __future__ import annotations
 
 import helm_python
-import yaml
 
 import render
 import validate
@@ -20,7 +19,7 @@ REQUIRED = {
 def rendered() -> list[dict]:
     output = helm_python.Chart.load(render.CHARTS / "kafka").render(
         values=render.load(render.PLATFORM_VALUES), name="kafka", namespace="kafka")
-    return [d for text in output.values() for d in yaml.safe_load_all(text) if d]
+    return render.documents(output)
 
 
 def problems(manifests: list[dict]) -> list[str]:
