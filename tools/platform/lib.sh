@@ -277,7 +277,8 @@ pg_init() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = ''
-max_connections = 200
+# Test suites run services side by side, each pool up to 20 connections.
+max_connections = 500
 fsync = off
 synchronous_commit = off
 full_page_writes = off
