@@ -1,11 +1,21 @@
 """The Argo CD app-of-apps of each environment (argocd/root with
-argocd/environments/<env>/root-values.yaml), checked offline: the root renders, every
-Application and the AppProject match their schemas, each Application names a chart and value
-files that exist, the AppProject comes in an earlier wave than the applications and the
-namespace's defaults before the services, and each Application's chart, rendered with exactly
-its value files, passes the schemas and the platform's policies."""
+argocd/environments/<env>/root-values.yaml), checked offline:
+- the root renders; every Application and AppProject matches its schema;
+- each Application is allowed by its AppProject (repository, destination) and syncs after it;
+- a chart of this repository exists with every value file it names, and renders (with exactly
+  those files) to manifests that pass the schemas and the platform's policies;
+- an upstream chart is pinned to an exact version and its values files exist here;
+- every custom resource is provided (installed CRDs) by an application of an earlier wave;
+- every namespace an application deploys to is created, with its Pod Security level, by
+  platform-namespaces in an earlier wave, and no declared namespace goes unused;
+- the services' namespace defaults sync before the services."""
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
+import json
+import re
 
 import helm_python
 
@@ -15,10 +25,24 @@ import validate
 
 ARGOCD = render.ROOT / "argocd"
 ENVIRONMENTS = ("dev", "staging", "prod")
+NAMESPACES_APP = "platform-namespaces"
+# Namespaces every cluster has, and Argo CD's own (made by the bootstrap, issue 15).
+PREEXISTING_NAMESPACES = {"default", "argocd"}
+EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$")
 
 
 def wave(manifest: dict) -> int:
     return int(manifest["metadata"].get("annotations", {}).get("argocd.argoproj.io/sync-wave", "0"))
+
+
+def groups(manifest: dict, annotation: str) -> set[str]:
+    listed = manifest["metadata"].get("annotations", {}).get(annotation, "")
+    return {group for group in listed.split(",") if group}
+
+
+def api_group(manifest: dict) -> str:
+    api_version = manifest["apiVersion"]
+    return api_version.split("/")[0] if "/" in api_version else ""
 
 
 def root_manifests(environment: str) -> list[dict]:
@@ -27,49 +51,146 @@ def root_manifests(environment: str) -> list[dict]:
     return render.documents(output)
 
 
+@dataclasses.dataclass
+class Synced:
+    """What one Application puts into the cluster, as far as can be known offline."""
+    name: str
+    wave: int
+    namespace: str
+    manifests: list[dict] = dataclasses.field(default_factory=list)
+    uses: set[str] = dataclasses.field(default_factory=set)
+
+
+def values_of(chart, value_files: list[str], environment: str, name: str, problems: list[str]) -> dict:
+    values: dict = {}
+    for value_file in value_files:
+        path = (chart / value_file).resolve()
+        if not path.is_file():
+            problems.append(f"{environment} {name}: value file {value_file} does not exist ({path})")
+            continue
+        values = render.merge(values, render.load(path))
+    return values
+
+
+@functools.cache
+def checked(chart: str, values: str, namespace: str) -> tuple[list[dict], list[str]]:
+    """A chart rendered with these values, and what the schemas and policies find in it. Cached:
+    the self-tests check the same applications again."""
+    parsed = json.loads(values)
+    manifests = render.render(render.pathlib.Path(chart), parsed, namespace=namespace)
+    problems = [f"{m['kind']}/{m['metadata']['name']}: {e}" for m in manifests for e in validate.errors(m)]
+    full = render.merge(render.load(render.pathlib.Path(chart) / "values.yaml"), parsed)
+    if "global" in full and "mesh" in full["global"] and "ingress" in full["global"]:
+        problems += policy.all_problems(manifests, full)
+    return manifests, problems
+
+
+def check_repository_chart(environment: str, application: dict, problems: list[str]) -> Synced | None:
+    name = application["metadata"]["name"]
+    source = application["spec"]["source"]
+    chart = render.ROOT / source["path"]
+    if not (chart / "Chart.yaml").exists():
+        problems.append(f"{environment} {name}: {source['path']} is not a chart of this repository")
+        return None
+    values = values_of(chart, source["helm"]["valueFiles"], environment, name, problems)
+    namespace = application["spec"]["destination"]["namespace"]
+    manifests, found = checked(str(chart), json.dumps(values, sort_keys=True), namespace)
+    problems += [f"{environment} {name} {p}" for p in found]
+    manifests = copy.deepcopy(manifests)
+    uses = {api_group(m) for m in manifests if not validate.is_builtin(api_group(m))}
+    return Synced(name, wave(application), namespace, manifests, uses)
+
+
+def check_upstream_chart(environment: str, application: dict, root_repo: str, problems: list[str]) -> Synced:
+    name = application["metadata"]["name"]
+    sources = application["spec"]["sources"]
+    charts = [s for s in sources if "chart" in s]
+    refs = {s["ref"]: s for s in sources if "ref" in s}
+    if len(charts) != 1 or set(refs) != {"values"} or refs["values"]["repoURL"] != root_repo:
+        problems.append(f"{environment} {name}: expected one upstream chart and this repository as `$values`")
+        return Synced(name, wave(application), application["spec"]["destination"]["namespace"])
+    upstream = charts[0]
+    if not EXACT_VERSION.match(str(upstream["targetRevision"])):
+        problems.append(f"{environment} {name}: {upstream['chart']} is pinned to {upstream['targetRevision']!r}, not an exact version")
+    for value_file in upstream["helm"]["valueFiles"]:
+        if not value_file.startswith("$values/"):
+            problems.append(f"{environment} {name}: value file {value_file} is not from this repository")
+        elif not (render.ROOT / value_file.removeprefix("$values/")).is_file():
+            problems.append(f"{environment} {name}: value file {value_file} does not exist")
+    return Synced(name, wave(application), application["spec"]["destination"]["namespace"], uses=groups(application, "gamemetrics.io/uses"))
+
+
+def check_ordering(environment: str, applications: list[dict], synced: list[Synced]) -> list[str]:
+    """CRDs before their users, namespaces before what goes into them."""
+    problems = []
+    providers: dict[str, int] = {}
+    for application in applications:
+        for group in groups(application, "gamemetrics.io/provides"):
+            providers[group] = min(providers.get(group, wave(application)), wave(application))
+    for item in synced:
+        for group in sorted(item.uses):
+            if group not in providers:
+                problems.append(f"{environment} {item.name}: uses {group}, whose CRDs no application provides")
+            elif providers[group] >= item.wave:
+                problems.append(f"{environment} {item.name}: uses {group} in wave {item.wave}, but its CRDs come in wave {providers[group]}")
+    namespace_app = next((s for s in synced if s.name == f"{NAMESPACES_APP}-{environment}"), None)
+    if namespace_app is None:
+        return problems + [f"{environment}: no {NAMESPACES_APP} application creates the namespaces"]
+    declared = {m["metadata"]["name"] for m in namespace_app.manifests if m["kind"] == "Namespace"}
+    used = set()
+    for item in synced:
+        targets = {item.namespace} | {m["metadata"]["namespace"] for m in item.manifests if m["metadata"].get("namespace")}
+        used |= targets
+        for namespace in sorted(targets - PREEXISTING_NAMESPACES):
+            if namespace not in declared:
+                problems.append(f"{environment} {item.name}: deploys to namespace {namespace}, which {NAMESPACES_APP} does not create")
+            elif item is not namespace_app and namespace_app.wave >= item.wave:
+                problems.append(f"{environment} {item.name}: deploys to {namespace} in wave {item.wave}, not after {NAMESPACES_APP} (wave {namespace_app.wave})")
+    for namespace in sorted(declared - used):
+        problems.append(f"{environment}: namespace {namespace} is created but no application deploys to it")
+    return problems
+
+
 def check_environment(environment: str) -> tuple[list[str], int]:
-    problems, rendered = [], 0
+    problems: list[str] = []
     manifests = root_manifests(environment)
     for manifest in manifests:
         problems += [f"{environment} root {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
-    projects = [m for m in manifests if m["kind"] == "AppProject"]
+    projects = {m["metadata"]["name"]: m for m in manifests if m["kind"] == "AppProject"}
     applications = [m for m in manifests if m["kind"] == "Application"]
-    if len(projects) != 1 or not applications:
-        return problems + [f"{environment}: expected one AppProject and applications"], rendered
-    project = projects[0]
-    services_wave = min((wave(a) for a in applications if a["spec"]["source"]["path"].removeprefix("charts/") in policy_services()), default=0)
+    if not projects or not applications:
+        return problems + [f"{environment}: expected AppProjects and applications"], 0
+    root_repo = render.load(ARGOCD / "root" / "values.yaml")["repoURL"]
+    services = policy_services()
+    services_wave = min((wave(a) for a in applications if a["spec"].get("source", {}).get("path", "").removeprefix("charts/") in services), default=0)
+    synced: list[Synced] = []
     for application in applications:
         name = application["metadata"]["name"]
-        source = application["spec"]["source"]
+        project = projects.get(application["spec"]["project"])
+        if project is None:
+            problems.append(f"{environment} {name}: its AppProject {application['spec']['project']} does not exist")
+            continue
         if wave(application) <= wave(project):
             problems.append(f"{environment} {name}: syncs in wave {wave(application)}, not after its AppProject")
         allowed = {(d["server"], d["namespace"]) for d in project["spec"]["destinations"]}
         destination = application["spec"]["destination"]
         if (destination["server"], destination["namespace"]) not in allowed:
             problems.append(f"{environment} {name}: deploys to {destination['namespace']}, which the AppProject does not allow")
-        if source["repoURL"] not in project["spec"]["sourceRepos"]:
-            problems.append(f"{environment} {name}: its repository is not one the AppProject allows")
-        chart = render.ROOT / source["path"]
-        if not (chart / "Chart.yaml").exists():
-            problems.append(f"{environment} {name}: {source['path']} is not a chart of this repository")
-            continue
-        if chart.name.startswith("platform-") and wave(application) >= services_wave:
-            problems.append(f"{environment} {name}: the namespace's defaults must sync before the services")
-        values: dict = {}
-        for value_file in source["helm"]["valueFiles"]:
-            path = (chart / value_file).resolve()
-            if not path.is_file():
-                problems.append(f"{environment} {name}: value file {value_file} does not exist ({path})")
-                continue
-            values = render.merge(values, render.load(path))
-        rendered_manifests = render.render(chart, values)
-        rendered += len(rendered_manifests)
-        for manifest in rendered_manifests:
-            problems += [f"{environment} {name} {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
-        full = render.merge(render.load(chart / "values.yaml"), values)
-        if "global" in full and "mesh" in full["global"] and "ingress" in full["global"]:
-            problems += [f"{environment} {name}: {p}" for p in policy.all_problems(rendered_manifests, full)]
-    return problems, rendered
+        sources = [application["spec"]["source"]] if "source" in application["spec"] else application["spec"]["sources"]
+        for source in sources:
+            if source["repoURL"] not in project["spec"]["sourceRepos"]:
+                problems.append(f"{environment} {name}: its repository {source['repoURL']} is not one the AppProject allows")
+        if "source" in application["spec"]:
+            item = check_repository_chart(environment, application, problems)
+            path = application["spec"]["source"]["path"]
+            if item and project["metadata"]["name"] == "gamemetrics" and path.startswith("charts/platform-") and wave(application) >= services_wave:
+                problems.append(f"{environment} {name}: the namespace's defaults must sync before the services")
+        else:
+            item = check_upstream_chart(environment, application, root_repo, problems)
+        if item:
+            synced.append(item)
+    problems += check_ordering(environment, applications, synced)
+    return problems, sum(len(s.manifests) for s in synced)
 
 
 def policy_services() -> set[str]:

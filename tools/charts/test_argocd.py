@@ -1,5 +1,6 @@
 """The app-of-apps check catches what it claims to: a missing chart or value file, an
-application syncing with or before its AppProject, defaults syncing after the services."""
+application syncing with or before its AppProject, defaults syncing after the services, a custom
+resource before its CRDs, a namespace nobody creates, an upstream chart not pinned."""
 from __future__ import annotations
 
 import copy
@@ -36,10 +37,37 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
     def test_waves_must_order_project_defaults_services(self):
         def change(ms):
             application(ms, "platform-network")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "5"
-            application(ms, "admin")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "0"
+            application(ms, "admin")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "-20"
         found = broken(change)
-        self.assertIn("admin-staging: syncs in wave 0, not after its AppProject", found)
+        self.assertIn("admin-staging: syncs in wave -20, not after its AppProject", found)
         self.assertIn("platform-network-staging: the namespace's defaults must sync before the services", found)
+
+    def test_a_custom_resource_before_its_crds_is_refused(self):
+        def change(ms):
+            application(ms, "strimzi")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "2"
+            application(ms, "kube-prometheus-stack")["metadata"]["annotations"]["gamemetrics.io/uses"] = "example.io"
+        found = broken(change)
+        self.assertIn("kafka-topics-staging: uses kafka.strimzi.io in wave 1, but its CRDs come in wave 2", found)
+        self.assertIn("kube-prometheus-stack-staging: uses example.io, whose CRDs no application provides", found)
+
+    def test_a_namespace_must_be_created_first(self):
+        def change(ms):
+            application(ms, "vault")["spec"]["destination"]["namespace"] = "secrets"
+            application(ms, "platform-namespaces")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "2"
+        found = broken(change)
+        self.assertIn("vault-staging: deploys to namespace secrets, which platform-namespaces does not create", found)
+        self.assertIn("user-staging: deploys to gamemetrics in wave 2, not after platform-namespaces (wave 2)", found)
+
+    def test_an_upstream_chart_must_be_pinned_with_values_from_here(self):
+        def change(ms):
+            sources = application(ms, "kyverno")["spec"]["sources"]
+            sources[0]["targetRevision"] = "3.x"
+            sources[0]["helm"]["valueFiles"].append("$values/argocd/platform/kyverno/nope.yaml")
+            application(ms, "keda")["spec"]["sources"][0]["repoURL"] = "https://charts.example.com"
+        found = broken(change)
+        self.assertIn("kyverno is pinned to '3.x', not an exact version", found)
+        self.assertIn("value file $values/argocd/platform/kyverno/nope.yaml does not exist", found)
+        self.assertIn("keda-staging: its repository https://charts.example.com is not one the AppProject allows", found)
 
 
 if __name__ == "__main__":
