@@ -8,7 +8,10 @@ argocd/environments/<env>/root-values.yaml), checked offline:
 - every custom resource is provided (installed CRDs) by an application of an earlier wave;
 - every namespace an application deploys to is created, with its Pod Security level, by
   platform-namespaces in an earlier wave, and no declared namespace goes unused;
-- the services' namespace defaults sync before the services."""
+- the services' namespace defaults sync before the services;
+- each environment has the shape it promises (environment_shape): dev one replica and canaries
+  that do not wait, staging short pauses, prod full pauses, autoscaling floors, PDBs and
+  zone spread that refuses to schedule unevenly."""
 from __future__ import annotations
 
 import copy
@@ -151,6 +154,47 @@ def check_ordering(environment: str, applications: list[dict], synced: list[Sync
     return problems
 
 
+def seconds(duration) -> int:
+    text = str(duration)
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(text[:-1]) * units[text[-1]] if text and text[-1] in units else int(text)
+
+
+def environment_shape(environment: str, synced: list[Synced]) -> list[str]:
+    """What argocd/environments/<env>/services.yaml promises, read back from the rendered services."""
+    problems = []
+    for item in synced:
+        rollouts = [m for m in item.manifests if m["kind"] == "Rollout"]
+        for rollout in rollouts:
+            name = rollout["metadata"]["name"]
+            spec = rollout["spec"]
+            pauses = [seconds(step["pause"].get("duration", 0)) for step in spec["strategy"].get("canary", {}).get("steps", []) if "pause" in step]
+            scalers = [m for m in item.manifests if m["kind"] in ("ScaledObject", "HorizontalPodAutoscaler")
+                       and m["spec"]["scaleTargetRef"]["name"] == name]
+            floor = min([m["spec"].get("minReplicaCount", m["spec"].get("minReplicas", 1)) for m in scalers] or [spec.get("replicas", 1)])
+            zones = [c for c in spec["template"]["spec"].get("topologySpreadConstraints", []) if c["topologyKey"] == "topology.kubernetes.io/zone"]
+            budgets = [m for m in item.manifests if m["kind"] == "PodDisruptionBudget"]
+            where = f"{environment} {item.name} Rollout/{name}"
+            if environment == "dev":
+                if scalers or spec.get("replicas", 1) != 1:
+                    problems.append(f"{where}: dev runs one replica without autoscaling")
+                if any(pauses):
+                    problems.append(f"{where}: dev's canaries do not wait (pauses {pauses})")
+            elif environment == "staging":
+                if pauses and not all(0 < p <= 60 for p in pauses):
+                    problems.append(f"{where}: staging's canary pauses are short, 1 to 60 s (pauses {pauses})")
+            elif environment == "prod":
+                if pauses and min(pauses) < 120:
+                    problems.append(f"{where}: prod's canary pauses are at least 2 minutes (pauses {pauses})")
+                if floor < 2:
+                    problems.append(f"{where}: prod keeps at least 2 replicas (floor {floor})")
+                if not budgets:
+                    problems.append(f"{where}: prod has a PodDisruptionBudget")
+                if not any(c["whenUnsatisfiable"] == "DoNotSchedule" for c in zones):
+                    problems.append(f"{where}: prod spreads over zones with DoNotSchedule")
+    return problems
+
+
 def check_environment(environment: str) -> tuple[list[str], int]:
     problems: list[str] = []
     manifests = root_manifests(environment)
@@ -190,6 +234,7 @@ def check_environment(environment: str) -> tuple[list[str], int]:
         if item:
             synced.append(item)
     problems += check_ordering(environment, applications, synced)
+    problems += environment_shape(environment, synced)
     return problems, sum(len(s.manifests) for s in synced)
 
 

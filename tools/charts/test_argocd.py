@@ -69,6 +69,15 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
         self.assertIn("value file $values/argocd/platform/kyverno/nope.yaml does not exist", found)
         self.assertIn("keda-staging: its repository https://charts.example.com is not one the AppProject allows", found)
 
+    def test_each_environment_is_held_to_its_shape(self):
+        staging = [argocd.check_repository_chart("staging", application(argocd.root_manifests("staging"), "ingestion"), [])]
+        as_prod = "\n".join(argocd.environment_shape("prod", staging))
+        as_dev = "\n".join(argocd.environment_shape("dev", staging))
+        self.assertIn("prod's canary pauses are at least 2 minutes (pauses [30, 30])", as_prod)
+        self.assertIn("dev runs one replica without autoscaling", as_dev)
+        self.assertIn("dev's canaries do not wait", as_dev)
+        self.assertEqual(argocd.environment_shape("staging", staging), [])
+
 
 if __name__ == "__main__":
     unittest.main()
