@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GameMetricsHTTP
 import GameMetricsService
 import GameMetricsTesting
@@ -63,6 +64,56 @@ struct StartupStepTests {
             #expect(attempts.count == 1)
             try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
         }
+    }
+
+    /// A cancelled Hummingbird server traps ("Deinited NIOAsyncWriter without calling finish()",
+    /// apple/swift-nio#3481) when a connection it accepted was not yet handed out; a step's final
+    /// failure therefore shuts the application down gracefully, so the server drains instead.
+    @Test("a final failure while clients keep connecting drains the servers and ends the run with the step's error")
+    func finalFailureUnderConnections() async throws {
+        for round in 1...30 {
+            let port = try PlatformContract.freeLoopbackPort()
+            let step = StartupStep("strict", retryingWhen: { $0 is DidNotAnswer }) {
+                try await Task.sleep(for: .milliseconds(300))
+                throw Refused()
+            }
+            let application = ServiceApplication.build(
+                ServiceConfiguration(name: "startup-steps", host: "127.0.0.1", port: port, internalPort: 0, logLevel: .critical), checks: [],
+                logger: Logger(label: "startup-step-tests"), startupSteps: [step])
+            let runError: (any Error)? = await withTaskGroup(of: (any Error)?.self) { group in
+                group.addTask {
+                    do { try await application.run() } catch { return error }
+                    return nil
+                }
+                for _ in 0..<6 {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            connectAndClose(port: port)
+                            await Task.yield()
+                        }
+                        return nil
+                    }
+                }
+                let first = await group.next()!
+                group.cancelAll()
+                return first
+            }
+            #expect((runError as? StartupStepFailed)?.step == "strict", "round \(round): the run ended with \(String(describing: runError))")
+        }
+    }
+}
+
+/// Opens a TCP connection and closes it: the server accepts it, whatever it does next.
+private func connectAndClose(port: Int) {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
 }
 
