@@ -53,13 +53,12 @@ public enum ServiceApplication {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.name
             ),
-            services: ordered.services,
             logger: logger
         )
         // Once every service has entered its run (at once: no service waits for the network
         // before that), so no request meets a client that is not running yet.
         application.beforeServerStarts { await ordered.allStarted() }
-        return application
+        return PlatformApplication(base: application, services: ordered.services, hasStartupSteps: !steps.isEmpty)
     }
 
     /// The logger a service uses before and after the application is built.

@@ -71,7 +71,7 @@ struct StartupStepTests {
     /// failure therefore shuts the application down gracefully, so the server drains instead.
     @Test("a final failure while clients keep connecting drains the servers and ends the run with the step's error")
     func finalFailureUnderConnections() async throws {
-        for round in 1...30 {
+        for round in 1...10 {
             let port = try PlatformContract.freeLoopbackPort()
             let step = StartupStep("strict", retryingWhen: { $0 is DidNotAnswer }) {
                 try await Task.sleep(for: .milliseconds(300))
