@@ -27,15 +27,16 @@ def root_manifests(environment: str) -> list[dict]:
     return render.documents(output)
 
 
-def check_environment(environment: str) -> tuple[list[str], int]:
-    problems, rendered = [], 0
+def check_environment(environment: str) -> tuple[list[str], list[render.Rendering]]:
+    """The environment's problems, and what its applications render (for checkov, scan.py)."""
+    problems, renderings = [], []
     manifests = root_manifests(environment)
     for manifest in manifests:
         problems += [f"{environment} root {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
     projects = [m for m in manifests if m["kind"] == "AppProject"]
     applications = [m for m in manifests if m["kind"] == "Application"]
     if len(projects) != 1 or not applications:
-        return problems + [f"{environment}: expected one AppProject and applications"], rendered
+        return problems + [f"{environment}: expected one AppProject and applications"], renderings
     project = projects[0]
     services_wave = min((wave(a) for a in applications if a["spec"]["source"]["path"].removeprefix("charts/") in policy_services()), default=0)
     for application in applications:
@@ -63,32 +64,33 @@ def check_environment(environment: str) -> tuple[list[str], int]:
                 continue
             values = render.merge(values, render.load(path))
         rendered_manifests = render.render(chart, values)
-        rendered += len(rendered_manifests)
+        renderings.append(render.Rendering(name, f"argocd-{environment}", rendered_manifests))
         for manifest in rendered_manifests:
             problems += [f"{environment} {name} {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
         full = render.merge(render.load(chart / "values.yaml"), values)
         if "global" in full and "mesh" in full["global"] and "ingress" in full["global"]:
             problems += [f"{environment} {name}: {p}" for p in policy.all_problems(rendered_manifests, full)]
-    return problems, rendered
+    return problems, renderings
 
 
 def policy_services() -> set[str]:
     return set(render.load(render.PLATFORM_VALUES)["global"]["callGraph"]["services"])
 
 
-def check() -> list[str]:
-    problems, total = [], 0
+def check() -> tuple[list[str], list[render.Rendering]]:
+    problems, renderings = [], []
     for environment in ENVIRONMENTS:
         found, rendered = check_environment(environment)
         problems += found
-        total += rendered
+        renderings += rendered
+    total = sum(len(r.manifests) for r in renderings)
     print(f"argocd: {len(ENVIRONMENTS)} environments, their applications' charts rendered with their value files ({total} manifests)")
-    return problems
+    return problems, renderings
 
 
 if __name__ == "__main__":
     import sys
-    found = check()
+    found, _ = check()
     for problem in found:
         print(f"  FAIL {problem}")
     sys.exit(1 if found else 0)
