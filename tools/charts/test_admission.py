@@ -82,8 +82,9 @@ class OfflineChecksEnforceTheKyvernoPolicies(unittest.TestCase):
         rollout = next(m for m in documents(POLICIES / "bad" / "require-read-only-root-filesystem.yaml") if m["kind"] == "Rollout")
         failed, passed = scan.run_checkov({"rollout": [rollout]}, CHECKOV, admission.policy_checks(), scannable=False)
         self.assertEqual(failed + passed, [], "checkov now knows Rollouts: as_scannable may be unnecessary")
-        failed, _ = scan.run_checkov({"rollout": [rollout]}, CHECKOV, admission.policy_checks())
-        self.assertEqual({r["check_id"] for r in failed}, {"CKV_K8S_22"})
+        failures, evaluated = fired()  # the same Rollout, seen as the Deployment of its pod template
+        self.assertEqual(failures[rollout["metadata"]["name"]], {"require-read-only-root-filesystem"})
+        self.assertEqual(len(evaluated[rollout["metadata"]["name"]]), len(admission.mapping()))
 
 
 class KyvernoPoliciesMatchTheirCounterparts(unittest.TestCase):
