@@ -108,9 +108,14 @@ def offline_registry() -> str:
 def check() -> list[str]:
     known = known_checks()
     found = [f"{MAPPING.name}: {check} is no checkov check (built-in or policies/checks/)" for check in policy_checks() if check not in known]
+    found += [f"policies/checks: {check} has no Kyverno rule in {MAPPING.name}" for check in sorted(known)
+              if check.startswith("CKV_GM_") and check not in policy_checks()]
     found += problems(rendered(), "platform-policies [default]")
     for environment in ENVIRONMENTS:
         found += problems(rendered(environment), f"platform-policies [{environment}]")
+    rule_count = sum(len(entry["rules"]) for entry in mapping())
+    print(f"admission: {len(mapping())} Kyverno policies ({rule_count} rules) in {len(ENVIRONMENTS)} environments, "
+          f"each rule mapped to checkov checks {', '.join(policy_checks())}")
     return found
 
 

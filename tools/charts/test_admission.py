@@ -87,6 +87,18 @@ class OfflineChecksEnforceTheKyvernoPolicies(unittest.TestCase):
         self.assertEqual(len(evaluated[rollout["metadata"]["name"]]), len(admission.mapping()))
 
 
+class TheBaselineCannotWeakenThem(unittest.TestCase):
+    def test_no_policy_check_but_the_digest_can_be_accepted_in_the_baseline(self):
+        for check in admission.policy_checks():
+            accepted = not scan.NEVER_ACCEPTED.search(scan.check_name(check))
+            self.assertEqual(accepted, check == "CKV_K8S_43", f"{check} ({scan.check_name(check)})")
+
+    def test_what_policy_py_left_to_checkov_can_never_be_accepted(self):
+        # seccomp, no escalation, capabilities, token, requests, liveness, readiness
+        for check in ("CKV_K8S_31", "CKV_K8S_20", "CKV_K8S_37", "CKV_K8S_38", "CKV_K8S_10", "CKV_K8S_12", "CKV_K8S_8", "CKV_K8S_9"):
+            self.assertTrue(scan.NEVER_ACCEPTED.search(scan.check_name(check)), check)
+
+
 class KyvernoPoliciesMatchTheirCounterparts(unittest.TestCase):
     def test_every_environments_policies_validate_strictly_and_map_one_to_one(self):
         self.assertEqual(admission.check(), [])
@@ -111,6 +123,9 @@ class KyvernoPoliciesMatchTheirCounterparts(unittest.TestCase):
         with mock.patch.object(admission, "mapping", return_value=trimmed):
             found = "\n".join(admission.problems(admission.rendered("prod"), "prod"))
         self.assertIn("disallow-privileged-containers/privileged-containers has no offline counterpart", found)
+        without_registry = tuple(e for e in admission.mapping() if e["policy"] != "restrict-image-registries")
+        with mock.patch.object(admission, "mapping", return_value=without_registry):
+            self.assertIn("CKV_GM_2 has no Kyverno rule", "\n".join(admission.check()))
         renamed = tuple(dict(e, checks=["CKV_K8S_999"]) if e["policy"] == "disallow-latest-tag" else e for e in admission.mapping())
         with mock.patch.object(admission, "mapping", return_value=renamed):
             self.assertIn("CKV_K8S_999 is no checkov check", "\n".join(admission.check()))
