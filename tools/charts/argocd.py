@@ -195,7 +195,9 @@ def environment_shape(environment: str, synced: list[Synced]) -> list[str]:
     return problems
 
 
-def check_environment(environment: str) -> tuple[list[str], int]:
+def check_environment(environment: str) -> tuple[list[str], list[render.Rendering]]:
+    """The environment's problems, and what its applications of this repository render (for
+    checkov, scan.py)."""
     problems: list[str] = []
     manifests = root_manifests(environment)
     for manifest in manifests:
@@ -203,7 +205,7 @@ def check_environment(environment: str) -> tuple[list[str], int]:
     projects = {m["metadata"]["name"]: m for m in manifests if m["kind"] == "AppProject"}
     applications = [m for m in manifests if m["kind"] == "Application"]
     if not projects or not applications:
-        return problems + [f"{environment}: expected AppProjects and applications"], 0
+        return problems + [f"{environment}: expected AppProjects and applications"], []
     root_repo = render.load(ARGOCD / "root" / "values.yaml")["repoURL"]
     services = policy_services()
     services_wave = min((wave(a) for a in applications if a["spec"].get("source", {}).get("path", "").removeprefix("charts/") in services), default=0)
@@ -235,26 +237,27 @@ def check_environment(environment: str) -> tuple[list[str], int]:
             synced.append(item)
     problems += check_ordering(environment, applications, synced)
     problems += environment_shape(environment, synced)
-    return problems, sum(len(s.manifests) for s in synced)
+    return problems, [render.Rendering(s.name, f"argocd-{environment}", s.manifests) for s in synced if s.manifests]
 
 
 def policy_services() -> set[str]:
     return set(render.load(render.PLATFORM_VALUES)["global"]["callGraph"]["services"])
 
 
-def check() -> list[str]:
-    problems, total = [], 0
+def check() -> tuple[list[str], list[render.Rendering]]:
+    problems, renderings = [], []
     for environment in ENVIRONMENTS:
         found, rendered = check_environment(environment)
         problems += found
-        total += rendered
+        renderings += rendered
+    total = sum(len(r.manifests) for r in renderings)
     print(f"argocd: {len(ENVIRONMENTS)} environments, their applications' charts rendered with their value files ({total} manifests)")
-    return problems
+    return problems, renderings
 
 
 if __name__ == "__main__":
     import sys
-    found = check()
+    found, _ = check()
     for problem in found:
         print(f"  FAIL {problem}")
     sys.exit(1 if found else 0)

@@ -1,13 +1,15 @@
 """`make test`'s chart checks: every service chart rendered with its defaults and each ci/
 scenario (after charts/platform-values.yaml), each environment's app-of-apps (argocd.py), every manifest validated against the Kubernetes
-or CRD schema, the platform's policies (policy.py), checkov against its baseline (scan.py),
-and each chart's values.schema.json current (values_schema.py). Exit 1 with every problem."""
+or CRD schema, the platform's policies (policy.py), checkov against its baseline on all of them
+(scan.py; it enforces the Kyverno policies offline, admission.py), and each chart's
+values.schema.json current (values_schema.py). Exit 1 with every problem."""
 from __future__ import annotations
 
 import pathlib
 import sys
 import unittest
 
+import admission
 import argocd
 import edges
 import helm_python
@@ -22,7 +24,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -54,8 +56,10 @@ def main() -> int:
             for error in validate.errors(manifest):
                 problems.append(f"{where} {manifest['kind']}/{manifest['metadata']['name']}: {error}")
         problems += [f"{where} {p}" for p in policy.all_problems(rendering.manifests, values)]
-    problems += scan.scan(renderings, checkov)
-    problems += argocd.check()
+    argocd_problems, environments = argocd.check()
+    problems += argocd_problems
+    problems += scan.scan(renderings + environments, checkov)
+    problems += admission.check()
     problems += topics.problems(topics.rendered())
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})

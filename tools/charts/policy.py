@@ -1,5 +1,5 @@
-"""What every rendered service chart must hold beyond its schemas: restricted pods, resources,
-probes, secrets only from ExternalSecrets, a NetworkPolicy and mesh policy around every pod,
+"""What every rendered service chart must hold beyond its schemas and checkov's checks (scan.py):
+startup probes, secrets only from ExternalSecrets, a NetworkPolicy and mesh policy around every pod,
 one autoscaler per Rollout, canaries of 10% and 50% with their analysis and Istio routing.
 Each function returns a list of problems (empty when the rendering holds)."""
 from __future__ import annotations
@@ -27,30 +27,19 @@ def name_of(manifest: dict) -> str:
 
 
 def pods(manifests: list[dict]) -> list[str]:
+    """What checkov cannot say about pods. The restricted security context (non-root, seccomp,
+    read-only root, no escalation, capabilities dropped, no service account token), CPU and
+    memory requests and limits, liveness and readiness probes are checkov's (scan.py, and
+    admission.py for the Kyverno policies among them), on every rendering and never baselined."""
     problems = []
     for m in manifests:
         if m["kind"] not in WORKLOAD_KINDS:
             continue
         where = name_of(m)
         spec = pod_spec(m)
-        security = spec.get("securityContext", {})
-        if not security.get("runAsNonRoot") or security.get("seccompProfile", {}).get("type") != "RuntimeDefault":
-            problems.append(f"{where}: pod must run as non-root with the RuntimeDefault seccomp profile")
-        if spec.get("automountServiceAccountToken") is not False:
-            problems.append(f"{where}: the pod must not mount a service account token")
         for container in spec["containers"]:
-            c = container.get("securityContext", {})
-            if not (c.get("readOnlyRootFilesystem") and c.get("allowPrivilegeEscalation") is False
-                    and c.get("capabilities", {}).get("drop") == ["ALL"] and c.get("runAsNonRoot")):
-                problems.append(f"{where}: container {container['name']} is not restricted (read-only root, no escalation, drop ALL, non-root)")
-            resources = container.get("resources", {})
-            for bound in ("requests", "limits"):
-                if not {"cpu", "memory"} <= set(resources.get(bound, {})):
-                    problems.append(f"{where}: container {container['name']} lacks cpu and memory {bound}")
-            if m["kind"] == "Rollout":
-                for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
-                    if probe not in container:
-                        problems.append(f"{where}: no {probe}")
+            if m["kind"] == "Rollout" and "startupProbe" not in container:
+                problems.append(f"{where}: no startupProbe")
             for variable in container.get("env", []):
                 if "valueFrom" in variable:
                     problems.append(f"{where}: {variable['name']} comes from a Secret as a variable; mount it as a file")

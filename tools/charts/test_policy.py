@@ -14,6 +14,7 @@ import render
 import scan
 import validate
 
+CHECKOV = str(pathlib.Path(sys.executable).parent / "checkov")
 
 @functools.cache
 def rendered(chart: str) -> tuple[list[dict], dict]:
@@ -43,17 +44,18 @@ class ChartChecksCatchBreakage(unittest.TestCase):
         for chart in ("ingestion", "processor", "user", "admin"):
             self.assertEqual(problems(*rendered(chart)), "")
 
-    def test_a_writable_root_file_system_is_refused(self):
-        found = problems(*broken("ingestion", "Rollout", lambda r: container(r)["securityContext"].update(readOnlyRootFilesystem=False)))
-        self.assertIn("is not restricted", found)
-
-    def test_a_missing_probe_or_limit_is_refused(self):
+    def test_a_writable_root_missing_probes_or_limits_are_refused(self):
+        """policy.py keeps the startup probe; checkov (scan.py) has the rest, never baselined."""
         def change(rollout):
+            container(rollout)["securityContext"]["readOnlyRootFilesystem"] = False
             del container(rollout)["readinessProbe"]
+            del container(rollout)["startupProbe"]
             del container(rollout)["resources"]["limits"]
-        found = problems(*broken("user", "Rollout", change))
-        self.assertIn("no readinessProbe", found)
-        self.assertIn("lacks cpu and memory limits", found)
+        manifests, values = broken("user", "Rollout", change)
+        self.assertIn("Rollout/user: no startupProbe", problems(manifests, values))
+        found = "\n".join(scan.scan([render.Rendering("user", "broken", manifests)], CHECKOV))
+        for check in ("CKV_K8S_22", "CKV_K8S_9", "CKV_K8S_11", "CKV_K8S_13"):
+            self.assertIn(f"checkov {check} ", found)
 
     def test_a_secret_as_a_variable_or_literal_is_refused(self):
         def change(rollout):
@@ -99,8 +101,7 @@ class ChartChecksCatchBreakage(unittest.TestCase):
             baseline.write_text("- {resource: Deployment.ingestion, check: CKV_K8S_8, reason: probes later}\n")
             original, scan.BASELINE = scan.BASELINE, baseline
             try:
-                found = "\n".join(scan.scan([render.Rendering("ingestion", "broken", manifests)],
-                                            str(pathlib.Path(sys.executable).parent / "checkov")))
+                found = "\n".join(scan.scan([render.Rendering("ingestion", "broken", manifests)], CHECKOV))
             finally:
                 scan.BASELINE = original
         self.assertIn("baseline accepts CKV_K8S_8", found)

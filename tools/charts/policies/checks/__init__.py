@@ -1,0 +1,1 @@
+"""checkov custom checks: the offline counterparts of Kyverno rules no built-in check matches (see ../mapping.yaml)."""
