@@ -28,7 +28,7 @@ class RegistrationChecksCatchBreakage(unittest.TestCase):
         body["schema"] = body["schema"].replace('"maxLength": 128', '"maxLength": 129')
         config["data"]["player.events.raw-value.json"] = json.dumps(body)
         found = "\n".join(registry_schemas.registration_problems("dev", manifests, self.values))
-        self.assertIn("does not carry docs/schemas/player-event.schema.json exactly", found)
+        self.assertIn("does not carry docs/schemas/player-event-record.schema.json exactly", found)
 
     def test_a_looser_compatibility_a_sync_phase_job_and_a_namespace_are_refused(self):
         manifests = copy.deepcopy(self.manifests)

@@ -23,6 +23,28 @@ struct EventSchemaAgreementTests {
         #expect(Set(comparison.explained.keys) == Set(KnownSchemaDifference.allCases))
     }
 
+    @Test("what ingestion writes, and the corpora as a producer skipping ingestion would write them: the record schema and the processor's reader agree on each input, but for the listed differences")
+    func recordAgreement() async throws {
+        let envelopes = try await SchemaAgreementCorpus.all()
+        let records = SchemaAgreementCorpus.writtenRecords(envelopes)
+        #expect(records.count >= 3000)
+
+        // Every record ingestion writes satisfies both schemas and the processor's reader.
+        let written = try await EventSchemaComparison.run(records, schema: EventSchemaComparison.recordSchema, validate: EventSchemaComparison.storedRecords)
+        #expect(written.bothAccepted == records.count, "\(written.disagreements.prefix(5))")
+        let resent = try await EventSchemaComparison.run(records, schema: EventSchemaComparison.envelopeSchema)
+        #expect(resent.bothAccepted == records.count, "\(resent.disagreements.prefix(5))")
+
+        let inputs = SchemaAgreementCorpus.withTenant(envelopes) + SchemaAgreementCorpus.tenantVariants()
+        let comparison = try await EventSchemaComparison.run(inputs, schema: EventSchemaComparison.recordSchema, validate: EventSchemaComparison.storedRecords)
+        print("record schema agreement: \(comparison.inputs) inputs, both accepted \(comparison.bothAccepted), both refused \(comparison.bothRejected), listed differences \(comparison.explained.map { "\($0.key): \($0.value)" }.sorted())")
+        #expect(comparison.disagreements == [])
+        #expect(comparison.bothAccepted >= 3000)
+        #expect(comparison.bothRejected >= 1000)
+        // The stored mode has no clock window: only out_of_range remains of clockWindow.
+        #expect(Set(comparison.explained.keys) == Set(KnownSchemaDifference.allCases))
+    }
+
     /// A copy of the schema with one constraint loosened (`edit` changes the parsed JSON).
     static func loosened(_ edit: (inout [String: Any]) -> Void) throws -> URL {
         var schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: EventSchemaComparison.envelopeSchema)) as? [String: Any])
@@ -68,7 +90,7 @@ struct EventSchemaAgreementTests {
         print("\(change): \(comparison.disagreements.count) disagreements, e.g. \(comparison.disagreements.prefix(2))")
     }
 
-    @Test("the schema enumerates the validator's event types, the types that require game_id and amount, and the currencies")
+    @Test("the schemas enumerate the validator's event types, the types that require game_id and amount, and the currencies")
     func enumerations() throws {
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: EventSchemaComparison.envelopeSchema)) as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: Any])
@@ -93,6 +115,11 @@ struct EventSchemaAgreementTests {
         let money = try #require((schema["$defs"] as? [String: Any])?["money"] as? [String: Any])
         let currencies = try #require(((money["properties"] as? [String: Any])?["currency"] as? [String: Any])?["enum"] as? [String])
         #expect(currencies == ISO4217.activeCodes)
+        // The record schema states the same types, the same per-type requirements, tenant_id required.
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: EventSchemaComparison.recordSchema)) as? [String: Any])
+        #expect(((record["properties"] as? [String: Any])?["type"] as? NSDictionary) == (properties["type"] as? NSDictionary))
+        #expect((record["allOf"] as? NSArray) == (schema["allOf"] as? NSArray))
+        #expect(Set(record["required"] as? [String] ?? []) == Set((schema["required"] as? [String] ?? []) + ["tenant_id"]))
         #expect(EventValidator.maxIdentifierLength == 128 && (schema["$defs"] as? [String: Any]).flatMap { ($0["identifier"] as? [String: Any])?["maxLength"] as? Int } == 128)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GameMetricsKit
 import GameMetricsTesting
 
-/// Runs ingestion's `EventValidator` and the JSON Schema (PyPI `jsonschema`, through
+/// Runs ingestion's `EventValidator` (or the processor's reader of stored records) and a JSON Schema (PyPI `jsonschema`, through
 /// tools/schemas/validate_events.py in the charts' venv) over the same inputs and sorts each
 /// into agreement, a listed difference or a disagreement.
 struct EventSchemaComparison {
@@ -15,6 +15,19 @@ struct EventSchemaComparison {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let envelopeSchema = root.appendingPathComponent("docs/schemas/player-event.schema.json")
+    static let recordSchema = root.appendingPathComponent("docs/schemas/player-event-record.schema.json")
+
+    /// Ingestion's rules for a client's event (clock, currency list; tenant from the credential).
+    static let ingestion: @Sendable ([UInt8]) -> EventValidationResult = { EventValidator().validate($0, tenantID: "tenant-a") }
+
+    /// The processor's reader of player.events.raw (`PlayerEvent(jsonBytes:)`, the stored mode).
+    static let storedRecords: @Sendable ([UInt8]) -> EventValidationResult = { bytes in
+        do throws(EventDecodingError) {
+            return .valid(try PlayerEvent(jsonBytes: bytes))
+        } catch {
+            return .invalid(error.errors)
+        }
+    }
     static let script = root.appendingPathComponent("tools/schemas/validate_events.py")
 
     var inputs = 0
@@ -23,8 +36,11 @@ struct EventSchemaComparison {
     var explained: [KnownSchemaDifference: Int] = [:]
     var disagreements: [String] = []
 
-    /// Compares every input; `schema` is the file the Python side validates against.
-    static func run(_ inputs: [Input], schema: URL, validator: EventValidator = EventValidator()) async throws -> EventSchemaComparison {
+    /// Compares every input; `schema` is the file the Python side validates against, `validate`
+    /// the Swift side.
+    static func run(
+        _ inputs: [Input], schema: URL, validate: @Sendable ([UInt8]) -> EventValidationResult = ingestion
+    ) async throws -> EventSchemaComparison {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schema-agreement-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -46,7 +62,7 @@ struct EventSchemaComparison {
         var comparison = EventSchemaComparison()
         for (input, line) in zip(inputs, lines) {
             guard let judgement = SchemaJudgement(line: line) else { throw ComparisonFailure("unreadable line: \(line.prefix(300))") }
-            comparison.record(input, validator.validate(input.bytes, tenantID: "tenant-a"), judgement)
+            comparison.record(input, validate(input.bytes), judgement)
         }
         return comparison
     }

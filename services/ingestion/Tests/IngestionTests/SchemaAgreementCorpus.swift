@@ -15,6 +15,32 @@ enum SchemaAgreementCorpus {
             + envelopeVariants() + validEvents() + (try await demoEvents(count: 3000))
     }
 
+    /// What ingestion writes to player.events.raw for every input it accepts (the normalized
+    /// envelope, `PlayerEvent.jsonBytes()`).
+    static func writtenRecords(_ inputs: [Input]) -> [Input] {
+        inputs.compactMap { input in
+            EventSchemaComparison.ingestion(input.bytes).event.map { Input(name: "record of \(input.name)", bytes: $0.jsonBytes()) }
+        }
+    }
+
+    /// The inputs as a producer that skips ingestion would write them: with a `tenant_id` first.
+    static func withTenant(_ inputs: [Input]) -> [Input] {
+        inputs.map { input in
+            guard input.bytes.first == UInt8(ascii: "{") else { return Input(name: "tenant + \(input.name)", bytes: input.bytes) }
+            let rest = input.bytes.dropFirst()
+            let empty = rest.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "}")
+            return Input(name: "tenant + \(input.name)", bytes: Array(#"{"tenant_id":"tenant-a""#.utf8) + (empty ? [] : [UInt8(ascii: ",")]) + rest)
+        }
+    }
+
+    /// `tenant_id` at every edge of an identifier (the stored records require it).
+    static func tenantVariants() -> [Input] {
+        var inputs = identifiers.map { event("tenant_id \($0.key)", replacing: [("tenant_id", $0.value)]) }
+        inputs += wrongTypes.map { event("tenant_id \($0)", replacing: [("tenant_id", $0)]) }
+        inputs.append(event("tenant_id missing", replacing: []))
+        return inputs
+    }
+
     /// The bodies of MalformedRequestCorpusTests (those about headers carry a valid event).
     static func malformedRequests() -> [Input] {
         MalformedRequestCorpusTests.corpus.map { Input(name: "malformed request: \($0.description)", bytes: $0.body) }
@@ -102,22 +128,24 @@ enum SchemaAgreementCorpus {
 
     static let wrongTypes = ["1", "true", "[]", "{}", "null", "1.5"]
 
+    /// Identifier values at and beyond the edges: 128 scalars in 1, 2 and 4 bytes and as escapes.
+    static let identifiers: Cases = [
+        "one letter": string("p"), "empty": string(""), "128 letters": string(String(repeating: "a", count: 128)),
+        "129 letters": string(String(repeating: "a", count: 129)), "128 two-byte scalars": string(String(repeating: "é", count: 128)),
+        "129 two-byte scalars": string(String(repeating: "é", count: 129)), "128 four-byte scalars": string(String(repeating: "😀", count: 128)),
+        "129 four-byte scalars": string(String(repeating: "😀", count: 129)), "128 escaped scalars": string(String(repeating: #"\u00e9"#, count: 128)),
+        "129 escaped scalars": string(String(repeating: #"\u00e9"#, count: 129)),
+        "128 escaped surrogate pairs": string(String(repeating: #"\ud83d\ude00"#, count: 128)),
+        "129 escaped surrogate pairs": string(String(repeating: #"\ud83d\ude00"#, count: 129)),
+        "NUL alone": string(#"\u0000"#), "NUL inside": string(#"a\u0000b"#), "a space": string(" "), "a newline": string(#"\n"#),
+        "a lone surrogate": string(#"\udc00"#), "combining mark alone": string("\u{0301}"),
+    ]
+
     /// Each envelope field at and beyond every edge the validator checks.
     static func envelopeVariants() -> [Input] {
         let now = Date()
         func at(_ offset: TimeInterval) -> String { string(RFC3339.format(now.addingTimeInterval(offset))) }
         let uuid = "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e41"
-        let identifiers: Cases = [
-            "one letter": string("p"), "empty": string(""), "128 letters": string(String(repeating: "a", count: 128)),
-            "129 letters": string(String(repeating: "a", count: 129)), "128 two-byte scalars": string(String(repeating: "é", count: 128)),
-            "129 two-byte scalars": string(String(repeating: "é", count: 129)), "128 four-byte scalars": string(String(repeating: "😀", count: 128)),
-            "129 four-byte scalars": string(String(repeating: "😀", count: 129)), "128 escaped scalars": string(String(repeating: #"\u00e9"#, count: 128)),
-            "129 escaped scalars": string(String(repeating: #"\u00e9"#, count: 129)),
-            "128 escaped surrogate pairs": string(String(repeating: #"\ud83d\ude00"#, count: 128)),
-            "129 escaped surrogate pairs": string(String(repeating: #"\ud83d\ude00"#, count: 129)),
-            "NUL alone": string(#"\u0000"#), "NUL inside": string(#"a\u0000b"#), "a space": string(" "), "a newline": string(#"\n"#),
-            "a lone surrogate": string(#"\udc00"#), "combining mark alone": string("\u{0301}"),
-        ]
         var inputs: [Input] = []
         func add(_ name: String, type: String = "bet_placed", _ replacing: [(String, String?)], appending: String = "") {
             inputs.append(event(name, type: type, replacing: replacing, appending: appending))
