@@ -85,7 +85,9 @@ let erasureGlue: [Target.Dependency] = ["GameMetricsErasure"]
 
 let services: [ServiceTargets] = [
     ServiceTargets(directory: "ingestion", module: "Ingestion", dependencies: kafkaGlue + redisGlue + peersGlue + ["GameMetricsAuth", httpTypes],
-                   resources: [.copy("openapi.json")]),
+                   resources: [.copy("openapi.json")],
+                   // The schema agreement test reuses the differential tests' properties generator.
+                   testDependencies: ["EventParserOracle"]),
     // The processor's pipeline stages hand batches on through AsyncChannel.
     ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
     ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),

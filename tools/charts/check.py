@@ -14,6 +14,7 @@ import argocd
 import edges
 import helm_python
 import policy
+import registry_schemas
 import render
 import scan
 import topics
@@ -24,7 +25,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -61,6 +62,7 @@ def main() -> int:
     problems += scan.scan(renderings + environments, checkov)
     problems += admission.check()
     problems += topics.problems(topics.rendered())
+    problems += registry_schemas.problems(checkov)
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "

@@ -142,7 +142,9 @@ def rollouts(manifests: list[dict], mesh: bool) -> list[str]:
 
 def hooks(manifests: list[dict]) -> list[str]:
     problems = []
-    jobs = [m for m in manifests if m["kind"] == "Job"]
+    # The migrations (`<service>-migrate`, gm.migrationJob); other Jobs may run after the sync on
+    # purpose (schema-registry-schemas registers the schemas as a PostSync hook).
+    jobs = [m for m in manifests if m["kind"] == "Job" and m["metadata"]["name"].endswith("-migrate")]
     for job in jobs:
         annotations = job["metadata"].get("annotations", {})
         if annotations.get("argocd.argoproj.io/hook") != "PreSync":

@@ -17,6 +17,7 @@
 #   GM_TEST_REDIS_SERVER    path of redis-server (Redis tests start their own)
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the tests that kill it with SIGKILL or SIGTERM)
 #   GM_TEST_INGESTION_BIN   the ingestion executable (for the test that stops it with SIGTERM under load)
+#   GM_TEST_SIMULATOR_BIN   the player simulator, whose --dry-run events the schema agreement test judges
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
 #                           and seed it with its `seed-demo` command (never linking its code)
@@ -28,7 +29,8 @@
 #   GM_TEST_RESTARTABLE_PG_URL      a second server's database, for tests that stop and start it
 #   GM_TEST_RESTARTABLE_PG_CONTROL  the script that does (`<script> stop`, `<script> start`)
 #   GM_TEST_CHARTS_PYTHON   the charts' Python (default .venv-charts/bin/python), which runs
-#                           tools/charts/edges.py for the call-graph test (CallGraphTests)
+#                           tools/charts/edges.py for the call-graph test (CallGraphTests),
+#                           and tools/schemas/validate_events.py (jsonschema) for EventSchemaAgreementTests
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -155,6 +157,7 @@ GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion"
+export GM_TEST_SIMULATOR_BIN="$BIN/player-simulator"
 export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"
 export GM_TEST_SCHEMATHESIS="$GM_VENV/bin/st" GM_TEST_SCHEMATHESIS_CONFIG="$GM_ROOT/tools/platform/schemathesis.toml"
