@@ -74,7 +74,8 @@ def object_storage_problems(manifests: list[dict], services: dict[str, dict]) ->
 
 def redis_problems(manifests: list[dict], services: dict[str, dict], upstream: dict) -> list[str]:
     """The ACL file has exactly one user per service mounting a GM_REDIS_URL, each reading its
-    password from that service's secret-store entry; the upstream values run 3 masters with a
+    password from that service's secret-store entry, each such service in cluster mode; the
+    upstream values run 3 masters with a
     replica each, persist, keep a PDB and read the secrets this chart writes."""
     found = []
     acl = next(m for m in manifests if m["kind"] == "ExternalSecret" and "users.acl" in m["spec"]["target"].get("template", {}).get("data", {}))
@@ -102,6 +103,11 @@ def redis_problems(manifests: list[dict], services: dict[str, dict], upstream: d
     for service in sorted(set(wanted) & set(service_users)):
         if service_users[service] != wanted[service]:
             found.append(f"{service} mounts {wanted[service][0]}, its Redis user reads {service_users[service]}")
+    # The platform's Redis is a Redis Cluster: a client in single mode gets MOVED for most keys.
+    for service in sorted(wanted):
+        mode = (services[service].get("env") or {}).get("GM_REDIS_MODE", "single")
+        if mode != "cluster":
+            found.append(f"{service} talks to the Redis Cluster in GM_REDIS_MODE {mode}, not cluster")
     cluster = upstream.get("cluster", {})
     if cluster.get("nodes") != 6 or cluster.get("replicas") != 1:
         found.append(f"redis-cluster runs {cluster.get('nodes')} nodes with {cluster.get('replicas')} replica(s) per master; required 3 masters + 3 replicas")

@@ -41,6 +41,12 @@ class DataPlatformChecksCatchDrift(unittest.TestCase):
         self.assertIn("differ from the services mounting GM_REDIS_URL", found)
         self.assertIn("processor mounts gamemetrics/redis-processor-v2", found)
 
+    def test_a_service_reaching_the_redis_cluster_in_single_mode_is_refused(self):
+        services = copy.deepcopy(self.services)
+        services["ingestion"]["env"]["GM_REDIS_MODE"] = "single"
+        found = "\n".join(data_platform.redis_problems(self.redis, services, self.upstream))
+        self.assertIn("ingestion talks to the Redis Cluster in GM_REDIS_MODE single, not cluster", found)
+
     def test_an_acl_file_without_default_or_a_smaller_cluster_is_refused(self):
         redis = copy.deepcopy(self.redis)
         acl = next(m for m in redis if "users.acl" in m["spec"]["target"].get("template", {}).get("data", {}))
