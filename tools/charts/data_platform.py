@@ -4,7 +4,8 @@ rendered with their defaults and with each environment's overrides
 PostgreSQL's roles held to the grants and the charts (databases.py); the MinIO users and
 buckets and the Redis ACL users held to what the service charts mount and name (derived from
 their values, not copied); the upstream redis-cluster values checked for what the platform
-requires (3 masters + 3 replicas, persistence, a PDB, the secrets charts/redis writes)."""
+requires (3 masters + 3 replicas, persistence, a PDB, the secrets charts/redis writes); the
+platform's pod and hook policies (policy.py) on everything they render."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ import re
 import helm_python
 
 import databases
+import policy
 import render
 import validate
 
@@ -37,11 +39,11 @@ def object_storage_problems(manifests: list[dict], services: dict[str, dict]) ->
     tenant = next(m for m in manifests if m["kind"] == "Tenant")
     namespace = tenant["metadata"]["namespace"]
     buckets = {b["name"] for b in tenant["spec"].get("buckets", [])}
-    users = {}
-    for secret in (m for m in manifests if m["kind"] == "ExternalSecret" and "gamemetrics.io/minio-user" in m["metadata"]["labels"]):
-        refs = {d["secretKey"]: (d["remoteRef"]["key"], d["remoteRef"]["property"]) for d in secret["spec"]["data"]}
-        users[secret["metadata"]["labels"]["gamemetrics.io/minio-user"]] = (refs.get("access-key"), refs.get("secret-key"))
     job = next((m for m in manifests if m["kind"] == "Job"), None)
+    credentials = next((m for m in manifests if m["kind"] == "ExternalSecret" and job and m["metadata"]["name"] == job["metadata"]["name"]), None)
+    refs = {d["secretKey"]: (d["remoteRef"]["key"], d["remoteRef"]["property"]) for d in (credentials or {"spec": {"data": []}})["spec"]["data"]}
+    users = {key.removesuffix("-access-key"): (refs[key], refs.get(key.removesuffix("-access-key") + "-secret-key"))
+             for key in refs if key.endswith("-access-key")}
     script = job["spec"]["template"]["spec"]["containers"][0]["args"][0] if job else ""
     policies = next((m["data"] for m in manifests if m["kind"] == "ConfigMap"), {})
     endpoint = f"https://minio.{namespace}.svc.cluster.local"
@@ -67,6 +69,12 @@ def object_storage_problems(manifests: list[dict], services: dict[str, dict]) ->
             if env[f"{prefix}ENDPOINT"] != endpoint:
                 found.append(f"{service}'s {prefix}ENDPOINT is {env[f'{prefix}ENDPOINT']}, the Tenant serves {endpoint}")
     found += [f"MinIO user {user} has keys no service mounts" for user in sorted(set(users) - mounted)]
+    callers = {e["from"] for e in render.load(render.PLATFORM_VALUES)["global"]["callGraph"]["edges"] if e["to"] == "s3"}
+    fence = next((m for m in manifests if m["kind"] == "NetworkPolicy" and m["spec"]["podSelector"]["matchLabels"].get("v1.min.io/tenant")), None)
+    admitted = {peer["podSelector"]["matchLabels"].get("app.kubernetes.io/name") for rule in (fence or {"spec": {}})["spec"].get("ingress", [])
+                for peer in rule["from"] if peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "gamemetrics"}
+    if admitted != callers:
+        found.append(f"the Tenant admits {sorted(admitted - {None})} from the services' namespace; the call graph's callers of s3 are {sorted(callers)}")
     if tenant["spec"].get("users"):
         found.append("Tenant spec.users get consoleAdmin: workload users come from the provisioning Job")
     return found
@@ -131,6 +139,8 @@ def problems() -> list[str]:
             total += len(manifests)
             for manifest in manifests:
                 found += [f"{where} {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
+            full = render.merge(render.load(render.CHARTS / chart / "values.yaml"), databases.values_for(chart, environment))
+            found += [f"{where} {p}" for p in policy.all_problems(manifests, full)]
             if chart == "object-storage":
                 found += [f"{where} {p}" for p in object_storage_problems(manifests, services)]
             if chart == "redis":

@@ -152,18 +152,26 @@ def rollouts(manifests: list[dict], mesh: bool) -> list[str]:
 
 
 def hooks(manifests: list[dict]) -> list[str]:
+    """A Job runs as an Argo CD hook: a migration (<service>-migrate) before the sync, anything
+    else before or after it; its own ServiceAccount, NetworkPolicy and ExternalSecret are hooks
+    of the same phase, one wave earlier, since hooks run before the chart's other resources."""
     problems = []
     jobs = [m for m in manifests if m["kind"] == "Job"]
     for job in jobs:
         annotations = job["metadata"].get("annotations", {})
-        if annotations.get("argocd.argoproj.io/hook") != "PreSync":
-            problems.append(f"{name_of(job)}: a migration Job must be an Argo CD PreSync hook")
         name = job["metadata"]["name"]
+        phase = annotations.get("argocd.argoproj.io/hook")
+        if name.endswith("-migrate") and phase != "PreSync":
+            problems.append(f"{name_of(job)}: a migration Job must be an Argo CD PreSync hook")
+        elif phase not in ("PreSync", "PostSync"):
+            problems.append(f"{name_of(job)}: a Job must be an Argo CD PreSync or PostSync hook")
+        wave = int(annotations.get("argocd.argoproj.io/sync-wave", "0"))
         for kind in ("ServiceAccount", "NetworkPolicy", "ExternalSecret"):
             found = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
-            if not found or int(found[0]["metadata"].get("annotations", {}).get("argocd.argoproj.io/sync-wave", "0")) >= 0 \
-                    or found[0]["metadata"]["annotations"].get("argocd.argoproj.io/hook") != "PreSync":
-                problems.append(f"{name_of(job)}: its {kind} must be a PreSync hook of an earlier wave")
+            companion = found[0]["metadata"].get("annotations", {}) if found else {}
+            if not found or int(companion.get("argocd.argoproj.io/sync-wave", "0")) >= wave \
+                    or companion.get("argocd.argoproj.io/hook") != phase:
+                problems.append(f"{name_of(job)}: its {kind} must be a {phase} hook of an earlier wave")
     return problems
 
 

@@ -6,6 +6,7 @@ import copy
 import unittest
 
 import data_platform
+import policy
 import render
 
 
@@ -31,6 +32,24 @@ class DataPlatformChecksCatchDrift(unittest.TestCase):
         self.assertIn("MinIO user retention has keys no service mounts", found)
         self.assertIn("user's GM_AUDIT_ANCHOR_S3_BUCKET gamemetrics-anchors is not a bucket", found)
         self.assertIn("user's GM_AUDIT_ANCHOR_S3_ENDPOINT is https://s3.eu-west-1.amazonaws.com", found)
+
+    def test_the_tenant_admits_exactly_the_callers_of_s3(self):
+        minio = copy.deepcopy(self.minio)
+        fence = next(m for m in minio if m["kind"] == "NetworkPolicy" and "v1.min.io/tenant" in m["spec"]["podSelector"]["matchLabels"])
+        fence["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] = "ingestion"
+        found = "\n".join(data_platform.object_storage_problems(minio, self.services))
+        self.assertIn("the Tenant admits ['ingestion'", found)
+
+    def test_a_hook_job_out_of_phase_with_its_companions_or_a_late_migration_is_refused(self):
+        minio = copy.deepcopy(self.minio)
+        job = next(m for m in minio if m["kind"] == "Job")
+        job["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreSync"
+        found = "\n".join(policy.hooks(minio))
+        self.assertIn("its ExternalSecret must be a PreSync hook of an earlier wave", found)
+        job["metadata"]["name"] = "user-migrate"
+        job["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PostSync"
+        self.assertIn("a migration Job must be an Argo CD PreSync hook", "\n".join(policy.hooks(minio)))
+        self.assertEqual(policy.hooks(self.minio), [])
 
     def test_a_redis_user_missing_misread_or_unused_is_refused(self):
         services = copy.deepcopy(self.services)
