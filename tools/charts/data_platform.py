@@ -116,6 +116,15 @@ def redis_problems(manifests: list[dict], services: dict[str, dict], upstream: d
         mode = (services[service].get("env") or {}).get("GM_REDIS_MODE", "single")
         if mode != "cluster":
             found.append(f"{service} talks to the Redis Cluster in GM_REDIS_MODE {mode}, not cluster")
+    callers = {e["from"] for e in render.load(render.PLATFORM_VALUES)["global"]["callGraph"]["edges"] if e["to"] == "redis"}
+    admitted = {peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name")
+                for rule in upstream.get("networkPolicy", {}).get("extraIngress", []) if {"port": 6379, "protocol": "TCP"} in rule.get("ports", [])
+                for peer in rule.get("from", []) if peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "gamemetrics"}
+    network = upstream.get("networkPolicy", {})
+    if not network.get("enabled") or network.get("allowExternal") is not False or network.get("ingressNSMatchLabels") or network.get("ingressNSPodMatchLabels"):
+        found.append("redis-cluster's NetworkPolicy must be on and admit only the listed callers")
+    if admitted != callers:
+        found.append(f"redis-cluster admits {sorted(a for a in admitted if a)} from the services' namespace; the call graph's callers of redis are {sorted(callers)}")
     cluster = upstream.get("cluster", {})
     if cluster.get("nodes") != 6 or cluster.get("replicas") != 1:
         found.append(f"redis-cluster runs {cluster.get('nodes')} nodes with {cluster.get('replicas')} replica(s) per master; required 3 masters + 3 replicas")

@@ -74,10 +74,12 @@ class DataPlatformChecksCatchDrift(unittest.TestCase):
         upstream = copy.deepcopy(self.upstream)
         upstream["cluster"] = {"nodes": 3, "replicas": 0}
         upstream["pdb"] = {"create": False}
+        upstream["networkPolicy"]["extraIngress"][0]["from"].pop()
         found = "\n".join(data_platform.redis_problems(redis, self.services, upstream))
         self.assertIn("does not define `default`", found)
         self.assertIn("required 3 masters + 3 replicas", found)
         self.assertIn("needs its PodDisruptionBudget", found)
+        self.assertIn("the call graph's callers of redis are ['analytics-api', 'ingestion', 'processor', 'recommendation']", found)
 
 
 if __name__ == "__main__":
