@@ -69,3 +69,25 @@ GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO
 
 -- Every consumer of player events checks the record of erased players (ADR 0014) -------------
 GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation, gm_notification;
+
+-- cdc: Debezium (KafkaConnect, charts/kafka) streams the players table's changes to Kafka -----
+-- Logical decoding sends what the publication names: the players table only. The schema owner
+-- creates it, since only the table's owner may publish it. The role gm_cdc (REPLICATION, for
+-- its slot) exists where CloudNativePG creates it (charts/postgres); a local setup runs no
+-- Debezium and has no such role, hence the check. It reads players for its initial snapshot.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'gm_player_changes') THEN
+        CREATE PUBLICATION gm_player_changes FOR TABLE players;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gm_cdc') THEN
+        REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gm_cdc;
+        REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM gm_cdc;
+        REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM gm_cdc;
+        EXECUTE format('REVOKE ALL ON DATABASE %I FROM gm_cdc', current_database());
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO gm_cdc', current_database());
+        GRANT USAGE ON SCHEMA public TO gm_cdc;
+        GRANT SELECT ON players TO gm_cdc;
+    END IF;
+END
+$$;

@@ -11,6 +11,7 @@ import unittest
 
 import admission
 import argocd
+import data_platform
 import edges
 import helm_python
 import policy
@@ -25,7 +26,8 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas",
+                                                       "test_databases", "test_data_platform"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -63,6 +65,7 @@ def main() -> int:
     problems += admission.check()
     problems += topics.problems(topics.rendered())
     problems += registry_schemas.problems(checkov)
+    problems += data_platform.problems()
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "

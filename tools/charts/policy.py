@@ -141,20 +141,29 @@ def rollouts(manifests: list[dict], mesh: bool) -> list[str]:
 
 
 def hooks(manifests: list[dict]) -> list[str]:
+    """A Job runs as an Argo CD hook: a migration (<service>-migrate) before the sync, anything
+    else before or after it. A PreSync Job runs before the chart's other resources exist, so its
+    own ServiceAccount, NetworkPolicy and ExternalSecret are PreSync hooks of an earlier wave; a
+    PostSync Job's may also be ordinary resources of the chart (synced before it runs)."""
     problems = []
-    # The migrations (`<service>-migrate`, gm.migrationJob); other Jobs may run after the sync on
-    # purpose (schema-registry-schemas registers the schemas as a PostSync hook).
-    jobs = [m for m in manifests if m["kind"] == "Job" and m["metadata"]["name"].endswith("-migrate")]
+    jobs = [m for m in manifests if m["kind"] == "Job"]
     for job in jobs:
         annotations = job["metadata"].get("annotations", {})
-        if annotations.get("argocd.argoproj.io/hook") != "PreSync":
-            problems.append(f"{name_of(job)}: a migration Job must be an Argo CD PreSync hook")
         name = job["metadata"]["name"]
-        for kind in ("ServiceAccount", "NetworkPolicy", "ExternalSecret"):
+        phase = annotations.get("argocd.argoproj.io/hook")
+        if name.endswith("-migrate") and phase != "PreSync":
+            problems.append(f"{name_of(job)}: a migration Job must be an Argo CD PreSync hook")
+        elif phase not in ("PreSync", "PostSync"):
+            problems.append(f"{name_of(job)}: a Job must be an Argo CD PreSync or PostSync hook")
+        wave = int(annotations.get("argocd.argoproj.io/sync-wave", "0"))
+        mounts_secrets = any("secret" in volume for volume in pod_spec(job).get("volumes", []))
+        for kind in ("ServiceAccount", "NetworkPolicy") + (("ExternalSecret",) if mounts_secrets else ()):
             found = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
-            if not found or int(found[0]["metadata"].get("annotations", {}).get("argocd.argoproj.io/sync-wave", "0")) >= 0 \
-                    or found[0]["metadata"]["annotations"].get("argocd.argoproj.io/hook") != "PreSync":
-                problems.append(f"{name_of(job)}: its {kind} must be a PreSync hook of an earlier wave")
+            companion = found[0]["metadata"].get("annotations", {}) if found else {}
+            ordinary = phase == "PostSync" and found and "argocd.argoproj.io/hook" not in companion
+            if not ordinary and (not found or int(companion.get("argocd.argoproj.io/sync-wave", "0")) >= wave
+                                 or companion.get("argocd.argoproj.io/hook") != phase):
+                problems.append(f"{name_of(job)}: its {kind} must be a {phase} hook of an earlier wave")
     return problems
 
 
