@@ -11,6 +11,7 @@ import unittest
 import argocd
 import edges
 import helm_python
+import kafka
 import policy
 import render
 import scan
@@ -22,7 +23,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_kafka"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -57,6 +58,7 @@ def main() -> int:
     problems += scan.scan(renderings, checkov)
     problems += argocd.check()
     problems += topics.problems(topics.rendered())
+    problems += kafka.problems()
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "
