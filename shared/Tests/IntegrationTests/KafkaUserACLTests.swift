@@ -1,5 +1,11 @@
+import Foundation
+import GameMetricsErasure
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
+import Kafka
+import Logging
+import PostgresNIO
 import Testing
 
 /// charts/kafka's KafkaUsers against what each service's code produces and consumes (its
@@ -58,5 +64,23 @@ struct KafkaUserACLTests {
         let (unused, missing) = ServiceKafkaAccess.mismatches(of: access, granted: granted)
         #expect(unused == [.init(type: "group", name: "processor", operation: "Read")])
         #expect(missing == [.init(type: "topic", name: "privacy.erasure.dlq", operation: "Write")])
+    }
+
+    @Test("a service whose Kafka access leaves out what its erasure participant writes does not build")
+    func participantRefusesAnUndeclaredTopic() throws {
+        let logger = Logger(label: "kafka-access-tests")
+        var configuration = KafkaProducerConfiguration(bootstrapServers: ["127.0.0.1:1"], clientID: "undeclared")
+        // The processor's access without the participant's part: no completions' DLQ.
+        configuration.permittedTopics = ["player.events.processed", "privacy.erasure"]
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let postgres = PostgresClient(
+            configuration: try PostgresClient.Configuration(url: URL(string: "postgres://gm:unused@127.0.0.1:1/gamemetrics")!), backgroundLogger: logger)
+        let error = #expect(throws: ConfigurationError.self) {
+            try ErasureParticipant(
+                name: .processor, environment: EnvironmentReader(["GM_KAFKA_BOOTSTRAP": "127.0.0.1:1"]), producer: producer, postgres: postgres,
+                tombstoneTopics: ["player.events.processed"], logger: logger
+            ) { _, _ in [:] }
+        }
+        #expect(error?.problem.contains("privacy.erasure.dlq") == true, "\(String(describing: error))")
     }
 }
