@@ -14,6 +14,7 @@ import argocd
 import data_platform
 import edges
 import helm_python
+import kafka
 import policy
 import registry_schemas
 import render
@@ -27,7 +28,7 @@ def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
         unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas",
-                                                       "test_databases", "test_data_platform"]))
+                                                       "test_databases", "test_data_platform", "test_kafka"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -66,6 +67,7 @@ def main() -> int:
     problems += topics.problems(topics.rendered())
     problems += registry_schemas.problems(checkov)
     problems += data_platform.problems()
+    problems += kafka.problems()
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "

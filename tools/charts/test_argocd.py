@@ -31,7 +31,7 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
         self.assertIn("nope.yaml does not exist", found)
 
     def test_a_namespace_the_project_does_not_allow_is_refused(self):
-        found = broken(lambda ms: application(ms, "kafka-topics")["spec"]["destination"].update(namespace="kube-system"))
+        found = broken(lambda ms: application(ms, "user")["spec"]["destination"].update(namespace="kube-system"))
         self.assertIn("deploys to kube-system, which the AppProject does not allow", found)
 
     def test_waves_must_order_project_defaults_services(self):
@@ -47,7 +47,7 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
             application(ms, "strimzi")["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "2"
             application(ms, "kube-prometheus-stack")["metadata"]["annotations"]["gamemetrics.io/uses"] = "example.io"
         found = broken(change)
-        self.assertIn("kafka-topics-staging: uses kafka.strimzi.io in wave 1, but its CRDs come in wave 2", found)
+        self.assertIn("kafka-staging: uses kafka.strimzi.io in wave -5, but its CRDs come in wave 2", found)
         self.assertIn("kube-prometheus-stack-staging: uses example.io, whose CRDs no application provides", found)
 
     def test_a_namespace_must_be_created_first(self):

@@ -152,8 +152,22 @@ Credentials, and URLs that carry one (GM_PG_URL, GM_REDIS_URL), come from secret
 - name: {{ $variable }}
   value: {{ printf "http://%s:%v" .to (index (index $graph.services .to) .port) | quote }}
 {{- else if eq .to "kafka" }}
+{{- /* Strimzi's listener: TLS with the cluster CA, SCRAM-SHA-512 as the service's KafkaUser
+(charts/kafka values.users, named like the service), whose password and the CA come from the
+secret store (secrets.files). */}}
+{{- range list "GM_KAFKA_SASL_PASSWORD" "GM_KAFKA_SSL_CA" }}
+{{- if not (hasKey $.Values.secrets.files .) }}
+{{- fail (printf "%s calls Kafka: secrets.files needs %s (its KafkaUser's password; the cluster CA)" $name .) }}
+{{- end }}
+{{- end }}
 - name: GM_KAFKA_BOOTSTRAP
   value: {{ $.Values.global.kafka.bootstrap | quote }}
+- name: GM_KAFKA_SECURITY_PROTOCOL
+  value: sasl_ssl
+- name: GM_KAFKA_SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: GM_KAFKA_SASL_USERNAME
+  value: {{ $name | quote }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -61,6 +61,22 @@ public final class ErasureParticipant: Service, Sendable {
     /// `<name>-erasure`.
     public static func groupID(for name: ErasureParticipantName) -> String { "\(name.rawValue)-erasure" }
 
+    /// What a participant does with Kafka: consumes `topic` as `groupID`, writes its completions
+    /// there, tombstones on `tombstoneTopics` and dead letters to `<topic>.dlq`. The service adds
+    /// it to its own ``KafkaAccess``; the participant refuses a producer that may not write it.
+    public static func kafkaAccess(topic: String = ErasureMessage.topic, groupID: String, tombstoneTopics: [String] = []) -> KafkaAccess {
+        KafkaAccess(
+            produces: Set([topic, topic + DeadLetterQueue.suffix] + tombstoneTopics),
+            consumes: [KafkaAccess.Consumption(topic: topic, group: groupID)])
+    }
+
+    /// This participant's ``kafkaAccess(topic:groupID:tombstoneTopics:)``, from what it was built with.
+    public var kafkaAccess: KafkaAccess {
+        KafkaAccess(
+            produces: Set([topic, deadLetters.topic(for: topic)] + tombstoneTopics),
+            consumes: [KafkaAccess.Consumption(topic: topic, group: groupID)])
+    }
+
     /// The participant's ledger table, for its migrations (and its grant in db/roles.sql).
     public static func migrationStatements(for name: ErasureParticipantName) -> [String] {
         ErasureLedger.migrationStatements(for: name)
@@ -85,6 +101,12 @@ public final class ErasureParticipant: Service, Sendable {
             name: name, consumer: try KafkaConsumer(configuration: configuration, logger: logger), groupID: group, producer: producer,
             postgres: postgres, subjects: subjects, tombstoneTopics: tombstoneTopics, topic: topic, retryDelay: retryDelay,
             stallAfter: stallAfter, prepare: prepare, completions: completions, logger: logger, erase: erase)
+        // What it writes must be what the service declared (and its KafkaUser may write).
+        if let refused = kafkaAccess.produces.sorted().first(where: { !producer.permits($0) }) {
+            throw ConfigurationError(
+                variable: "KafkaAccess",
+                problem: "of the service lacks \(refused), which its erasure participant writes: add ErasureParticipant.kafkaAccess to it")
+        }
     }
 
     /// With a consumer of the caller's (subscribed to `topic` as group `groupID`).

@@ -45,6 +45,11 @@ public struct DeadLetterQueue: Sendable {
         self.maximumValueBytes = maximumValueBytes
     }
 
+    /// The dead-letter topic of records from `source`.
+    public func topic(for source: String) -> String {
+        topicForSource(source)
+    }
+
     /// The dead-letter record for `record`.
     public func message(for record: KafkaConsumerMessage, reason: String, at time: Date = Date()) -> KafkaProducerMessage {
         var headers = record.headers

@@ -23,6 +23,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Records librdkafka fetches ahead of the application, in KiB: a consumer working off a
     /// backlog holds this much in memory on top of its batches (librdkafka's default is 64 MiB).
     public var prefetchKilobytes: Int = 16_384
+    /// TLS and authentication (plaintext by default, as devkafka speaks).
+    public var security: KafkaSecurityConfiguration = .plaintext
     public var additionalProperties: [String: String] = [:]
 
     public init(bootstrapServers: [String], groupID: String, topics: [String], clientID: String) {
@@ -46,6 +48,8 @@ public struct KafkaConsumerConfiguration: Sendable {
             "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         properties.merge(additionalProperties) { _, override in override }
+        // Last: no tuning property can weaken TLS or authentication.
+        properties.merge(security.properties) { _, fixed in fixed }
         return properties
     }
 }

@@ -25,6 +25,11 @@ public final class KafkaProducer: Service, Sendable {
         self.topics = RDKafkaTopics(client: client)
     }
 
+    /// Whether `send` may write `topic` (``KafkaProducerConfiguration/permittedTopics``).
+    public func permits(_ topic: String) -> Bool {
+        configuration.permittedTopics?.contains(topic) ?? true
+    }
+
     /// Records handed to librdkafka whose delivery report has not come back yet.
     public var inFlightCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 
@@ -52,6 +57,7 @@ public final class KafkaProducer: Service, Sendable {
             let error = messages.withUnsafeBufferPointer { records in
                 let record = records.baseAddress! + index
                 if topic?.name != record.pointee.topic {
+                    guard permits(record.pointee.topic) else { return RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED }
                     topic = (record.pointee.topic, topics.handle(for: record.pointee.topic))
                 }
                 guard let handle = topic?.handle else { return RD_KAFKA_RESP_ERR__INVALID_ARG }
@@ -68,6 +74,12 @@ public final class KafkaProducer: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(1))
             case RD_KAFKA_RESP_ERR__QUEUE_FULL:
                 batch.fail(index, .queueFull)
+                index += 1
+            case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+                let name = messages[index].topic
+                batch.fail(index, .produceRejected(
+                    code: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED.rawValue,
+                    reason: "topic \(name) is not one this producer was built to write (permittedTopics: the service's KafkaAccess, which its KafkaUser's ACLs grant)"))
                 index += 1
             default:
                 batch.fail(index, .produceRejected(code: error.rawValue, reason: RDKafkaClient.describe(error)))

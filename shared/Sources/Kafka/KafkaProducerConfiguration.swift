@@ -12,6 +12,13 @@ public struct KafkaProducerConfiguration: Sendable {
     /// Time to gather records into one request; small keeps latency low at modest rates.
     public var linger: Duration = .milliseconds(5)
     public var compression: String = "none"
+    /// TLS and authentication (plaintext by default, as devkafka speaks).
+    public var security: KafkaSecurityConfiguration = .plaintext
+    /// The only topics `send` may write, when set: the topics the service declares (its
+    /// KafkaAccess), which are all its KafkaUser may write in a cluster. A record for another
+    /// topic fails locally as the broker's ACLs would refuse it, so that local tests (devkafka
+    /// has no ACLs) catch a topic the declaration misses. Nil: any topic (tests, tools).
+    public var permittedTopics: Set<String>?
     /// Raw librdkafka properties for anything not modelled above; they override the defaults.
     public var additionalProperties: [String: String] = [:]
 
@@ -36,6 +43,8 @@ public struct KafkaProducerConfiguration: Sendable {
             "socket.nagle.disable": "true",
         ]
         properties.merge(additionalProperties) { _, override in override }
+        // Last: no tuning property can weaken TLS or authentication.
+        properties.merge(security.properties) { _, fixed in fixed }
         return properties
     }
 }

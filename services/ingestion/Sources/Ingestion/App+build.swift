@@ -22,7 +22,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     // Only Kafka gates readiness: without Redis the limiter works per instance, and without the
     // user service cached credentials keep working, so neither outage should empty the fleet.
     let redis = try clients.require(.redis(gatesReadiness: false))
-    let producer = try clients.require(.kafkaProducer)
+    let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
     let http = try clients.require(.http)
     let serviceTokens = ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: http)
     let events = EventController(

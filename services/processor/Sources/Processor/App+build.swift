@@ -20,14 +20,15 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     // Redis only carries the live deltas (best effort): its outage must not take the
     // processor out of service.
     let redis = try clients.require(.redis(gatesReadiness: false))
-    let producer = try clients.require(.kafkaProducer)
+    let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
     let subjects = try ErasedSubjects(environment: environment)
     let schema = SchemaPreparation(
         migrations: MigrationRunner(client: postgres, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table),
         partitions: DailyPartitions(client: postgres, daysAhead: settings.partitionDaysAhead, logger: logger),
         eventIDs: EventIDWindow(client: postgres, window: settings.dedupeWindow, logger: logger))
 
-    var events = try KafkaConsumerConfiguration(environment: environment, groupID: settings.groupID, topics: [settings.rawTopic], clientID: "processor")
+    var events = try KafkaConsumerConfiguration(
+        environment: environment, groupID: settings.events.group, topics: [settings.events.topic], clientID: "processor")
     events.maxBatchSize = settings.batchSize
     let eventConsumer = try KafkaConsumer(configuration: events, logger: logger)
     let lag = ConsumerLag(consumer: eventConsumer)

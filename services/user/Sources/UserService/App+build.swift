@@ -23,7 +23,7 @@ func buildApplication(
     let logger = ServiceApplication.logger(configuration)
     var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
     let postgres = try clients.require(.postgres)
-    let producer = try clients.require(.kafkaProducer)
+    let producer = try clients.require(.kafkaProducer(for: privacyKafkaAccess()))
 
     let keys = SigningKeyStore(
         client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,

@@ -34,6 +34,14 @@ struct PrivacyModule: Sendable {
     }
 }
 
+/// What the GDPR module does with Kafka: publishes erasure requests on `topic` and takes part in
+/// erasure as participant `user` (``ErasureParticipant/kafkaAccess(topic:groupID:tombstoneTopics:)``,
+/// no compacted topic of its own). The service's producer is built for exactly this, and the
+/// chart's KafkaUser `user` grants it.
+func privacyKafkaAccess(topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user)) -> KafkaAccess {
+    KafkaAccess(produces: [topic]).union(ErasureParticipant.kafkaAccess(topic: topic, groupID: groupID))
+}
+
 /// Builds the GDPR module: reads `GM_KAFKA_BOOTSTRAP`, the audit chain key
 /// (`GM_AUDIT_HMAC_KEY[_FILE]`) and the anchor's S3 settings (`GM_AUDIT_ANCHOR_*`), creates the
 /// erasure participant `user` (its consumer in group `groupID`, on `topic`), which erases the
