@@ -14,6 +14,7 @@ import helm_python
 import policy
 import render
 import scan
+import secret_stores
 import topics
 import validate
 import values_schema
@@ -22,7 +23,7 @@ import values_schema
 def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
-        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics"]))
+        unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_secret_stores"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -56,6 +57,7 @@ def main() -> int:
         problems += [f"{where} {p}" for p in policy.all_problems(rendering.manifests, values)]
     problems += scan.scan(renderings, checkov)
     problems += argocd.check()
+    problems += secret_stores.check()
     problems += topics.problems(topics.rendered())
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
