@@ -13,9 +13,13 @@ import Synchronization
 /// Files whose content has not changed are not parsed again. New content that does not parse
 /// (a truncated key, a missing file) is refused: the last good value stays in use, the error is
 /// logged without the value, `gm_secret_reload_rejected{secret}` is 1 until good content arrives,
-/// and nothing crashes. A secret given inline (not as a file) never changes.
+/// and nothing crashes. A secret given inline (not as a file) never changes. Holders that must
+/// act on a new value (re-seal what the old key sealed) register with ``onChange(_:)``.
 public final class ReloadingSecret<Value: Sendable>: Sendable {
     public typealias Parse = @Sendable (EnvironmentReader) throws -> Value
+    /// Runs after a new value is taken, within the reload (so within the reloader's `run()`); it
+    /// handles its own errors.
+    public typealias ChangeAction = @Sendable (Value) async -> Void
 
     /// What one reload did.
     public enum Outcome: Sendable, Equatable {
@@ -36,6 +40,7 @@ public final class ReloadingSecret<Value: Sendable>: Sendable {
         var value: Value
         /// The content of each `<VAR>_FILE` when last read (nil: not a file, or unreadable).
         var contents: [String: Data?]
+        var actions: [ChangeAction] = []
     }
 
     /// Reads the secret now; a missing or malformed secret at start is a configuration error,
@@ -65,18 +70,29 @@ public final class ReloadingSecret<Value: Sendable>: Sendable {
         state.withLock { $0.value }
     }
 
-    /// Reads the files again and takes their value when their content changed and parses.
+    /// Runs `action` with each new value from now on.
+    public func onChange(_ action: @escaping ChangeAction) {
+        state.withLock { $0.actions.append(action) }
+    }
+
+    /// Reads the files again and takes their value when their content changed and parses, then
+    /// runs the change actions.
     @discardableResult
-    public func reload(logger: Logger) -> Outcome {
+    public func reload(logger: Logger) async -> Outcome {
         let contents = Self.contents(of: variables, in: environment)
         let changed = state.withLock { $0.contents != contents }
         guard changed else { return .unchanged }
         do {
             let value = try parse(environment)
-            state.withLock { $0 = State(value: value, contents: contents) }
+            let actions = state.withLock { state in
+                state.value = value
+                state.contents = contents
+                return state.actions
+            }
             applied.increment()
             rejecting.record(0)
             logger.notice("secret reloaded from its files", metadata: ["secret": "\(name)"])
+            for action in actions { await action(value) }
             return .applied
         } catch {
             // Remembered, so the same bad content is reported once, not on every tick.

@@ -19,7 +19,7 @@ public struct SecretReloader<Value: Sendable>: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-                secret.reload(logger: logger)
+                await secret.reload(logger: logger)
             }
         }
     }

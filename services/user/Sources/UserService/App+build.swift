@@ -29,8 +29,12 @@ func buildApplication(
     // so a rotation needs no restart (ADR 0026).
     let writeKeyMAC = try clients.require(.writeKeyMAC)
 
+    // `GM_SIGNING_KEY_ENCRYPTION_KEY[_FILE]` (+ `_PREVIOUS_KEY[_FILE]`), read again while running.
+    let encryption = try clients.require(ReloadingSecretRequirement(
+        name: "signing-key-encryption", variables: ["GM_SIGNING_KEY_ENCRYPTION_KEY", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY"]
+    ) { try SigningKeyEncryption(environment: $0) })
     let keys = SigningKeyStore(
-        client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,
+        client: postgres, encryption: encryption, issuer: settings.issuer,
         tokenLifetime: settings.accessTokenLifetime, logger: logger)
     let tenants = PostgresTenantRepository(client: postgres, logger: logger)
     let scope = TenantScope(client: postgres, logger: logger)
