@@ -5,10 +5,14 @@ services name (global.secretStore) is one of them and admits the services' names
 store is held to what makes a Vault store safe: KV v2 over https with a CA, Kubernetes auth as a
 ServiceAccount of the chart with its own Vault role, usable only from the namespaces its
 `spec.conditions` list. That each secret a service reads comes from an ExternalSecret against
-that store is policy.secret_sources (run on every service rendering)."""
+that store is policy.secret_sources (run on every service rendering); that they are exactly the
+secrets the code reads is the Swift test SecretMountTests, from `mounted()` (`--mounted`)."""
 from __future__ import annotations
 
+import json
+
 import argocd
+import policy
 import render
 import validate
 
@@ -81,8 +85,24 @@ def check() -> list[str]:
     return problems
 
 
+def mounted() -> dict[str, list[str]]:
+    """The secrets each workload of the service charts gets as files (the X of each `X_FILE`), by
+    the name the call graph gives it: a Rollout is its service, a Job or CronJob its own name."""
+    result: dict[str, list[str]] = {}
+    for chart in render.service_charts():
+        for manifest in render.render(chart, render.load(render.PLATFORM_VALUES)):
+            if manifest["kind"] in policy.WORKLOAD_KINDS:
+                containers = policy.pod_spec(manifest)["containers"]
+                result[manifest["metadata"]["name"]] = sorted(
+                    v["name"].removesuffix("_FILE") for c in containers for v in c.get("env", []) if v["name"].endswith("_FILE"))
+    return result
+
+
 if __name__ == "__main__":
     import sys
+    if sys.argv[1:] == ["--mounted"]:
+        print(json.dumps(mounted()))
+        sys.exit(0)
     found = check()
     for problem in found:
         print(f"  FAIL {problem}")
