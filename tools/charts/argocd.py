@@ -149,6 +149,15 @@ def check_ordering(environment: str, applications: list[dict], synced: list[Sync
                 problems.append(f"{environment} {item.name}: deploys to namespace {namespace}, which {NAMESPACES_APP} does not create")
             elif item is not namespace_app and namespace_app.wave >= item.wave:
                 problems.append(f"{environment} {item.name}: deploys to {namespace} in wave {item.wave}, not after {NAMESPACES_APP} (wave {namespace_app.wave})")
+    stores = {m["metadata"]["name"]: {n for c in m["spec"].get("conditions", []) for n in c.get("namespaces", [])}
+              for s in synced for m in s.manifests if m["kind"] == "ClusterSecretStore"}
+    for item in synced:
+        for external in (m for m in item.manifests if m["kind"] == "ExternalSecret"):
+            store = external["spec"]["secretStoreRef"]
+            namespace = external["metadata"].get("namespace", item.namespace)
+            if store.get("kind") == "ClusterSecretStore" and namespace not in stores.get(store["name"], set()):
+                problems.append(f"{environment} {item.name}: ExternalSecret {namespace}/{external['metadata']['name']} reads "
+                                f"ClusterSecretStore {store['name']}, which does not admit namespace {namespace}")
     for namespace in sorted(declared - used):
         problems.append(f"{environment}: namespace {namespace} is created but no application deploys to it")
     return problems

@@ -19,6 +19,7 @@ import policy
 import registry_schemas
 import render
 import scan
+import secret_stores
 import topics
 import validate
 import values_schema
@@ -28,7 +29,8 @@ def self_test() -> list[str]:
     """The checks first show that they catch what they claim to (test_policy.py)."""
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
         unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas",
-                                                       "test_databases", "test_data_platform", "test_kafka"]))
+                                                       "test_databases", "test_data_platform", "test_kafka",
+                                                       "test_secret_stores"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -64,6 +66,7 @@ def main() -> int:
     problems += argocd_problems
     problems += scan.scan(renderings + environments, checkov)
     problems += admission.check()
+    problems += secret_stores.check()
     problems += topics.problems(topics.rendered())
     problems += registry_schemas.problems(checkov)
     problems += data_platform.problems()

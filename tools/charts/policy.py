@@ -49,10 +49,67 @@ def pods(manifests: list[dict]) -> list[str]:
             grace = next((int(v["value"]) for c in spec["containers"] for v in c.get("env", []) if v["name"] == "GM_SHUTDOWN_GRACE_MS"), None)
             if grace is None or spec.get("terminationGracePeriodSeconds", 30) * 1000 <= grace:
                 problems.append(f"{where}: terminationGracePeriodSeconds must exceed GM_SHUTDOWN_GRACE_MS")
-    problems += [f"{name_of(m)}: Secrets come only from ExternalSecrets" for m in manifests if m["kind"] == "Secret"]
     for account in (m for m in manifests if m["kind"] == "ServiceAccount"):
         if account.get("automountServiceAccountToken") is not False:
             problems.append(f"{name_of(account)}: must not automount its token")
+    return problems
+
+
+def secret_sources(manifests: list[dict], store: dict) -> list[str]:
+    """Every secret a workload reads is a file of a Secret that an ExternalSecret of the chart
+    writes from the platform's store (global.secretStore, the Vault ClusterSecretStore of
+    charts/platform-secrets): no Secret in the chart, no Secret mounted that no ExternalSecret
+    writes, every key listed (so each file is known), no `envFrom` a Secret, no `subPath` (the
+    kubelet never updates it, so a rotation would need a restart), and every `<VAR>_FILE`
+    naming a file of such a mount. Secrets as variable values are pods()'s concern."""
+    problems = [f"{name_of(m)}: Secrets come only from ExternalSecrets" for m in manifests if m["kind"] == "Secret"]
+    written: dict[str, set[str]] = {}
+    for external in (m for m in manifests if m["kind"] == "ExternalSecret"):
+        spec = external["spec"]
+        ref = spec["secretStoreRef"]
+        if (ref.get("kind", "SecretStore"), ref["name"]) != (store["kind"], store["name"]):
+            problems.append(f"{name_of(external)}: reads from {ref.get('kind', 'SecretStore')}/{ref['name']}, "
+                            f"not the platform's store {store['kind']}/{store['name']}")
+        if "dataFrom" in spec:
+            problems.append(f"{name_of(external)}: list each key under data (dataFrom hides which secrets a pod gets)")
+        target = spec.get("target", {}).get("name", external["metadata"]["name"])
+        written[target] = {item["secretKey"] for item in spec.get("data", [])}
+    # cert-manager writes a Certificate's key pair and its CA (no secret material from the store).
+    for certificate in (m for m in manifests if m["kind"] == "Certificate"):
+        written[certificate["spec"]["secretName"]] = {"tls.crt", "tls.key", "ca.crt"}
+    for workload in (m for m in manifests if m["kind"] in WORKLOAD_KINDS):
+        where = name_of(workload)
+        spec = pod_spec(workload)
+        files: dict[str, set[str]] = {}
+        for volume in spec.get("volumes", []):
+            for source in [volume] + volume.get("projected", {}).get("sources", []):
+                if "secret" not in source:
+                    continue
+                secret = source["secret"]
+                name = secret.get("secretName", secret.get("name"))
+                if name not in written:
+                    problems.append(f"{where}: volume {volume['name']} mounts Secret {name}, which no ExternalSecret or Certificate of the chart writes")
+                    continue
+                if not secret.get("items"):
+                    problems.append(f"{where}: volume {volume['name']} must list the keys it mounts (items)")
+                    continue
+                for item in secret["items"]:
+                    if item["key"] not in written[name]:
+                        problems.append(f"{where}: volume {volume['name']} mounts key {item['key']}, which ExternalSecret {name} does not write")
+                files.setdefault(volume["name"], set()).update(item["path"] for item in secret["items"])
+        for container in spec["containers"] + spec.get("initContainers", []):
+            if any("secretRef" in source for source in container.get("envFrom", [])):
+                problems.append(f"{where}: container {container['name']} takes variables from a Secret (envFrom); mount it as files")
+            readable = set()
+            for mount in (m for m in container.get("volumeMounts", []) if m["name"] in files):
+                if "subPath" in mount:
+                    problems.append(f"{where}: container {container['name']} mounts secret volume {mount['name']} with subPath, "
+                                    "which the kubelet never updates (a rotation would need a restart)")
+                readable |= {f"{mount['mountPath'].rstrip('/')}/{path}" for path in files[mount["name"]]}
+            for variable in container.get("env", []):
+                if variable["name"].endswith("_FILE") and variable.get("value") not in readable:
+                    problems.append(f"{where}: {variable['name']} names {variable.get('value')}, "
+                                    "not a file of a Secret an ExternalSecret writes")
     return problems
 
 
@@ -179,5 +236,5 @@ def trusted_proxies(manifests: list[dict], hops: int) -> list[str]:
 
 def all_problems(manifests: list[dict], values: dict) -> list[str]:
     mesh = values["global"]["mesh"]["enabled"]
-    return (pods(manifests) + fencing(manifests, mesh) + autoscaling(manifests) + rollouts(manifests, mesh)
+    return (pods(manifests) + secret_sources(manifests, values["global"]["secretStore"]) + fencing(manifests, mesh) + autoscaling(manifests) + rollouts(manifests, mesh)
             + hooks(manifests) + trusted_proxies(manifests, values["global"]["ingress"]["trustedProxyHops"]))

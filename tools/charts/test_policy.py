@@ -65,6 +65,28 @@ class ChartChecksCatchBreakage(unittest.TestCase):
         self.assertIn("GM_PG_URL looks like a secret", found)
         self.assertIn("GM_X comes from a Secret as a variable", found)
 
+    def test_secrets_from_anywhere_but_an_external_secret_of_the_store_are_refused(self):
+        manifests, values = rendered("user")
+        manifests = copy.deepcopy(manifests)
+        external = next(m for m in manifests if m["kind"] == "ExternalSecret" and m["metadata"]["name"] == "user-secrets")
+        external["spec"]["secretStoreRef"]["name"] = "someone-elses"
+        rollout = next(m for m in manifests if m["kind"] == "Rollout")
+        pod = rollout["spec"]["template"]["spec"]
+        pod["volumes"].append({"name": "extra", "secret": {"secretName": "hand-made"}})
+        pod["volumes"][-2]["secret"]["items"].append({"key": "GM_NOT_WRITTEN", "path": "gm_not_written"})
+        container(rollout)["volumeMounts"].append({"name": "secret-files", "mountPath": "/x", "subPath": "gm_pg_url"})
+        container(rollout)["envFrom"] = [{"secretRef": {"name": "hand-made"}}]
+        container(rollout)["env"].append({"name": "GM_OTHER_FILE", "value": "/etc/other"})
+        manifests.append({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "hand-made"}, "stringData": {"k": "v"}})
+        found = problems(manifests, values)
+        self.assertIn("not the platform's store ClusterSecretStore/gamemetrics", found)
+        self.assertIn("mounts Secret hand-made, which no ExternalSecret or Certificate of the chart writes", found)
+        self.assertIn("mounts key GM_NOT_WRITTEN, which ExternalSecret user-secrets does not write", found)
+        self.assertIn("with subPath", found)
+        self.assertIn("(envFrom)", found)
+        self.assertIn("GM_OTHER_FILE names /etc/other", found)
+        self.assertIn("Secret/hand-made: Secrets come only from ExternalSecrets", found)
+
     def test_a_pod_without_network_policy_is_refused(self):
         manifests, values = rendered("ingestion")
         found = problems([m for m in manifests if m["kind"] != "NetworkPolicy"], values)

@@ -84,6 +84,17 @@ struct EnvironmentReaderTests {
         #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_KEY": "a", "GM_KEY_FILE": path]).secret("GM_KEY") }
         #expect(throws: ConfigurationError.self) { try EnvironmentReader(["GM_KEY_FILE": path + ".missing"]).secret("GM_KEY") }
     }
+
+    @Test("a blank secret file counts as unset, like a blank variable (a previous key when no rotation runs)")
+    func blankSecretFileIsUnset() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gm-blank-\(UUID().uuidString)").path
+        try Data(" \n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try EnvironmentReader(["GM_KEY_FILE": path]).secret("GM_KEY") == nil)
+        #expect(throws: ConfigurationError(variable: "GM_KEY", problem: "is required but not set (nor GM_KEY_FILE)")) {
+            try EnvironmentReader(["GM_KEY_FILE": path]).requiredSecret("GM_KEY")
+        }
+    }
 }
 
 @Suite("A required secret")

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAuth
 import GameMetricsHTTP
 import GameMetricsKafka
 import GameMetricsKit
@@ -24,9 +25,12 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let redis = try clients.require(.redis(gatesReadiness: false))
     let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
     let http = try clients.require(.http)
+    // `GM_WRITE_KEY_MAC_SECRET[_FILE]` and `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`, shared with
+    // the user service; read again while running, so a rotation needs no restart (ADR 0026).
+    let writeKeyMAC = try clients.require(.writeKeyMAC)
     let serviceTokens = ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: http)
     let events = EventController(
-        settings: settings,
+        settings: settings, writeKeyMAC: writeKeyMAC,
         directory: UserServiceDirectory(baseURL: settings.userServiceURL, tokens: serviceTokens, http: http),
         tokenVerifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http),
         ledger: RedisRateLimitLedger(redis: redis),
@@ -46,13 +50,13 @@ func buildRouter(_ router: Router<AppRequestContext>, events: EventController) {
 extension EventController {
     /// Assembles the controller from its collaborators; tests pass in-memory ones.
     init(
-        settings: IngestionSettings, directory: any CredentialDirectory, tokenVerifier: any AccessTokenVerifier,
+        settings: IngestionSettings, writeKeyMAC: ReloadingSecret<WriteKeyMAC>, directory: any CredentialDirectory, tokenVerifier: any AccessTokenVerifier,
         ledger: (any RateLimitLedger)?, publisher: any EventPublisher, logger: Logger
     ) {
         self.init(
             authenticator: IngestionAuthenticator(
                 directory: directory,
-                writeKeyMAC: settings.writeKeyMAC, acceptLegacyWriteKeys: settings.acceptLegacyWriteKeys,
+                writeKeyMAC: writeKeyMAC, acceptLegacyWriteKeys: settings.acceptLegacyWriteKeys,
                 writeKeys: CredentialCache(
                     freshFor: settings.credentialCacheTime, usableFor: settings.credentialMaxStaleness,
                     negativeFor: settings.negativeCacheTime, capacity: settings.credentialCacheMaxKeys,

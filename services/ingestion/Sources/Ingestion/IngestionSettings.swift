@@ -20,9 +20,6 @@ struct IngestionSettings: Sendable {
     var credentialCacheTime: Duration
     /// Revocation is visible within this time (30 s), whatever happens to the user service.
     var credentialMaxStaleness: Duration = .seconds(30)
-    /// `GM_WRITE_KEY_MAC_SECRET[_FILE]` and `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`: the secret
-    /// shared with the user service, with which forged write keys are refused without a lookup.
-    var writeKeyMAC: WriteKeyMAC
     /// `GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS` (false): whether keys issued before MACs are still
     /// looked up (the migration period); off, they are refused like forged ones.
     var acceptLegacyWriteKeys: Bool
@@ -59,7 +56,6 @@ struct IngestionSettings: Sendable {
             clientID: try environment.requiredSecret("GM_INGESTION_CLIENT_ID"),
             clientSecret: try environment.requiredSecret("GM_INGESTION_CLIENT_SECRET"))
         credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
-        writeKeyMAC = try WriteKeyMAC(environment: environment)
         acceptLegacyWriteKeys = try environment.bool("GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS", default: false)
         negativeCacheTime = .seconds(try environment.int("GM_INGESTION_NEGATIVE_CACHE_SECONDS", default: 30, in: 1...3_600))
         negativeCacheMaxKeys = try environment.int("GM_INGESTION_NEGATIVE_CACHE_MAX_KEYS", default: 100_000, in: 100...10_000_000)

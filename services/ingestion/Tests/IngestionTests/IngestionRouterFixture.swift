@@ -41,7 +41,7 @@ struct IngestionRouterFixture {
         Observability.bootstrap(service: "ingestion-tests", logLevel: .warning)
         let router = Router.platform(health: HealthController(checks: []))
         let events = EventController(
-            settings: settings, directory: directory, tokenVerifier: FixedTokens(), ledger: nil, publisher: publisher,
+            settings: settings, writeKeyMAC: ReloadingSecret(name: "write-key-mac", fixed: Self.writeKeyMAC), directory: directory, tokenVerifier: FixedTokens(), ledger: nil, publisher: publisher,
             logger: Logger(label: "ingestion-tests"))
         buildRouter(router, events: events)
         try await Application(router: router).test(.router, body)

@@ -43,10 +43,12 @@ struct LiveIngestionFixture: Sendable {
     var lookups: Int { userService.count }
 
     /// Starts everything, runs `body` against the live ingestion service, then stops it all.
-    /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables; `devKafka`
-    /// replaces the shared devkafka (for tests that take its brokers down).
+    /// `limitA` is tenant-a's request rate; `environment` adds ingestion variables and
+    /// `userEnvironment` the user service's; `devKafka` replaces the shared devkafka (for tests
+    /// that take its brokers down).
     static func run(
-        limitA: Int = 100_000, environment extra: [String: String] = [:], devKafka: PrivateDevKafka? = nil,
+        limitA: Int = 100_000, environment extra: [String: String] = [:], userEnvironment: [String: String] = [:],
+        devKafka: PrivateDevKafka? = nil,
         _ body: @Sendable (LiveIngestionFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         let kafka = try devKafka.map { $0.bootstrap.joined(separator: ",") } ?? TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
@@ -63,7 +65,7 @@ struct LiveIngestionFixture: Sendable {
         try await TestDatabase.withFresh { databaseURL in
             let issuer = "http://user.test"
             try await UserServiceProcess.run(
-                databaseURL: databaseURL, environment: ["GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer]
+                databaseURL: databaseURL, environment: ["GM_KAFKA_BOOTSTRAP": kafka, "GM_USER_ISSUER": issuer].merging(userEnvironment) { $1 }
             ) { user in
                 let platform = (id: try user.seeded("GM_PLATFORM_CLIENT_ID"), secret: try user.seeded("GM_PLATFORM_CLIENT_SECRET"))
                 let ingestionClient = (id: try user.seeded("GM_INGESTION_CLIENT_ID"), secret: try user.seeded("GM_INGESTION_CLIENT_SECRET"))

@@ -24,9 +24,17 @@ func buildApplication(
     var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
     let postgres = try clients.require(.postgres)
     let producer = try clients.require(.kafkaProducer(for: privacyKafkaAccess()))
+    // `GM_WRITE_KEY_MAC_SECRET[_FILE]` (+ `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`): write keys are
+    // issued with a MAC under it, shared only with ingestion (ADR 0015); read again while running,
+    // so a rotation needs no restart (ADR 0026).
+    let writeKeyMAC = try clients.require(.writeKeyMAC)
 
+    // `GM_SIGNING_KEY_ENCRYPTION_KEY[_FILE]` (+ `_PREVIOUS_KEY[_FILE]`), read again while running.
+    let encryption = try clients.require(ReloadingSecretRequirement(
+        name: "signing-key-encryption", variables: ["GM_SIGNING_KEY_ENCRYPTION_KEY", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY"]
+    ) { try SigningKeyEncryption(environment: $0) })
     let keys = SigningKeyStore(
-        client: postgres, encryption: try SigningKeyEncryption(environment: environment), issuer: settings.issuer,
+        client: postgres, encryption: encryption, issuer: settings.issuer,
         tokenLifetime: settings.accessTokenLifetime, logger: logger)
     let tenants = PostgresTenantRepository(client: postgres, logger: logger)
     let scope = TenantScope(client: postgres, logger: logger)
@@ -49,7 +57,7 @@ func buildApplication(
         openAPI.addRoutes(to: router)
         buildRouter(
             router, keys: keys, tenants: tenants, players: PostgresPlayerRepository(scope: scope),
-            writeKeys: PostgresWriteKeyRepository(scope: scope), writeKeyMAC: settings.writeKeyMAC,
+            writeKeys: PostgresWriteKeyRepository(scope: scope), writeKeyMAC: writeKeyMAC,
             tokens: AccessTokens(keys: keys, issuer: settings.issuer, lifetime: settings.accessTokenLifetime),
             issuer: settings.issuer,
             operatorAuth: OperatorAuth(
@@ -66,7 +74,7 @@ func buildApplication(
 /// PostgreSQL ones in production; the type of each is the service's protocol).
 func buildRouter(
     _ router: Router<AppRequestContext>, keys: SigningKeyStore, tenants: some TenantRepository,
-    players: some PlayerRepository, writeKeys: some WriteKeyRepository, writeKeyMAC: WriteKeyMAC, tokens: AccessTokens, issuer: String,
+    players: some PlayerRepository, writeKeys: some WriteKeyRepository, writeKeyMAC: ReloadingSecret<WriteKeyMAC>, tokens: AccessTokens, issuer: String,
     operatorAuth: OperatorAuth
 ) {
     router.add(middleware: BearerAuthenticator(verifier: keys))

@@ -13,9 +13,6 @@ struct UserSettings: Sendable {
     var trustedProxies: Int
     /// How often old `login_attempts` rows are deleted.
     var loginAttemptPurgeInterval: Duration
-    /// `GM_WRITE_KEY_MAC_SECRET[_FILE]` (+ `GM_WRITE_KEY_MAC_PREVIOUS_SECRET[_FILE]`): write keys
-    /// are issued with a MAC under it, shared only with ingestion (ADR 0015).
-    var writeKeyMAC: WriteKeyMAC
 
     /// Reads `GM_USER_ISSUER` (default `http://<host>:<port>`), `GM_ACCESS_TOKEN_TTL_SECONDS` (900),
     /// `GM_TRUSTED_PROXIES` (0) and `GM_LOGIN_ATTEMPTS_PURGE_SECONDS` (300).
@@ -35,6 +32,5 @@ struct UserSettings: Sendable {
                 problem: "is replaced by GM_TRUSTED_PROXIES, the number of proxies in front of the service (1 behind the cluster's ingress)")
         }
         loginAttemptPurgeInterval = .seconds(try environment.int("GM_LOGIN_ATTEMPTS_PURGE_SECONDS", default: 300, in: 1...86_400))
-        writeKeyMAC = try WriteKeyMAC(environment: environment)
     }
 }

@@ -102,7 +102,62 @@ struct SigningKeyEncryptionTests {
         }
     }
 
+    @Test("the encryption key rotated in its mounted files is used without a restart: rows re-sealed, tokens valid, the old key droppable")
+    func encryptionKeyRotationWithoutRestart() async throws {
+        let current = "gm_signing_key_encryption_key", previous = "gm_signing_key_encryption_previous_key"
+        let volume = try KubeletSecretVolume([current: Self.keyOne, previous: ""])
+        defer { volume.remove() }
+        let files = [
+            "GM_SIGNING_KEY_ENCRYPTION_KEY_FILE": volume.path(current), "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY_FILE": volume.path(previous),
+            "GM_SECRET_RELOAD_SECONDS": "1",
+        ]
+        try await TestDatabase.withFresh { url in
+            try await Self.start(url, key: nil, environment: files) { client, admin in
+                let token = try await client.accessToken(admin.tenant)
+                let first = try await Self.encryptionKeyIDs(url)
+                #expect(first.count == 1)
+
+                // Rotation: a new current key, the old one previous. The running service re-seals every row.
+                try volume.update([current: Self.keyTwo, previous: Self.keyOne])
+                try await eventually(.seconds(20), every: .milliseconds(250)) {
+                    let ids = try await Self.encryptionKeyIDs(url)
+                    return ids.count == 1 && ids != first
+                }
+                let second = try await Self.encryptionKeyIDs(url)
+                let platform = try await client.accessToken(admin.platform)
+                #expect(try await client.call(.post, "/v1/signing-keys/rotate", token: platform).status == .ok)
+                #expect(try await Self.encryptionKeyIDs(url) == second, "a signing key made after the rotation is sealed under the new key")
+                #expect(try await client.call(.get, "/v1/clients", token: token).status == .ok, "a token signed before still verifies")
+
+                // The old key is dropped: nothing needs it, as a start with the new key alone shows.
+                try volume.update([current: Self.keyTwo, previous: ""])
+                try await Self.start(url, key: Self.keyTwo, seed: false, credentials: admin) { other, _ in
+                    let status = try await other.call(.get, "/v1/clients", token: token).status
+                    #expect(status == .ok, "every row opens with the new key alone")
+                }
+
+                // A malformed key file keeps the key in use: signing keys are still made and sealed under it.
+                try volume.update([current: "not a key", previous: ""])
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await client.call(.post, "/v1/signing-keys/rotate", token: platform).status == .ok)
+                #expect(try await Self.encryptionKeyIDs(url) == second)
+                let fresh = try await client.accessToken(admin.tenant)
+                #expect(try await client.call(.get, "/v1/clients", token: fresh).status == .ok)
+            }
+        }
+    }
+
     // MARK: - Helpers
+
+    /// The encryption keys the signing-key rows are sealed under.
+    static func encryptionKeyIDs(_ url: String) async throws -> Set<String> {
+        try await withClient(url) { client, logger in
+            var ids: Set<String> = []
+            let rows = try await client.query("SELECT DISTINCT encryption_key_id FROM signing_keys", logger: logger)
+            for try await id in rows.decode(String?.self) { ids.insert(id ?? "plaintext") }
+            return ids
+        }
+    }
 
     struct Seeded: Sendable {
         let platform: UserServiceFixture.Credentials
@@ -113,12 +168,12 @@ struct SigningKeyEncryptionTests {
     /// creates a platform-admin client and a tenant admin client.
     static func withService<T: Sendable>(
         _ url: String, key: String?, previous: String? = nil, seed: Bool = true, credentials: Seeded? = nil,
-        _ body: @Sendable (any TestClientProtocol, Seeded) async throws -> T
+        environment extra: [String: String] = [:], _ body: @Sendable (any TestClientProtocol, Seeded) async throws -> T
     ) async throws -> T {
         // A blank variable counts as unset.
         let values = PlatformContract.unreachableDependencies.merging([
             "GM_PG_URL": url, "GM_SIGNING_KEY_ENCRYPTION_KEY": key ?? "", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY": previous ?? "",
-        ])
+        ].merging(extra) { $1 })
         let application = try buildApplication(environment: values, passwordHasher: PasswordHasher(cost: .testing))
         return try await application.test(.router) { client in
             // Throws when a start-up step fails for good (a wrong or missing encryption key).
@@ -138,9 +193,9 @@ struct SigningKeyEncryptionTests {
     @discardableResult
     static func start(
         _ url: String, key: String?, previous: String? = nil, seed: Bool = true, credentials: Seeded? = nil,
-        _ body: @Sendable (any TestClientProtocol, Seeded) async throws -> Void
+        environment: [String: String] = [:], _ body: @Sendable (any TestClientProtocol, Seeded) async throws -> Void
     ) async throws -> Seeded {
-        try await withService(url, key: key, previous: previous, seed: seed, credentials: credentials) { client, admin -> Seeded in
+        try await withService(url, key: key, previous: previous, seed: seed, credentials: credentials, environment: environment) { client, admin -> Seeded in
             try await body(client, admin)
             return admin
         }

@@ -54,7 +54,9 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// A secret given inline in `name` or as a file named by `name_FILE` (one of the two; the
-    /// file's content without surrounding whitespace), or nil when neither is set.
+    /// file's content without surrounding whitespace), or nil when neither is set. A blank file
+    /// counts as unset, like a blank variable: the previous key of a two-key secret is mounted
+    /// always and is empty between rotations (docs/runbooks/secret-rotation.md).
     public func secret(_ name: String) throws -> String? {
         let fileVariable = name + "_FILE"
         switch (optional(name), optional(fileVariable)) {
@@ -68,7 +70,8 @@ public struct EnvironmentReader: Sendable {
             guard let content = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError(variable: fileVariable, problem: "names a file that cannot be read: \(path)")
             }
-            return String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return value.isEmpty ? nil : value
         }
     }
 

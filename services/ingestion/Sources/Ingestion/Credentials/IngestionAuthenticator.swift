@@ -17,7 +17,8 @@ struct IngestionAuthenticator: Sendable {
     static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
     let directory: any CredentialDirectory
-    let writeKeyMAC: WriteKeyMAC
+    /// Read on every key: a rotated secret applies from the next request.
+    let writeKeyMAC: ReloadingSecret<WriteKeyMAC>
     let acceptLegacyWriteKeys: Bool
     let writeKeys: CredentialCache<TenantCredential>
     let tenantLimits: CredentialCache<Int>
@@ -43,7 +44,7 @@ struct IngestionAuthenticator: Sendable {
     private func writeKey(_ key: String, peer: String) async throws -> TenantCredential {
         // Only keys the user service could have issued are worth a lookup.
         let legacy: Bool
-        switch writeKeyMAC.verify(key) {
+        switch writeKeyMAC.current.verify(key) {
         case .authentic:
             legacy = false
         case .legacy where acceptLegacyWriteKeys:

@@ -7,7 +7,9 @@ import Logging
 import PostgresNIO
 
 /// The ES256 keys that sign access tokens, kept in `signing_keys` sealed with AES-256-GCM under
-/// `encryption` (a key outside the database). The newest unretired key signs; retired keys stay
+/// `encryption` (a key outside the database, read again from its files while the service runs:
+/// when it changes, every row is re-sealed under the new current key and the keys reloaded, so
+/// the previous one can be dropped without a restart; ADR 0026). The newest unretired key signs; retired keys stay
 /// published in the JWKS (and accepted) until every token they signed has expired, so rotation
 /// never invalidates a live token.
 ///
@@ -21,7 +23,7 @@ final class SigningKeyStore: AccessTokenVerifier {
     }
 
     private let client: PostgresClient
-    private let encryption: SigningKeyEncryption
+    private let encryption: ReloadingSecret<SigningKeyEncryption>
     private let logger: Logger
     private let issuer: String
     private let tokenLifetime: Duration
@@ -29,7 +31,7 @@ final class SigningKeyStore: AccessTokenVerifier {
     private static let lifetime = RefreshingValue<Keys>.Lifetime(freshFor: .seconds(60), usableFor: nil)
 
     init(
-        client: PostgresClient, encryption: SigningKeyEncryption, issuer: String, tokenLifetime: Duration, logger: Logger,
+        client: PostgresClient, encryption: ReloadingSecret<SigningKeyEncryption>, issuer: String, tokenLifetime: Duration, logger: Logger,
         reloadInterval: Duration = .seconds(5)
     ) {
         self.client = client
@@ -47,35 +49,34 @@ final class SigningKeyStore: AccessTokenVerifier {
     /// sealed under a key it was not given, or one that does not open, stops the start: minting a
     /// fresh signing key instead would silently invalidate every live token and hide the mistake.
     func prepare() async throws {
-        let encryption = self.encryption, logger = self.logger
-        let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
-        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                "SELECT kid, private_key_pem, sealed_private_key, encryption_key_id FROM signing_keys FOR UPDATE", logger: logger)
-            var resealed: [(kid: String, sealed: Data)] = []
-            for try await (kid, pem, sealed, keyID) in rows.decode((String, String?, Data?, String?).self) {
-                let plaintext = try table.open(kid: kid, pem: pem, sealed: sealed, keyID: keyID)
-                if keyID != encryption.current.id { resealed.append((kid, try encryption.current.seal(plaintext, kid: kid))) }
-            }
-            for row in resealed {
-                try await connection.query("""
-                    UPDATE signing_keys SET sealed_private_key = \(row.sealed), encryption_key_id = \(encryption.current.id),
-                        private_key_pem = NULL
-                    WHERE kid = \(row.kid)
-                    """, logger: logger)
-            }
-            if !resealed.isEmpty {
-                logger.notice("signing keys sealed under the current encryption key", metadata: [
-                    "count": "\(resealed.count)", "encryption_key_id": "\(encryption.current.id)",
-                ])
-            }
-        }
+        try await table.reseal(under: encryption.current)
         _ = try await keys.value()
+        // From now on a rotated encryption key re-seals the rows at once.
+        encryption.onChange { [weak self] new in await self?.resealAfterRotation(under: new) }
+    }
+
+    /// After the encryption key changed: every row under the new current key, and the keys read
+    /// again through it. A failure leaves rows under the previous key, which still opens them;
+    /// the next start re-seals them (the runbook checks before the previous key is dropped).
+    private func resealAfterRotation(under encryption: SigningKeyEncryption) async {
+        do {
+            try await table.reseal(under: encryption)
+            keys.replace(with: try await table.keys(), lifetime: Self.lifetime)
+        } catch {
+            logger.error("re-sealing signing keys under the new encryption key failed; they stay under the previous one", metadata: [
+                "encryption_key_id": "\(encryption.current.id)", "error": "\(error)",
+            ])
+        }
+    }
+
+    private var table: Table {
+        Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
     }
 
     /// Retires the signing key and starts signing with a new one.
     func rotate() async throws -> String {
         let next = SigningKey.generate()
+        let encryption = self.encryption.current
         let sealed = try encryption.current.seal(next.privateKeyPEM, kid: next.kid), encryptionKeyID = encryption.current.id
         try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL", logger: logger)
@@ -85,7 +86,6 @@ final class SigningKeyStore: AccessTokenVerifier {
                 """, logger: logger)
         }
         // Read now, not when the reload interval allows: this replica signs with the new key at once.
-        let table = Table(client: client, encryption: encryption, tokenLifetime: tokenLifetime, logger: logger)
         keys.replace(with: try await table.keys(), lifetime: Self.lifetime)
         logger.notice("signing key rotated", metadata: ["kid": "\(next.kid)"])
         return next.kid
@@ -117,9 +117,38 @@ final class SigningKeyStore: AccessTokenVerifier {
     /// The `signing_keys` table as this store reads and writes it.
     private struct Table: Sendable {
         let client: PostgresClient
-        let encryption: SigningKeyEncryption
+        /// Read at each use: the key in use may change while the service runs.
+        let encryption: ReloadingSecret<SigningKeyEncryption>
         let tokenLifetime: Duration
         let logger: Logger
+
+        /// Seals the rows still in plaintext (written before encryption at rest) and re-seals those
+        /// under another key with `encryption.current`, in one transaction (rows locked, so replicas
+        /// doing the same wait for each other and skip what is done).
+        func reseal(under encryption: SigningKeyEncryption) async throws {
+            let logger = self.logger
+            try await client.withTransactionEndingWithConnection(logger: logger) { connection in
+                let rows = try await connection.query(
+                    "SELECT kid, private_key_pem, sealed_private_key, encryption_key_id FROM signing_keys FOR UPDATE", logger: logger)
+                var resealed: [(kid: String, sealed: Data)] = []
+                for try await (kid, pem, sealed, keyID) in rows.decode((String, String?, Data?, String?).self) {
+                    let plaintext = try open(kid: kid, pem: pem, sealed: sealed, keyID: keyID, with: encryption)
+                    if keyID != encryption.current.id { resealed.append((kid, try encryption.current.seal(plaintext, kid: kid))) }
+                }
+                for row in resealed {
+                    try await connection.query("""
+                        UPDATE signing_keys SET sealed_private_key = \(row.sealed), encryption_key_id = \(encryption.current.id),
+                            private_key_pem = NULL
+                        WHERE kid = \(row.kid)
+                        """, logger: logger)
+                }
+                if !resealed.isEmpty {
+                    logger.notice("signing keys sealed under the current encryption key", metadata: [
+                        "count": "\(resealed.count)", "encryption_key_id": "\(encryption.current.id)",
+                    ])
+                }
+            }
+        }
 
         /// The keys, creating the first one when the table is empty.
         func keys() async throws -> Keys {
@@ -142,14 +171,17 @@ final class SigningKeyStore: AccessTokenVerifier {
                 """, logger: logger)
             var signing: [SigningKey] = []
             var retired: [SigningKey] = []
+            let encryption = self.encryption.current
             for try await (kid, pem, sealed, keyID, created, retiredAt) in rows.decode((String, String?, Data?, String?, Date, Date?).self) {
-                let key = try SigningKey(kid: kid, privateKeyPEM: try open(kid: kid, pem: pem, sealed: sealed, keyID: keyID), createdAt: created)
+                let key = try SigningKey(
+                    kid: kid, privateKeyPEM: try open(kid: kid, pem: pem, sealed: sealed, keyID: keyID, with: encryption), createdAt: created)
                 if retiredAt == nil { signing.append(key) } else { retired.append(key) }
             }
             return (signing, retired)
         }
 
         private func insert(_ key: SigningKey) async throws {
+            let encryption = self.encryption.current
             let sealed = try encryption.current.seal(key.privateKeyPEM, kid: key.kid)
             try await client.query("""
                 INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id, created_at)
@@ -159,7 +191,7 @@ final class SigningKeyStore: AccessTokenVerifier {
 
         /// The PEM of a stored row: opened with the key that sealed it, or as stored by a version
         /// before encryption at rest (until `prepare` seals it).
-        func open(kid: String, pem: String?, sealed: Data?, keyID: String?) throws -> String {
+        func open(kid: String, pem: String?, sealed: Data?, keyID: String?, with encryption: SigningKeyEncryption) throws -> String {
             guard let sealed, let keyID else {
                 guard let pem else { throw KeyStoreError.unreadableRow(kid: kid) }
                 return pem

@@ -2,6 +2,7 @@ import Foundation
 import GameMetricsAuth
 import GameMetricsHTTP
 import GameMetricsKit
+import GameMetricsService
 import Hummingbird
 
 /// `/v1/write-keys`: a tenant's ingestion keys (the key is shown once and stored as a
@@ -10,7 +11,8 @@ import Hummingbird
 /// ingestion service makes for keys it has no answer for.
 struct WriteKeyController<Repository: WriteKeyRepository> {
     let repository: Repository
-    let mac: WriteKeyMAC
+    /// Read on every issue: a rotated secret applies from the next key.
+    let mac: ReloadingSecret<WriteKeyMAC>
     /// How long ingestion may cache a resolution; revocation is visible within this time.
     static var cacheSeconds: Int { 30 }
     /// The longest a reissued key keeps working beside its successor.
@@ -93,7 +95,7 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
             throw APIError.badRequest("The key needs a name of 1 to 200 characters without control characters.", code: "invalid_write_key",
                                       details: [FieldError(field: "name", reason: problem)])
         }
-        let key = mac.issue()
+        let key = mac.current.issue()
         let writeKey = WriteKey(id: UUID(), name: body.name, hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
         try await repository.create(writeKey, fingerprint: OpaqueToken.fingerprint(key), tenant: identity.tenantID)
         return EditedResponse(status: .created, response: CreatedKey(writeKey: writeKey, key: key))
@@ -126,7 +128,7 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
             throw APIError.badRequest("grace_seconds must be between 0 and \(Self.maxGraceSeconds).", code: "invalid_write_key",
                                       details: [FieldError(field: "grace_seconds", reason: "out_of_range")])
         }
-        let key = mac.issue()
+        let key = mac.current.issue()
         let revokeAt = Date().addingTimeInterval(TimeInterval(grace))
         let successor = WriteKey(id: UUID(), name: "", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
         guard let reissued = try await repository.reissue(
@@ -142,7 +144,7 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Resolved {
         _ = try context.requireIdentity(.ingestion)
         let body = try await request.decode(as: ResolveRequest.self, context: context)
-        let verdict = mac.verify(body.key)
+        let verdict = mac.current.verify(body.key)
         guard verdict == .authentic || verdict == .legacy,
               let resolution = try await repository.resolve(fingerprint: OpaqueToken.fingerprint(body.key))
         else { throw APIError.notFound("Unknown or revoked write key.") }
