@@ -9,7 +9,8 @@ import Testing
 /// and the owner's publication `gm_player_changes` come from `db/roles.sql`, whose grant to
 /// `gm_cdc` applies only where the role exists (a cluster). Here the role is created first, as
 /// the operator would, so that branch runs against a real PostgreSQL: the connector snapshots
-/// `players` and reaches nothing else, and the publication carries `players` alone.
+/// `players` (every tenant's rows: it is not a tenant) and reaches nothing else, and the
+/// publication carries `players` alone, without its email column.
 @Suite("Debezium's role reads only the players table, and the publication publishes only it", .serialized)
 struct CDCRoleGrantsTests {
     @Test("gm_cdc reads players, nothing else, and the grants file stays idempotent with it")
@@ -27,6 +28,18 @@ struct CDCRoleGrantsTests {
                     logger: database.logger
                 ).collect().map { try $0.decode((String, String).self) }
                 #expect(published.map { "\($0.0).\($0.1)" } == ["public.players"])
+                // Personal data that does not leave by this route: the publication names its columns.
+                let columns = try await client.query(
+                    "SELECT unnest(attnames)::text FROM pg_publication_tables WHERE pubname = 'gm_player_changes' ORDER BY 1",
+                    logger: database.logger
+                ).collect().map { try $0.decode(String.self) }
+                #expect(columns == ["attributes", "country", "created_at", "display_name", "player_id", "tenant_id", "updated_at"])
+                // A player of a tenant, written as the service writes it (row-level security).
+                try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SELECT set_config('gm.tenant_id', 'cdc-tenant', true)", logger: database.logger)
+                    try await connection.query("INSERT INTO tenants (id, name) VALUES ('cdc-tenant', 'CDC') ON CONFLICT DO NOTHING", logger: database.logger)
+                    try await connection.query("INSERT INTO players (tenant_id, player_id) VALUES ('cdc-tenant', 'p-1') ON CONFLICT DO NOTHING", logger: database.logger)
+                }
             }
             var url = try #require(URLComponents(url: try database.url(of: .user), resolvingAgainstBaseURL: false))
             url.user = "gm_cdc"
@@ -34,7 +47,9 @@ struct CDCRoleGrantsTests {
             try await PostgresClient.withShortLivedClient(
                 try PostgresClient.Configuration(url: try #require(url.url)), logger: database.logger
             ) { client in
-                try await database.run("SELECT count(*) FROM players", on: client)
+                // The initial snapshot sees every tenant's players, whatever gm.tenant_id says.
+                let seen = try await client.query("SELECT count(*) FROM players", logger: database.logger).collect()
+                #expect(try seen.first?.decode(Int.self) == 1, "gm_cdc's snapshot would miss the players row-level security hides")
                 await database.expectCommonDenials(on: client)
                 await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
                 await database.expectDenied("SELECT count(*) FROM audit_log", on: client, "reading the audit log")
