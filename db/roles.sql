@@ -71,14 +71,21 @@ GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO
 GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation, gm_notification;
 
 -- cdc: Debezium (KafkaConnect, charts/kafka) streams the players table's changes to Kafka -----
--- Logical decoding sends what the publication names: the players table only. The schema owner
--- creates it, since only the table's owner may publish it. The role gm_cdc (REPLICATION, for
--- its slot) exists where CloudNativePG creates it (charts/postgres); a local setup runs no
--- Debezium and has no such role, hence the check. It reads players for its initial snapshot.
+-- Logical decoding sends what the publication names: the players table only, and of it every
+-- column but email (personal data that does not leave by this route; a new column is published
+-- only once listed here). The schema owner creates it, since only the table's owner may publish
+-- it. The role gm_cdc (REPLICATION, for its slot) exists where CloudNativePG creates it
+-- (charts/postgres); a local setup runs no Debezium and has no such role, hence the check. It
+-- reads players for its initial snapshot: every tenant's rows, so a policy of its own beside the
+-- tenants' (players forces row-level security; gm_cdc is not a tenant and gets no BYPASSRLS).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'gm_player_changes') THEN
-        CREATE PUBLICATION gm_player_changes FOR TABLE players;
+        CREATE PUBLICATION gm_player_changes
+            FOR TABLE players (tenant_id, player_id, display_name, country, attributes, created_at, updated_at);
+    ELSE
+        ALTER PUBLICATION gm_player_changes
+            SET TABLE players (tenant_id, player_id, display_name, country, attributes, created_at, updated_at);
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gm_cdc') THEN
         REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gm_cdc;
@@ -88,6 +95,9 @@ BEGIN
         EXECUTE format('GRANT CONNECT ON DATABASE %I TO gm_cdc', current_database());
         GRANT USAGE ON SCHEMA public TO gm_cdc;
         GRANT SELECT ON players TO gm_cdc;
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'players' AND policyname = 'players_cdc_snapshot') THEN
+            CREATE POLICY players_cdc_snapshot ON players FOR SELECT TO gm_cdc USING (true);
+        END IF;
     END IF;
 END
 $$;
