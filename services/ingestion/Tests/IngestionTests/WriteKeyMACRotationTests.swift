@@ -10,7 +10,7 @@ import Testing
 
 @testable import Ingestion
 
-/// The write-key MAC secret rotated the way it is in a cluster (docs/runbooks/secret-rotation.md):
+/// The write-key MAC secret rotated the way it is in a cluster (runbooks/secret-rotation.md):
 /// Vault's `current` becomes `previous` and a new `current` is written, External Secrets updates
 /// the Secret and the kubelet swaps the mounted files (`..data`). Both services read the secret
 /// from those files, and neither is restarted.

@@ -56,7 +56,7 @@ public struct EnvironmentReader: Sendable {
     /// A secret given inline in `name` or as a file named by `name_FILE` (one of the two; the
     /// file's content without surrounding whitespace), or nil when neither is set. A blank file
     /// counts as unset, like a blank variable: the previous key of a two-key secret is mounted
-    /// always and is empty between rotations (docs/runbooks/secret-rotation.md).
+    /// always and is empty between rotations (runbooks/secret-rotation.md).
     public func secret(_ name: String) throws -> String? {
         let fileVariable = name + "_FILE"
         switch (optional(name), optional(fileVariable)) {
