@@ -2,8 +2,8 @@
 -- may touch which table (ADR 0016). Nothing else in the repository grants privileges.
 --
 -- Applied by the schema owner AFTER every service's migrations (`make up` does it through
--- tools/platform/lib.sh `pg_apply_grants`; in a cluster, the migration job runs it after the
--- `<service> migrate` steps). It is idempotent: the service roles lose everything first and get
+-- tools/platform/lib.sh `pg_apply_grants`; in a cluster nothing applies it yet: the migration
+-- Jobs only migrate, see docs/platform.md "Not done yet"). It is idempotent: the service roles lose everything first and get
 -- back exactly what is listed, so deleting a line here revokes that privilege on the next run.
 -- The roles themselves (LOGIN and their passwords) are created by the cluster administrator;
 -- none of them owns a table, so none can ALTER, DROP or re-GRANT anything.
