@@ -22,7 +22,9 @@ struct RedisRestartTests {
     }
 
     static let workers = 64
-    static let requiredSuccessesAfterRestart = 20
+    /// Enough rounds to show every worker recovered; more only measures the machine's load (20
+    /// rounds of 64 workers on 8 connections once took a loaded CI machine past the patience).
+    static let requiredSuccessesAfterRestart = 5
     static let patience = Duration.seconds(60)
 
     /// INCR / SET / GET in a loop until it has done enough rounds after the restart.
