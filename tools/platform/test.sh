@@ -209,7 +209,11 @@ unfinished_tests() {
     comm -23 "$TEST_DIR/started" "$TEST_DIR/ended"
 }
 
-log "==> swift test (watchdog: test servers alive, at most $TIME_LIMIT s)"
+# At most this many tests at once (swift-testing runs every test at once otherwise): each
+# integration test starts services and child processes, and on two cores an unbounded start
+# left user-service start-ups and a Redis restart waiting past their 60 s liveness bounds.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${GM_TEST_PARALLEL_TESTS:-12}"
+log "==> swift test (at most $SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH tests at once; watchdog: test servers alive, at most $TIME_LIMIT s)"
 status=0
 rm -f "$STOP_REASON"
 # Its own process group, so that the watchdog can stop it with every process it started.
