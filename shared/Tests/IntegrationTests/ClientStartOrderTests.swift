@@ -29,8 +29,9 @@ struct ClientStartOrderTests {
         let warnings = recorder.recorded.filter { $0.contains(Self.notRunning) }
         // PostgresNIO gives no signal that run() has begun: the client's task opens a gate just
         // before calling it, and a waiter woken on another core can, on a loaded machine, still
-        // lease in the instructions between. Before the gate 29 of 30 queries came first.
-        #expect(warnings.count <= 2, "\(warnings.count) of 30 queries came before the client ran")
+        // lease in the instructions between. Before the gate 29 of 30 queries came first; a
+        // loaded fresh-clone CI run saw 4 with the gate. The defect is "most come first".
+        #expect(warnings.count <= 10, "\(warnings.count) of 30 queries came before the client ran")
     }
 
     @Test("a service application runs its clients before the services and start-up steps that use them")
