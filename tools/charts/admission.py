@@ -121,7 +121,4 @@ def check() -> list[str]:
 
 if __name__ == "__main__":
     import sys
-    result = check()
-    for problem in result:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if result else 0)
+    sys.exit(render.report(check()))

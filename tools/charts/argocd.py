@@ -266,7 +266,4 @@ def check() -> tuple[list[str], list[render.Rendering]]:
 
 if __name__ == "__main__":
     import sys
-    found, _ = check()
-    for problem in found:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if found else 0)
+    sys.exit(render.report(check()[0]))

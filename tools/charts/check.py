@@ -75,9 +75,7 @@ def main() -> int:
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "
           f"(Kubernetes {validate.KUBERNETES_VERSION} + CRD schemas), policies and checkov checked")
-    for problem in problems:
-        print(f"  FAIL {problem}")
-    return 1 if problems else 0
+    return render.report(problems)
 
 
 if __name__ == "__main__":

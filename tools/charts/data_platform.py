@@ -165,7 +165,4 @@ def problems() -> list[str]:
 
 if __name__ == "__main__":
     import sys
-    result = problems()
-    for problem in result:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if result else 0)
+    sys.exit(render.report(problems()))

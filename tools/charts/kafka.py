@@ -188,7 +188,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--users"]:
         json.dump(users_report(), sys.stdout)
         sys.exit(0)
-    found = problems()
-    for problem in found:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if found else 0)
+    sys.exit(render.report(problems()))

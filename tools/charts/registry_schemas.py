@@ -140,7 +140,4 @@ def problems(checkov: str) -> list[str]:
 if __name__ == "__main__":
     import sys
     checkov = str(pathlib.Path(sys.executable).parent / "checkov")
-    found = problems(checkov)
-    for problem in found:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if found else 0)
+    sys.exit(render.report(problems(checkov)))

@@ -102,6 +102,12 @@ def render_all() -> list[Rendering]:
 
 
 
+def report(problems: list[str]) -> int:
+    """Prints each problem as a FAIL line; the exit status of a check run on its own."""
+    for problem in problems:
+        print(f"  FAIL {problem}")
+    return 1 if problems else 0
+
 if __name__ == "__main__":
     out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else None
     for rendering in render_all():

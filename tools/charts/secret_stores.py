@@ -103,7 +103,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--mounted"]:
         print(json.dumps(mounted()))
         sys.exit(0)
-    found = check()
-    for problem in found:
-        print(f"  FAIL {problem}")
-    sys.exit(1 if found else 0)
+    sys.exit(render.report(check()))
