@@ -1,6 +1,9 @@
 """The Argo CD app-of-apps of each environment (argocd/root with
-argocd/environments/<env>/root-values.yaml), checked offline:
+argocd/environments/<env>/root-values.yaml and release.yaml), checked offline:
 - the root renders; every Application and AppProject matches its schema;
+- the root application manages itself from the tracked branch with exactly those value files;
+- release.yaml has the release's shape (a commit, sha256 digests, every service) and every
+  application renders at its revision, each service with its digest;
 - each Application is allowed by its AppProject (repository, destination) and syncs after it;
 - a chart of this repository exists with every value file it names, and renders (with exactly
   those files) to manifests that pass the schemas and the platform's policies;
@@ -32,6 +35,9 @@ NAMESPACES_APP = "platform-namespaces"
 # Namespaces every cluster has, and Argo CD's own (made by the bootstrap, issue 15).
 PREEXISTING_NAMESPACES = {"default", "argocd"}
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$")
+ROOT_VALUE_FILES = ("root-values.yaml", "release.yaml")
+COMMIT = re.compile(r"^[0-9a-f]{40}$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 def wave(manifest: dict) -> int:
@@ -48,10 +54,78 @@ def api_group(manifest: dict) -> str:
     return api_version.split("/")[0] if "/" in api_version else ""
 
 
-def root_manifests(environment: str) -> list[dict]:
-    values = render.load(ARGOCD / "environments" / environment / "root-values.yaml")
+def root_values(environment: str) -> dict:
+    values: dict = {}
+    for name in ROOT_VALUE_FILES:
+        values = render.merge(values, render.load(ARGOCD / "environments" / environment / name))
+    return values
+
+
+def root_manifests(environment: str, values: dict | None = None) -> list[dict]:
+    values = root_values(environment) if values is None else values
     output = helm_python.Chart.load(ARGOCD / "root").render(values=values, name="root", namespace="argocd")
     return render.documents(output)
+
+
+def release_problems(environment: str, release: dict, services: set[str]) -> list[str]:
+    """release.yaml as tools/release/release.py writes it."""
+    where = f"{environment} release.yaml"
+    problems = []
+    if set(release) != {"revision", "images"}:
+        problems.append(f"{where}: expected exactly revision and images, found {sorted(release)}")
+    revision = release.get("revision", "")
+    if revision != "" and not COMMIT.match(str(revision)):
+        problems.append(f"{where}: revision {revision!r} is not a 40-hex commit")
+    images = release.get("images") or {}
+    if set(images) != services:
+        problems.append(f"{where}: images lists {sorted(images)}, the services are {sorted(services)}")
+    for service, image in sorted(images.items()):
+        digest, built = (image or {}).get("digest", ""), (image or {}).get("revision", "")
+        if (digest == "") != (built == ""):
+            problems.append(f"{where}: {service} needs both a digest and the revision it was built from, or neither")
+        if digest and not DIGEST.match(str(digest)):
+            problems.append(f"{where}: {service} digest {digest!r} is not sha256:<64 hex>")
+        if built and not COMMIT.match(str(built)):
+            problems.append(f"{where}: {service} revision {built!r} is not a 40-hex commit")
+        if digest and not revision:
+            problems.append(f"{where}: {service} has a digest but the release has no revision")
+    return problems
+
+
+def root_application_problems(environment: str, root: dict, values: dict) -> list[str]:
+    """The root manages itself: from the tracked branch, with the environment's value files."""
+    where = f"{environment} root application"
+    source = root["spec"]["source"]
+    expected = [f"../environments/{environment}/{name}" for name in ROOT_VALUE_FILES]
+    problems = []
+    if source["repoURL"] != values["repoURL"] or source["targetRevision"] != values["targetRevision"]:
+        problems.append(f"{where}: must track {values['repoURL']} at {values['targetRevision']}")
+    if source.get("helm", {}).get("valueFiles") != expected:
+        problems.append(f"{where}: value files {source.get('helm', {}).get('valueFiles')}, expected {expected}")
+    for value_file in expected:
+        if not (ARGOCD / "root" / value_file).resolve().is_file():
+            problems.append(f"{where}: value file {value_file} does not exist")
+    return problems
+
+
+def pinning_problems(environment: str, applications: list[dict], values: dict) -> list[str]:
+    """Every application renders at the release's revision; each service gets its digest."""
+    revision = values.get("revision") or values["targetRevision"]
+    images = values.get("images") or {}
+    problems = []
+    for application in applications:
+        name = application["metadata"]["name"]
+        sources = [application["spec"]["source"]] if "source" in application["spec"] else application["spec"]["sources"]
+        for source in sources:
+            if source["repoURL"] == values["repoURL"] and source["targetRevision"] != revision:
+                problems.append(f"{environment} {name}: renders this repository at {source['targetRevision']}, the release is {revision}")
+        source = application["spec"].get("source", {})
+        service = source.get("path", "").removeprefix("charts/")
+        digest = (images.get(service) or {}).get("digest", "")
+        parameters = {p["name"]: p["value"] for p in source.get("helm", {}).get("parameters", [])}
+        if service in images and parameters.get("image.digest", "") != digest:
+            problems.append(f"{environment} {name}: image.digest {parameters.get('image.digest', '')!r}, the release has {digest!r}")
+    return problems
 
 
 @dataclasses.dataclass
@@ -96,12 +170,21 @@ def check_repository_chart(environment: str, application: dict, problems: list[s
         problems.append(f"{environment} {name}: {source['path']} is not a chart of this repository")
         return None
     values = values_of(chart, source["helm"]["valueFiles"], environment, name, problems)
+    for parameter in source["helm"].get("parameters", []):
+        values = render.merge(values, nested(parameter["name"], parameter["value"]))
     namespace = application["spec"]["destination"]["namespace"]
     manifests, found = checked(str(chart), json.dumps(values, sort_keys=True), namespace)
     problems += [f"{environment} {name} {p}" for p in found]
     manifests = copy.deepcopy(manifests)
     uses = {api_group(m) for m in manifests if not validate.is_builtin(api_group(m))}
     return Synced(name, wave(application), namespace, manifests, uses)
+
+
+def nested(dotted: str, value) -> dict:
+    """Helm's --set name a.b.c as a values dictionary."""
+    for key in reversed(dotted.split(".")):
+        value = {key: value}
+    return value
 
 
 def check_upstream_chart(environment: str, application: dict, root_repo: str, problems: list[str]) -> Synced:
@@ -208,15 +291,20 @@ def check_environment(environment: str) -> tuple[list[str], list[render.Renderin
     """The environment's problems, and what its applications of this repository render (for
     checkov, scan.py)."""
     problems: list[str] = []
+    values = render.merge(render.load(ARGOCD / "root" / "values.yaml"), root_values(environment))
+    services = policy_services()
+    problems += release_problems(environment, render.load(ARGOCD / "environments" / environment / "release.yaml"), services)
     manifests = root_manifests(environment)
     for manifest in manifests:
         problems += [f"{environment} root {manifest['kind']}/{manifest['metadata']['name']}: {e}" for e in validate.errors(manifest)]
     projects = {m["metadata"]["name"]: m for m in manifests if m["kind"] == "AppProject"}
-    applications = [m for m in manifests if m["kind"] == "Application"]
-    if not projects or not applications:
-        return problems + [f"{environment}: expected AppProjects and applications"], []
-    root_repo = render.load(ARGOCD / "root" / "values.yaml")["repoURL"]
-    services = policy_services()
+    roots = [m for m in manifests if m["kind"] == "Application" and m["spec"].get("source", {}).get("path") == "argocd/root"]
+    applications = [m for m in manifests if m["kind"] == "Application" and m not in roots]
+    if not projects or not applications or len(roots) != 1:
+        return problems + [f"{environment}: expected AppProjects, applications and one root application"], []
+    problems += root_application_problems(environment, roots[0], values)
+    problems += pinning_problems(environment, applications, values)
+    root_repo = values["repoURL"]
     services_wave = min((wave(a) for a in applications if a["spec"].get("source", {}).get("path", "").removeprefix("charts/") in services), default=0)
     synced: list[Synced] = []
     for application in applications:

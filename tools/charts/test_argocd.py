@@ -1,6 +1,7 @@
 """The app-of-apps check catches what it claims to: a missing chart or value file, an
 application syncing with or before its AppProject, defaults syncing after the services, a custom
-resource before its CRDs, a namespace nobody creates, an upstream chart not pinned."""
+resource before its CRDs, a namespace nobody creates, an upstream chart not pinned, a release
+file of the wrong shape, an application not at the release's revision or digest."""
 from __future__ import annotations
 
 import copy
@@ -77,6 +78,59 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
         self.assertIn("dev runs one replica without autoscaling", as_dev)
         self.assertIn("dev's canaries do not wait", as_dev)
         self.assertEqual(argocd.environment_shape("staging", staging), [])
+
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+DIGEST = "sha256:" + "ab" * 32
+
+
+def released(environment: str) -> dict:
+    values = argocd.root_values(environment)
+    values["revision"] = COMMIT
+    values["images"]["ingestion"] = {"digest": DIGEST, "revision": COMMIT}
+    return values
+
+
+class ReleasesPinWhatRuns(unittest.TestCase):
+    def test_a_release_pins_every_application_and_each_service_digest(self):
+        values = argocd.render.merge(argocd.render.load(argocd.ARGOCD / "root" / "values.yaml"), released("prod"))
+        manifests = argocd.root_manifests("prod", values)
+        applications = [m for m in manifests if m["kind"] == "Application" and m["metadata"]["name"] != "gamemetrics-prod"]
+        self.assertEqual(argocd.pinning_problems("prod", applications, values), [])
+        ingestion = next(a for a in applications if a["metadata"]["name"] == "ingestion-prod")
+        synced = argocd.check_repository_chart("prod", ingestion, [])
+        images = {c["image"] for m in synced.manifests if m["kind"] == "Rollout" for c in m["spec"]["template"]["spec"]["containers"]}
+        self.assertTrue(images and all(i.endswith("@" + DIGEST) for i in images), images)
+        strimzi = next(a for a in applications if a["metadata"]["name"] == "kafka-prod")
+        self.assertEqual(strimzi["spec"]["source"]["targetRevision"], COMMIT)
+
+    def test_an_application_off_the_release_is_refused(self):
+        values = argocd.render.merge(argocd.render.load(argocd.ARGOCD / "root" / "values.yaml"), released("prod"))
+        applications = [m for m in argocd.root_manifests("prod", values) if m["kind"] == "Application"]
+        user = next(a for a in applications if a["metadata"]["name"] == "user-prod")
+        user["spec"]["source"]["targetRevision"] = "main"
+        ingestion = next(a for a in applications if a["metadata"]["name"] == "ingestion-prod")
+        ingestion["spec"]["source"]["helm"].pop("parameters")
+        found = "\n".join(argocd.pinning_problems("prod", applications, values))
+        self.assertIn(f"user-prod: renders this repository at main, the release is {COMMIT}", found)
+        self.assertIn(f"ingestion-prod: image.digest '', the release has '{DIGEST}'", found)
+
+    def test_a_release_file_of_the_wrong_shape_is_refused(self):
+        release = {"revision": "main", "images": {"ingestion": {"digest": "sha256:abc", "revision": ""}, "user": {"digest": "", "revision": ""}}}
+        found = "\n".join(argocd.release_problems("dev", release, {"ingestion", "user", "admin"}))
+        self.assertIn("revision 'main' is not a 40-hex commit", found)
+        self.assertIn("images lists ['ingestion', 'user'], the services are ['admin', 'ingestion', 'user']", found)
+        self.assertIn("ingestion needs both a digest and the revision it was built from, or neither", found)
+        self.assertIn("ingestion digest 'sha256:abc' is not sha256:<64 hex>", found)
+
+    def test_the_root_must_manage_itself_with_the_environment_files(self):
+        def change(ms):
+            root = next(m for m in ms if m["metadata"]["name"] == "gamemetrics-staging")
+            root["spec"]["source"]["helm"]["valueFiles"].pop()
+            root["spec"]["source"]["targetRevision"] = "release/staging"
+        found = broken(change)
+        self.assertIn("staging root application: must track", found)
+        self.assertIn("value files ['../environments/staging/root-values.yaml'], expected", found)
 
 
 if __name__ == "__main__":
