@@ -131,30 +131,6 @@ struct IngestionLiveTests {
         } }
     }
 
-    @Test("two limiters sharing Redis admit together what one tenant bucket allows")
-    func limitersShareTheRedisBucket() async throws {
-        try await RedisTestServer.with { _, redis in
-            let ledger = RedisRateLimitLedger(redis: redis)
-            let replicas = (0..<2).map { _ in TenantRateLimiter(ledger: ledger, burstSeconds: 1, logger: Logger(label: "test")) }
-            let start = ContinuousClock.now
-            let admitted = try await withThrowingTaskGroup(of: Int.self) { group in
-                for replica in replicas {
-                    group.addTask {
-                        var admitted = 0
-                        while ContinuousClock.now - start < .seconds(2) {
-                            if await replica.admit(tenant: "shared", limit: 500) == .allowed { admitted += 1 } else { try await Task.sleep(for: .milliseconds(1)) }
-                        }
-                        return admitted
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
-            // The bucket holds 500 and refills 500/s: 1,500 in two seconds, give or take the
-            // unexpired lease slices (10 tokens each) the replicas hold at the end.
-            #expect(admitted >= 1_400 && admitted <= 1_540, "admitted \(admitted)")
-        }
-    }
-
     // MARK: Load helpers
 
     private static func send(_ ids: [UUID], to url: String, key: String, with http: HTTPClient, outcome: LoadOutcome) async throws {

@@ -2,7 +2,8 @@
 protocol RateLimitLedger: Sendable {
     /// Takes up to `count` tokens from the tenant's shared bucket (refilling at `rate` per second
     /// up to `capacity`). Fewer than asked means the bucket ran dry; `retryAfter` is then the
-    /// time until the next token.
+    /// time until a whole `count` is there again, so that a tenant at its limit costs one call
+    /// per slice rather than one per token.
     func lease(tenant: String, rate: Int, capacity: Int, count: Int) async throws -> RateLease
 }
 

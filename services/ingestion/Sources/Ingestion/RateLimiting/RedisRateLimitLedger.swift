@@ -9,7 +9,8 @@ struct RedisRateLimitLedger: RateLimitLedger {
     let redis: RedisClient
     var keyPrefix = "gm:ingestion:rate:"
 
-    // KEYS[1] bucket; ARGV rate/s, capacity, wanted. Returns {granted, microseconds to next token}.
+    // KEYS[1] bucket; ARGV rate/s, capacity, wanted. Returns {granted, microseconds until `wanted`
+    // tokens are there again} (capped at the capacity).
     static let script = """
         local rate = tonumber(ARGV[1])
         local capacity = tonumber(ARGV[2])
@@ -32,7 +33,7 @@ struct RedisRateLimitLedger: RateLimitLedger {
         redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * 1000 / rate) + 1000)
         local wait = 0
         if granted < wanted then
-          wait = math.ceil((1 - tokens) * 1000000 / rate)
+          wait = math.ceil((math.min(wanted, capacity) - tokens) * 1000000 / rate)
         end
         return {granted, wait}
         """

@@ -145,7 +145,8 @@ final class TenantRateLimiter: Sendable {
             case .success(let lease):
                 allowance.leased = (now < allowance.leaseExpiresAt ? allowance.leased : 0) + lease.granted
                 allowance.leaseExpiresAt = now + leaseLifetime
-                allowance.refusedUntil = lease.granted == 0 ? now + lease.retryAfter : nil
+                // A short slice means the shared bucket is dry: lease again when a whole slice is back.
+                allowance.refusedUntil = lease.granted < leaseSize(limit) ? now + lease.retryAfter : nil
             case .failure(let error):
                 // A request cancelled (its client went away) says nothing about the ledger.
                 if !(error is CancellationError) && !Task.isCancelled {
