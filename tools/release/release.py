@@ -36,6 +36,7 @@ DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 REVISION_RE = re.compile(r"^[0-9a-f]{40}$")
 SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 ZERO_REVISION = "0" * 40
+RELEASE_FILE_RE = re.compile(r"argocd/environments/[^/]+/release\.yaml")
 
 HEADER = """\
 # What {env} runs. Written by tools/release/release.py (record, promote, rollback); never by hand.
@@ -290,6 +291,8 @@ def release_notes(root: Path, source: str, target: str, new: Release, old: Relea
     lines = [f"Promote {source} → {target}: {new.revision[:12]}", ""]
     if not old.revision:
         lines += [f"First release of {target}: it runs no revision yet, so there are no earlier commits to compare with.", ""]
+    elif old.key() == new.key():
+        lines += [f"{target} already runs this release: nothing to promote.", ""]
     elif old.revision == new.revision:
         lines += [f"{target} already runs revision {new.revision[:12]}; only image digests change.", ""]
     else:
@@ -305,6 +308,8 @@ def release_notes(root: Path, source: str, target: str, new: Release, old: Relea
             commits = log_commits(root, old.revision, new.revision)
         per_service: dict[str, list[str]] = {svc: [] for svc in known}
         other: list[str] = []
+        # The release bookkeeping itself (record, promote, rollback commits) is not news.
+        commits = [c for c in commits if not c[2] or not all(RELEASE_FILE_RE.fullmatch(p) for p in c[2])]
         for sha, subject, paths in commits:
             owners: set[str] = set()
             for path in paths:
