@@ -65,7 +65,7 @@ class Usage(Exception):
 # --- git --------------------------------------------------------------------------------------
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    result = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=root, capture_output=True, text=True)
     if check and result.returncode != 0:
         raise Refused(f"git {' '.join(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result
