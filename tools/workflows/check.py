@@ -162,7 +162,9 @@ def check_pr_checkout(path: pathlib.Path, workflow: dict) -> list[str]:
                         problems.append(f"{label}: checks out pull-request code ({key}: {with_[key]}) "
                                         f"in a {'/'.join(sorted(privileged))} workflow")
             run = str(step.get("run", ""))
-            if FETCH_COMMAND.search(run) and PR_CODE.search(run) or re.search(r"\bgh\s+pr\s+checkout\b", run):
+            # The pull request's ref may reach the script through the step's or the job's env.
+            context = " ".join([run] + strings(step.get("env") or {}) + strings(job.get("env") or {}))
+            if FETCH_COMMAND.search(run) and PR_CODE.search(context) or re.search(r"\bgh\s+pr\s+checkout\b", run):
                 problems.append(f"{label}: fetches pull-request code in `run:` in a "
                                 f"{'/'.join(sorted(privileged))} workflow")
     return problems
