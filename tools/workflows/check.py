@@ -3,7 +3,7 @@
   .venv-charts/bin/python tools/workflows/check.py
 
 One FAIL line per problem and exit 1, or a one-line summary. The rules, each shown to catch its
-defect by test_check.py on a bad fixture in fixtures/:
+defect by test_check.py on a bad fixture in fixtures/ (those tests run first, as a self-test):
   schema          every workflow validates against GitHub's workflow schema, every local action
                   against the action schema (check-jsonschema's vendored copies: offline)
   pin             every `uses:` names a full 40-hex commit with a `# v...` comment naming the
@@ -32,6 +32,7 @@ defect by test_check.py on a bad fixture in fixtures/:
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import pathlib
 import re
@@ -397,12 +398,31 @@ def check_all(root: pathlib.Path = ROOT, with_checkov: bool = True) -> tuple[lis
     return problems, summary
 
 
+def self_test() -> list[str]:
+    """The rules first show that they catch what they claim to, on the fixtures (test_check.py;
+    its test of the real workflows is left out: the run below is that test)."""
+    import unittest
+    sys.path.insert(0, str(HERE))
+    import test_check
+    suite = unittest.TestSuite(
+        test for case in unittest.defaultTestLoader.loadTestsFromModule(test_check)
+        for test in case if not test.id().startswith("test_check.RealWorkflows."))
+    output = io.StringIO()
+    result = unittest.TextTestRunner(verbosity=0, stream=output).run(suite)
+    if not result.wasSuccessful():
+        sys.stderr.write(output.getvalue())
+    return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-self-test", action="store_true", help="skip the rules' tests on the fixtures")
     parser.add_argument("--no-checkov", action="store_true", help="leave checkov out (the slowest rule)")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    problems, summary = check_all(with_checkov=not args.no_checkov)
+    problems = [] if args.no_self_test else self_test()
+    found, summary = check_all(with_checkov=not args.no_checkov)
+    problems += found
     for problem in problems:
         print(f"FAIL {problem}")
     if problems:
