@@ -95,6 +95,10 @@ log "==> openapi-spec-validator"
 "$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
 log "==> charts: render, schemas, policies, checkov"
 "$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/charts/check.py"
+log "==> GitHub workflows and Dockerfiles: schema, pins, permissions, fork safety, checkov"
+"$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/workflows/check.py"
+log "==> release tool and smoke test (tools/release), on throwaway git repositories"
+"$GM_CHARTS_VENV/bin/python" -m unittest discover -s "$GM_ROOT/tools/release" -p 'test_*.py'
 
 # 2. throwaway servers -------------------------------------------------------------------------
 # Leftovers of an interrupted earlier run (killed with SIGKILL) are stopped first.
