@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What each environment runs, and how a release moves: record, promote, rollback.
 
-The state of an environment is argocd/environments/<env>/release.yaml (RELEASE-CONTRACT.md,
+The state of an environment is argocd/environments/<env>/release.yaml (the format is in
 tools/release/README.md): the commit whose charts Argo CD renders and each service's image
 digest. Every change to it is a git commit made here, so a commit on main is a deployment and
 reverting it is the rollback.
