@@ -259,6 +259,10 @@ def run_blocks(workflow: dict) -> list[tuple[str, str]]:
             shell = str(step.get("shell", job_shell))
             if "run" in step and shell.split()[0] in ("bash", "sh"):
                 blocks.append((f"job {name}, step {step.get('name') or step.get('id') or index + 1}", str(step["run"])))
+    # A composite action's steps (each names its shell).
+    for index, step in enumerate(((workflow.get("runs") or {}).get("steps")) or []):
+        if "run" in step and str(step.get("shell", "")).split()[:1] in (["bash"], ["sh"]):
+            blocks.append((f"step {step.get('name') or step.get('id') or index + 1}", str(step["run"])))
     return blocks
 
 
@@ -382,6 +386,10 @@ def check_all(root: pathlib.Path = ROOT, with_checkov: bool = True) -> tuple[lis
         problems += check_pr_checkout(path, workflow)
         problems += check_fork_secrets(path, workflow, by_name)
         found, count = check_shellcheck(path, workflow)
+        problems += found
+        blocks += count
+    for path in actions:
+        found, count = check_shellcheck(path, load_yaml(path))
         problems += found
         blocks += count
     problems += check_identity(workflows, policy_subject(root / "charts/platform-policies/values.yaml"))

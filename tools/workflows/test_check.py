@@ -151,6 +151,11 @@ class ShellCheck(unittest.TestCase):
         self.assertTrue(any("shellcheck SC2115" in p for p in problems), problems)
         self.assertTrue(all("job clean, step 1" in p for p in problems), problems)
 
+    def test_a_composite_actions_run_step_is_checked_too(self):
+        problems, blocks = check.check_shellcheck(*fixture("bad-composite-shell/action.yml"))
+        self.assertEqual(blocks, 1)
+        self.assertTrue(any("step 1: shellcheck SC2086" in p for p in problems), problems)
+
 
 class Checkov(unittest.TestCase):
     def test_unlisted_findings_stale_skips_and_skips_without_reason_fail(self):
