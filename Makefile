@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 PLATFORM := tools/platform
 
-.PHONY: help deps build up down restart status demo test check-rules charts lint images images-smoke clean
+.PHONY: help deps build up down restart status demo test smoke check-rules charts lint images images-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ demo: ## make up plus the player simulator at a steady rate (GM_DEMO_RATE, defau
 test: ## static checks, throwaway test servers, swift test
 	@$(PLATFORM)/test.sh
 
+smoke: ## the release smoke test (tools/release/smoke.py) against `make up`: must pass, and fail with ingestion stopped
+	@tools/release/smoke-local.sh
+
 images: ## OCI images of the eight services with podman (base from Debian packages, cached); prints sizes
 	@tools/images/build.sh
 
@@ -45,7 +48,7 @@ check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh
 
 lint: deps ## shellcheck the platform scripts
-	@shellcheck -x $(PLATFORM)/*.sh tools/images/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+	@shellcheck -x $(PLATFORM)/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
 
 clean: down ## stop everything and delete local state (.gm/: databases, logs, secrets)
 	@rm -rf .gm

@@ -76,7 +76,7 @@ ensure_swift
 
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
-shellcheck -x tools/platform/*.sh tools/images/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+shellcheck -x tools/platform/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
 log "==> hadolint"
 "$GM_VENV/bin/hadolint" Dockerfile tools/images/base.Dockerfile
 log "==> ports declared once"
