@@ -11,8 +11,9 @@
    checkov-skips.yaml (file, resource, check, reason), and every listed skip must still match a
    failed check. Some checks may never be skipped (NEVER_SKIPPED).
 
-Run from anywhere: .venv-charts/bin/python tools/terraform/check.py. Prints one FAIL line per
-problem and exits 1, or prints a one-line summary and exits 0.
+Run from anywhere: .venv-charts/bin/python tools/terraform/check.py. It first runs its own
+self-test (test_check.py: each rule fails its bad fixture), then checks the tree. Prints one FAIL
+line per problem and exits 1, or prints a one-line summary and exits 0.
 """
 from __future__ import annotations
 
@@ -318,13 +319,34 @@ def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, chec
     return problems, f"{summary}, in {time.monotonic() - started:.1f} s"
 
 
+def self_test() -> list[str]:
+    """The rules first show that they catch what they claim to (test_check.py's fixtures; the
+    real-tree test is this run itself)."""
+    import io
+    import unittest
+    sys.path.insert(0, str(HERE))
+    stream = io.StringIO()
+    names = ["test_check.RuleFixtures", "test_check.Skips",
+             "test_check.WithCheckov.test_checkov_finding_and_stale_skip_in_fixture"]
+    result = unittest.TextTestRunner(verbosity=0, stream=stream).run(unittest.defaultTestLoader.loadTestsFromNames(names))
+    if not result.wasSuccessful():
+        sys.stderr.write(stream.getvalue())
+    return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=pathlib.Path, default=TERRAFORM, help="tree to check (default terraform/)")
     parser.add_argument("--skips", type=pathlib.Path, default=SKIPS, help="checkov skips file")
     parser.add_argument("--no-checkov", action="store_true", help="rules 1-4 only")
+    parser.add_argument("--no-self-test", action="store_true", help="skip the fixtures' self-test")
     arguments = parser.parse_args(argv)
-    problems, summary = check(arguments.root.resolve(), arguments.skips, checkov=not arguments.no_checkov)
+    started = time.monotonic()
+    problems = [] if arguments.no_self_test else self_test()
+    tree_problems, summary = check(arguments.root.resolve(), arguments.skips, checkov=not arguments.no_checkov)
+    problems += tree_problems
+    if not arguments.no_self_test:
+        summary += f" (with the self-test: {time.monotonic() - started:.1f} s)"
     for problem in problems:
         print(f"  FAIL {problem}")
     if problems:
