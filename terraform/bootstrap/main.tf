@@ -426,7 +426,8 @@ data "aws_iam_policy_document" "ci_plan" {
     actions = [
       "ec2:Describe*", "eks:Describe*", "eks:List*", "autoscaling:Describe*",
       "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-      "iam:GetOpenIDConnectProvider", "iam:GetPolicy", "iam:GetPolicyVersion",
+      "iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags", "iam:ListRoleTags",
+      "iam:GetPolicy", "iam:GetPolicyVersion",
       "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags",
       "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
       "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListHostedZones",
@@ -522,7 +523,7 @@ data "aws_iam_policy_document" "ci_apply" {
     actions = [
       "iam:GetRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
       "iam:TagRole", "iam:UntagRole", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
-      "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+      "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags",
     ]
     resources = ["arn:${local.partition}:iam::${local.account_id}:role/gamemetrics-*"]
   }
@@ -545,6 +546,7 @@ data "aws_iam_policy_document" "ci_apply" {
     actions = [
       "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
       "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+      "iam:ListOpenIDConnectProviderTags",
     ]
     resources = ["arn:${local.partition}:iam::${local.account_id}:oidc-provider/oidc.eks.*"]
   }
@@ -590,8 +592,17 @@ data "aws_iam_policy_document" "ci_apply" {
   statement {
     sid       = "NeverTheStateBucketConfiguration"
     effect    = "Deny"
-    actions   = ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock"]
+    actions   = ["s3:DeleteBucket*", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"]
     resources = [local.state_arn, "${local.state_arn}-logs"]
+  }
+
+  # The apex zone belongs to the bootstrap: the environments only add records (prod) and
+  # delegations (dev, staging) to it.
+  statement {
+    sid       = "NeverTheApexZone"
+    effect    = "Deny"
+    actions   = ["route53:DeleteHostedZone", "route53:UpdateHostedZoneComment", "route53:DisableHostedZoneDNSSEC", "route53:ChangeTagsForResource"]
+    resources = [aws_route53_zone.apex.arn]
   }
 
   # Nothing Terraform needs, everything a stolen CI token would use to copy data out: Windows

@@ -67,6 +67,11 @@ variable "public_endpoint_cidrs" {
     condition     = alltrue([for cidr in var.public_endpoint_cidrs : can(cidrhost(cidr, 0)) && cidr != "0.0.0.0/0"])
     error_message = "public_endpoint_cidrs must be IPv4 CIDR blocks, never 0.0.0.0/0."
   }
+
+  validation {
+    condition     = !var.public_endpoint || length(var.public_endpoint_cidrs) > 0
+    error_message = "public_endpoint_cidrs must list who may reach the public endpoint (EKS would otherwise open it to 0.0.0.0/0)."
+  }
 }
 
 variable "node_groups" {
