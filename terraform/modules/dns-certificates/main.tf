@@ -62,17 +62,23 @@ resource "aws_acm_certificate" "this" {
   }
 }
 
-# A wildcard and its apex share one validation record: key by record name.
+# One record per name of the certificate, keyed by the name (known at plan time, unlike the
+# record's own name). A wildcard and its apex ask for the same record: allow_overwrite lets the
+# second write it again instead of failing.
 resource "aws_route53_record" "validation" {
   for_each = var.certificate ? {
-    for option in aws_acm_certificate.this[0].domain_validation_options : option.resource_record_name => option...
+    for option in aws_acm_certificate.this[0].domain_validation_options : option.domain_name => {
+      name   = option.resource_record_name
+      type   = option.resource_record_type
+      record = option.resource_record_value
+    }
   } : {}
 
   zone_id         = local.zone_id
-  name            = each.value[0].resource_record_name
-  type            = each.value[0].resource_record_type
+  name            = each.value.name
+  type            = each.value.type
   ttl             = 300
-  records         = [each.value[0].resource_record_value]
+  records         = [each.value.record]
   allow_overwrite = true
 }
 

@@ -394,6 +394,8 @@ resource "aws_eks_node_group" "this" {
 }
 
 # --- Add-ons (each at the version EKS makes the default for this Kubernetes minor) -----------
+# EKS installs vpc-cni, kube-proxy and CoreDNS itself when it creates the cluster; the add-ons
+# below take them over (OVERWRITE on create) so that their versions and settings are ours.
 
 data "aws_eks_addon_version" "this" {
   for_each = toset(["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"])
@@ -408,6 +410,7 @@ resource "aws_eks_addon" "vpc_cni" {
   addon_name                  = "vpc-cni"
   addon_version               = data.aws_eks_addon_version.this["vpc-cni"].version
   service_account_role_arn    = aws_iam_role.vpc_cni.arn
+  resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
   tags = var.tags
@@ -417,6 +420,7 @@ resource "aws_eks_addon" "kube_proxy" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "kube-proxy"
   addon_version               = data.aws_eks_addon_version.this["kube-proxy"].version
+  resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
   tags = var.tags
@@ -427,6 +431,7 @@ resource "aws_eks_addon" "coredns" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "coredns"
   addon_version               = data.aws_eks_addon_version.this["coredns"].version
+  resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   configuration_values        = jsonencode({ tolerations = local.system_tolerations })
 
@@ -440,6 +445,7 @@ resource "aws_eks_addon" "ebs_csi" {
   addon_name                  = "aws-ebs-csi-driver"
   addon_version               = data.aws_eks_addon_version.this["aws-ebs-csi-driver"].version
   service_account_role_arn    = aws_iam_role.ebs_csi.arn
+  resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
   tags = var.tags

@@ -83,7 +83,7 @@ variable "node_groups" {
   }
 
   validation {
-    condition     = length(var.node_groups["system"].taints) > 0
+    condition     = try(length(var.node_groups["system"].taints) > 0, false)
     error_message = "the `system` node group must carry at least one taint, so that only platform components run there."
   }
 

@@ -13,7 +13,7 @@ variable "cidr" {
   description = "IPv4 range of the whole network (/16 to /20). Private subnets get one eighth of it per zone, public subnets one sixty-fourth."
 
   validation {
-    condition     = can(cidrhost(var.cidr, 0)) && tonumber(split("/", var.cidr)[1]) >= 16 && tonumber(split("/", var.cidr)[1]) <= 20
+    condition     = can(cidrhost(var.cidr, 0)) && can(regex("/(1[6-9]|20)$", var.cidr))
     error_message = "cidr must be an IPv4 CIDR block between /16 and /20, e.g. 10.20.0.0/16."
   }
 }
