@@ -100,6 +100,11 @@ variable "admin_role_names" {
     condition     = length(var.admin_role_names) > 0 && alltrue([for name in var.admin_role_names : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", name))])
     error_message = "admin_role_names must list at least one IAM role name (not an ARN)."
   }
+
+  validation {
+    condition     = length(var.admin_role_names) == length(distinct(var.admin_role_names))
+    error_message = "admin_role_names must not repeat a name."
+  }
 }
 
 variable "domain" {
@@ -121,6 +126,11 @@ variable "parent_domain" {
   type        = string
   description = "Domain whose zone delegates `domain` (empty when create_zone is false)."
   default     = ""
+
+  validation {
+    condition     = var.parent_domain == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.parent_domain))
+    error_message = "parent_domain must be empty or a lowercase DNS name without a trailing dot."
+  }
 }
 
 variable "log_retention_days" {

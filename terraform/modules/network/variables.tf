@@ -43,6 +43,11 @@ variable "cluster_name" {
   type        = string
   description = "Name of the Kubernetes cluster using the subnets: tags them so the load balancer controller finds them. Empty for none."
   default     = ""
+
+  validation {
+    condition     = var.cluster_name == "" || can(regex("^[a-zA-Z][a-zA-Z0-9_-]{0,99}$", var.cluster_name))
+    error_message = "cluster_name must be empty or an EKS cluster name."
+  }
 }
 
 variable "flow_log_retention_days" {

@@ -52,6 +52,16 @@ variable "postgres_backup" {
     condition     = var.postgres_backup == null || can(regex("^[a-z0-9][a-z0-9-]*/$", var.postgres_backup.prefix))
     error_message = "postgres_backup.prefix must be a folder name ending in / (e.g. gamemetrics/)."
   }
+
+  validation {
+    condition     = var.postgres_backup == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.postgres_backup.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.postgres_backup.service_account)), false)
+    error_message = "postgres_backup: namespace and service_account must be Kubernetes names."
+  }
+
+  validation {
+    condition     = var.postgres_backup == null || try(can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+$", var.postgres_backup.bucket_arn)), false)
+    error_message = "postgres_backup: bucket ARNs must be S3 bucket ARNs (arn:aws:s3:::name)."
+  }
 }
 
 variable "velero" {
@@ -62,6 +72,16 @@ variable "velero" {
   })
   description = "Velero (cluster resource backups and EBS snapshots): its service account and its bucket. null: no role."
   default     = null
+
+  validation {
+    condition     = var.velero == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.velero.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.velero.service_account)), false)
+    error_message = "velero: namespace and service_account must be Kubernetes names."
+  }
+
+  validation {
+    condition     = var.velero == null || try(can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+$", var.velero.bucket_arn)), false)
+    error_message = "velero: bucket ARNs must be S3 bucket ARNs (arn:aws:s3:::name)."
+  }
 }
 
 variable "cert_manager" {
@@ -77,6 +97,11 @@ variable "cert_manager" {
     condition     = var.cert_manager == null || can(regex("^Z[A-Z0-9]{4,31}$", var.cert_manager.hosted_zone_id))
     error_message = "cert_manager.hosted_zone_id must be a Route 53 hosted zone ID (Z...)."
   }
+
+  validation {
+    condition     = var.cert_manager == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.cert_manager.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.cert_manager.service_account)), false)
+    error_message = "cert_manager: namespace and service_account must be Kubernetes names."
+  }
 }
 
 variable "vault_unseal" {
@@ -86,6 +111,11 @@ variable "vault_unseal" {
   })
   description = "Vault's auto-unseal (seal \"awskms\"): its service account. Creates the unseal key and a role that may use only it. null: neither."
   default     = null
+
+  validation {
+    condition     = var.vault_unseal == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.vault_unseal.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.vault_unseal.service_account)), false)
+    error_message = "vault_unseal: namespace and service_account must be Kubernetes names."
+  }
 }
 
 variable "minio_offload" {
@@ -97,6 +127,16 @@ variable "minio_offload" {
   })
   description = "The MinIO tenant's copy outside the cluster: its remote tier for retention's archives (archive bucket) and the audit anchor's locked copy (audit bucket, audit-log/ only, no delete). null: no role."
   default     = null
+
+  validation {
+    condition     = var.minio_offload == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.minio_offload.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.minio_offload.service_account)), false)
+    error_message = "minio_offload: namespace and service_account must be Kubernetes names."
+  }
+
+  validation {
+    condition     = var.minio_offload == null || try(can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+$", var.minio_offload.archive_bucket_arn)) && can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+$", var.minio_offload.audit_bucket_arn)), false)
+    error_message = "minio_offload: bucket ARNs must be S3 bucket ARNs (arn:aws:s3:::name)."
+  }
 }
 
 variable "permissions_boundary" {
