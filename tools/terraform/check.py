@@ -7,7 +7,9 @@
 3. every `module.<name>.<output>` reference names a module block of its directory and, for a
    local module, an output that module declares;
 4. every variable has a type and a description;
-5. checkov (framework terraform) over the tree: every failed check must be listed in
+5. the environments' roots are the same code (only terraform.tfvars and the environment's
+   name differ);
+6. checkov (framework terraform) over the tree: every failed check must be listed in
    checkov-skips.yaml (file, resource, check, reason), and every listed skip must still match a
    failed check. Some checks may never be skipped (NEVER_SKIPPED).
 
@@ -138,6 +140,39 @@ def check_module_calls(tree: Tree) -> list[str]:
             for variable, spec in sorted(declared.items()):
                 if "default" not in spec and variable not in arguments:
                     problems.append(f"{where(tree, path, body)}: module \"{name}\" does not set \"{variable}\", which {tree.name(target)} requires (no default)")
+    return problems
+
+
+def check_environments_alike(tree: Tree) -> list[str]:
+    """Rule 5: the environments' roots are one code base: their .tf files are the same text once
+    the environments' names are replaced by a placeholder (only terraform.tfvars differ), so a
+    change made to dev's root cannot be forgotten in prod's."""
+    problems = []
+    environments = tree.root / "environments"
+    directories = sorted(d for d in environments.iterdir() if d.is_dir()) if environments.is_dir() else []
+    if len(directories) < 2:
+        return problems
+    reference = directories[0]
+    environment_names = re.compile(r"\b(" + "|".join(re.escape(d.name) for d in directories) + r")\b")
+    names = sorted({path.name for directory in directories for path in directory.glob("*.tf")})
+    for name in names:
+        def text(directory: pathlib.Path) -> list[str] | None:
+            path = directory / name
+            if not path.exists():
+                return None
+            return environment_names.sub("<environment>", path.read_text()).splitlines()
+        expected = text(reference)
+        for directory in directories[1:]:
+            actual = text(directory)
+            if expected is None or actual is None:
+                missing = reference if expected is None else directory
+                problems.append(f"{tree.name(missing / name)}: missing (the other environments have it)")
+                continue
+            for number, (want, got) in enumerate(zip(expected + [None] * len(actual), actual + [None] * len(expected)), 1):
+                if want != got:
+                    problems.append(f"{tree.name(directory / name)}:{number}: differs from {tree.name(reference / name)}"
+                                    f" beyond the environment's name (values belong in terraform.tfvars)")
+                    break
     return problems
 
 
@@ -299,6 +334,7 @@ def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, chec
     problems = list(tree.problems)
     problems += check_module_calls(tree)
     problems += check_tfvars(tree)
+    problems += check_environments_alike(tree)
     problems += check_module_references(tree)
     problems += check_variables(tree)
     calls = sum(len(tree.modules(directory)) for directory in tree.directories())
@@ -338,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=pathlib.Path, default=TERRAFORM, help="tree to check (default terraform/)")
     parser.add_argument("--skips", type=pathlib.Path, default=SKIPS, help="checkov skips file")
-    parser.add_argument("--no-checkov", action="store_true", help="rules 1-4 only")
+    parser.add_argument("--no-checkov", action="store_true", help="without checkov (rules 1-5 only)")
     parser.add_argument("--no-self-test", action="store_true", help="skip the fixtures' self-test")
     arguments = parser.parse_args(argv)
     started = time.monotonic()

@@ -22,7 +22,7 @@ def problems_of(fixture: str) -> list[str]:
 
 
 class RuleFixtures(unittest.TestCase):
-    """Rules 1-4 on the fixtures, without checkov."""
+    """Rules 1-5 on the fixtures, without checkov."""
 
     def assert_one_problem(self, fixture: str, *fragments: str) -> None:
         problems = problems_of(fixture)
@@ -58,6 +58,14 @@ class RuleFixtures(unittest.TestCase):
     def test_tfvars_sets_undeclared_variable(self):
         self.assert_one_problem("tfvars-unknown", 'sets "nmae"', "does not declare")
 
+    def test_environment_roots_drift(self):
+        problems = problems_of("env-drift")
+        self.assertEqual(len(problems), 1, problems)
+        self.assertIn("environments/prod/main.tf:5: differs from", problems[0])
+
+    def test_environment_names_alone_are_no_drift(self):
+        self.assertEqual(problems_of("env-alike"), [])
+
     def test_meta_arguments_are_not_variables(self):
         tree = check.Tree(FIXTURES / "good")
         body = next(iter(tree.modules(FIXTURES / "good").values()))[1]
@@ -72,7 +80,7 @@ def finding(check_id: str, resource: str, file: str = "terraform/modules/object-
 
 
 class Skips(unittest.TestCase):
-    """Rule 5's bookkeeping on synthetic checkov results."""
+    """Rule 6's bookkeeping on synthetic checkov results."""
 
     def test_skip_matches_the_resource_whichever_root_calls_the_module(self):
         skips = {("terraform/modules/object-storage/main.tf", 'aws_s3_bucket.this["audit"]', "CKV_AWS_144"): "reason"}
@@ -107,7 +115,7 @@ class Skips(unittest.TestCase):
 
 
 class WithCheckov(unittest.TestCase):
-    """Rule 5 end to end (checkov runs: a few seconds each)."""
+    """Rule 6 end to end (checkov runs: a few seconds each)."""
 
     def test_checkov_finding_and_stale_skip_in_fixture(self):
         root = FIXTURES / "checkov-finding"
