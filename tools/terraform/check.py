@@ -146,12 +146,23 @@ def check_module_calls(tree: Tree) -> list[str]:
 def check_environments_alike(tree: Tree) -> list[str]:
     """Rule 5: the environments' roots are one code base: their .tf files are the same text once
     the environments' names are replaced by a placeholder (only terraform.tfvars differ), so a
-    change made to dev's root cannot be forgotten in prod's."""
+    change made to dev's root cannot be forgotten in prod's. A root's tfvars that sets
+    `environment` names its own directory."""
     problems = []
     environments = tree.root / "environments"
     directories = sorted(d for d in environments.iterdir() if d.is_dir()) if environments.is_dir() else []
     if len(directories) < 2:
         return problems
+    for directory in directories:
+        tfvars = directory / "terraform.tfvars"
+        if tfvars.exists():
+            try:
+                with tfvars.open() as handle:
+                    named = first(hcl2.load(handle).get("environment", directory.name))
+            except Exception:
+                continue  # check_tfvars reports the file
+            if named != directory.name:
+                problems.append(f"{tree.name(tfvars)}: environment = \"{named}\" in the root of {directory.name}")
     reference = directories[0]
     environment_names = re.compile(r"\b(" + "|".join(re.escape(d.name) for d in directories) + r")\b")
     names = sorted({path.name for directory in directories for path in directory.glob("*.tf")})

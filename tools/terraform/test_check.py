@@ -63,6 +63,11 @@ class RuleFixtures(unittest.TestCase):
         self.assertEqual(len(problems), 1, problems)
         self.assertIn("environments/prod/main.tf:5: differs from", problems[0])
 
+    def test_tfvars_of_another_environment(self):
+        problems = problems_of("env-wrong-name")
+        self.assertEqual(len(problems), 1, problems)
+        self.assertIn('environments/prod/terraform.tfvars: environment = "dev" in the root of prod', problems[0])
+
     def test_environment_names_alone_are_no_drift(self):
         self.assertEqual(problems_of("env-alike"), [])
 
