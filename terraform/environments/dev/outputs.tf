@@ -53,6 +53,16 @@ output "certificate_arn" {
   value       = module.dns.certificate_arn
 }
 
+output "network_id" {
+  description = "VPC ID (the load balancer controller's vpcId: pods cannot read it from the instance metadata)."
+  value       = module.network.network_id
+}
+
+output "region" {
+  description = "Region of the environment (the load balancer controller's region, Vault's AWS_REGION)."
+  value       = var.region
+}
+
 output "nat_public_ips" {
   description = "Addresses the cluster reaches the internet from."
   value       = module.network.nat_public_ips

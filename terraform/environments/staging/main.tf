@@ -147,4 +147,12 @@ module "identity" {
     archive_bucket_arn = module.storage.bucket_arns["archive"]
     audit_bucket_arn   = module.storage.bucket_arns["audit"]
   }
+
+  # The Istio gateway's Service asks for an NLB (`aws-load-balancer-type: external`), which only
+  # this controller provides; it is not an Argo CD application yet (terraform/README.md).
+  load_balancer_controller = {
+    namespace       = "kube-system"
+    service_account = "aws-load-balancer-controller"
+    cluster_name    = local.name
+  }
 }

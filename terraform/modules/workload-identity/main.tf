@@ -16,6 +16,7 @@ locals {
     var.cert_manager == null ? {} : { "cert-manager" = { namespace = var.cert_manager.namespace, service_account = var.cert_manager.service_account } },
     var.vault_unseal == null ? {} : { "vault-unseal" = { namespace = var.vault_unseal.namespace, service_account = var.vault_unseal.service_account } },
     var.minio_offload == null ? {} : { "minio-offload" = { namespace = var.minio_offload.namespace, service_account = var.minio_offload.service_account } },
+    var.load_balancer_controller == null ? {} : { "load-balancer-controller" = { namespace = var.load_balancer_controller.namespace, service_account = var.load_balancer_controller.service_account } },
   )
 
   # Only S3 may use the bucket key on a role's behalf.
@@ -325,4 +326,195 @@ resource "aws_iam_role_policy" "minio_offload" {
   name   = "archive-tier-and-audit-copy"
   role   = aws_iam_role.this["minio-offload"].id
   policy = data.aws_iam_policy_document.minio_offload[0].json
+}
+
+# --- AWS Load Balancer Controller: the load balancers of its own cluster ----------------------
+# The controller tags everything it creates with elbv2.k8s.aws/cluster=<cluster name>; changes
+# and deletions are allowed only on resources carrying this cluster's tag, so one environment's
+# controller cannot touch another's load balancers in the same account. WAF, Shield and Cognito
+# are left out (the controller runs with them disabled: the gateway is an NLB).
+
+locals {
+  lbc_cluster = var.load_balancer_controller == null ? "" : var.load_balancer_controller.cluster_name
+  elb_arn     = "arn:${local.partition}:elasticloadbalancing:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+}
+
+data "aws_iam_policy_document" "load_balancer_controller" {
+  count = var.load_balancer_controller == null ? 0 : 1
+
+  statement {
+    sid       = "ServiceLinkedRole"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["arn:${local.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
+  # Describe calls take no resource. (No Outposts: no customer-owned IP pools.)
+  statement {
+    sid = "Describe"
+    actions = [
+      "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets",
+      "ec2:DescribeSecurityGroups", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags",
+      "ec2:DescribeRouteTables",
+      "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+      "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes",
+      "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies",
+      "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
+      "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores",
+      "acm:ListCertificates",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "DescribeScoped"
+    actions   = ["ec2:GetSecurityGroupsForVpc", "acm:DescribeCertificate"]
+    resources = ["arn:${local.partition}:ec2:*:*:vpc/*", "arn:${local.partition}:acm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:certificate/*"]
+  }
+
+  # Its own security groups: created tagged with this cluster (the tags come with the create
+  # call), changed and deleted only so tagged.
+  statement {
+    sid       = "CreateSecurityGroup"
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["arn:${local.partition}:ec2:*:*:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  statement {
+    sid       = "CreateSecurityGroupInVpc"
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["arn:${local.partition}:ec2:*:*:vpc/*"]
+  }
+
+  statement {
+    sid       = "TagNewSecurityGroup"
+    actions   = ["ec2:CreateTags"]
+    resources = ["arn:${local.partition}:ec2:*:*:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["CreateSecurityGroup"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  statement {
+    sid       = "OwnSecurityGroups"
+    actions   = ["ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"]
+    resources = ["arn:${local.partition}:ec2:*:*:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  # The nodes' security group: rules letting the load balancer reach the pods (the controller
+  # adds them to the cluster's shared security group, which it did not create).
+  statement {
+    sid       = "BackendRules"
+    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+    resources = ["arn:${local.partition}:ec2:*:*:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/kubernetes.io/cluster/${local.lbc_cluster}"
+      values   = ["owned"]
+    }
+  }
+
+  statement {
+    sid       = "CreateLoadBalancers"
+    actions   = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"]
+    resources = ["${local.elb_arn}:targetgroup/*/*", "${local.elb_arn}:loadbalancer/net/*/*", "${local.elb_arn}:loadbalancer/app/*/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  statement {
+    sid       = "TagOnCreate"
+    actions   = ["elasticloadbalancing:AddTags"]
+    resources = ["${local.elb_arn}:targetgroup/*/*", "${local.elb_arn}:loadbalancer/net/*/*", "${local.elb_arn}:loadbalancer/app/*/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "elasticloadbalancing:CreateAction"
+      values   = ["CreateTargetGroup", "CreateLoadBalancer"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  statement {
+    sid = "OwnLoadBalancers"
+    actions = [
+      "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
+      "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:CreateListener",
+    ]
+    resources = ["${local.elb_arn}:targetgroup/*/*", "${local.elb_arn}:loadbalancer/net/*/*", "${local.elb_arn}:loadbalancer/app/*/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/elbv2.k8s.aws/cluster"
+      values   = [local.lbc_cluster]
+    }
+  }
+
+  # Listeners and rules carry no cluster tag of their own; they belong to load balancers above.
+  statement {
+    sid = "Listeners"
+    actions = [
+      "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates",
+      "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:CreateRule",
+      "elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyRule",
+      "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+    ]
+    resources = ["${local.elb_arn}:listener/net/*/*/*", "${local.elb_arn}:listener/app/*/*/*", "${local.elb_arn}:listener-rule/net/*/*/*/*", "${local.elb_arn}:listener-rule/app/*/*/*/*"]
+  }
+
+  statement {
+    sid       = "Targets"
+    actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+    resources = ["${local.elb_arn}:targetgroup/*/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "load_balancer_controller" {
+  count = var.load_balancer_controller == null ? 0 : 1
+
+  name   = "own-cluster-load-balancers"
+  role   = aws_iam_role.this["load-balancer-controller"].id
+  policy = data.aws_iam_policy_document.load_balancer_controller[0].json
 }

@@ -1,5 +1,5 @@
 output "role_arns" {
-  description = "IAM role ARN by workload (postgres-backup, velero, cert-manager, vault-unseal, minio-offload): the eks.amazonaws.com/role-arn annotation of its service account."
+  description = "IAM role ARN by workload (postgres-backup, velero, cert-manager, vault-unseal, minio-offload, load-balancer-controller): the eks.amazonaws.com/role-arn annotation of its service account."
   value       = { for name, role in aws_iam_role.this : name => role.arn }
 }
 

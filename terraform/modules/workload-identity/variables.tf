@@ -139,6 +139,26 @@ variable "minio_offload" {
   }
 }
 
+variable "load_balancer_controller" {
+  type = object({
+    namespace       = string
+    service_account = string
+    cluster_name    = string
+  })
+  description = "The AWS Load Balancer Controller (the Istio gateway's NLB, `aws-load-balancer-type: external`): its service account and the cluster whose load balancers it manages (it may change only resources tagged elbv2.k8s.aws/cluster=<cluster_name>). Run with WAF and Shield off. null: no role."
+  default     = null
+
+  validation {
+    condition     = var.load_balancer_controller == null || try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.load_balancer_controller.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", var.load_balancer_controller.service_account)), false)
+    error_message = "load_balancer_controller: namespace and service_account must be Kubernetes names."
+  }
+
+  validation {
+    condition     = var.load_balancer_controller == null || try(length(var.load_balancer_controller.cluster_name) > 0, false)
+    error_message = "load_balancer_controller.cluster_name must be set."
+  }
+}
+
 variable "permissions_boundary" {
   type        = string
   description = "ARN of the IAM policy set as permissions boundary of every role this module creates (terraform/bootstrap's gamemetrics-workload-boundary: the CI apply roles may create roles only with it). null: none."
