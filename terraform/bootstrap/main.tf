@@ -528,7 +528,7 @@ data "aws_iam_policy_document" "ci_apply" {
     resources = ["arn:${local.partition}:iam::${local.account_id}:role/gamemetrics-*"]
   }
 
-  # Handing a role to EKS (cluster, nodes) or to flow logs; nothing else.
+  # Handing a role to EKS (cluster, nodes), flow logs or S3 replication; nothing else.
   statement {
     sid       = "PassRoles"
     actions   = ["iam:PassRole"]
@@ -537,7 +537,7 @@ data "aws_iam_policy_document" "ci_apply" {
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
-      values   = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com"]
+      values   = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "s3.amazonaws.com"]
     }
   }
 

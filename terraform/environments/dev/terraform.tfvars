@@ -2,6 +2,7 @@
 # (a COMPLIANCE lock cannot be shortened: dev's test objects must be deletable soon).
 environment        = "dev"
 region             = "eu-west-1"
+replica_region     = "eu-central-1"
 zones              = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 network_cidr       = "10.10.0.0/16"
 single_nat_gateway = true
@@ -39,4 +40,5 @@ parent_domain = "gamemetrics.example"
 log_retention_days     = 365
 audit_lock_days        = 1
 archive_expire_days    = 90
+replicated_buckets     = []
 backup_noncurrent_days = 7

@@ -10,6 +10,16 @@ provider "aws" {
   }
 }
 
+# The second region, where the buckets listed in replicated_buckets are copied.
+provider "aws" {
+  alias  = "replica"
+  region = var.replica_region
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
@@ -57,9 +67,14 @@ module "cluster" {
 # backup.bucket already uses in argocd/environments/<environment>/postgres.yaml.
 module "storage" {
   source = "../../modules/object-storage"
+  providers = {
+    aws         = aws
+    aws.replica = aws.replica
+  }
 
-  name_prefix        = local.name
-  log_retention_days = var.log_retention_days
+  name_prefix          = local.name
+  log_retention_days   = var.log_retention_days
+  permissions_boundary = local.permissions_boundary
   buckets = {
     # retention's archives, as MinIO's remote tier (the services write to MinIO in the cluster).
     archive = {
@@ -68,6 +83,7 @@ module "storage" {
       expire_days            = var.archive_expire_days
       noncurrent_expire_days = 30
       archive_after_days     = 30
+      replicate              = contains(var.replicated_buckets, "archive")
     }
     # The audit log's anchor, copied out of the cluster: every version locked (ADR 0009).
     audit = {
@@ -76,6 +92,7 @@ module "storage" {
       expire_days            = 0
       noncurrent_expire_days = var.audit_lock_days + 1
       archive_after_days     = 0
+      replicate              = contains(var.replicated_buckets, "audit")
     }
     # CloudNativePG's WAL archive and base backups (barman's retention deletes what is no longer needed).
     postgres-backups = {
@@ -84,6 +101,7 @@ module "storage" {
       expire_days            = 0
       noncurrent_expire_days = var.backup_noncurrent_days
       archive_after_days     = 0
+      replicate              = contains(var.replicated_buckets, "postgres-backups")
     }
     # Velero's backups of cluster resources (its schedules' TTL deletes them).
     cluster-backups = {
@@ -92,6 +110,7 @@ module "storage" {
       expire_days            = 0
       noncurrent_expire_days = var.backup_noncurrent_days
       archive_after_days     = 0
+      replicate              = contains(var.replicated_buckets, "cluster-backups")
     }
   }
 }

@@ -23,6 +23,11 @@ output "bucket_names" {
   value       = module.storage.bucket_names
 }
 
+output "replica_bucket_names" {
+  description = "Replicas in replica_region of the buckets in replicated_buckets."
+  value       = module.storage.replica_bucket_names
+}
+
 output "logs_bucket" {
   description = "Bucket of the S3 server access logs."
   value       = module.storage.logs_bucket_name

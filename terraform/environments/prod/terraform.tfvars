@@ -3,6 +3,7 @@
 # creates (the gateway serves events.gamemetrics.example and the other public names there).
 environment        = "prod"
 region             = "eu-west-1"
+replica_region     = "eu-central-1"
 zones              = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 network_cidr       = "10.30.0.0/16"
 single_nat_gateway = false
@@ -39,4 +40,5 @@ create_zone = false
 log_retention_days     = 365
 audit_lock_days        = 2555
 archive_expire_days    = 2555
+replicated_buckets     = ["audit", "postgres-backups"]
 backup_noncurrent_days = 30

@@ -18,6 +18,26 @@ variable "region" {
   }
 }
 
+variable "replica_region" {
+  type        = string
+  description = "Second region, where the buckets of replicated_buckets are copied (a region's loss then loses neither backups nor the audit trail)."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.replica_region)) && var.replica_region != var.region
+    error_message = "replica_region must be an AWS region name other than region."
+  }
+}
+
+variable "replicated_buckets" {
+  type        = list(string)
+  description = "Keys of the buckets copied to replica_region (of archive, audit, postgres-backups, cluster-backups)."
+
+  validation {
+    condition     = alltrue([for key in var.replicated_buckets : contains(["archive", "audit", "postgres-backups", "cluster-backups"], key)])
+    error_message = "replicated_buckets may list archive, audit, postgres-backups and cluster-backups."
+  }
+}
+
 variable "zones" {
   type        = list(string)
   description = "Three availability zones of the region (Kafka racks, PostgreSQL instances and prod's zone spread use one each)."

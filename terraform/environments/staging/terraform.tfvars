@@ -1,6 +1,7 @@
 # staging: prod's shape at a smaller size (NAT per zone, three system nodes, one per zone).
 environment        = "staging"
 region             = "eu-west-1"
+replica_region     = "eu-central-1"
 zones              = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 network_cidr       = "10.20.0.0/16"
 single_nat_gateway = false
@@ -38,4 +39,5 @@ parent_domain = "gamemetrics.example"
 log_retention_days     = 365
 audit_lock_days        = 30
 archive_expire_days    = 180
+replicated_buckets     = []
 backup_noncurrent_days = 14

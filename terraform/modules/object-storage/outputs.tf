@@ -17,3 +17,8 @@ output "kms_key_arn" {
   description = "KMS key encrypting the buckets: a role writing or reading them needs kms:GenerateDataKey / kms:Decrypt on it."
   value       = aws_kms_key.buckets.arn
 }
+
+output "replica_bucket_names" {
+  description = "Replica bucket name by key, for the buckets with replicate = true (in the aws.replica region)."
+  value       = { for key, bucket in aws_s3_bucket.replica : key => bucket.id }
+}

@@ -15,6 +15,7 @@ variable "buckets" {
     expire_days            = number
     noncurrent_expire_days = number
     archive_after_days     = number
+    replicate              = bool
   }))
   description = <<-EOT
     Buckets by key (bucket name `<name_prefix>-<key>`), each versioned, encrypted with the
@@ -24,7 +25,9 @@ variable "buckets" {
     expire_days: current objects are deleted after this many days, 0 never (for buckets whose
     writer manages retention itself, e.g. barman, Velero). noncurrent_expire_days: overwritten or
     deleted versions are removed after this many days. archive_after_days: objects move to
-    Glacier Instant Retrieval after this many days, 0 never.
+    Glacier Instant Retrieval after this many days, 0 never. replicate: every new object version
+    (and delete marker) is copied to a replica bucket `<name>-replica` in the `aws.replica`
+    provider's region, under a key of that region, with the same object lock.
   EOT
 
   validation {
@@ -54,6 +57,17 @@ variable "buckets" {
   validation {
     condition     = alltrue([for bucket in values(var.buckets) : bucket.archive_after_days == 0 || bucket.archive_after_days >= 30])
     error_message = "archive_after_days must be 0 or at least 30 (S3 charges a 30-day minimum for the colder classes)."
+  }
+}
+
+variable "permissions_boundary" {
+  type        = string
+  description = "ARN of the IAM policy set as permissions boundary of the replication role (terraform/bootstrap's gamemetrics-workload-boundary). null: none."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be null or an IAM policy ARN."
   }
 }
 

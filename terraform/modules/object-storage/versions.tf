@@ -5,6 +5,8 @@ terraform {
     aws = {
       source  = "hashicorp/aws"
       version = "~> 5.80"
+      # The region replicas are written to (buckets with replicate = true).
+      configuration_aliases = [aws.replica]
     }
   }
 }
