@@ -12,6 +12,8 @@ argocd/environments/<env>/root-values.yaml and release.yaml), checked offline:
 - every namespace an application deploys to is created, with its Pod Security level, by
   platform-namespaces in an earlier wave, and no declared namespace goes unused;
 - the services' namespace defaults sync before the services;
+- Argo CD's own values (argocd/bootstrap) keep the Application health check the waves rely on,
+  the read-only account the workflows use, and no webhook secret in git;
 - each environment has the shape it promises (environment_shape): dev one replica and canaries
   that do not wait, staging short pauses, prod full pauses, autoscaling floors, PDBs and
   zone spread that refuses to schedule unevenly."""
@@ -337,12 +339,36 @@ def check_environment(environment: str) -> tuple[list[str], list[render.Renderin
     return problems, [render.Rendering(s.name, f"argocd-{environment}", s.manifests) for s in synced if s.manifests]
 
 
+APPLICATION_HEALTH = "resource.customizations.health.argoproj.io_Application"
+READ_ONLY_POLICY = {"p, role:ci-readonly, applications, get, */*, allow", "g, ci-readonly, role:ci-readonly"}
+
+
+def bootstrap_problems(values: dict) -> list[str]:
+    """argocd/bootstrap/values.yaml: what the waves and the workflows rely on."""
+    where = "argocd/bootstrap/values.yaml"
+    configs = values.get("configs") or {}
+    cm, rbac, secret = configs.get("cm") or {}, configs.get("rbac") or {}, configs.get("secret") or {}
+    problems = []
+    if "obj.status.health.status" not in str(cm.get(APPLICATION_HEALTH, "")):
+        problems.append(f"{where}: configs.cm needs {APPLICATION_HEALTH} (the root waits for each wave's health)")
+    if cm.get("accounts.ci-readonly") != "apiKey":
+        problems.append(f"{where}: the workflows' account ci-readonly must exist with apiKey only")
+    granted = {line.strip() for line in str(rbac.get("policy.csv", "")).splitlines() if "ci-readonly" in line}
+    if granted != READ_ONLY_POLICY:
+        problems.append(f"{where}: ci-readonly must get applications and nothing else, found {sorted(granted)}")
+    if rbac.get("policy.default", "") != "":
+        problems.append(f"{where}: policy.default must grant nothing")
+    if secret.get("githubSecret", "") != "":
+        problems.append(f"{where}: the webhook secret is set at install, never in git")
+    return problems
+
+
 def policy_services() -> set[str]:
     return set(render.load(render.PLATFORM_VALUES)["global"]["callGraph"]["services"])
 
 
 def check() -> tuple[list[str], list[render.Rendering]]:
-    problems, renderings = [], []
+    problems, renderings = bootstrap_problems(render.load(ARGOCD / "bootstrap" / "values.yaml")), []
     for environment in ENVIRONMENTS:
         found, rendered = check_environment(environment)
         problems += found

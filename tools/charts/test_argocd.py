@@ -133,5 +133,22 @@ class ReleasesPinWhatRuns(unittest.TestCase):
         self.assertIn("value files ['../environments/staging/root-values.yaml'], expected", found)
 
 
+class ArgoCDItself(unittest.TestCase):
+    def test_the_bootstrap_values_pass(self):
+        self.assertEqual(argocd.bootstrap_problems(argocd.render.load(argocd.ARGOCD / "bootstrap" / "values.yaml")), [])
+
+    def test_a_bootstrap_without_health_check_or_with_a_wider_account_is_refused(self):
+        values = copy.deepcopy(argocd.render.load(argocd.ARGOCD / "bootstrap" / "values.yaml"))
+        del values["configs"]["cm"][argocd.APPLICATION_HEALTH]
+        values["configs"]["rbac"]["policy.csv"] += "p, role:ci-readonly, applications, sync, */*, allow\n"
+        values["configs"]["rbac"]["policy.default"] = "role:readonly"
+        values["configs"]["secret"]["githubSecret"] = "written-in-git"
+        found = "\n".join(argocd.bootstrap_problems(values))
+        self.assertIn("configs.cm needs resource.customizations.health.argoproj.io_Application", found)
+        self.assertIn("ci-readonly must get applications and nothing else", found)
+        self.assertIn("policy.default must grant nothing", found)
+        self.assertIn("the webhook secret is set at install, never in git", found)
+
+
 if __name__ == "__main__":
     unittest.main()
