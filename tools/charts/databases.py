@@ -12,9 +12,9 @@
 - the backups authenticate one way (backup.auth, ADR 0028): with workload identity the
   ObjectStore inherits the IAM role, the Cluster's service account carries a role ARN and no
   access key is copied or referenced; with keys the ObjectStore's key pair comes from an
-  ExternalSecret and no role is annotated. In each environment the Cluster's service account and
-  barman's folder are the ones Terraform's postgres-backup role trusts and may write, and an
-  annotated role is that environment's. Each charts/postgres/ci scenario renders too, against
+  ExternalSecret and no role is annotated. In an environment on workload identity, the Cluster's
+  service account and barman's folder are the ones Terraform's postgres-backup role trusts and
+  may write, and the annotated role is that environment's. Each charts/postgres/ci scenario renders too, against
   the CRD schemas and the policies."""
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def backup_problems(manifests: list[dict], identity: dict | None = None) -> list
                 found.append(f"the ObjectStore's {field} is key {ref['key']} of Secret {ref['name']}, which ExternalSecret {source['metadata']['name']} does not write")
         if annotation is not None:
             found.append(f"backups use access keys, yet the Cluster's service account also carries {ROLE_ANNOTATION}: one credential, not two")
-    if identity:
+    if identity and credentials.get("inheritFromIAMRole"):
         account = f"{cluster['metadata']['namespace']}/{cluster['metadata']['name']}"
         trusted = f"{identity['namespace']}/{identity['service_account']}"
         if account != trusted:

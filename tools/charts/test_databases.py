@@ -157,6 +157,9 @@ class BackupCredentialChecks(unittest.TestCase):
         renamed = databases.rendered(values=render.merge(with_backup("prod", auth="workloadIdentity", roleArn=EXAMPLE_ARN), {"name": "pg"}))
         self.assertIn("trusts service account databases/gamemetrics; the Cluster's pods run as databases/pg",
                       "\n".join(databases.backup_problems(renamed, self.identity)))
+        # With keys the role is not used: a PITR cut-over (runbooks/postgres-pitr.md) may rename.
+        renamed = databases.rendered(values=render.merge(with_backup("prod", path="pg/"), {"name": "pg"}))
+        self.assertEqual(databases.backup_problems(renamed, self.identity), [])
 
     def test_a_ci_scenario_is_validated_and_checked(self):
         platform = render.load(render.PLATFORM_VALUES)
