@@ -31,7 +31,7 @@ ROLES_SQL = render.ROOT / "db" / "roles.sql"
 MIGRATIONS = "services/*/Sources/**/*Migrations*.swift"
 GRANTEES = re.compile(r"\b(?:TO|FROM)\s+((?:gm_\w+\s*,\s*)*gm_\w+)", re.IGNORECASE)
 PUBLICATION = re.compile(r"CREATE\s+PUBLICATION\s+(\w+)", re.IGNORECASE)
-TERRAFORM = render.ROOT / "terraform" / "environments"
+TERRAFORM = render.ROOT / "terraform"
 ROLE_ARN = re.compile(r"^arn:aws:iam::[0-9]{12}:role/(.+)$")
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 KEY_REFERENCES = ("accessKeyId", "secretAccessKey", "sessionToken")
@@ -103,11 +103,11 @@ def scenarios() -> list[tuple[str, dict]]:
 def terraform_identity(environment: str) -> dict | None:
     """What terraform/environments/<env> gives CloudNativePG's backups: the service account its
     postgres-backup role trusts, the prefix it may write, and the role's name
-    (<name_prefix>-postgres-backup, name_prefix being local.name with the environment filled in)."""
-    main = TERRAFORM / environment / "main.tf"
-    if not main.exists():
+    (<name_prefix>-postgres-backup, name_prefix being local.name with the environment filled in).
+    Every environment's root calls terraform/modules/environment, which sets these."""
+    if not (TERRAFORM / "environments" / environment / "main.tf").exists():
         return None
-    parsed = hcl2.loads(main.read_text())
+    parsed = hcl2.loads((TERRAFORM / "modules" / "environment" / "main.tf").read_text())
     identity = next((block["identity"] for block in parsed.get("module", []) if "identity" in block), None)
     backup = (identity or {}).get("postgres_backup")
     if not backup:
@@ -120,6 +120,8 @@ def terraform_identity(environment: str) -> dict | None:
     names = {key: scalar(value) for block in parsed.get("locals", []) for key, value in block.items()}
     prefix = str(scalar(identity["name_prefix"])).replace("${local.name}", str(names.get("name", "")))
     prefix = prefix.replace("${var.environment}", environment)
+    if "${" in prefix:
+        raise ValueError(f"terraform/modules/environment: cannot resolve the role name prefix {prefix!r}")
     return {"namespace": backup["namespace"], "service_account": backup["service_account"], "prefix": backup["prefix"],
             "role": f"{prefix}-postgres-backup"}
 

@@ -7,8 +7,8 @@
 3. every `module.<name>.<output>` reference names a module block of its directory and, for a
    local module, an output that module declares;
 4. every variable has a type and a description;
-5. the environments' roots are the same code (only terraform.tfvars and the environment's
-   name differ);
+5. each root of environments/ is one call of modules/environment, with its own name as
+   `environment` and no resource of its own;
 6. checkov (framework terraform) over the tree: every failed check must be listed in
    checkov-skips.yaml (file, resource, check, reason), and every listed skip must still match a
    failed check. Some checks may never be skipped (NEVER_SKIPPED);
@@ -151,47 +151,32 @@ def check_module_calls(tree: Tree) -> list[str]:
     return problems
 
 
-def check_environments_alike(tree: Tree) -> list[str]:
-    """Rule 5: the environments' roots are one code base: their .tf files are the same text once
-    the environments' names are replaced by a placeholder (only terraform.tfvars differ), so a
-    change made to dev's root cannot be forgotten in prod's. A root's tfvars that sets
-    `environment` names its own directory."""
+def check_environment_roots(tree: Tree) -> list[str]:
+    """Rule 5: each root of environments/ is its state, its providers and one call of
+    modules/environment with its values: exactly one module call, to modules/environment, whose
+    `environment` names the root's directory, and no resource of its own (a resource in one root
+    would be missing from the others: it belongs in the module)."""
     problems = []
     environments = tree.root / "environments"
-    directories = sorted(d for d in environments.iterdir() if d.is_dir()) if environments.is_dir() else []
-    if len(directories) < 2:
-        return problems
-    for directory in directories:
-        tfvars = directory / "terraform.tfvars"
-        if tfvars.exists():
-            try:
-                with tfvars.open() as handle:
-                    named = first(hcl2.load(handle).get("environment", directory.name))
-            except Exception:
-                continue  # check_tfvars reports the file
-            if named != directory.name:
-                problems.append(f"{tree.name(tfvars)}: environment = \"{named}\" in the root of {directory.name}")
-    reference = directories[0]
-    environment_names = re.compile(r"\b(" + "|".join(re.escape(d.name) for d in directories) + r")\b")
-    names = sorted({path.name for directory in directories for path in directory.glob("*.tf")})
-    for name in names:
-        def text(directory: pathlib.Path) -> list[str] | None:
-            path = directory / name
-            if not path.exists():
-                return None
-            return environment_names.sub("<environment>", path.read_text()).splitlines()
-        expected = text(reference)
-        for directory in directories[1:]:
-            actual = text(directory)
-            if expected is None or actual is None:
-                missing = reference if expected is None else directory
-                problems.append(f"{tree.name(missing / name)}: missing (the other environments have it)")
-                continue
-            for number, (want, got) in enumerate(zip(expected + [None] * len(actual), actual + [None] * len(expected)), 1):
-                if want != got:
-                    problems.append(f"{tree.name(directory / name)}:{number}: differs from {tree.name(reference / name)}"
-                                    f" beyond the environment's name (values belong in terraform.tfvars)")
-                    break
+    shared = (tree.root / "modules" / "environment").resolve()
+    for directory in sorted(d for d in environments.iterdir() if d.is_dir()) if environments.is_dir() else []:
+        calls = tree.modules(directory)
+        targets = {name: local_source(path, body) for name, (path, body) in calls.items()}
+        if len(calls) != 1 or next(iter(targets.values())) != shared:
+            called = sorted(f"{name} ({first(body.get('source'))})" for name, (_, body) in calls.items())
+            problems.append(f"{tree.name(directory)}: must call modules/environment exactly once, calls {called or 'nothing'}")
+            continue
+        path, body = next(iter(calls.values()))
+        named = first(body.get("environment"))
+        if named != directory.name:
+            problems.append(f"{where(tree, path, body)}: environment = \"{named}\" in the root of {directory.name}")
+        for path, parsed in tree.files.items():
+            if path.parent == directory:
+                for entry in parsed.get("resource", []):
+                    for kind, named_blocks in entry.items():
+                        for name in named_blocks:
+                            problems.append(f"{tree.name(path)}: resource {kind}.{name} in a root: it belongs in "
+                                            "modules/environment, where every environment gets it")
     return problems
 
 
@@ -397,7 +382,7 @@ def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, chec
     problems = list(tree.problems)
     problems += check_module_calls(tree)
     problems += check_tfvars(tree)
-    problems += check_environments_alike(tree)
+    problems += check_environment_roots(tree)
     problems += check_module_references(tree)
     problems += check_variables(tree)
     calls = sum(len(tree.modules(directory)) for directory in tree.directories())

@@ -58,18 +58,17 @@ class RuleFixtures(unittest.TestCase):
     def test_tfvars_sets_undeclared_variable(self):
         self.assert_one_problem("tfvars-unknown", 'sets "nmae"', "does not declare")
 
-    def test_environment_roots_drift(self):
-        problems = problems_of("env-drift")
-        self.assertEqual(len(problems), 1, problems)
-        self.assertIn("environments/prod/main.tf:5: differs from", problems[0])
+    def test_environment_roots_each_call_the_shared_module(self):
+        self.assertEqual(problems_of("env-roots"), [])
 
-    def test_tfvars_of_another_environment(self):
-        problems = problems_of("env-wrong-name")
-        self.assertEqual(len(problems), 1, problems)
-        self.assertIn('environments/prod/terraform.tfvars: environment = "dev" in the root of prod', problems[0])
+    def test_a_root_named_for_another_environment(self):
+        self.assert_one_problem("env-wrong-name", 'environment = "dev" in the root of prod')
 
-    def test_environment_names_alone_are_no_drift(self):
-        self.assertEqual(problems_of("env-alike"), [])
+    def test_a_root_with_a_resource_of_its_own(self):
+        self.assert_one_problem("env-own-resource", "resource aws_s3_bucket.extra in a root")
+
+    def test_a_root_that_does_not_call_the_shared_module_once(self):
+        self.assert_one_problem("env-no-call", "must call modules/environment exactly once")
 
     def test_meta_arguments_are_not_variables(self):
         tree = check.Tree(FIXTURES / "good")

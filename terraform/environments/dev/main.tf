@@ -1,9 +1,21 @@
-# The dev environment: its network, EKS cluster, buckets, DNS zone and certificate, and
-# the IAM roles of the platform workloads that reach AWS through workload identity. Values are in
-# terraform.tfvars; the modules are described in their READMEs.
+# The dev environment's root: its own state (versions.tf), the providers, and one call of
+# modules/environment with dev's values.
+#
+# dev: one NAT gateway, small nodes (workload on spot), a one-day audit lock
+# (a COMPLIANCE lock cannot be shortened: dev's test objects must be deletable soon).
+
+locals {
+  region         = "eu-west-1"
+  replica_region = "eu-central-1"
+  tags = {
+    Project     = "gamemetrics-pro"
+    Environment = "dev"
+    ManagedBy   = "terraform/environments/dev"
+  }
+}
 
 provider "aws" {
-  region = var.region
+  region = local.region
 
   default_tags {
     tags = local.tags
@@ -13,165 +25,61 @@ provider "aws" {
 # The second region, where the buckets listed in replicated_buckets are copied.
 provider "aws" {
   alias  = "replica"
-  region = var.replica_region
+  region = local.replica_region
 
   default_tags {
     tags = local.tags
   }
 }
 
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
+module "environment" {
+  source = "../../modules/environment"
 
-locals {
-  name = "gamemetrics-${var.environment}"
-  # Every role the roots create carries this boundary (terraform/bootstrap); the CI apply roles
-  # cannot create a role without it.
-  permissions_boundary = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/gamemetrics-workload-boundary"
-  admin_roles          = [for name in var.admin_role_names : "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}"]
-  tags = {
-    Project     = "gamemetrics-pro"
-    Environment = var.environment
-    ManagedBy   = "terraform/environments/${var.environment}"
-  }
-}
-
-module "network" {
-  source = "../../modules/network"
-
-  name                    = local.name
-  cidr                    = var.network_cidr
-  zones                   = var.zones
-  single_nat_gateway      = var.single_nat_gateway
-  cluster_name            = local.name
-  flow_log_retention_days = var.log_retention_days
-  permissions_boundary    = local.permissions_boundary
-}
-
-module "cluster" {
-  source = "../../modules/kubernetes-cluster"
-
-  name                  = local.name
-  kubernetes_version    = var.kubernetes_version
-  network_id            = module.network.network_id
-  subnet_ids            = module.network.private_subnet_ids
-  public_endpoint       = var.public_endpoint
-  public_endpoint_cidrs = var.public_endpoint_cidrs
-  node_groups           = var.node_groups
-  admin_principal_arns  = local.admin_roles
-  log_retention_days    = var.log_retention_days
-  permissions_boundary  = local.permissions_boundary
-}
-
-# Bucket `gamemetrics-<environment>-<key>`. postgres-backups is the name charts/postgres's
-# backup.bucket already uses in argocd/environments/<environment>/postgres.yaml.
-module "storage" {
-  source = "../../modules/object-storage"
   providers = {
     aws         = aws
     aws.replica = aws.replica
   }
 
-  name_prefix          = local.name
-  log_retention_days   = var.log_retention_days
-  permissions_boundary = local.permissions_boundary
-  buckets = {
-    # retention's archives, as MinIO's remote tier (the services write to MinIO in the cluster).
-    archive = {
-      purpose                = "retention archives (MinIO remote tier)"
-      object_lock_days       = 0
-      expire_days            = var.archive_expire_days
-      noncurrent_expire_days = 30
-      archive_after_days     = 30
-      replicate              = contains(var.replicated_buckets, "archive")
+  environment        = "dev"
+  region             = local.region
+  replica_region     = local.replica_region
+  zones              = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+  network_cidr       = "10.10.0.0/16"
+  single_nat_gateway = true
+  kubernetes_version = "1.33"
+  public_endpoint    = false
+  admin_role_names   = ["gamemetrics-platform-admin"]
+
+  node_groups = {
+    system = {
+      instance_types = ["m7i.large"]
+      capacity_type  = "ON_DEMAND"
+      min_size       = 2
+      max_size       = 3
+      desired_size   = 2
+      disk_size_gib  = 50
+      labels         = {}
+      taints         = [{ key = "gamemetrics.io/system", value = "true", effect = "NO_SCHEDULE" }]
     }
-    # The audit log's anchor, copied out of the cluster: every version locked (ADR 0009).
-    audit = {
-      purpose                = "audit log anchor copies (object lock COMPLIANCE)"
-      object_lock_days       = var.audit_lock_days
-      expire_days            = 0
-      noncurrent_expire_days = var.audit_lock_days + 1
-      archive_after_days     = 0
-      replicate              = contains(var.replicated_buckets, "audit")
-    }
-    # CloudNativePG's WAL archive and base backups (barman's retention deletes what is no longer needed).
-    postgres-backups = {
-      purpose                = "PostgreSQL WAL archive and base backups (barman-cloud)"
-      object_lock_days       = 0
-      expire_days            = 0
-      noncurrent_expire_days = var.backup_noncurrent_days
-      archive_after_days     = 0
-      replicate              = contains(var.replicated_buckets, "postgres-backups")
-    }
-    # Velero's backups of cluster resources (its schedules' TTL deletes them).
-    cluster-backups = {
-      purpose                = "Velero backups of cluster resources"
-      object_lock_days       = 0
-      expire_days            = 0
-      noncurrent_expire_days = var.backup_noncurrent_days
-      archive_after_days     = 0
-      replicate              = contains(var.replicated_buckets, "cluster-backups")
+    workload = {
+      instance_types = ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge"]
+      capacity_type  = "SPOT"
+      min_size       = 3
+      max_size       = 6
+      desired_size   = 3
+      disk_size_gib  = 80
+      labels         = {}
+      taints         = []
     }
   }
-}
 
-module "dns" {
-  source = "../../modules/dns-certificates"
+  domain        = "dev.gamemetrics.example"
+  create_zone   = true
+  parent_domain = "gamemetrics.example"
 
-  domain        = var.domain
-  create_zone   = var.create_zone
-  parent_domain = var.parent_domain
-}
-
-# Workload identity for the operators that support it natively; the service accounts are the
-# ones the charts and upstream values name (modules/workload-identity/README.md).
-module "identity" {
-  source = "../../modules/workload-identity"
-
-  name_prefix          = local.name
-  oidc_provider_arn    = module.cluster.oidc_provider_arn
-  oidc_issuer          = module.cluster.oidc_issuer
-  bucket_kms_key_arn   = module.storage.kms_key_arn
-  permissions_boundary = local.permissions_boundary
-
-  # CloudNativePG runs the Cluster's pods (and the barman-cloud sidecar) as the service account
-  # named after the Cluster; barman writes under <server name>/ = gamemetrics/.
-  postgres_backup = {
-    namespace       = "databases"
-    service_account = "gamemetrics"
-    bucket_arn      = module.storage.bucket_arns["postgres-backups"]
-    prefix          = "gamemetrics/"
-  }
-
-  velero = {
-    namespace       = "velero"
-    service_account = "velero"
-    bucket_arn      = module.storage.bucket_arns["cluster-backups"]
-  }
-
-  cert_manager = {
-    namespace       = "cert-manager"
-    service_account = "cert-manager"
-    hosted_zone_id  = module.dns.zone_id
-  }
-
-  vault_unseal = {
-    namespace       = "vault"
-    service_account = "vault"
-  }
-
-  minio_offload = {
-    namespace          = "minio"
-    service_account    = "gamemetrics-minio"
-    archive_bucket_arn = module.storage.bucket_arns["archive"]
-    audit_bucket_arn   = module.storage.bucket_arns["audit"]
-  }
-
-  # The Istio gateway's Service asks for an NLB (`aws-load-balancer-type: external`), which only
-  # this controller provides; it is not an Argo CD application yet (terraform/README.md).
-  load_balancer_controller = {
-    namespace       = "kube-system"
-    service_account = "aws-load-balancer-controller"
-    cluster_name    = local.name
-  }
+  log_retention_days     = 365
+  audit_lock_days        = 1
+  archive_expire_days    = 90
+  replicated_buckets     = []
+  backup_noncurrent_days = 7
 }
