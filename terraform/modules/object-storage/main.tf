@@ -1,8 +1,9 @@
 # The environment's buckets: each versioned, SSE-KMS with the module's key (bucket keys on),
 # public access blocked, objects owned by the bucket owner (no ACLs), a policy refusing anything
 # but TLS 1.2+, lifecycle rules, server access logs to the logs bucket, and object lock in
-# COMPLIANCE mode where the bucket asks for it. The logs bucket itself is SSE-S3: S3 delivers
-# server access logs only to buckets whose default encryption is SSE-S3.
+# COMPLIANCE mode where the bucket asks for it: all of it in ./bucket, which the primary buckets
+# and their replicas both use. The logs bucket itself is SSE-S3: S3 delivers server access logs
+# only to buckets whose default encryption is SSE-S3.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -11,7 +12,6 @@ data "aws_region" "current" {}
 locals {
   partition  = data.aws_partition.current.partition
   account_id = data.aws_caller_identity.current.account_id
-  locked     = { for key, bucket in var.buckets : key => bucket if bucket.object_lock_days > 0 }
   replicated = { for key, bucket in var.buckets : key => bucket if bucket.replicate }
   logs_name  = "${var.name_prefix}-logs"
 }
@@ -45,189 +45,29 @@ resource "aws_kms_alias" "buckets" {
 
 # --- The buckets ----------------------------------------------------------------------------
 
-resource "aws_s3_bucket" "this" {
+module "bucket" {
+  source   = "./bucket"
   for_each = var.buckets
 
-  bucket              = "${var.name_prefix}-${each.key}"
-  object_lock_enabled = each.value.object_lock_days > 0
-
-  tags = merge(var.tags, { Purpose = each.value.purpose })
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = var.buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
+  name                   = "${var.name_prefix}-${each.key}"
+  purpose                = each.value.purpose
+  kms_key_arn            = aws_kms_key.buckets.arn
+  object_lock_days       = each.value.object_lock_days
+  noncurrent_expire_days = each.value.noncurrent_expire_days
+  expire_days            = each.value.expire_days
+  archive_after_days     = each.value.archive_after_days
+  logging = {
+    target_bucket = aws_s3_bucket.logs.id
+    target_prefix = "s3/${var.name_prefix}-${each.key}/"
   }
-}
+  replication = each.value.replicate ? {
+    rule_id                 = "to-${data.aws_region.replica.name}"
+    role_arn                = aws_iam_role.replication[0].arn
+    destination_bucket_arn  = module.replica[each.key].versioned_arn
+    destination_kms_key_arn = aws_kms_key.replica[0].arn
+  } : null
 
-resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = var.buckets
-
-  bucket                  = aws_s3_bucket.this[each.key].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  for_each = var.buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = var.buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.buckets.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_object_lock_configuration" "this" {
-  for_each = local.locked
-
-  bucket = aws_s3_bucket.this[each.key].id
-
-  rule {
-    default_retention {
-      mode = "COMPLIANCE"
-      days = each.value.object_lock_days
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = var.buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-
-  rule {
-    id     = "noncurrent-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = each.value.noncurrent_expire_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  dynamic "rule" {
-    for_each = each.value.archive_after_days > 0 ? [each.value.archive_after_days] : []
-
-    content {
-      id     = "archive"
-      status = "Enabled"
-
-      filter {}
-
-      transition {
-        days          = rule.value
-        storage_class = "GLACIER_IR"
-      }
-    }
-  }
-
-  dynamic "rule" {
-    for_each = each.value.expire_days > 0 ? [each.value.expire_days] : []
-
-    content {
-      id     = "expire"
-      status = "Enabled"
-
-      filter {}
-
-      expiration {
-        days = rule.value
-      }
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_s3_bucket_logging" "this" {
-  for_each = var.buckets
-
-  bucket        = aws_s3_bucket.this[each.key].id
-  target_bucket = aws_s3_bucket.logs.id
-  target_prefix = "s3/${aws_s3_bucket.this[each.key].id}/"
-}
-
-data "aws_iam_policy_document" "tls_only" {
-  for_each = var.buckets
-
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this[each.key].arn,
-      "${aws_s3_bucket.this[each.key].arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid     = "DenyOldTLS"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this[each.key].arn,
-      "${aws_s3_bucket.this[each.key].arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "NumericLessThan"
-      variable = "s3:TlsVersion"
-      values   = ["1.2"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "this" {
-  for_each = var.buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-  policy = data.aws_iam_policy_document.tls_only[each.key].json
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
+  tags = var.tags
 }
 
 # --- The logs bucket ------------------------------------------------------------------------
@@ -380,154 +220,29 @@ resource "aws_kms_alias" "replica" {
   target_key_id = aws_kms_key.replica[0].key_id
 }
 
-resource "aws_s3_bucket" "replica" {
+# The same bucket, with the differences that are intended: no archive transition (the copies
+# stay in STANDARD; deletions replicate as delete markers, and what the source's lifecycle removes
+# for good the replica removes on the same schedule), no access logs (S3 delivers them only to a
+# bucket in the same region; there is no logs bucket in the replica region), and no replication
+# rule of its own.
+module "replica" {
+  source   = "./bucket"
   for_each = local.replicated
-  provider = aws.replica
-
-  bucket              = "${var.name_prefix}-${each.key}-replica"
-  object_lock_enabled = each.value.object_lock_days > 0
-
-  tags = merge(var.tags, { Purpose = "replica: ${each.value.purpose}" })
-}
-
-resource "aws_s3_bucket_ownership_controls" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket                  = aws_s3_bucket.replica[each.key].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.replica[0].arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_object_lock_configuration" "replica" {
-  for_each = { for key, bucket in local.replicated : key => bucket if bucket.object_lock_days > 0 }
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-
-  rule {
-    default_retention {
-      mode = "COMPLIANCE"
-      days = each.value.object_lock_days
-    }
+  providers = {
+    aws = aws.replica
   }
 
-  depends_on = [aws_s3_bucket_versioning.replica]
-}
+  name                   = "${var.name_prefix}-${each.key}-replica"
+  purpose                = "replica: ${each.value.purpose}"
+  kms_key_arn            = aws_kms_key.replica[0].arn
+  object_lock_days       = each.value.object_lock_days
+  noncurrent_expire_days = each.value.noncurrent_expire_days
+  expire_days            = each.value.expire_days
+  archive_after_days     = 0
+  logging                = null
+  replication            = null
 
-# Deletions replicate as delete markers; what the source's lifecycle removes for good, the
-# replica removes on the same schedule.
-resource "aws_s3_bucket_lifecycle_configuration" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-
-  rule {
-    id     = "noncurrent-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = each.value.noncurrent_expire_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  dynamic "rule" {
-    for_each = each.value.expire_days > 0 ? [each.value.expire_days] : []
-
-    content {
-      id     = "expire"
-      status = "Enabled"
-
-      filter {}
-
-      expiration {
-        days = rule.value
-      }
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.replica]
-}
-
-data "aws_iam_policy_document" "replica_tls_only" {
-  for_each = local.replicated
-
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.replica[each.key].arn,
-      "${aws_s3_bucket.replica[each.key].arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "replica" {
-  for_each = local.replicated
-  provider = aws.replica
-
-  bucket = aws_s3_bucket.replica[each.key].id
-  policy = data.aws_iam_policy_document.replica_tls_only[each.key].json
-
-  depends_on = [aws_s3_bucket_public_access_block.replica]
+  tags = var.tags
 }
 
 data "aws_iam_policy_document" "replication_assume" {
@@ -565,19 +280,19 @@ data "aws_iam_policy_document" "replication" {
   statement {
     sid       = "SourceBuckets"
     actions   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
-    resources = [for key, bucket in local.replicated : aws_s3_bucket.this[key].arn]
+    resources = [for key, bucket in local.replicated : module.bucket[key].arn]
   }
 
   statement {
     sid       = "SourceVersions"
     actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]
-    resources = [for key, bucket in local.replicated : "${aws_s3_bucket.this[key].arn}/*"]
+    resources = [for key, bucket in local.replicated : "${module.bucket[key].arn}/*"]
   }
 
   statement {
     sid       = "ReplicaObjects"
     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"]
-    resources = [for key, bucket in local.replicated : "${aws_s3_bucket.replica[key].arn}/*"]
+    resources = [for key, bucket in local.replicated : "${module.replica[key].arn}/*"]
   }
 
   statement {
@@ -611,38 +326,4 @@ resource "aws_iam_role_policy" "replication" {
   name   = "replicate-to-${data.aws_region.replica.name}"
   role   = aws_iam_role.replication[0].id
   policy = data.aws_iam_policy_document.replication[0].json
-}
-
-resource "aws_s3_bucket_replication_configuration" "this" {
-  for_each = local.replicated
-
-  bucket = aws_s3_bucket.this[each.key].id
-  role   = aws_iam_role.replication[0].arn
-
-  rule {
-    id     = "to-${data.aws_region.replica.name}"
-    status = "Enabled"
-
-    filter {}
-
-    delete_marker_replication {
-      status = "Enabled"
-    }
-
-    source_selection_criteria {
-      sse_kms_encrypted_objects {
-        status = "Enabled"
-      }
-    }
-
-    destination {
-      bucket = aws_s3_bucket.replica[each.key].arn
-
-      encryption_configuration {
-        replica_kms_key_id = aws_kms_key.replica[0].arn
-      }
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this, aws_s3_bucket_versioning.replica]
 }

@@ -1,11 +1,11 @@
 output "bucket_names" {
   description = "Bucket name by key (the values files' bucket settings)."
-  value       = { for key, bucket in aws_s3_bucket.this : key => bucket.id }
+  value       = { for key, bucket in module.bucket : key => bucket.id }
 }
 
 output "bucket_arns" {
   description = "Bucket ARN by key (IAM policies)."
-  value       = { for key, bucket in aws_s3_bucket.this : key => bucket.arn }
+  value       = { for key, bucket in module.bucket : key => bucket.arn }
 }
 
 output "logs_bucket_name" {
@@ -20,5 +20,5 @@ output "kms_key_arn" {
 
 output "replica_bucket_names" {
   description = "Replica bucket name by key, for the buckets with replicate = true (in the aws.replica region)."
-  value       = { for key, bucket in aws_s3_bucket.replica : key => bucket.id }
+  value       = { for key, bucket in module.replica : key => bucket.id }
 }
