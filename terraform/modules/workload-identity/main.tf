@@ -18,9 +18,6 @@ locals {
     var.minio_offload == null ? {} : { "minio-offload" = { namespace = var.minio_offload.namespace, service_account = var.minio_offload.service_account } },
     var.load_balancer_controller == null ? {} : { "load-balancer-controller" = { namespace = var.load_balancer_controller.namespace, service_account = var.load_balancer_controller.service_account } },
   )
-
-  # Only S3 may use the bucket key on a role's behalf.
-  s3_via_service = "s3.${data.aws_region.current.name}.amazonaws.com"
 }
 
 data "aws_region" "current" {}
@@ -63,10 +60,29 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# The buckets' key, for the roles that read or write the environment's buckets (object-storage's
+# SSE-KMS key): generate data keys and decrypt, only through S3 in this region (kms:ViaService),
+# so the role cannot use the key directly. Each bucket role's policy includes it
+# (source_policy_documents).
+data "aws_iam_policy_document" "bucket_key_through_s3" {
+  statement {
+    sid       = "BucketKeyThroughS3"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [var.bucket_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+}
+
 # --- CloudNativePG backups: its prefix of the backups bucket --------------------------------
 
 data "aws_iam_policy_document" "postgres_backup" {
-  count = var.postgres_backup == null ? 0 : 1
+  count                   = var.postgres_backup == null ? 0 : 1
+  source_policy_documents = [data.aws_iam_policy_document.bucket_key_through_s3.json]
 
   statement {
     sid       = "ListOwnPrefix"
@@ -93,18 +109,6 @@ data "aws_iam_policy_document" "postgres_backup" {
     actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
     resources = ["${var.postgres_backup.bucket_arn}/${var.postgres_backup.prefix}*"]
   }
-
-  statement {
-    sid       = "BucketKeyThroughS3"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [var.bucket_kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = [local.s3_via_service]
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "postgres_backup" {
@@ -118,7 +122,8 @@ resource "aws_iam_role_policy" "postgres_backup" {
 # --- Velero: its bucket, and EBS snapshots it tagged ----------------------------------------
 
 data "aws_iam_policy_document" "velero" {
-  count = var.velero == null ? 0 : 1
+  count                   = var.velero == null ? 0 : 1
+  source_policy_documents = [data.aws_iam_policy_document.bucket_key_through_s3.json]
 
   statement {
     sid       = "ListBucket"
@@ -130,18 +135,6 @@ data "aws_iam_policy_document" "velero" {
     sid       = "Objects"
     actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
     resources = ["${var.velero.bucket_arn}/*"]
-  }
-
-  statement {
-    sid       = "BucketKeyThroughS3"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [var.bucket_kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = [local.s3_via_service]
-    }
   }
 
   # Describe calls cannot be scoped to resources.
@@ -283,7 +276,8 @@ resource "aws_iam_role_policy" "vault_unseal" {
 # --- MinIO's copies outside the cluster -----------------------------------------------------
 
 data "aws_iam_policy_document" "minio_offload" {
-  count = var.minio_offload == null ? 0 : 1
+  count                   = var.minio_offload == null ? 0 : 1
+  source_policy_documents = [data.aws_iam_policy_document.bucket_key_through_s3.json]
 
   statement {
     sid       = "ListBuckets"
@@ -305,18 +299,6 @@ data "aws_iam_policy_document" "minio_offload" {
     sid       = "AuditAnchorCopy"
     actions   = ["s3:PutObject", "s3:GetObject"]
     resources = ["${var.minio_offload.audit_bucket_arn}/audit-log/*"]
-  }
-
-  statement {
-    sid       = "BucketKeyThroughS3"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [var.bucket_kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = [local.s3_via_service]
-    }
   }
 }
 
