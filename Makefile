@@ -3,8 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PLATFORM := tools/platform
+SWIFT_SOURCES := Package.swift services shared tools fuzz bench
 
-.PHONY: help deps build up down restart status demo test smoke check-rules charts lint images images-smoke clean
+.PHONY: help deps build up down restart status demo test smoke check-rules charts lint format images images-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,8 +48,12 @@ charts: deps ## render every chart and scenario, validate against Kubernetes + C
 check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh
 
-lint: deps ## shellcheck the platform scripts
+lint: deps ## shellcheck the platform scripts, swift format lint the Swift code
 	@shellcheck -x $(PLATFORM)/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+	@source $(PLATFORM)/lib.sh && ensure_swift && swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)
+
+format: ## reformat the Swift code as .swift-format says (make test fails on a difference)
+	@source $(PLATFORM)/lib.sh && ensure_swift && swift format --in-place --recursive --parallel $(SWIFT_SOURCES)
 
 clean: down ## stop everything and delete local state (.gm/: databases, logs, secrets)
 	@rm -rf .gm

@@ -84,16 +84,18 @@ let peersGlue: [Target.Dependency] = ["GameMetricsPeers", "CurlHTTP"]
 let erasureGlue: [Target.Dependency] = ["GameMetricsErasure"]
 
 let services: [ServiceTargets] = [
-    ServiceTargets(directory: "ingestion", module: "Ingestion", dependencies: kafkaGlue + redisGlue + peersGlue + ["GameMetricsAuth", httpTypes],
-                   resources: [.copy("openapi.json")],
-                   // The schema agreement test reuses the differential tests' properties generator.
-                   testDependencies: ["EventParserOracle"]),
+    ServiceTargets(
+        directory: "ingestion", module: "Ingestion", dependencies: kafkaGlue + redisGlue + peersGlue + ["GameMetricsAuth", httpTypes],
+        resources: [.copy("openapi.json")],
+        // The schema agreement test reuses the differential tests' properties generator.
+        testDependencies: ["EventParserOracle"]),
     // The processor's pipeline stages hand batches on through AsyncChannel.
     ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
     ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),
     ServiceTargets(directory: "analytics-api", module: "AnalyticsAPI", dependencies: postgresGlue + redisGlue),
-    ServiceTargets(directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
-                   resources: [.copy("openapi.json")]),
+    ServiceTargets(
+        directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
+        resources: [.copy("openapi.json")]),
     ServiceTargets(directory: "notification", module: "NotificationService", dependencies: kafkaGlue),
     ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue),
     ServiceTargets(directory: "admin", module: "Admin", dependencies: peersGlue),
@@ -159,8 +161,10 @@ let sharedTargets: [Target] = [
     // Needs real servers; their addresses come from GM_TEST_* variables (see tools/platform/test.sh).
     // It builds (never runs) each of the eight services to derive the call graph the charts'
     // network policies are checked against (CallGraphTests).
-    sharedTests("IntegrationTests", allSharedModules + ["GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres]
-        + services.map { .target(name: $0.module) }),
+    sharedTests(
+        "IntegrationTests",
+        allSharedModules + ["GameMetricsTesting", "EventParserOracle", hummingbird, hummingbirdTesting, logging, serviceLifecycle, postgres]
+            + services.map { .target(name: $0.module) }),
 ]
 
 // MARK: - Tools and benchmarks

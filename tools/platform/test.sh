@@ -77,6 +77,8 @@ ensure_swift
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
 shellcheck -x tools/platform/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+log "==> swift format lint (.swift-format: layout only, ADR 0030; \`make format\` fixes it)"
+swift format lint --strict --recursive --parallel Package.swift services shared tools fuzz bench
 log "==> hadolint"
 "$GM_VENV/bin/hadolint" Dockerfile tools/images/base.Dockerfile
 log "==> ports declared once"

@@ -214,7 +214,8 @@ private let curlHeader: gm_curl_data_callback = { data, size, count, userdata in
 private func trimmed(_ text: Substring) -> String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
     guard let first = text.firstIndex(where: { !isSpace($0) }),
-          let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isSpace($0) })
+    else { return "" }
     return String(text[first...last])
 }
 

@@ -31,9 +31,11 @@ public struct AccessTokenClaims: Codable, Sendable, Hashable {
     public var scope: String
 
     /// `notBefore` defaults to `issuedAt`; `tokenID` to 128 random bits.
-    public init(issuer: String, subject: String, audience: [String], expiresAt: Date, issuedAt: Date,
-                notBefore: Date? = nil, tokenID: String = OpaqueToken.generate(bytes: 16), tenantID: String,
-                roles: [String], clientID: String? = nil, scope: String) {
+    public init(
+        issuer: String, subject: String, audience: [String], expiresAt: Date, issuedAt: Date,
+        notBefore: Date? = nil, tokenID: String = OpaqueToken.generate(bytes: 16), tenantID: String,
+        roles: [String], clientID: String? = nil, scope: String
+    ) {
         self.issuer = issuer
         self.subject = subject
         self.audience = audience

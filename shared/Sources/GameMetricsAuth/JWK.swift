@@ -13,8 +13,10 @@ public struct JWK: Codable, Sendable, Hashable {
     public var use: String?
     public var alg: String?
 
-    public init(kty: String, crv: String? = nil, x: String? = nil, y: String? = nil,
-                kid: String? = nil, use: String? = nil, alg: String? = nil) {
+    public init(
+        kty: String, crv: String? = nil, x: String? = nil, y: String? = nil,
+        kid: String? = nil, use: String? = nil, alg: String? = nil
+    ) {
         self.kty = kty
         self.crv = crv
         self.x = x
@@ -29,8 +31,9 @@ public struct JWK: Codable, Sendable, Hashable {
     public init(publicKey: P256.Signing.PublicKey, kid: String) {
         // rawRepresentation is X || Y, each coordinate 32 bytes.
         let raw = Array(publicKey.rawRepresentation)
-        self.init(kty: "EC", crv: "P-256", x: Base64URL.encode(raw[0..<32]), y: Base64URL.encode(raw[32..<64]),
-                  kid: kid, use: "sig", alg: "ES256")
+        self.init(
+            kty: "EC", crv: "P-256", x: Base64URL.encode(raw[0..<32]), y: Base64URL.encode(raw[32..<64]),
+            kid: kid, use: "sig", alg: "ES256")
     }
 
     /// The P-256 verification key this JWK describes. Throws unless it is an EC P-256 key meant
@@ -41,7 +44,7 @@ public struct JWK: Codable, Sendable, Hashable {
         guard use == nil || use == "sig" else { throw .notForSignatures }
         guard alg == nil || alg == "ES256" else { throw .unsupportedAlgorithm(alg ?? "") }
         guard let x, let y, let xBytes = Base64URL.decode(x), let yBytes = Base64URL.decode(y),
-              xBytes.count == 32, yBytes.count == 32
+            xBytes.count == 32, yBytes.count == 32
         else { throw .invalidCoordinates }
         do {
             return try P256.Signing.PublicKey(rawRepresentation: xBytes + yBytes)

@@ -13,8 +13,9 @@ public enum JWTSigner: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970
-        return try compact(headerJSON: encoder.encode(JOSEHeader.es256(kid: key.kid)),
-                           payloadJSON: encoder.encode(claims), key: key)
+        return try compact(
+            headerJSON: encoder.encode(JOSEHeader.es256(kid: key.kid)),
+            payloadJSON: encoder.encode(claims), key: key)
     }
 
     /// Signs already-serialised header and payload JSON (tests use it to build hostile tokens).

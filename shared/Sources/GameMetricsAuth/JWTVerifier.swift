@@ -44,8 +44,8 @@ public struct JWTVerifier: Sendable {
         guard token.utf8.count <= Self.maximumTokenBytes else { throw .malformed }
         let segments = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard segments.count == 3, !segments[0].isEmpty, !segments[1].isEmpty,
-              let headerJSON = Base64URL.decode(Substring(segments[0])),
-              let payloadJSON = Base64URL.decode(Substring(segments[1]))
+            let headerJSON = Base64URL.decode(Substring(segments[0])),
+            let payloadJSON = Base64URL.decode(Substring(segments[1]))
         else { throw .malformed }
 
         let decoder = JSONDecoder()
@@ -59,8 +59,8 @@ public struct JWTVerifier: Sendable {
         // (An empty signature segment, as "alg":"none" tokens carry, lands here too — but such
         // a token has already been refused for its algorithm.)
         guard let signatureBytes = Base64URL.decode(Substring(segments[2])), signatureBytes.count == 64,
-              let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signatureBytes),
-              key.isValidSignature(signature, for: Array(token.utf8.prefix(segments[0].count + 1 + segments[1].count)))
+            let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signatureBytes),
+            key.isValidSignature(signature, for: Array(token.utf8.prefix(segments[0].count + 1 + segments[1].count)))
         else { throw .badSignature }
 
         let registered: RegisteredClaims

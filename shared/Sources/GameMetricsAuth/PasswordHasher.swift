@@ -86,9 +86,10 @@ public struct PasswordHasher: Sendable {
     private static func derive(password: [UInt8], salt: [UInt8], cost: ScryptCost, length: Int) async throws -> [UInt8] {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Swift.Error>) in
             queue.async {
-                continuation.resume(with: Result {
-                    try derivedKey(password: password, salt: salt, cost: cost, length: length)
-                })
+                continuation.resume(
+                    with: Result {
+                        try derivedKey(password: password, salt: salt, cost: cost, length: length)
+                    })
             }
         }
     }

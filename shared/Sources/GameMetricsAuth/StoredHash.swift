@@ -14,15 +14,15 @@ struct StoredHash: Sendable {
 
         let parameters = fields[2].split(separator: ",", omittingEmptySubsequences: false)
         guard parameters.count == 3,
-              let logN = Self.value(of: "ln", in: parameters[0]),
-              let r = Self.value(of: "r", in: parameters[1]),
-              let p = Self.value(of: "p", in: parameters[2]),
-              let cost = ScryptCost(logN: logN, r: r, p: p)
+            let logN = Self.value(of: "ln", in: parameters[0]),
+            let r = Self.value(of: "r", in: parameters[1]),
+            let p = Self.value(of: "p", in: parameters[2]),
+            let cost = ScryptCost(logN: logN, r: r, p: p)
         else { return nil }
 
         let b64 = Base64URL.Alphabet.standard
         guard let salt = b64.decode(fields[3]), PasswordHasher.storedSaltBytes.contains(salt.count),
-              let key = b64.decode(fields[4]), PasswordHasher.storedKeyBytes.contains(key.count)
+            let key = b64.decode(fields[4]), PasswordHasher.storedKeyBytes.contains(key.count)
         else { return nil }
 
         self.cost = cost
@@ -36,8 +36,8 @@ struct StoredHash: Sendable {
         guard parts.count == 2, parts[0] == name else { return nil }
         let digits = parts[1]
         guard (1...3).contains(digits.count),
-              digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              digits.first != "0"
+            digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            digits.first != "0"
         else { return nil }
         return Int(digits)
     }

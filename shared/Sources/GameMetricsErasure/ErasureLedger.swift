@@ -35,7 +35,7 @@ struct ErasureLedger: Sendable {
                 deleted jsonb NOT NULL DEFAULT '{}'::jsonb,
                 completed_at timestamptz
             )
-            """,
+            """
         ]
     }
 
@@ -47,14 +47,16 @@ struct ErasureLedger: Sendable {
         let logger = logger
         // Ends, instead of waiting for good, when a restart of the server closes the connection.
         let erased: Entry? = try await client.withTransactionEndingWithConnection(logger: logger) { connection in
-            let claimed = try await connection.answeredStatement("""
+            let claimed = try await connection.answeredStatement(
+                """
                 INSERT INTO \(unescaped: table) (request_id, erased_at) VALUES (\(requestID), clock_timestamp())
                 ON CONFLICT (request_id) DO NOTHING RETURNING request_id
                 """, logger: logger)
             guard !claimed.isEmpty else { return nil }
             let deleted = try await erase(connection)
             let counts = String(decoding: try JSONEncoder().encode(deleted), as: UTF8.self)
-            let rows = try await connection.answeredStatement("""
+            let rows = try await connection.answeredStatement(
+                """
                 UPDATE \(unescaped: table) SET deleted = \(counts)::jsonb, erased_at = clock_timestamp()
                 WHERE request_id = \(requestID) RETURNING erased_at
                 """, logger: logger)
@@ -73,9 +75,11 @@ struct ErasureLedger: Sendable {
     }
 
     private func entry(_ requestID: UUID) async throws -> Entry {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT erased_at, deleted::text, completed_at IS NOT NULL FROM \(unescaped: table) WHERE request_id = \(requestID)
-            """, logger: logger).collect()
+            """, logger: logger
+        ).collect()
         guard let (erasedAt, counts, completed) = try rows.first?.decode((Date, String, Bool).self) else {
             throw MissingEntry(requestID: requestID)
         }

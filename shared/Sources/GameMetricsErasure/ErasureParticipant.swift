@@ -183,9 +183,10 @@ public final class ErasureParticipant: Service, Sendable {
         for stateTopic in tombstoneTopics {
             try await producer.send(.tombstone(topic: stateTopic, key: key, headers: headers))
         }
-        let completion = ErasureMessage.completed(ErasureCompleted(
-            requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, service: name.rawValue,
-            status: .completed, completedAt: entry.erasedAt, deleted: entry.deleted))
+        let completion = ErasureMessage.completed(
+            ErasureCompleted(
+                requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, service: name.rawValue,
+                status: .completed, completedAt: entry.erasedAt, deleted: entry.deleted))
         try await producer.send(KafkaProducerMessage(topic: topic, key: key, value: try completion.encoded(), headers: headers))
         try await ledger.markCompleted(request.requestID)
         erased.increment()

@@ -83,9 +83,11 @@ public final class ConsumerLoop: Sendable {
             do {
                 try await self.commit(next: KafkaConsumerMessage.nextOffsets(after: batch))
             } catch {
-                logger.warning("offsets not committed; the records are handled and a redelivery repeats them harmlessly", metadata: [
-                    "error": "\(error)",
-                ])
+                logger.warning(
+                    "offsets not committed; the records are handled and a redelivery repeats them harmlessly",
+                    metadata: [
+                        "error": "\(error)"
+                    ])
             }
             return true
         }
@@ -114,9 +116,11 @@ public final class ConsumerLoop: Sendable {
             } catch {
                 reason = String(describing: error)
             }
-            logger.error("record dead-lettered", metadata: [
-                "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)", "reason": "\(reason)",
-            ])
+            logger.error(
+                "record dead-lettered",
+                metadata: [
+                    "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)", "reason": "\(reason)",
+                ])
             return await self.retrying("dead-letter \(record.topic)/\(record.partition)@\(record.offset)") {
                 try await deadLetters.send(record, reason: reason)
             }

@@ -15,7 +15,8 @@ extension KafkaSecurityConfiguration {
         let protocolName = environment.string("GM_KAFKA_SECURITY_PROTOCOL", default: "plaintext").lowercased()
         switch protocolName {
         case "plaintext":
-            let given = saslVariables.filter { environment.optional($0) != nil }
+            let given =
+                saslVariables.filter { environment.optional($0) != nil }
                 + (try environment.secret("GM_KAFKA_SASL_PASSWORD") != nil ? ["GM_KAFKA_SASL_PASSWORD"] : [])
             if let first = given.first {
                 throw ConfigurationError(variable: first, problem: "is set but GM_KAFKA_SECURITY_PROTOCOL is plaintext (set it to sasl_ssl)")

@@ -37,7 +37,8 @@ public struct BearerAuthenticator<Verifier: AccessTokenVerifier>: RouterMiddlewa
     }
 
     private static func refusal(_ message: String) -> APIError {
-        APIError(.unauthorized, code: "invalid_token", message: message,
-                 headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+        APIError(
+            .unauthorized, code: "invalid_token", message: message,
+            headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
     }
 }

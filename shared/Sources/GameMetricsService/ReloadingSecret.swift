@@ -100,9 +100,11 @@ public final class ReloadingSecret<Value: Sendable>: Sendable {
             rejected.increment()
             rejecting.record(1)
             // Errors name the variable and the problem, never the value (ConfigurationError).
-            logger.error("secret files hold a value that is refused; the previous value stays in use", metadata: [
-                "secret": "\(name)", "error": "\(error)",
-            ])
+            logger.error(
+                "secret files hold a value that is refused; the previous value stays in use",
+                metadata: [
+                    "secret": "\(name)", "error": "\(error)",
+                ])
             return .rejected
         }
     }

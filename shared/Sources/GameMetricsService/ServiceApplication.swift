@@ -79,7 +79,8 @@ extension ServiceApplication {
         routes: (Router<AppRequestContext>) -> Void = { _ in },
         operatorRoutes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        build(configuration, checks: clients.checks, services: clients.services, logger: logger,
-              startupSteps: startupSteps, routes: routes, operatorRoutes: operatorRoutes)
+        build(
+            configuration, checks: clients.checks, services: clients.services, logger: logger,
+            startupSteps: startupSteps, routes: routes, operatorRoutes: operatorRoutes)
     }
 }

@@ -10,8 +10,9 @@ public enum ChildProcess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String) {
         try await withOutputFiles(1) { files in
-            let status = try await exitStatus(executable, arguments, environment: environment, directory: nil,
-                                              standardOutput: files[0], standardError: files[0])
+            let status = try await exitStatus(
+                executable, arguments, environment: environment, directory: nil,
+                standardOutput: files[0], standardError: files[0])
             return (status, String(decoding: try Data(contentsOf: files[0]), as: UTF8.self))
         }
     }
@@ -22,8 +23,9 @@ public enum ChildProcess {
         _ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
     ) async throws -> (status: Int32, standardOutput: Data, standardError: String) {
         try await withOutputFiles(2) { files in
-            let status = try await exitStatus(executable, arguments, environment: environment, directory: directory,
-                                              standardOutput: files[0], standardError: files[1])
+            let status = try await exitStatus(
+                executable, arguments, environment: environment, directory: directory,
+                standardOutput: files[0], standardError: files[1])
             return (status, try Data(contentsOf: files[0]), String(decoding: try Data(contentsOf: files[1]), as: UTF8.self))
         }
     }

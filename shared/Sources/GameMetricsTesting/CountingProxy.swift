@@ -28,9 +28,10 @@ public final class CountingProxy: Sendable {
 
     /// Runs `body` with the proxy's base URL while the proxy serves.
     public func run(_ body: @Sendable (String) async throws -> Void) async throws {
-        let application = Application(responder: CallbackResponder<BasicRequestContext> { request, _ in
-            try await self.forward(request)
-        })
+        let application = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in
+                try await self.forward(request)
+            })
         try await application.test(.live) { client in
             try await body("http://127.0.0.1:\(client.port!)")
         }
@@ -44,8 +45,9 @@ public final class CountingProxy: Sendable {
         }
         let body = try await request.body.collect(upTo: 1 << 20)
         let (answer, answerBody) = try await http.execute(
-            HTTPRequest(method: request.method, url: URL(string: target + request.uri.description)!,
-                        headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
+            HTTPRequest(
+                method: request.method, url: URL(string: target + request.uri.description)!,
+                headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
             body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
         let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }
         return Response(status: answer.status, headers: HTTPFields(fields), body: .init(byteBuffer: ByteBuffer(bytes: answerBody)))

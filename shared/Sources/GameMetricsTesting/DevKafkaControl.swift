@@ -2,7 +2,7 @@ import CurlHTTP
 import Foundation
 import HTTPTypes
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The devkafka control port, to create topics and take brokers down and up during a test.

@@ -8,9 +8,11 @@ extension [KafkaConsumerMessage] {
     public var distinctDeadLetters: [KafkaConsumerMessage] {
         var seen: Set<[String?]> = []
         return filter { record in
-            seen.insert([DeadLetterQueue.topicHeader, DeadLetterQueue.partitionHeader, DeadLetterQueue.offsetHeader].map {
-                record.headers.string(for: $0)
-            }).inserted
+            seen.insert(
+                [DeadLetterQueue.topicHeader, DeadLetterQueue.partitionHeader, DeadLetterQueue.offsetHeader].map {
+                    record.headers.string(for: $0)
+                }
+            ).inserted
         }
     }
 }

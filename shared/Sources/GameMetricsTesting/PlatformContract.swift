@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import CurlHTTP
 import GameMetricsHTTP
@@ -10,7 +10,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What every service promises the platform (docs/architecture.md#every-service), as a reusable check for
@@ -88,13 +88,14 @@ public enum PlatformContract {
         build: (EnvironmentReader) throws -> App
     ) async throws {
         let internalPort = try freeLoopbackPort()
-        let application = try build(environment.merging([
-            "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": String(internalPort),
-            // The live test client keeps one connection and does not reconnect: a wait for the
-            // internal listener longer than the idle timeout (seen in a loaded `make test`) closed
-            // it under the public requests that follow ("I/O on closed channel").
-            "GM_HTTP_IDLE_TIMEOUT_MS": "600000",
-        ]))
+        let application = try build(
+            environment.merging([
+                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": String(internalPort),
+                // The live test client keeps one connection and does not reconnect: a wait for the
+                // internal listener longer than the idle timeout (seen in a loaded `make test`) closed
+                // it under the public requests that follow ("I/O on closed channel").
+                "GM_HTTP_IDLE_TIMEOUT_MS": "600000",
+            ]))
         try await application.test(.live) { client in
             for path in ["/metrics"] + operatorPaths {
                 try await client.execute(uri: path, method: .get) { response in

@@ -3,9 +3,9 @@ import Redis
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A throwaway Redis Cluster of six `redis-server` processes on free loopback ports (3 masters,
@@ -35,8 +35,9 @@ public final class RedisClusterTestServer: @unchecked Sendable {
             self.port = port
             self.busPort = busPort
             self.directory = directory
-            admin = RedisClient(configuration: RedisConfiguration(
-                host: "127.0.0.1", port: port, poolSize: 2, connectTimeout: .milliseconds(500), commandTimeout: .seconds(5)))
+            admin = RedisClient(
+                configuration: RedisConfiguration(
+                    host: "127.0.0.1", port: port, poolSize: 2, connectTimeout: .milliseconds(500), commandTimeout: .seconds(5)))
         }
 
         /// `command` on this node; an error reply throws `RedisError.serverError`.
@@ -178,8 +179,9 @@ public final class RedisClusterTestServer: @unchecked Sendable {
             guard let ranges = try? await asked.run("CLUSTER", "SLOTS").array else { continue }
             for range in ranges {
                 guard let parts = range.array, parts.count >= 3, let first = parts[0].integer, let last = parts[1].integer,
-                      (first...last).contains(slot), let port = parts[2].array?[1].integer,
-                      let node = nodes.first(where: { $0.port == port }) else { continue }
+                    (first...last).contains(slot), let port = parts[2].array?[1].integer,
+                    let node = nodes.first(where: { $0.port == port })
+                else { continue }
                 return node
             }
         }

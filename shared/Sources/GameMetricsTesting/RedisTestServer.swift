@@ -3,9 +3,9 @@ import Redis
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A throwaway `redis-server` on a free loopback port, without persistence, in a temp directory.
@@ -134,10 +134,11 @@ public final class RedisTestServer {
                 return URL(fileURLWithPath: candidate)
             }
         }
-        throw NotAvailable(description: """
-            redis-server was not found on PATH and GM_TEST_REDIS_SERVER is not set; \
-            install it (Debian: apt-get install redis-server) or point GM_TEST_REDIS_SERVER at the binary
-            """)
+        throw NotAvailable(
+            description: """
+                redis-server was not found on PATH and GM_TEST_REDIS_SERVER is not set; \
+                install it (Debian: apt-get install redis-server) or point GM_TEST_REDIS_SERVER at the binary
+                """)
     }
 
     /// Binds port 0 on loopback and returns the port the kernel chose.

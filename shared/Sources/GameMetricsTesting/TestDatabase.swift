@@ -14,10 +14,11 @@ public enum TestDatabase {
     ) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         guard let adminText = environment["GM_TEST_PG_ADMIN_URL"], let ownerText = environment["GM_TEST_PG_URL"],
-              let admin = URL(string: adminText), var owner = URLComponents(string: ownerText), let role = owner.user
+            let admin = URL(string: adminText), var owner = URLComponents(string: ownerText), let role = owner.user
         else {
-            Issue.record("GM_TEST_PG_ADMIN_URL and GM_TEST_PG_URL must be set: run the tests through `make test`",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "GM_TEST_PG_ADMIN_URL and GM_TEST_PG_URL must be set: run the tests through `make test`",
+                sourceLocation: sourceLocation)
             throw MissingServer()
         }
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")

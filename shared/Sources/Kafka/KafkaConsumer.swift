@@ -110,9 +110,11 @@ public final class KafkaConsumer: Service, Sendable {
         if left {
             logger.info("consumer left the group", metadata: ["group": "\(configuration.groupID)"])
         } else {
-            logger.warning("consumer did not leave the group in time", metadata: [
-                "group": "\(configuration.groupID)", "timeout": "\(configuration.closeTimeout)",
-            ])
+            logger.warning(
+                "consumer did not leave the group in time",
+                metadata: [
+                    "group": "\(configuration.groupID)", "timeout": "\(configuration.closeTimeout)",
+                ])
         }
     }
 
@@ -204,9 +206,10 @@ private final class ConsumerQueue: @unchecked Sendable {
     deinit { destroy() }
 }
 
-private let rebalanceCallback: @convention(c) (
-    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-) -> Void = { handle, error, list, opaque in
-    guard let handle, let list, let context = RDKafkaClientContext.from(opaque) else { return }
-    context.rebalance?(handle, error, list)
-}
+private let rebalanceCallback:
+    @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+    ) -> Void = { handle, error, list, opaque in
+        guard let handle, let list, let context = RDKafkaClientContext.from(opaque) else { return }
+        context.rebalance?(handle, error, list)
+    }

@@ -11,7 +11,8 @@ public struct KafkaConsumerBatches: AsyncSequence, Sendable {
                 guard let (records, generation) = try await consumer.poll() else { return nil }
                 guard !records.isEmpty else { continue }
                 // A rebalance during the poll may have moved some partitions away: drop their records.
-                let owned = generation == consumer.assignmentGeneration && records.allSatisfy { consumer.owns($0.topicPartition) }
+                let owned =
+                    generation == consumer.assignmentGeneration && records.allSatisfy { consumer.owns($0.topicPartition) }
                     ? records : records.filter { consumer.owns($0.topicPartition) }
                 if !owned.isEmpty { return owned }
             }

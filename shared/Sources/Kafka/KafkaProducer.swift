@@ -77,9 +77,11 @@ public final class KafkaProducer: Service, Sendable {
                 index += 1
             case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
                 let name = messages[index].topic
-                batch.fail(index, .produceRejected(
-                    code: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED.rawValue,
-                    reason: "topic \(name) is not one this producer was built to write (permittedTopics: the service's KafkaAccess, which its KafkaUser's ACLs grant)"))
+                batch.fail(
+                    index,
+                    .produceRejected(
+                        code: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED.rawValue,
+                        reason: "topic \(name) is not one this producer was built to write (permittedTopics: the service's KafkaAccess, which its KafkaUser's ACLs grant)"))
                 index += 1
             default:
                 batch.fail(index, .produceRejected(code: error.rawValue, reason: RDKafkaClient.describe(error)))

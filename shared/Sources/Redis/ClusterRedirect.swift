@@ -8,7 +8,8 @@ enum ClusterRedirect: Hashable {
     init?(errorReply message: String, askedHost: String) {
         let parts = message.split(separator: " ")
         guard parts.count == 3, let slot = Int(parts[1]), (0..<RedisHashSlot.count).contains(slot),
-              let endpoint = RedisEndpoint(redisAddress: parts[2], defaultHost: askedHost) else { return nil }
+            let endpoint = RedisEndpoint(redisAddress: parts[2], defaultHost: askedHost)
+        else { return nil }
         switch parts[0] {
         case "MOVED": self = .moved(slot: slot, to: endpoint)
         case "ASK": self = .ask(slot: slot, to: endpoint)

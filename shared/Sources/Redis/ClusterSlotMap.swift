@@ -14,7 +14,8 @@ struct ClusterSlotMap: Sendable {
         guard let ranges = reply.array else { throw .unexpectedReply(reply) }
         for range in ranges {
             guard let parts = range.array, parts.count >= 3, let first = parts[0].integer, let last = parts[1].integer,
-                  0 <= first, first <= last, last < RedisHashSlot.count else { throw .unexpectedReply(range) }
+                0 <= first, first <= last, last < RedisHashSlot.count
+            else { throw .unexpectedReply(range) }
             let nodes = parts[2...].compactMap { Self.endpoint($0, askedHost: askedHost) }
             guard let master = nodes.first else { continue }
             let index = indexOf(master)
@@ -43,7 +44,8 @@ struct ClusterSlotMap: Sendable {
 
     private static func endpoint(_ node: RedisValue, askedHost: String) -> RedisEndpoint? {
         guard let fields = node.array, fields.count >= 2, let host = fields[0].string, let port = fields[1].integer,
-              host != "?", (1...65_535).contains(port) else { return nil }
+            host != "?", (1...65_535).contains(port)
+        else { return nil }
         return RedisEndpoint(host: host.isEmpty ? askedHost : host, port: port)
     }
 }

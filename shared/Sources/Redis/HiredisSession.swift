@@ -2,9 +2,9 @@ import CHiredis
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One open hiredis context and the synchronous calls on it.
@@ -167,9 +167,9 @@ private func makeTimeval(_ duration: Duration) -> timeval {
     let clampedSeconds = max(0, seconds)
     let microseconds = clampedSeconds == seconds ? attoseconds / 1_000_000_000_000 : 0
     #if canImport(Darwin)
-    return Darwin.timeval(tv_sec: Int(clampedSeconds), tv_usec: Int32(microseconds))
+        return Darwin.timeval(tv_sec: Int(clampedSeconds), tv_usec: Int32(microseconds))
     #else
-    return Glibc.timeval(tv_sec: Int(clampedSeconds), tv_usec: Int(microseconds))
+        return Glibc.timeval(tv_sec: Int(clampedSeconds), tv_usec: Int(microseconds))
     #endif
 }
 

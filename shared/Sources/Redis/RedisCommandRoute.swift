@@ -26,7 +26,8 @@ enum RedisCommandRoute: Hashable {
             return arguments[3]
         case "XREAD", "XREADGROUP":
             guard let streams = arguments.firstIndex(where: { String(decoding: $0, as: UTF8.self).uppercased() == "STREAMS" }),
-                  streams + 1 < arguments.count else { return nil }
+                streams + 1 < arguments.count
+            else { return nil }
             return arguments[streams + 1]
         case "OBJECT", "MEMORY":
             // OBJECT ENCODING key, MEMORY USAGE key

@@ -13,7 +13,8 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// asked" and takes `defaultHost`.
     init?(redisAddress: some StringProtocol, defaultHost: String) {
         guard let colon = redisAddress.lastIndex(of: ":"), let port = Int(redisAddress[redisAddress.index(after: colon)...]),
-              (1...65_535).contains(port) else { return nil }
+            (1...65_535).contains(port)
+        else { return nil }
         var host = String(redisAddress[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.init(host: host.isEmpty ? defaultHost : host, port: port)

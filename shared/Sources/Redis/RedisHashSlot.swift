@@ -19,7 +19,8 @@ public enum RedisHashSlot {
     static func of(_ key: UnsafeRawBufferPointer) -> Int {
         var hashed = key[...]
         if let open = key.firstIndex(of: UInt8(ascii: "{")),
-           let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
+            let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1
+        {
             hashed = key[(open + 1)..<close]
         }
         var crc: UInt16 = 0

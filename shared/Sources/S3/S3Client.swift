@@ -39,7 +39,8 @@ public struct S3Client: Sendable {
         var body: [UInt8] = []
         if configuration.region != "us-east-1" {
             // Outside us-east-1, S3 requires the region in the body.
-            body = Array("""
+            body = Array(
+                """
                 <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
                 <LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>
                 """.utf8)
@@ -198,11 +199,12 @@ public struct S3Client: Sendable {
             guard let key = entry.text(of: "Key"), let size = entry.text(of: "Size").flatMap({ Int($0) }) else {
                 throw .invalidResponse("ListObjectsV2 entry without Key or Size")
             }
-            objects.append(S3ObjectInfo(
-                key: key, size: size,
-                etag: unquote(entry.text(of: "ETag") ?? ""),
-                lastModified: entry.text(of: "LastModified").flatMap(S3DateParser.iso8601)
-            ))
+            objects.append(
+                S3ObjectInfo(
+                    key: key, size: size,
+                    etag: unquote(entry.text(of: "ETag") ?? ""),
+                    lastModified: entry.text(of: "LastModified").flatMap(S3DateParser.iso8601)
+                ))
         }
         guard root.text(of: "IsTruncated") == "true" else { return (objects, nil) }
         guard let token = root.text(of: "NextContinuationToken"), !token.isEmpty else {

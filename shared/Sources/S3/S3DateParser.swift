@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Parses the two date forms S3 uses: ISO 8601 in XML (`2026-11-21T23:53:40.43Z`, with 0-9
@@ -12,12 +12,12 @@ enum S3DateParser {
     static func iso8601(_ text: String) -> Date? {
         let chars = Array(text.utf8)
         guard chars.count >= 20,
-              let year = number(chars, 0, 4), chars[4] == UInt8(ascii: "-"),
-              let month = number(chars, 5, 2), chars[7] == UInt8(ascii: "-"),
-              let day = number(chars, 8, 2), chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "),
-              let hour = number(chars, 11, 2), chars[13] == UInt8(ascii: ":"),
-              let minute = number(chars, 14, 2), chars[16] == UInt8(ascii: ":"),
-              let second = number(chars, 17, 2)
+            let year = number(chars, 0, 4), chars[4] == UInt8(ascii: "-"),
+            let month = number(chars, 5, 2), chars[7] == UInt8(ascii: "-"),
+            let day = number(chars, 8, 2), chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "),
+            let hour = number(chars, 11, 2), chars[13] == UInt8(ascii: ":"),
+            let minute = number(chars, 14, 2), chars[16] == UInt8(ascii: ":"),
+            let second = number(chars, 17, 2)
         else { return nil }
         var index = 19
         var fraction = 0.0
@@ -34,7 +34,8 @@ enum S3DateParser {
         if index < chars.count, chars[index] == UInt8(ascii: "Z") {
             index += 1
         } else if index + 6 == chars.count, chars[index] == UInt8(ascii: "+") || chars[index] == UInt8(ascii: "-"),
-                  let oh = number(chars, index + 1, 2), let om = number(chars, index + 4, 2) {
+            let oh = number(chars, index + 1, 2), let om = number(chars, index + 4, 2)
+        {
             offsetSeconds = (chars[index] == UInt8(ascii: "+") ? 1 : -1) * (oh * 3600 + om * 60)
             index += 6
         } else {
@@ -48,8 +49,8 @@ enum S3DateParser {
         // "Sat, 21 Nov 2026 23:53:40 GMT"
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
-              let day = Int(parts[1]), let year = Int(parts[3]),
-              let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 })
+            let day = Int(parts[1]), let year = Int(parts[3]),
+            let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 })
         else { return nil }
         let time = parts[4].split(separator: ":")
         guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2])

@@ -68,9 +68,7 @@ enum S3XMLParser {
                 var quote: UInt8? = nil
                 while i < bytes.count {
                     let byte = bytes[i]
-                    if let q = quote { if byte == q { quote = nil } }
-                    else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { quote = byte }
-                    else if byte == UInt8(ascii: ">") { break }
+                    if let q = quote { if byte == q { quote = nil } } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { quote = byte } else if byte == UInt8(ascii: ">") { break }
                     i += 1
                 }
                 guard i < bytes.count else { throw Failure(description: "unterminated start tag") }

@@ -22,8 +22,9 @@ struct AccessTokenClaimsTests {
     @Test("fractional dates are truncated to whole seconds so claims survive a round trip")
     func wholeSeconds() throws {
         let issued = Date(timeIntervalSince1970: 1_750_000_000.75)
-        let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: ["a"], expiresAt: issued.addingTimeInterval(60),
-                                       issuedAt: issued, tenantID: "t", roles: [], scope: "")
+        let claims = AccessTokenClaims(
+            issuer: "i", subject: "s", audience: ["a"], expiresAt: issued.addingTimeInterval(60),
+            issuedAt: issued, tenantID: "t", roles: [], scope: "")
         #expect(claims.issuedAt.timeIntervalSince1970 == 1_750_000_000)
         #expect(claims.notBefore == claims.issuedAt)
         #expect(claims.clientID == nil)
@@ -36,9 +37,9 @@ struct AccessTokenClaimsTests {
     @Test("a single-string aud decodes to a one-element audience")
     func singleAudience() throws {
         let json = #"""
-        {"iss":"i","sub":"s","aud":"gamemetrics","exp":1750000900,"iat":1750000000,"nbf":1750000000,
-         "jti":"j","tenant_id":"t","roles":["admin"],"scope":"a b"}
-        """#
+            {"iss":"i","sub":"s","aud":"gamemetrics","exp":1750000900,"iat":1750000000,"nbf":1750000000,
+             "jti":"j","tenant_id":"t","roles":["admin"],"scope":"a b"}
+            """#
         let claims = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(json.utf8))
         #expect(claims.audience == ["gamemetrics"])
         #expect(claims.scopes == ["a", "b"])

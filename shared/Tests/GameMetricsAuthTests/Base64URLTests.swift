@@ -3,9 +3,11 @@ import Testing
 
 @Suite("Base64URL")
 struct Base64URLTests {
-    @Test("encoding matches the RFC 4648 test vectors without padding", arguments: [
-        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
-    ])
+    @Test(
+        "encoding matches the RFC 4648 test vectors without padding",
+        arguments: [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ])
     func rfcVectors(plain: String, encoded: String) {
         #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
         #expect(Base64URL.decode(encoded) == Array(plain.utf8))
@@ -18,8 +20,9 @@ struct Base64URLTests {
         #expect(Base64URL.decode("-_-_") == [0xFB, 0xFF, 0xBF])
     }
 
-    @Test("decoding refuses padding, foreign characters, impossible lengths and non-canonical trailing bits",
-          arguments: ["Zg==", "Zm9v=", "+/+/", "Zm 9v", "Z", "Zm9vY", "Zh", "Zm9"])
+    @Test(
+        "decoding refuses padding, foreign characters, impossible lengths and non-canonical trailing bits",
+        arguments: ["Zg==", "Zm9v=", "+/+/", "Zm 9v", "Z", "Zm9vY", "Zh", "Zm9"])
     func strictDecoding(input: String) {
         #expect(Base64URL.decode(input) == nil)
     }

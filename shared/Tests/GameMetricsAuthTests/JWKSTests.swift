@@ -55,13 +55,13 @@ struct JWKSTests {
         let ours = SigningKey.generate().publicJWK
         let ourJSON = String(decoding: try JSONEncoder().encode(ours), as: UTF8.self)
         let json = #"""
-        {"keys":[
-          {"kty":"RSA","kid":"rsa-1","use":"sig","alg":"RS256","n":"0vx7","e":"AQAB"},
-          {"kid":"no-kty"},
-          "not an object",
-          \#(ourJSON)
-        ]}
-        """#
+            {"keys":[
+              {"kty":"RSA","kid":"rsa-1","use":"sig","alg":"RS256","n":"0vx7","e":"AQAB"},
+              {"kid":"no-kty"},
+              "not an object",
+              \#(ourJSON)
+            ]}
+            """#
         let set = try JSONDecoder().decode(JWKSet.self, from: Data(json.utf8))
         #expect(set.keys.map(\.kid) == ["rsa-1", ours.kid])
         let verifier = JWTVerifier(keys: set.keys, issuer: F.issuer, audience: F.audience)

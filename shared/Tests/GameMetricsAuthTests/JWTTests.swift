@@ -151,18 +151,21 @@ struct JWTTests {
         #expect(throws: JWTError.malformed) { try F.verifier(key).verify(token, as: AccessTokenClaims.self, now: F.now) }
     }
 
-    @Test("structurally broken tokens are malformed", arguments: [
-        "", ".", "..", "abc", "a.b", "a.b.c.d", "eyJhbGciOiJFUzI1NiJ9..sig", ".eyJ9.sig",
-        "eyJhbGciOiJFUzI1NiJ9=.e30.AAAA", "!!!.e30.AAAA", "bm90IGpzb24.e30.AAAA", "W10.e30.AAAA",
-    ])
+    @Test(
+        "structurally broken tokens are malformed",
+        arguments: [
+            "", ".", "..", "abc", "a.b", "a.b.c.d", "eyJhbGciOiJFUzI1NiJ9..sig", ".eyJ9.sig",
+            "eyJhbGciOiJFUzI1NiJ9=.e30.AAAA", "!!!.e30.AAAA", "bm90IGpzb24.e30.AAAA", "W10.e30.AAAA",
+        ])
     func malformedTokens(token: String) {
         #expect(throws: JWTError.malformed) { try F.verifier(key).verify(token, as: RegisteredOnly.self, now: F.now) }
     }
 
     @Test("a header demanding critical extensions is refused")
     func criticalHeader() throws {
-        let token = try F.token(header: #"{"alg":"ES256","kid":"\#(key.kid)","crit":["b64"],"b64":false}"#,
-                                payload: F.payload(), key: key)
+        let token = try F.token(
+            header: #"{"alg":"ES256","kid":"\#(key.kid)","crit":["b64"],"b64":false}"#,
+            payload: F.payload(), key: key)
         #expect(throws: JWTError.malformed) { try F.verifier(key).verify(token, as: RegisteredOnly.self, now: F.now) }
     }
 

@@ -37,17 +37,19 @@ struct PKCETests {
         #expect(PKCE.isValidVerifier(OpaqueToken.generate()))
     }
 
-    @Test("verifiers that are too short, too long or use reserved characters are invalid", arguments: [
-        "",
-        String(repeating: "a", count: 42),
-        String(repeating: "a", count: 129),
-        String(repeating: "a", count: 42) + "+",
-        String(repeating: "a", count: 42) + "=",
-        String(repeating: "a", count: 42) + "/",
-        String(repeating: "a", count: 42) + " ",
-        String(repeating: "a", count: 42) + "é",
-        String(repeating: "a", count: 41) + "\u{0}\u{0}",
-    ])
+    @Test(
+        "verifiers that are too short, too long or use reserved characters are invalid",
+        arguments: [
+            "",
+            String(repeating: "a", count: 42),
+            String(repeating: "a", count: 129),
+            String(repeating: "a", count: 42) + "+",
+            String(repeating: "a", count: 42) + "=",
+            String(repeating: "a", count: 42) + "/",
+            String(repeating: "a", count: 42) + " ",
+            String(repeating: "a", count: 42) + "é",
+            String(repeating: "a", count: 41) + "\u{0}\u{0}",
+        ])
     func invalidVerifiers(verifier: String) {
         #expect(!PKCE.isValidVerifier(verifier))
         #expect(!PKCE.verify(verifier: verifier, challenge: PKCE.challenge(for: verifier), method: "S256"))

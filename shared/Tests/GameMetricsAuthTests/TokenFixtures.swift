@@ -30,8 +30,10 @@ enum TokenFixtures {
     }
 
     /// Registered claims only, with `exp`/`nbf` relative to `now`; nil leaves a claim out.
-    static func payload(exp: TimeInterval? = 900, nbf: TimeInterval? = nil, iss: String? = issuer,
-                        aud: String? = #""gamemetrics""#) -> String {
+    static func payload(
+        exp: TimeInterval? = 900, nbf: TimeInterval? = nil, iss: String? = issuer,
+        aud: String? = #""gamemetrics""#
+    ) -> String {
         var members: [String] = []
         if let exp { members.append(#""exp":\#(Int(now.timeIntervalSince1970 + exp))"#) }
         if let nbf { members.append(#""nbf":\#(Int(now.timeIntervalSince1970 + nbf))"#) }

@@ -49,9 +49,11 @@ struct EnvironmentReaderTests {
 
     @Test("the service configuration reads host, ports, log level, grace period and HTTP timeouts")
     func serviceConfiguration() throws {
-        let configuration = try ServiceConfiguration(service: .ingestion, environment: EnvironmentReader([
-            "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000", "GM_HTTP_IDLE_TIMEOUT_MS": "7000",
-        ]))
+        let configuration = try ServiceConfiguration(
+            service: .ingestion,
+            environment: EnvironmentReader([
+                "GM_HTTP_HOST": "0.0.0.0", "GM_LOG_LEVEL": "DEBUG", "GM_SHUTDOWN_GRACE_MS": "5000", "GM_HTTP_IDLE_TIMEOUT_MS": "7000",
+            ]))
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.name == "ingestion")
         #expect(configuration.port == PlatformService.ingestion.port)

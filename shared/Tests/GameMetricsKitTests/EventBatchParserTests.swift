@@ -38,10 +38,11 @@ struct EventBatchParserTests {
         #expect(batch.results.map(\.isValid) == [true, false, true, false])
         #expect(batch.accepted.map(\.type) == [.betPlaced, .levelUp])
         #expect(batch.accepted.allSatisfy { $0.tenantID == "tenant-a" })
-        #expect(batch.rejections == [
-            EventRejection(index: 1, errors: [FieldError("type", .unknownType)], rawJSON: Array(bad.utf8)),
-            EventRejection(index: 3, errors: [FieldError("", .invalidType)], rawJSON: Array(#""just a string""#.utf8)),
-        ])
+        #expect(
+            batch.rejections == [
+                EventRejection(index: 1, errors: [FieldError("type", .unknownType)], rawJSON: Array(bad.utf8)),
+                EventRejection(index: 3, errors: [FieldError("", .invalidType)], rawJSON: Array(#""just a string""#.utf8)),
+            ])
     }
 
     @Test("500 events are accepted, 501 are too_many_events")
@@ -54,35 +55,41 @@ struct EventBatchParserTests {
         }
     }
 
-    @Test("body-level errors", arguments: [
-        ("", EventBatchError.malformedJSON(offset: 0, message: "empty body")),
-        (#"{"events":[]}"#, .emptyBatch),
-        (#"{"events": [ ] }"#, .emptyBatch),
-        (#"{"events":{}}"#, .eventsNotAnArray),
-        (#"{"events":"[]"}"#, .eventsNotAnArray),
-        (#"{"events":[{}],"events":[{}]}"#, .eventsNotAnArray),
-        ("[1,2]", .notAnObject),
-        ("42", .notAnObject),
-        ("null", .notAnObject),
-    ])
+    @Test(
+        "body-level errors",
+        arguments: [
+            ("", EventBatchError.malformedJSON(offset: 0, message: "empty body")),
+            (#"{"events":[]}"#, .emptyBatch),
+            (#"{"events": [ ] }"#, .emptyBatch),
+            (#"{"events":{}}"#, .eventsNotAnArray),
+            (#"{"events":"[]"}"#, .eventsNotAnArray),
+            (#"{"events":[{}],"events":[{}]}"#, .eventsNotAnArray),
+            ("[1,2]", .notAnObject),
+            ("42", .notAnObject),
+            ("null", .notAnObject),
+        ])
     func bodyErrors(text: String, expected: EventBatchError) {
         #expect(throws: expected) { try parser.parse(text.utf8, tenantID: "t") }
     }
 
-    @Test("malformed JSON anywhere in the body is a body error", arguments: [
-        "not json", "{", #"{"events":[{}]"#, #"{"events":[{},]}"#, #"{"a":1,}"#, #"{"a" 1}"#, #"{'a':1}"#,
-        #"{"a":01}"#, #"{"a":1.}"#, #"{"a":-}"#, #"{"a":tru}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#,
-        #"{"a":"\udc00x"}"#, "{\"a\":\"tab\there\"}", #"{} {}"#, #"{"a":NaN}"#,
-    ])
+    @Test(
+        "malformed JSON anywhere in the body is a body error",
+        arguments: [
+            "not json", "{", #"{"events":[{}]"#, #"{"events":[{},]}"#, #"{"a":1,}"#, #"{"a" 1}"#, #"{'a':1}"#,
+            #"{"a":01}"#, #"{"a":1.}"#, #"{"a":-}"#, #"{"a":tru}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#,
+            #"{"a":"\udc00x"}"#, "{\"a\":\"tab\there\"}", #"{} {}"#, #"{"a":NaN}"#,
+        ])
     func malformed(text: String) throws {
         let error = try #require(throws: EventBatchError.self) { try parser.parse(text.utf8, tenantID: "t") }
         #expect(error.code == "malformed_json")
         #expect(error.httpStatus == 400)
     }
 
-    @Test("invalid UTF-8 inside a string is malformed JSON", arguments: [
-        [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80],
-    ] as [[UInt8]])
+    @Test(
+        "invalid UTF-8 inside a string is malformed JSON",
+        arguments: [
+            [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80],
+        ] as [[UInt8]])
     func invalidUTF8(sequence: [UInt8]) throws {
         let bytes = Array(#"{"player_id":""#.utf8) + sequence + Array(#""}"#.utf8)
         let error = try #require(throws: EventBatchError.self) { try parser.parse(bytes, tenantID: "t") }

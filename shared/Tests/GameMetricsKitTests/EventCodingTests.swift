@@ -73,8 +73,9 @@ struct EventCodingTests {
         #expect(event.partitionKey == "brand-7:player-1")
         #expect(event.partitionKeyBytes() == Array("brand-7:player-1".utf8))
         // An erasure request and its completions share the events' key, so they share their partition.
-        let request = ErasureMessage.requested(ErasureRequested(
-            requestID: UUID(), tenantID: "brand-7", playerID: "player-1", requestedAt: Date(), requestedBy: "test"))
+        let request = ErasureMessage.requested(
+            ErasureRequested(
+                requestID: UUID(), tenantID: "brand-7", playerID: "player-1", requestedAt: Date(), requestedBy: "test"))
         #expect(request.key == event.partitionKey)
         #expect(PlayerKey.string(tenantID: "brand-7", playerID: "plä:yer") == "brand-7:plä:yer")
     }

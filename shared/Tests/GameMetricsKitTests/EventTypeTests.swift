@@ -6,10 +6,11 @@ import Testing
 struct EventTypeTests {
     @Test("raw values are exactly the type names of the platform contract (docs/architecture.md#events)")
     func rawValues() {
-        #expect(EventType.allCases.map(\.rawValue) == [
-            "session_start", "session_end", "game_round", "bet_placed", "bet_settled", "deposit",
-            "withdrawal", "purchase", "achievement_unlocked", "level_up", "page_view",
-        ])
+        #expect(
+            EventType.allCases.map(\.rawValue) == [
+                "session_start", "session_end", "game_round", "bet_placed", "bet_settled", "deposit",
+                "withdrawal", "purchase", "achievement_unlocked", "level_up", "page_view",
+            ])
     }
 
     @Test("matching type names from bytes agrees with rawValue", arguments: EventType.allCases)

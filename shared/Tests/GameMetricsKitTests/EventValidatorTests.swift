@@ -118,12 +118,12 @@ struct EventValidatorValidTests {
     @Test("whitespace between tokens is allowed and not kept in properties")
     func whitespace() throws {
         let text = """
-        {
-          "event_id" : "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e41",
-          "player_id": "p", "type": "page_view", "occurred_at": "2026-11-21T11:59:00Z",
-          "properties": { "a" : [ 1, 2 ], "b" : "x y" }
-        }
-        """
+            {
+              "event_id" : "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e41",
+              "player_id": "p", "type": "page_view", "occurred_at": "2026-11-21T11:59:00Z",
+              "properties": { "a" : [ 1, 2 ], "b" : "x y" }
+            }
+            """
         let event = try #require(testValidator.validate(text, tenantID: "t").event)
         #expect(event.properties.jsonString == #"{"a":[1,2],"b":"x y"}"#)
     }
@@ -142,11 +142,13 @@ struct EventIDTests {
         #expect(EventJSON.bet.setting("event_id", raw).errors == [FieldError("event_id", .invalidType)])
     }
 
-    @Test("malformed and nil UUIDs are invalid_uuid", arguments: [
-        "", "not-a-uuid", "6f1c2b1e8a4d4c559f1e3d2a7b9c0e41", "{6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e41}",
-        "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e4g", "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e411",
-        "00000000-0000-0000-0000-000000000000",
-    ])
+    @Test(
+        "malformed and nil UUIDs are invalid_uuid",
+        arguments: [
+            "", "not-a-uuid", "6f1c2b1e8a4d4c559f1e3d2a7b9c0e41", "{6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e41}",
+            "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e4g", "6f1c2b1e-8a4d-4c55-9f1e-3d2a7b9c0e411",
+            "00000000-0000-0000-0000-000000000000",
+        ])
     func invalid(text: String) {
         #expect(EventJSON.bet.setting("event_id", string: text).errors == [FieldError("event_id", .invalidUUID)])
     }
@@ -244,27 +246,31 @@ struct EventTypeFieldTests {
 
 @Suite("Event validation: occurred_at")
 struct EventOccurredAtTests {
-    @Test("RFC 3339 forms are accepted", arguments: [
-        ("2026-11-21T11:59:00Z", "2026-11-21T11:59:00.000000Z"),
-        ("2026-11-21T11:59:00.5Z", "2026-11-21T11:59:00.500000Z"),
-        ("2026-11-21T11:59:00.123456Z", "2026-11-21T11:59:00.123456Z"),
-        ("2026-11-21T11:59:00.123456789Z", "2026-11-21T11:59:00.123457Z"),
-        ("2026-11-21t11:59:00z", "2026-11-21T11:59:00.000000Z"),
-        ("2026-11-21T12:59:00+01:00", "2026-11-21T11:59:00.000000Z"),
-        ("2026-11-21T06:29:00.25-05:30", "2026-11-21T11:59:00.250000Z"),
-        ("2026-11-15T12:00:00Z", "2026-11-15T12:00:00.000000Z"),
-    ])
+    @Test(
+        "RFC 3339 forms are accepted",
+        arguments: [
+            ("2026-11-21T11:59:00Z", "2026-11-21T11:59:00.000000Z"),
+            ("2026-11-21T11:59:00.5Z", "2026-11-21T11:59:00.500000Z"),
+            ("2026-11-21T11:59:00.123456Z", "2026-11-21T11:59:00.123456Z"),
+            ("2026-11-21T11:59:00.123456789Z", "2026-11-21T11:59:00.123457Z"),
+            ("2026-11-21t11:59:00z", "2026-11-21T11:59:00.000000Z"),
+            ("2026-11-21T12:59:00+01:00", "2026-11-21T11:59:00.000000Z"),
+            ("2026-11-21T06:29:00.25-05:30", "2026-11-21T11:59:00.250000Z"),
+            ("2026-11-15T12:00:00Z", "2026-11-15T12:00:00.000000Z"),
+        ])
     func accepted(input: String, normalized: String) throws {
         let event = try #require(EventJSON.bet.setting("occurred_at", string: input).validate().event)
         #expect(RFC3339.format(event.occurredAt) == normalized)
     }
 
-    @Test("other text is invalid_timestamp", arguments: [
-        "", "2026-11-21", "2026-11-21T11:59:00", "2026-11-21 11:59:00Z", "2026-11-21T11:59Z",
-        "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-21T24:00:00Z",
-        "2026-11-21T11:60:00Z", "2026-11-21T11:59:60Z", "2026-11-21T11:59:00.Z", "2026-11-21T11:59:00+0100",
-        "2026-11-21T11:59:00+24:00", "1732190340", "yesterday", "2026-11-21T11:59:00Z ",
-    ])
+    @Test(
+        "other text is invalid_timestamp",
+        arguments: [
+            "", "2026-11-21", "2026-11-21T11:59:00", "2026-11-21 11:59:00Z", "2026-11-21T11:59Z",
+            "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-21T24:00:00Z",
+            "2026-11-21T11:60:00Z", "2026-11-21T11:59:60Z", "2026-11-21T11:59:00.Z", "2026-11-21T11:59:00+0100",
+            "2026-11-21T11:59:00+24:00", "1732190340", "yesterday", "2026-11-21T11:59:00Z ",
+        ])
     func rejected(input: String) {
         #expect(EventJSON.bet.setting("occurred_at", string: input).errors == [FieldError("occurred_at", .invalidTimestamp)])
     }
@@ -330,20 +336,24 @@ struct EventAmountTests {
         #expect(event.amount?.minor == value)
     }
 
-    @Test("invalid minor values name amount.minor and the reason", arguments: [
-        ("1.5", "not_integer"), ("100.0", "not_integer"), ("1e3", "not_integer"), ("-1.5", "not_integer"),
-        ("-1", "negative"), ("-9223372036854775809", "negative"), ("-99999999999999999999999", "negative"),
-        ("9223372036854775808", "too_large"), ("100000000000000000000000", "too_large"),
-        (#""100""#, "invalid_type"), ("true", "invalid_type"), ("[1]", "invalid_type"),
-    ])
+    @Test(
+        "invalid minor values name amount.minor and the reason",
+        arguments: [
+            ("1.5", "not_integer"), ("100.0", "not_integer"), ("1e3", "not_integer"), ("-1.5", "not_integer"),
+            ("-1", "negative"), ("-9223372036854775809", "negative"), ("-99999999999999999999999", "negative"),
+            ("9223372036854775808", "too_large"), ("100000000000000000000000", "too_large"),
+            (#""100""#, "invalid_type"), ("true", "invalid_type"), ("[1]", "invalid_type"),
+        ])
     func invalidMinor(raw: String, reason: String) {
         let json = EventJSON.bet.setting("amount", #"{"minor":\#(raw),"currency":"EUR"}"#)
         #expect(json.errors == [FieldError(field: "amount.minor", reason: reason)])
     }
 
-    @Test("currency must be an active ISO 4217 code", arguments: [
-        "usd", "Eur", "EURO", "EU", "", "XYZ", "ABC", "XXX", "XTS", "HRK", "ZWL", "€", "US1",
-    ])
+    @Test(
+        "currency must be an active ISO 4217 code",
+        arguments: [
+            "usd", "Eur", "EURO", "EU", "", "XYZ", "ABC", "XXX", "XTS", "HRK", "ZWL", "€", "US1",
+        ])
     func invalidCurrency(code: String) {
         let json = EventJSON.bet.setting("amount", #"{"minor":1,"currency":\#(String(decoding: try! JSONEncoder().encode(code), as: UTF8.self))}"#)
         #expect(json.errors == [FieldError("amount.currency", .invalidCurrency)])
@@ -390,7 +400,7 @@ struct EventPropertiesFieldTests {
 
     @Test("the limit applies to the compact form: insignificant whitespace is not counted")
     func whitespaceNotCounted() throws {
-        let padded = "{ \n\t" + String(Self.object(size: 8192).dropFirst()) .replacingOccurrences(of: #""k":"#, with: #""k" :  "#)
+        let padded = "{ \n\t" + String(Self.object(size: 8192).dropFirst()).replacingOccurrences(of: #""k":"#, with: #""k" :  "#)
         #expect(padded.utf8.count > 8192)
         let event = try #require(EventJSON.bet.setting("properties", padded).validate().event)
         #expect(event.properties.jsonString == Self.object(size: 8192))
@@ -433,23 +443,25 @@ struct EventWholeTests {
             ("amount", #"{"minor":-1,"currency":"usd"}"#),
             ("properties", "[]"),
         ])
-        #expect(json.errors == [
-            FieldError("event_id", .invalidUUID),
-            FieldError("player_id", .tooShort),
-            FieldError("occurred_at", .inFuture),
-            FieldError("game_id", .required),
-            FieldError("amount.minor", .negative),
-            FieldError("amount.currency", .invalidCurrency),
-            FieldError("properties", .invalidType),
-        ])
+        #expect(
+            json.errors == [
+                FieldError("event_id", .invalidUUID),
+                FieldError("player_id", .tooShort),
+                FieldError("occurred_at", .inFuture),
+                FieldError("game_id", .required),
+                FieldError("amount.minor", .negative),
+                FieldError("amount.currency", .invalidCurrency),
+                FieldError("properties", .invalidType),
+            ])
     }
 
     @Test("an empty object lists every required field")
     func emptyObject() {
-        #expect(testValidator.validate("{}", tenantID: "t").errors == [
-            FieldError("event_id", .required), FieldError("player_id", .required),
-            FieldError("type", .required), FieldError("occurred_at", .required),
-        ])
+        #expect(
+            testValidator.validate("{}", tenantID: "t").errors == [
+                FieldError("event_id", .required), FieldError("player_id", .required),
+                FieldError("type", .required), FieldError("occurred_at", .required),
+            ])
     }
 
     @Test("a field given twice is duplicate")

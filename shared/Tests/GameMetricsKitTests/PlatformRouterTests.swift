@@ -135,10 +135,12 @@ struct PlatformRouterTests {
         }
     }
 
-    @Test("player ids follow one rule everywhere", arguments: [
-        ("p-1", nil), ("", "too_short"), (String(repeating: "é", count: 128), nil),
-        (String(repeating: "x", count: 129), "too_long"), ("p\u{0}", "invalid_character"),
-    ] as [(String, String?)])
+    @Test(
+        "player ids follow one rule everywhere",
+        arguments: [
+            ("p-1", nil), ("", "too_short"), (String(repeating: "é", count: 128), nil),
+            (String(repeating: "x", count: 129), "too_long"), ("p\u{0}", "invalid_character"),
+        ] as [(String, String?)])
     func playerIdentifierRule(value: String, reason: String?) {
         #expect(PlayerIdentifier.validate(value)?.reason == reason)
     }

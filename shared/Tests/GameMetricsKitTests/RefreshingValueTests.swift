@@ -193,7 +193,8 @@ struct RefreshingValueTests {
         let value = RefreshingValue<Int>(minimumInterval: .zero) {
             let number = try await source.fetch()
             // The first value is stale at once; the second serves for a minute.
-            let lifetime = number == 1
+            let lifetime =
+                number == 1
                 ? RefreshingValue<Int>.Lifetime(freshFor: .zero, usableFor: .zero)
                 : RefreshingValue<Int>.Lifetime(freshFor: .seconds(60), usableFor: .seconds(60))
             return (number, lifetime)

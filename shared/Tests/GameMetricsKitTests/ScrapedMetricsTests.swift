@@ -5,15 +5,16 @@ import Testing
 struct ScrapedMetricsTests {
     @Test("samples with and without labels, comments skipped, escaped label values kept whole")
     func parsesSamples() throws {
-        let metrics = try ScrapedMetrics(text: #"""
-            # HELP gm_up whether it is up
-            # TYPE gm_up gauge
-            gm_up 1
-            gm_http_requests_total{method="GET",route="/a\"b,c=d}",status="200"} 3 1700000000000
-            gm_http_request_duration_seconds_bucket{method="GET",route="/x",le="+Inf"} 1
-            gm_lag{topic="t", partition="0"} 7
+        let metrics = try ScrapedMetrics(
+            text: #"""
+                # HELP gm_up whether it is up
+                # TYPE gm_up gauge
+                gm_up 1
+                gm_http_requests_total{method="GET",route="/a\"b,c=d}",status="200"} 3 1700000000000
+                gm_http_request_duration_seconds_bucket{method="GET",route="/x",le="+Inf"} 1
+                gm_lag{topic="t", partition="0"} 7
 
-            """#)
+                """#)
         #expect(metrics.labelSets(of: "gm_up") == [[:]])
         #expect(metrics.labelSets(of: "gm_http_requests_total") == [["method": "GET", "route": #"/a"b,c=d}"#, "status": "200"]])
         #expect(metrics.labelSets(of: "gm_http_request_duration_seconds_bucket").first?["le"] == "+Inf")

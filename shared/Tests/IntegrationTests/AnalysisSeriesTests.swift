@@ -33,8 +33,9 @@ struct AnalysisSeriesTests {
         #expect(analysed == Set(Self.apiRequests.keys).union(Self.checkedElsewhere))
     }
 
-    @Test("after health checks and an API request, the service exports each series its analysis reads, with the labels the queries match on",
-          arguments: apiRequests.keys.sorted())
+    @Test(
+        "after health checks and an API request, the service exports each series its analysis reads, with the labels the queries match on",
+        arguments: apiRequests.keys.sorted())
     func exportsAnalysedSeries(service: String) async throws {
         let required = try AnalysisSeries.load().required(by: service)
         // test.sh builds every executable into one folder and names the user service's.

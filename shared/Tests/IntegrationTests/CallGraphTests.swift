@@ -56,8 +56,9 @@ struct CallGraphTests {
             let status = try await Self.publicStatus(of: "/openapi.json", on: try ServiceCallGraph.application(of: service, PlatformContract.unreachableDependencies))
             // 503: the route exists behind the start-up gate (ADR 0023: a service whose start-up
             // steps have not finished answers its own routes `starting`; unknown paths get 404).
-            #expect(status == .ok || status == .serviceUnavailable,
-                    "ingress may reach \(edge), whose public port answers GET /openapi.json with \(status): a public service documents its API")
+            #expect(
+                status == .ok || status == .serviceUnavailable,
+                "ingress may reach \(edge), whose public port answers GET /openapi.json with \(status): a public service documents its API")
         }
     }
 
@@ -76,11 +77,12 @@ struct CallGraphTests {
             "user-migrate": ["GM_PG_MIGRATION_URL"],
             "admin": ["GM_BILLING_URL"],
         ])
-        #expect(graph.edges == [
-            CallEdge(from: "ingestion", to: "user", port: "http"),
-            CallEdge(from: "prometheus", to: "ingestion", port: "internal"),
-            CallEdge(from: "user-migrate", to: "postgres", port: "postgres"),
-        ])
+        #expect(
+            graph.edges == [
+                CallEdge(from: "ingestion", to: "user", port: "http"),
+                CallEdge(from: "prometheus", to: "ingestion", port: "internal"),
+                CallEdge(from: "user-migrate", to: "postgres", port: "postgres"),
+            ])
         #expect(graph.unknownAddresses == ["admin: GM_BILLING_URL"])
     }
 

@@ -24,10 +24,12 @@ struct ErasureParticipantTests {
             try await fixture.publish(.requested(request))
 
             let failures = Calls()
-            try await withRunningServices([try fixture.participant { _, _ in
-                failures.add()
-                throw StoreDown()
-            }]) {
+            try await withRunningServices([
+                try fixture.participant { _, _ in
+                    failures.add()
+                    throw StoreDown()
+                }
+            ]) {
                 try await eventually { failures.count >= 3 }
             }
             #expect(try await fixture.completions(of: request.requestID, settle: .seconds(2)).isEmpty, "nothing completed while the erase fails")
@@ -151,14 +153,18 @@ struct ParticipantFixture: Sendable {
         try await TestDatabase.withFresh { url in
             let client = PostgresClient(configuration: try PostgresClient.Configuration(url: URL(string: url)!), backgroundLogger: logger)
             try await withRunningServices([client, producer], logger: logger) {
-                _ = try await MigrationRunner(client: client, migrations: [
-                    Migration(version: 1, name: "player_rows", statements: ["CREATE TABLE player_rows (tenant_id text NOT NULL, player_id text NOT NULL)"]),
-                    Migration(version: 2, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
-                    Migration(version: 3, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),
-                ], logger: logger).migrate()
-                try await body(ParticipantFixture(
-                    topic: topic, stateTopic: "test.state.\(suffix)", group: "test-erasure-\(suffix)", client: client, producer: producer,
-                    subjects: try ErasedSubjects(key: Array(repeating: 9, count: 32)), logger: logger))
+                _ = try await MigrationRunner(
+                    client: client,
+                    migrations: [
+                        Migration(version: 1, name: "player_rows", statements: ["CREATE TABLE player_rows (tenant_id text NOT NULL, player_id text NOT NULL)"]),
+                        Migration(version: 2, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
+                        Migration(version: 3, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),
+                    ], logger: logger
+                ).migrate()
+                try await body(
+                    ParticipantFixture(
+                        topic: topic, stateTopic: "test.state.\(suffix)", group: "test-erasure-\(suffix)", client: client, producer: producer,
+                        subjects: try ErasedSubjects(key: Array(repeating: 9, count: 32)), logger: logger))
             }
         }
     }
@@ -175,10 +181,12 @@ struct ParticipantFixture: Sendable {
     /// Runs a participant (of `group`, default the fixture's) that deletes the player's rows
     /// until `requestID` is completed on the topic; counts its erases in `erases`.
     func runUntilCompleted(_ requestID: UUID, group: String? = nil, erases: Calls) async throws {
-        try await withRunningServices([try participant(group: group) { request, connection in
-            erases.add()
-            return try await deleteRows(request, on: connection)
-        }]) {
+        try await withRunningServices([
+            try participant(group: group) { request, connection in
+                erases.add()
+                return try await deleteRows(request, on: connection)
+            }
+        ]) {
             try await eventually(.seconds(60)) { try await completions(of: requestID, settle: .milliseconds(500)).count == 1 }
         }
     }
@@ -216,9 +224,11 @@ struct ParticipantFixture: Sendable {
     }
 
     func deleteRows(_ request: ErasureRequested, on connection: PostgresConnection) async throws -> [String: Int] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             DELETE FROM player_rows WHERE tenant_id = \(request.tenantID) AND player_id = \(request.playerID) RETURNING 1
-            """, logger: logger).collect()
+            """, logger: logger
+        ).collect()
         return ["player_rows": rows.count]
     }
 

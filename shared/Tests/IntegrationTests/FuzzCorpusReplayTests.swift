@@ -69,10 +69,11 @@ struct FuzzCorpusReplayTests {
         let seeds = try Self.files("seeds")
         #expect(Set(seeds.map(\.lastPathComponent)) == Set(Self.seedVerdicts.keys))
         for seed in seeds {
-            let verdict = switch FuzzTarget.validator.validateProperties(try Array(Data(contentsOf: seed))) {
-            case .success: "accepted"
-            case .failure(let rejection): rejection.reason.rawValue
-            }
+            let verdict =
+                switch FuzzTarget.validator.validateProperties(try Array(Data(contentsOf: seed))) {
+                case .success: "accepted"
+                case .failure(let rejection): rejection.reason.rawValue
+                }
             #expect(verdict == Self.seedVerdicts[seed.lastPathComponent], "\(seed.lastPathComponent)")
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct HTTPTestSocketFailure: Error, CustomStringConvertible {
@@ -10,9 +10,9 @@ struct HTTPTestSocketFailure: Error, CustomStringConvertible {
 /// A TCP socket bound to 127.0.0.1 on a port the kernel picks, optionally listening.
 private func boundLoopbackSocket(listen shouldListen: Bool) throws -> (fd: Int32, port: UInt16) {
     #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw HTTPTestSocketFailure(description: "socket() failed: errno \(errno)") }
     var address = sockaddr_in()
@@ -140,7 +140,8 @@ final class HTTPTestHugeBodyServer: @unchecked Sendable {
     init(bodySize: Int, chunked: Bool) throws {
         (fd, port) = try boundLoopbackSocket(listen: true)
         serveOneAtATime(on: fd) { [weak self] client, _ in
-            let head = chunked
+            let head =
+                chunked
                 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 : "HTTP/1.1 200 OK\r\nContent-Length: \(bodySize)\r\nConnection: close\r\n\r\n"
             guard Self.send(client, Array(head.utf8)) else { return }

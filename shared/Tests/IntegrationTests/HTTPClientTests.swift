@@ -113,8 +113,9 @@ struct HTTPClientTests {
     func redirectsNotFollowedByDefault() async throws {
         let target = try HTTPTestCannedServer(response: "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\narrive")
         defer { target.stop() }
-        let redirector = try HTTPTestCannedServer(response:
-            "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:\(target.port)/landing\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let redirector = try HTTPTestCannedServer(
+            response:
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:\(target.port)/landing\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         defer { redirector.stop() }
 
         let (plain, _) = try await HTTPClient().execute(Self.get("http://127.0.0.1:\(redirector.port)/start"))

@@ -11,10 +11,11 @@ struct KafkaEnvironmentConfigurationTests {
     @Test("tuning properties, linger and queue bounds are read from the environment")
     func readsTuning() throws {
         let configuration = try KafkaProducerConfiguration(
-            environment: EnvironmentReader(base.merging([
-                "GM_KAFKA_LINGER_MS": "2", "GM_KAFKA_MAX_QUEUED_MESSAGES": "5000",
-                "GM_KAFKA_PRODUCER_PROPERTIES": "max.in.flight.requests.per.connection=1, batch.num.messages=500",
-            ]) { $1 }),
+            environment: EnvironmentReader(
+                base.merging([
+                    "GM_KAFKA_LINGER_MS": "2", "GM_KAFKA_MAX_QUEUED_MESSAGES": "5000",
+                    "GM_KAFKA_PRODUCER_PROPERTIES": "max.in.flight.requests.per.connection=1, batch.num.messages=500",
+                ]) { $1 }),
             clientID: "test")
         #expect(configuration.linger == .milliseconds(2))
         #expect(configuration.maxQueuedMessages == 5000)
@@ -34,9 +35,10 @@ struct KafkaEnvironmentConfigurationTests {
     @Test("the consumer's prefetch and tuning properties are read, but its manual offset commits cannot be turned off")
     func consumerTuning() throws {
         let configuration = try KafkaConsumerConfiguration(
-            environment: EnvironmentReader(base.merging([
-                "GM_KAFKA_CONSUMER_PREFETCH_KB": "8192", "GM_KAFKA_CONSUMER_PROPERTIES": "fetch.max.bytes=8388608",
-            ]) { $1 }),
+            environment: EnvironmentReader(
+                base.merging([
+                    "GM_KAFKA_CONSUMER_PREFETCH_KB": "8192", "GM_KAFKA_CONSUMER_PROPERTIES": "fetch.max.bytes=8388608",
+                ]) { $1 }),
             groupID: "g", topics: ["t"], clientID: "test")
         #expect(configuration.prefetchKilobytes == 8192)
         #expect(configuration.additionalProperties == ["fetch.max.bytes": "8388608"])

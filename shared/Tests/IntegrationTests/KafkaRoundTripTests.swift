@@ -27,10 +27,12 @@ struct KafkaRoundTripTests {
         try await PrivateDevKafka.with { devKafka in
             let topic = try await makeTopic(on: devKafka.control)
             let control = devKafka.control
-            let result = try await produceAndConsume(topic: topic, count: 100_000, bootstrap: devKafka.bootstrap, during: { acknowledged in
-                if acknowledged == 30_000 { try await control.setBrokerDown(2) }
-                if acknowledged == 70_000 { try await control.setBrokerUp(2) }
-            })
+            let result = try await produceAndConsume(
+                topic: topic, count: 100_000, bootstrap: devKafka.bootstrap,
+                during: { acknowledged in
+                    if acknowledged == 30_000 { try await control.setBrokerDown(2) }
+                    if acknowledged == 70_000 { try await control.setBrokerUp(2) }
+                })
             #expect(result.failedAcknowledgements == 0)
             #expect(result.consumed.count == 100_000)
             #expect(result.duplicates == 0)
@@ -68,9 +70,10 @@ struct KafkaRoundTripTests {
         let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         let producer = try KafkaProducer(configuration: producerConfiguration(), logger: logger)
         let acknowledgement = try await running([producer]) {
-            try await producer.send(KafkaProducerMessage(
-                topic: topic, key: "tenant-a:player-1", value: Array(#"{"n":1}"#.utf8),
-                headers: [KafkaHeader(key: "traceparent", string: traceparent), KafkaHeader(key: "empty", value: nil)]))
+            try await producer.send(
+                KafkaProducerMessage(
+                    topic: topic, key: "tenant-a:player-1", value: Array(#"{"n":1}"#.utf8),
+                    headers: [KafkaHeader(key: "traceparent", string: traceparent), KafkaHeader(key: "empty", value: nil)]))
         }
         #expect(acknowledgement.topic == topic)
 

@@ -21,10 +21,11 @@ struct KafkaSecurityConfigurationTests {
             let ca = try await makeCertificate(in: directory)
             let password = directory.appendingPathComponent("password")
             try Data("s3cret\n".utf8).write(to: password)
-            let environment = EnvironmentReader(base.merging([
-                "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "ingestion",
-                "GM_KAFKA_SASL_PASSWORD_FILE": password.path, "GM_KAFKA_SSL_CA_FILE": ca.path,
-            ]) { $1 })
+            let environment = EnvironmentReader(
+                base.merging([
+                    "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "ingestion",
+                    "GM_KAFKA_SASL_PASSWORD_FILE": password.path, "GM_KAFKA_SSL_CA_FILE": ca.path,
+                ]) { $1 })
             let producer = try KafkaProducerConfiguration(environment: environment, clientID: "test")
             #expect(producer.security == KafkaSecurityConfiguration(.saslSSL(mechanism: .scramSHA512, username: "ingestion", password: "s3cret", caLocation: ca.path)))
             _ = try KafkaProducer(configuration: producer, logger: logger)
@@ -40,10 +41,11 @@ struct KafkaSecurityConfigurationTests {
             let ca = directory.appendingPathComponent("ca.crt")
             try Data("not a certificate\n".utf8).write(to: ca)
             let configuration = try KafkaProducerConfiguration(
-                environment: EnvironmentReader(base.merging([
-                    "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "ingestion",
-                    "GM_KAFKA_SASL_PASSWORD": "s3cret", "GM_KAFKA_SSL_CA_FILE": ca.path,
-                ]) { $1 }),
+                environment: EnvironmentReader(
+                    base.merging([
+                        "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "ingestion",
+                        "GM_KAFKA_SASL_PASSWORD": "s3cret", "GM_KAFKA_SSL_CA_FILE": ca.path,
+                    ]) { $1 }),
                 clientID: "test")
             let error = #expect(throws: KafkaError.self) { _ = try KafkaProducer(configuration: configuration, logger: logger) }
             // librdkafka names the property and OpenSSL's reason.
@@ -56,12 +58,20 @@ struct KafkaSecurityConfigurationTests {
         let cases: [([String: String], String)] = [
             (["GM_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"], "GM_KAFKA_SECURITY_PROTOCOL"),
             (["GM_KAFKA_SECURITY_PROTOCOL": "ssl"], "GM_KAFKA_SECURITY_PROTOCOL"),
-            (["GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_MECHANISM": "PLAIN",
-              "GM_KAFKA_SASL_USERNAME": "u", "GM_KAFKA_SASL_PASSWORD": "p"], "GM_KAFKA_SASL_MECHANISM"),
+            (
+                [
+                    "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_MECHANISM": "PLAIN",
+                    "GM_KAFKA_SASL_USERNAME": "u", "GM_KAFKA_SASL_PASSWORD": "p",
+                ], "GM_KAFKA_SASL_MECHANISM"
+            ),
             (["GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_PASSWORD": "p"], "GM_KAFKA_SASL_USERNAME"),
             (["GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "u"], "GM_KAFKA_SASL_PASSWORD"),
-            (["GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "u", "GM_KAFKA_SASL_PASSWORD": "p",
-              "GM_KAFKA_SSL_CA_FILE": "/nonexistent/ca.crt"], "GM_KAFKA_SSL_CA_FILE"),
+            (
+                [
+                    "GM_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "GM_KAFKA_SASL_USERNAME": "u", "GM_KAFKA_SASL_PASSWORD": "p",
+                    "GM_KAFKA_SSL_CA_FILE": "/nonexistent/ca.crt",
+                ], "GM_KAFKA_SSL_CA_FILE"
+            ),
             (["GM_KAFKA_SASL_USERNAME": "u"], "GM_KAFKA_SASL_USERNAME"),
             (["GM_KAFKA_SASL_PASSWORD": "p"], "GM_KAFKA_SASL_PASSWORD"),
         ]
@@ -129,11 +139,13 @@ struct KafkaSecurityConfigurationTests {
     /// A self-signed CA certificate (PEM) from the system's openssl, as Strimzi's cluster CA is.
     private func makeCertificate(in directory: URL) async throws -> URL {
         let certificate = directory.appendingPathComponent("ca.crt")
-        let result = try await ChildProcess.capture("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", directory.appendingPathComponent("ca.key").path, "-out", certificate.path,
-            "-days", "1", "-subj", "/O=io.strimzi/CN=cluster-ca v0",
-        ], in: directory)
+        let result = try await ChildProcess.capture(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", directory.appendingPathComponent("ca.key").path, "-out", certificate.path,
+                "-days", "1", "-subj", "/O=io.strimzi/CN=cluster-ca v0",
+            ], in: directory)
         guard result.status == 0 else { throw CertificateFailed(stderr: result.standardError) }
         return certificate
     }

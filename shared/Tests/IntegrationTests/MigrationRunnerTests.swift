@@ -7,16 +7,22 @@ import Testing
 /// The runner against a real PostgreSQL (`make test` starts it); each test owns a fresh database.
 @Suite("Migration runner")
 struct MigrationRunnerTests {
-    static let v1 = Migration(version: 1, name: "create_tenants", statements: [
-        "CREATE TABLE tenants (id bigint PRIMARY KEY, name text NOT NULL)",
-    ])
-    static let v2 = Migration(version: 2, name: "create_players", statements: [
-        "CREATE TABLE players (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants (id))",
-        "CREATE INDEX players_tenant ON players (tenant_id)",
-    ])
-    static let v3 = Migration(version: 3, name: "seed_default_tenant", statements: [
-        "INSERT INTO tenants (id, name) VALUES (1, 'default')",
-    ])
+    static let v1 = Migration(
+        version: 1, name: "create_tenants",
+        statements: [
+            "CREATE TABLE tenants (id bigint PRIMARY KEY, name text NOT NULL)"
+        ])
+    static let v2 = Migration(
+        version: 2, name: "create_players",
+        statements: [
+            "CREATE TABLE players (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants (id))",
+            "CREATE INDEX players_tenant ON players (tenant_id)",
+        ])
+    static let v3 = Migration(
+        version: 3, name: "seed_default_tenant",
+        statements: [
+            "INSERT INTO tenants (id, name) VALUES (1, 'default')"
+        ])
     static let all = [v1, v2, v3]
 
     let logger = Logger(label: "migration-tests")
@@ -65,11 +71,13 @@ struct MigrationRunnerTests {
 
     @Test("a failing statement rolls its migration back completely and keeps the earlier ones")
     func failingStatementRollsBack() async throws {
-        let broken = Migration(version: 2, name: "create_scores", statements: [
-            "CREATE TABLE scores (player bigint PRIMARY KEY, points int NOT NULL)",
-            "INSERT INTO scores VALUES (1, 10)",
-            "UPDATE no_such_table SET x = 1",
-        ])
+        let broken = Migration(
+            version: 2, name: "create_scores",
+            statements: [
+                "CREATE TABLE scores (player bigint PRIMARY KEY, points int NOT NULL)",
+                "INSERT INTO scores VALUES (1, 10)",
+                "UPDATE no_such_table SET x = 1",
+            ])
         let v3 = Migration(version: 3, name: "create_badges", statements: ["CREATE TABLE badges (id bigint PRIMARY KEY)"])
         try await MigrationTestDatabase.with { database in
             try await database.withClient { client in
@@ -89,7 +97,8 @@ struct MigrationRunnerTests {
                 let tables = (
                     tenants: try await database.exists("tenants", client),
                     scores: try await database.exists("scores", client),
-                    badges: try await database.exists("badges", client))
+                    badges: try await database.exists("badges", client)
+                )
                 #expect(tables.tenants && !tables.scores && !tables.badges, "\(tables)")
             }
             // A new replica (own pool, so it does not inherit the failed run's session) gets the
@@ -107,9 +116,11 @@ struct MigrationRunnerTests {
         try await MigrationTestDatabase.with { database in
             try await database.withClient { client in
                 try await MigrationRunner(client: client, migrations: [Self.v1, Self.v2], logger: self.logger).migrate()
-                let edited = Migration(version: 2, name: "create_players", statements: [
-                    "CREATE TABLE players (id bigint PRIMARY KEY, tenant_id bigint NOT NULL)",
-                ])
+                let edited = Migration(
+                    version: 2, name: "create_players",
+                    statements: [
+                        "CREATE TABLE players (id bigint PRIMARY KEY, tenant_id bigint NOT NULL)"
+                    ])
                 let error = await #expect(throws: MigrationError.self) {
                     try await MigrationRunner(client: client, migrations: [Self.v1, edited, Self.v3], logger: self.logger).migrate()
                 }
@@ -165,18 +176,24 @@ struct MigrationRunnerTests {
     func concurrentRunnersApplyOnce() async throws {
         // No IF NOT EXISTS anywhere: a second application of any migration would fail loudly.
         let migrations = [
-            Migration(version: 1, name: "create_log", statements: [
-                "CREATE TABLE applications (version int NOT NULL)",
-                "INSERT INTO applications VALUES (1)",
-                // Holds the lock long enough that the other replica surely arrives while it is held.
-                "SELECT pg_sleep(0.5)",
-            ]),
-            Migration(version: 2, name: "create_events", statements: [
-                "CREATE TABLE events (id bigint PRIMARY KEY)", "INSERT INTO applications VALUES (2)",
-            ]),
-            Migration(version: 3, name: "index_events", statements: [
-                "CREATE INDEX events_id ON events (id)", "INSERT INTO applications VALUES (3)",
-            ]),
+            Migration(
+                version: 1, name: "create_log",
+                statements: [
+                    "CREATE TABLE applications (version int NOT NULL)",
+                    "INSERT INTO applications VALUES (1)",
+                    // Holds the lock long enough that the other replica surely arrives while it is held.
+                    "SELECT pg_sleep(0.5)",
+                ]),
+            Migration(
+                version: 2, name: "create_events",
+                statements: [
+                    "CREATE TABLE events (id bigint PRIMARY KEY)", "INSERT INTO applications VALUES (2)",
+                ]),
+            Migration(
+                version: 3, name: "index_events",
+                statements: [
+                    "CREATE INDEX events_id ON events (id)", "INSERT INTO applications VALUES (3)",
+                ]),
         ]
         let recorder = MigrationLogRecorder()
         try await MigrationTestDatabase.with { database in
@@ -186,8 +203,12 @@ struct MigrationRunnerTests {
             let outcomes = await withTaskGroup(of: Result<MigrationReport, MigrationError>?.self) { group in
                 // Cancelling stops the pools, so a runner stuck on a broken run cannot hang the test.
                 defer { group.cancelAll() }
-                group.addTask { await first.run(); return nil }
-                group.addTask { await second.run(); return nil }
+                group.addTask {
+                    await first.run(); return nil
+                }
+                group.addTask {
+                    await second.run(); return nil
+                }
                 for (client, label) in [(first, "first"), (second, "second")] {
                     group.addTask {
                         let runner = MigrationRunner(client: client, migrations: migrations, logger: recorder.logger(label: label))

@@ -15,13 +15,14 @@ struct PlatformClientsTests {
     let logger = Logger(label: "platform-clients-test")
 
     func environment(_ extra: [String: String] = [:]) throws -> EnvironmentReader {
-        EnvironmentReader([
-            "GM_PG_URL": try TestServers.value("GM_TEST_PG_URL"),
-            "GM_KAFKA_BOOTSTRAP": try TestServers.kafkaBootstrap.joined(separator: ","),
-            "GM_DEVKAFKA_URL": try TestServers.devKafkaURL.absoluteString,
-            // Nothing listens here: best-effort Redis must not make the service unready.
-            "GM_REDIS_URL": "redis://127.0.0.1:1",
-        ].merging(extra) { $1 })
+        EnvironmentReader(
+            [
+                "GM_PG_URL": try TestServers.value("GM_TEST_PG_URL"),
+                "GM_KAFKA_BOOTSTRAP": try TestServers.kafkaBootstrap.joined(separator: ","),
+                "GM_DEVKAFKA_URL": try TestServers.devKafkaURL.absoluteString,
+                // Nothing listens here: best-effort Redis must not make the service unready.
+                "GM_REDIS_URL": "redis://127.0.0.1:1",
+            ].merging(extra) { $1 })
     }
 
     @Test("the checks are those of the required clients, in order, and all pass against the real servers")
@@ -50,7 +51,7 @@ struct PlatformClientsTests {
         while true {
             do {
                 return try await check.probe()
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(500))
             }
         }

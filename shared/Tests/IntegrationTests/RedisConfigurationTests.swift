@@ -62,9 +62,10 @@ struct RedisConfigurationTests {
     func parsesClusterSeeds() throws {
         let configuration = try RedisConfiguration(url: "redis://app:s3cr%40t@10.0.0.1:7000,10.0.0.2,[::1]:7002", mode: .cluster)
         #expect(configuration.mode == .cluster)
-        #expect(configuration.seeds == [
-            RedisEndpoint(host: "10.0.0.1", port: 7000), RedisEndpoint(host: "10.0.0.2", port: 6379), RedisEndpoint(host: "::1", port: 7002),
-        ])
+        #expect(
+            configuration.seeds == [
+                RedisEndpoint(host: "10.0.0.1", port: 7000), RedisEndpoint(host: "10.0.0.2", port: 6379), RedisEndpoint(host: "::1", port: 7002),
+            ])
         #expect(configuration.username == "app")
         #expect(configuration.password == "s3cr@t")
         #expect(!configuration.description.contains("s3cr"))

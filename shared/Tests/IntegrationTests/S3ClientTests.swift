@@ -140,12 +140,14 @@ struct S3ClientTests {
     @Test("a 503 answer is retried maxRetries times and then reported with its status")
     func serverErrorsAreRetried() async throws {
         let body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
-        let busy = try HTTPTestCannedServer(response:
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let busy = try HTTPTestCannedServer(
+            response:
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
         defer { busy.stop() }
-        let s3 = S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:\(busy.port)", accessKey: "k", secretKey: "s", maxRetries: 2
-        ))
+        let s3 = S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(busy.port)", accessKey: "k", secretKey: "s", maxRetries: 2
+            ))
         await #expect(throws: S3Error.unexpectedStatus(code: 503, body: body)) {
             try await s3.getObject(bucket: "busy-bucket", key: "a b.txt")
         }
@@ -160,9 +162,10 @@ struct S3ClientTests {
         let refusing = try HTTPTestRefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let port = refusing.port
-        let s3 = S3Client(configuration: S3Configuration(
-            endpoint: "http://127.0.0.1:\(port)", accessKey: "k", secretKey: "s", requestTimeout: .seconds(5)
-        ))
+        let s3 = S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(port)", accessKey: "k", secretKey: "s", requestTimeout: .seconds(5)
+            ))
         do {
             _ = try await s3.getObject(bucket: "some-bucket", key: "a.txt")
             Issue.record("a request to closed port \(port) succeeded")

@@ -90,12 +90,18 @@ struct ServiceCallGraph {
     /// configuration (so anything it would read after the URL is not seen); `audit-verify` reads
     /// all of its configuration, then fails to reach the anchor's S3 on a closed port.
     private static let jobs: [(caller: String, environment: EnvironmentReader, run: @Sendable (EnvironmentReader) async -> Int32)] = [
-        ("processor-migrate", EnvironmentReader([:]), {
-            await MigrateCommand.run(service: "processor", migrations: ProcessorMigrations.all, table: ProcessorMigrations.table, environment: $0)
-        }),
-        ("user-migrate", EnvironmentReader([:]), {
-            await MigrateCommand.run(service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: $0)
-        }),
+        (
+            "processor-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(service: "processor", migrations: ProcessorMigrations.all, table: ProcessorMigrations.table, environment: $0)
+            }
+        ),
+        (
+            "user-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: $0)
+            }
+        ),
         ("user-audit-verify", PlatformContract.unreachableDependencies, { await AuditVerifyCommand.run(environment: $0) }),
     ]
 }

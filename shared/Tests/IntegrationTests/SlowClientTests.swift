@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GameMetricsHTTP
 import GameMetricsKit
@@ -18,10 +18,12 @@ struct SlowClientTests {
     static let requestReadTimeout = Duration.seconds(3)
 
     func application() throws -> some ApplicationProtocol {
-        let configuration = try ServiceConfiguration(name: "slow-client-test", defaultPort: 0, defaultInternalPort: 0, environment: EnvironmentReader([
-            "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
-            "GM_HTTP_IDLE_TIMEOUT_MS": "2000", "GM_HTTP_REQUEST_READ_TIMEOUT_MS": "3000",
-        ]))
+        let configuration = try ServiceConfiguration(
+            name: "slow-client-test", defaultPort: 0, defaultInternalPort: 0,
+            environment: EnvironmentReader([
+                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                "GM_HTTP_IDLE_TIMEOUT_MS": "2000", "GM_HTTP_REQUEST_READ_TIMEOUT_MS": "3000",
+            ]))
         return ServiceApplication.build(configuration, checks: [], logger: Logger(label: "slow-client-test")) { router in
             router.post("echo") { request, _ -> String in
                 String(try await request.body.collect(upTo: 1 << 20).readableBytes)
@@ -52,8 +54,9 @@ struct SlowClientTests {
             let open = result.closedAfter.filter { $0 == nil }.count
             #expect(open == 0, "\(open) of \(result.closedAfter.count) trickling connections were still open after 12 s")
             for closedAfter in result.closedAfter.compactMap({ $0 }) {
-                #expect(closedAfter >= Self.idleTimeout - .milliseconds(300) && closedAfter < Self.idleTimeout + .seconds(3),
-                        "closed after \(closedAfter)")
+                #expect(
+                    closedAfter >= Self.idleTimeout - .milliseconds(300) && closedAfter < Self.idleTimeout + .seconds(3),
+                    "closed after \(closedAfter)")
             }
         }
     }
@@ -74,8 +77,9 @@ struct SlowClientTests {
             let open = result.closedAfter.filter { $0 == nil }.count
             #expect(open == 0, "\(open) of \(result.closedAfter.count) trickling uploads were still open after 12 s")
             for closedAfter in result.closedAfter.compactMap({ $0 }) {
-                #expect(closedAfter >= Self.requestReadTimeout - .milliseconds(300) && closedAfter < Self.requestReadTimeout + .seconds(3),
-                        "closed after \(closedAfter)")
+                #expect(
+                    closedAfter >= Self.requestReadTimeout - .milliseconds(300) && closedAfter < Self.requestReadTimeout + .seconds(3),
+                    "closed after \(closedAfter)")
             }
         }
     }

@@ -89,7 +89,8 @@ struct ValidatorDifferentialTests {
             return
         }
         refused.postgres = .refused(sqlState: "22003", message: "value overflows numeric format")
-        #expect(refused.judgement(maxPropertiesBytes: 8192) == .explained("a number beyond numeric's limits, which jsonb refuses, accepted by Foundation")
-            || refused.judgement(maxPropertiesBytes: 8192) == .agree)
+        #expect(
+            refused.judgement(maxPropertiesBytes: 8192) == .explained("a number beyond numeric's limits, which jsonb refuses, accepted by Foundation")
+                || refused.judgement(maxPropertiesBytes: 8192) == .agree)
     }
 }

@@ -14,7 +14,8 @@ enum JSONComparison {
         let count = 100_000
         let now = Date()
         let occurredAt = RFC3339.format(now.addingTimeInterval(-60))
-        let event = Array("""
+        let event = Array(
+            """
             {"event_id":"3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f","player_id":"player-12345","type":"bet_placed",\
             "occurred_at":"\(occurredAt)","game_id":"slots-starburst","amount":{"minor":2500,"currency":"EUR"},\
             "properties":{"session_id":"s-998877","device":"ios","ip_country":"MT","bet_lines":20,"autoplay":false}}

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// S3 ListObjectsV2 answers (1000 keys, as S3 pages them): S3XMLParser + S3DateParser, as
@@ -8,7 +8,8 @@ import FoundationXML
 /// this module because the S3 module's parser is internal.
 public enum S3XMLComparison {
     public static func listing() -> [UInt8] {
-        var xml = #"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>gm-archive</Name><Prefix>events/</Prefix><KeyCount>1000</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>"#
+        var xml =
+            #"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>gm-archive</Name><Prefix>events/</Prefix><KeyCount>1000</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>"#
         for i in 0..<1000 {
             xml += "<Contents><Key>events/demo-casino/2026-11-21/part-\(i).jsonl.gz</Key><LastModified>2026-11-21T23:51:\(10 + i % 50).000Z</LastModified><ETag>&quot;\(String(i * 7919, radix: 16))a0b1c2d3e4f5&quot;</ETag><Size>\(100_000 + i)</Size><StorageClass>STANDARD</StorageClass></Contents>"
         }
@@ -23,8 +24,9 @@ public enum S3XMLComparison {
 
     public static func ours(_ bytes: [UInt8]) throws -> [Object] {
         try S3XMLParser.parse(bytes).children(named: "Contents").map { entry in
-            Object(key: entry.text(of: "Key") ?? "", size: entry.text(of: "Size").flatMap { Int($0) } ?? 0,
-                   lastModified: entry.text(of: "LastModified").flatMap(S3DateParser.iso8601))
+            Object(
+                key: entry.text(of: "Key") ?? "", size: entry.text(of: "Size").flatMap { Int($0) } ?? 0,
+                lastModified: entry.text(of: "LastModified").flatMap(S3DateParser.iso8601))
         }
     }
 

@@ -66,7 +66,8 @@ public struct PropertiesObservation {
         guard case .valid(let original) = foundation else {
             // Foundation has no type for numbers beyond Double's range; jsonb holds them exactly.
             if case .invalid(let message) = foundation, message.contains("is not representable in Swift"),
-               postgres?.isAccepted != false {
+                postgres?.isAccepted != false
+            {
                 return .explained("a number beyond Double, which Foundation refuses and jsonb holds exactly")
             }
             return .disagreement("the validator accepted what Foundation refuses (\(foundation))")

@@ -62,9 +62,11 @@ struct EventSchemaAgreementTests {
         schema["$defs"] = definitions
     }
 
-    @Test("the comparison catches a schema loosened by one constraint", arguments: [
-        "identifiers without maxLength", "currencies without their list", "properties allowing U+0000", "game_id never required",
-    ])
+    @Test(
+        "the comparison catches a schema loosened by one constraint",
+        arguments: [
+            "identifiers without maxLength", "currencies without their list", "properties allowing U+0000", "game_id never required",
+        ])
     func loosenedSchemaIsCaught(change: String) async throws {
         let schema = try Self.loosened { schema in
             switch change {
@@ -102,8 +104,8 @@ struct EventSchemaAgreementTests {
         func typesRequiring(_ field: String) -> Set<String> {
             for rule in rules {
                 guard let then = rule["then"] as? [String: Any], then["required"] as? [String] == [field],
-                      let condition = (rule["if"] as? [String: Any])?["properties"] as? [String: Any],
-                      let names = (condition["type"] as? [String: Any])?["enum"] as? [String]
+                    let condition = (rule["if"] as? [String: Any])?["properties"] as? [String: Any],
+                    let names = (condition["type"] as? [String: Any])?["enum"] as? [String]
                 else { continue }
                 return Set(names)
             }

@@ -17,7 +17,7 @@ struct FailedLookupLimiterTests {
         let tenant = limiter.admission(for: "192.0.2.1")
         for _ in 0..<100 {
             #expect(tenant.take() == nil)
-            tenant.refund() // the key was known: not a failed lookup
+            tenant.refund()  // the key was known: not a failed lookup
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GameMetricsKit
 import GameMetricsTesting
@@ -16,17 +16,19 @@ struct GracefulShutdownTests {
         let binary = try TestServers.value("GM_TEST_INGESTION_BIN")
         try await LiveIngestionFixture.run { fixture, _ in
             let port = try PlatformContract.freeLoopbackPort()
-            let ingestion = try ServiceProcess.start(binary, environment: [
-                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "\(port)", "GM_INTERNAL_HTTP_PORT": "\(try PlatformContract.freeLoopbackPort())",
-                "GM_LOG_LEVEL": "warning", "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"),
-                "GM_REDIS_URL": fixture.redisURL, "GM_USER_URL": fixture.userURL, "GM_AUTH_ISSUER": "http://user.test",
-                "GM_INGESTION_CLIENT_ID": fixture.ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": fixture.ingestionClient.secret,
-                "GM_INGESTION_RAW_TOPIC": fixture.rawTopic, "GM_INGESTION_INVALID_TOPIC": fixture.invalidTopic,
-                "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
-                "GM_SHUTDOWN_GRACE_MS": "3000",
-                // A client that trickles its body could otherwise hold the shutdown this long.
-                "GM_HTTP_REQUEST_READ_TIMEOUT_MS": "120000", "GM_HTTP_IDLE_TIMEOUT_MS": "120000",
-            ])
+            let ingestion = try ServiceProcess.start(
+                binary,
+                environment: [
+                    "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "\(port)", "GM_INTERNAL_HTTP_PORT": "\(try PlatformContract.freeLoopbackPort())",
+                    "GM_LOG_LEVEL": "warning", "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"),
+                    "GM_REDIS_URL": fixture.redisURL, "GM_USER_URL": fixture.userURL, "GM_AUTH_ISSUER": "http://user.test",
+                    "GM_INGESTION_CLIENT_ID": fixture.ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": fixture.ingestionClient.secret,
+                    "GM_INGESTION_RAW_TOPIC": fixture.rawTopic, "GM_INGESTION_INVALID_TOPIC": fixture.invalidTopic,
+                    "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
+                    "GM_SHUTDOWN_GRACE_MS": "3000",
+                    // A client that trickles its body could otherwise hold the shutdown this long.
+                    "GM_HTTP_REQUEST_READ_TIMEOUT_MS": "120000", "GM_HTTP_IDLE_TIMEOUT_MS": "120000",
+                ])
             defer { ingestion.kill() }
             let base = URL(string: "http://127.0.0.1:\(port)")!
             try await Self.waitUntilReady(base)
@@ -66,9 +68,10 @@ struct GracefulShutdownTests {
             let ids = accepted.ids
             #expect(ids.count > 100, "only \(ids.count) events were accepted under load")
             let records = try await KafkaTopicReader.read(fixture.rawTopic, count: ids.count)
-            let onTopic = Set(records.compactMap { record in
-                (try? JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any])?["event_id"] as? String
-            })
+            let onTopic = Set(
+                records.compactMap { record in
+                    (try? JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any])?["event_id"] as? String
+                })
             let lost = ids.filter { !onTopic.contains($0) }
             #expect(lost.isEmpty, "\(lost.count) of \(ids.count) acknowledged events are not on the topic")
         }
@@ -78,7 +81,8 @@ struct GracefulShutdownTests {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/ready")),
-               (response as? HTTPURLResponse)?.statusCode == 200 {
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
                 return
             }
             try await Task.sleep(for: .milliseconds(200))
@@ -94,8 +98,10 @@ struct GracefulShutdownTests {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(key, forHTTPHeaderField: "X-API-Key")
-        request.httpBody = Data(PoisonCorpus.event(
-            id: UUID(uuidString: id)!, tenantID: nil, playerID: player, occurredAt: RFC3339.format(Date()), properties: "{}").utf8)
+        request.httpBody = Data(
+            PoisonCorpus.event(
+                id: UUID(uuidString: id)!, tenantID: nil, playerID: player, occurredAt: RFC3339.format(Date()), properties: "{}"
+            ).utf8)
         do {
             let (_, response) = try await URLSession.shared.data(for: request)
             return (response as? HTTPURLResponse)?.statusCode == 202

@@ -92,43 +92,45 @@ struct IngestionLiveTests {
     @Test("with a broker taken down during 100k events, every event acknowledged with 202 is in Kafka exactly once")
     func brokerOutageLosesNothingAcknowledged() async throws {
         // Its own devkafka: the outage must not move the coordinators of other tests' groups.
-        try await PrivateDevKafka.with { devKafka in try await LiveIngestionFixture.run(devKafka: devKafka) { fixture, client in
-            let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 8))
-            let url = "http://127.0.0.1:\(client.port!)/v1/events"
-            let control = devKafka.control
-            let batches = (0..<1000).map { _ in (0..<100).map { _ in UUID() } }
-            let outcome = LoadOutcome()
-            let loadStart = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                var next = 0
-                for _ in 0..<8 {
-                    let mine = next
-                    next += 1
-                    group.addTask { try await Self.send(batches[mine], to: url, key: fixture.writeKeyA, with: http, outcome: outcome) }
-                }
-                while try await group.next() != nil {
-                    let sent = await outcome.acknowledgedBatches
-                    if sent >= 300, await outcome.markBrokerDown() { try await control.setBrokerDown(3) }
-                    if sent >= 700, await outcome.markBrokerUp() { try await control.setBrokerUp(3) }
-                    if next < batches.count {
+        try await PrivateDevKafka.with { devKafka in
+            try await LiveIngestionFixture.run(devKafka: devKafka) { fixture, client in
+                let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 8))
+                let url = "http://127.0.0.1:\(client.port!)/v1/events"
+                let control = devKafka.control
+                let batches = (0..<1000).map { _ in (0..<100).map { _ in UUID() } }
+                let outcome = LoadOutcome()
+                let loadStart = ContinuousClock.now
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var next = 0
+                    for _ in 0..<8 {
                         let mine = next
                         next += 1
                         group.addTask { try await Self.send(batches[mine], to: url, key: fixture.writeKeyA, with: http, outcome: outcome) }
                     }
+                    while try await group.next() != nil {
+                        let sent = await outcome.acknowledgedBatches
+                        if sent >= 300, await outcome.markBrokerDown() { try await control.setBrokerDown(3) }
+                        if sent >= 700, await outcome.markBrokerUp() { try await control.setBrokerUp(3) }
+                        if next < batches.count {
+                            let mine = next
+                            next += 1
+                            group.addTask { try await Self.send(batches[mine], to: url, key: fixture.writeKeyA, with: http, outcome: outcome) }
+                        }
+                    }
                 }
+                if await outcome.markBrokerUp() { try await control.setBrokerUp(3) }
+                let loadTime = ContinuousClock.now - loadStart
+                let acknowledged = await outcome.acknowledged
+                #expect(acknowledged.count == 100_000, "every batch was eventually acknowledged (retrying 503s)")
+                let records = try await KafkaTopicReader.read(fixture.rawTopic, count: acknowledged.count + 1, idle: .seconds(8), bootstrap: devKafka.bootstrap)
+                let ids = records.compactMap { try? PlayerEvent(jsonBytes: $0.value).eventID }
+                #expect(ids.count == records.count)
+                #expect(Set(ids).count == ids.count, "no event is in Kafka twice")
+                #expect(Set(ids) == acknowledged, "exactly the acknowledged events are in Kafka")
+                let retried = await outcome.unavailableAnswers
+                print("broker outage: \(records.count) records for \(acknowledged.count) acknowledged events in \(loadTime), \(retried) answers were 503 and retried")
             }
-            if await outcome.markBrokerUp() { try await control.setBrokerUp(3) }
-            let loadTime = ContinuousClock.now - loadStart
-            let acknowledged = await outcome.acknowledged
-            #expect(acknowledged.count == 100_000, "every batch was eventually acknowledged (retrying 503s)")
-            let records = try await KafkaTopicReader.read(fixture.rawTopic, count: acknowledged.count + 1, idle: .seconds(8), bootstrap: devKafka.bootstrap)
-            let ids = records.compactMap { try? PlayerEvent(jsonBytes: $0.value).eventID }
-            #expect(ids.count == records.count)
-            #expect(Set(ids).count == ids.count, "no event is in Kafka twice")
-            #expect(Set(ids) == acknowledged, "exactly the acknowledged events are in Kafka")
-            let retried = await outcome.unavailableAnswers
-            print("broker outage: \(records.count) records for \(acknowledged.count) acknowledged events in \(loadTime), \(retried) answers were 503 and retried")
-        } }
+        }
     }
 
     // MARK: Load helpers

@@ -92,8 +92,10 @@ extension TestClientProtocol {
         }
     }
 
-    func postEvents(_ body: String, key: String? = IngestionRouterFixture.keyA, headers: HTTPFields = [:],
-                    contentType: String? = "application/json") async throws -> (status: HTTPResponse.Status, headers: HTTPFields, json: [String: Any]) {
+    func postEvents(
+        _ body: String, key: String? = IngestionRouterFixture.keyA, headers: HTTPFields = [:],
+        contentType: String? = "application/json"
+    ) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, json: [String: Any]) {
         try await postEvents(Array(body.utf8), key: key, headers: headers, contentType: contentType)
     }
 }

@@ -83,13 +83,15 @@ struct LiveIngestionFixture: Sendable {
                     platformClient: platform, ingestionClient: ingestionClient, rawTopic: rawTopic, invalidTopic: invalidTopic,
                     user: user, redisURL: redisURL, databaseURL: databaseURL, userService: proxy)
                 try await proxy.run { proxyURL in
-                    let ingestion = try Ingestion.buildApplication(environment: EnvironmentReader([
-                        "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
-                        "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
-                        "GM_INGESTION_CLIENT_ID": ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": ingestionClient.secret,
-                        "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
-                        "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
-                    ].merging(extra) { $1 }))
+                    let ingestion = try Ingestion.buildApplication(
+                        environment: EnvironmentReader(
+                            [
+                                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                                "GM_KAFKA_BOOTSTRAP": kafka, "GM_REDIS_URL": redisURL, "GM_USER_URL": proxyURL, "GM_AUTH_ISSUER": issuer,
+                                "GM_INGESTION_CLIENT_ID": ingestionClient.id, "GM_INGESTION_CLIENT_SECRET": ingestionClient.secret,
+                                "GM_INGESTION_RAW_TOPIC": rawTopic, "GM_INGESTION_INVALID_TOPIC": invalidTopic,
+                                "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
+                            ].merging(extra) { $1 }))
                     try await ingestion.test(.live) { client in
                         try await body(fixture, client)
                     }
@@ -137,7 +139,8 @@ struct LiveIngestionFixture: Sendable {
             // write_keys is under row-level security: the row is written in its tenant's scope.
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT set_config('gm.tenant_id', \(tenant), true)", logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO write_keys (id, tenant_id, name, fingerprint, hint, created_at)
                     VALUES (\(UUID()), \(tenant), 'legacy', \(OpaqueToken.fingerprint(key)), \(String(key.prefix(10))), now())
                     """, logger: logger)

@@ -61,8 +61,10 @@ struct OversizedInvalidEventTests {
 
     /// The record names the tenant and the reason, is far below Kafka's 1 MB message limit, and
     /// carries a prefix of the payload with the SHA-256 and length of all of it.
-    static func expectTruncatedRecord(_ message: KafkaConsumerMessage, of payload: [UInt8], tenant: String,
-                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectTruncatedRecord(
+        _ message: KafkaConsumerMessage, of payload: [UInt8], tenant: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(message.value.count < 200_000, "record of \(message.value.count) bytes", sourceLocation: sourceLocation)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any], sourceLocation: sourceLocation)
         #expect(record["tenant_id"] as? String == tenant, sourceLocation: sourceLocation)

@@ -61,14 +61,16 @@ struct PoisonCorpusEndToEndTests {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         try await control.createTopic("test.processed.\(suffix)", partitions: 3)
         try await control.createTopic("test.erasure.\(suffix)", partitions: 1)
-        return try ServiceProcess.start(binary, environment: [
-            "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
-            "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"), "GM_PG_URL": fixture.databaseURL,
-            "GM_REDIS_URL": fixture.redisURL, "GM_PROCESSOR_GROUP": "processor-\(suffix)",
-            "GM_PROCESSOR_RAW_TOPIC": fixture.rawTopic, "GM_PROCESSOR_INVALID_TOPIC": fixture.invalidTopic,
-            "GM_PROCESSOR_PROCESSED_TOPIC": "test.processed.\(suffix)", "GM_PROCESSOR_ERASURE_TOPIC": "test.erasure.\(suffix)",
-            "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
-        ])
+        return try ServiceProcess.start(
+            binary,
+            environment: [
+                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_LOG_LEVEL": "warning",
+                "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"), "GM_PG_URL": fixture.databaseURL,
+                "GM_REDIS_URL": fixture.redisURL, "GM_PROCESSOR_GROUP": "processor-\(suffix)",
+                "GM_PROCESSOR_RAW_TOPIC": fixture.rawTopic, "GM_PROCESSOR_INVALID_TOPIC": fixture.invalidTopic,
+                "GM_PROCESSOR_PROCESSED_TOPIC": "test.processed.\(suffix)", "GM_PROCESSOR_ERASURE_TOPIC": "test.erasure.\(suffix)",
+                "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
+            ])
     }
 
     static func stored(_ id: UUID, within timeout: Duration, databaseURL: String) async throws -> Bool {

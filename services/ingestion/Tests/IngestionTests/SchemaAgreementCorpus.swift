@@ -48,8 +48,12 @@ enum SchemaAgreementCorpus {
 
     static func poisonProperties() -> [Input] {
         PoisonCorpus.entries.map {
-            Input(name: "poison properties: \($0.name)", bytes: Array(PoisonCorpus.event(
-                id: UUID(), tenantID: nil, playerID: "poisoner", occurredAt: RFC3339.format(Date()), properties: $0.properties).utf8))
+            Input(
+                name: "poison properties: \($0.name)",
+                bytes: Array(
+                    PoisonCorpus.event(
+                        id: UUID(), tenantID: nil, playerID: "poisoner", occurredAt: RFC3339.format(Date()), properties: $0.properties
+                    ).utf8))
         }
     }
 
@@ -99,8 +103,10 @@ enum SchemaAgreementCorpus {
                 for amount in [nil, #"{"minor":250,"currency":"EUR"}"#, "null"] {
                     for properties in [nil, "{}", #"{"round":7,"lines":[1,2,3],"bonus":{"free_spins":10}}"#, "null"] {
                         let fields = [("game_id", gameID), ("amount", amount), ("properties", properties)]
-                        inputs.append(event("\(type.rawValue) with \(fields.map { "\($0.0)=\($0.1 ?? "absent")" }.joined(separator: " "))",
-                                            type: type.rawValue, replacing: fields))
+                        inputs.append(
+                            event(
+                                "\(type.rawValue) with \(fields.map { "\($0.0)=\($0.1 ?? "absent")" }.joined(separator: " "))",
+                                type: type.rawValue, replacing: fields))
                     }
                 }
             }
@@ -175,7 +181,8 @@ enum SchemaAgreementCorpus {
 
         for type in EventType.allCases.map(\.rawValue) + ["BET_PLACED", "bet_placed ", "", "jackpot", #"bet\u005fplaced"#, "bet_placed\u{0}"] {
             for (gameID, amount) in [(true, true), (true, false), (false, true), (false, false)] {
-                add("type \(type) game_id \(gameID) amount \(amount)", type: type,
+                add(
+                    "type \(type) game_id \(gameID) amount \(amount)", type: type,
                     [("game_id", gameID ? string("g") : nil), ("amount", amount ? #"{"minor":1,"currency":"USD"}"# : nil)])
             }
         }
@@ -241,13 +248,14 @@ enum SchemaAgreementCorpus {
         add("unknown keys", [], appending: #","source":"sdk","events":[],"extra":{"a":[1,{"b":null}]}"#)
         add("unknown key twice", [], appending: #","x":1,"x":2"#)
         for field in ["event_id", "player_id", "type", "occurred_at", "game_id", "amount"] {
-            let value: String = switch field {
-            case "event_id": string(uuid)
-            case "occurred_at": at(0)
-            case "amount": #"{"minor":1,"currency":"EUR"}"#
-            case "type": string("bet_placed")
-            default: string("x")
-            }
+            let value: String =
+                switch field {
+                case "event_id": string(uuid)
+                case "occurred_at": at(0)
+                case "amount": #"{"minor":1,"currency":"EUR"}"#
+                case "type": string("bet_placed")
+                default: string("x")
+                }
             add("\(field) given twice", [], appending: ",\"\(field)\":\(value)")
             add("\(field) given twice, the second invalid", [], appending: ",\"\(field)\":[]")
         }

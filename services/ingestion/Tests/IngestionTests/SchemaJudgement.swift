@@ -22,7 +22,7 @@ struct SchemaJudgement: Sendable {
 
     init?(line: Substring) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let verdict = (object["verdict"] as? String).flatMap(Verdict.init(rawValue:))
+            let verdict = (object["verdict"] as? String).flatMap(Verdict.init(rawValue:))
         else { return nil }
         self.verdict = verdict
         errors = object["errors"] as? [String] ?? []

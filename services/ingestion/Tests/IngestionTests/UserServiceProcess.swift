@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GameMetricsAuth
 import GameMetricsKit
@@ -53,10 +53,12 @@ final class UserServiceProcess: Sendable {
 
     /// A client-credentials access token.
     func token(clientID: String, secret: String) async throws -> String {
-        let answer = try await send("POST", "/oauth/token", headers: [
-            "Authorization": "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString(),
-            "Content-Type": "application/x-www-form-urlencoded",
-        ], body: Data("grant_type=client_credentials".utf8))
+        let answer = try await send(
+            "POST", "/oauth/token",
+            headers: [
+                "Authorization": "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString(),
+                "Content-Type": "application/x-www-form-urlencoded",
+            ], body: Data("grant_type=client_credentials".utf8))
         return try Self.accessToken(in: answer)
     }
 
@@ -77,9 +79,11 @@ final class UserServiceProcess: Sendable {
         let signIn = try await send("POST", "/oauth/authorize", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Self.formBody(form))
         let location = try #require(signIn.headers["Location"], "sign-in answered \(signIn.status): \(signIn.text)")
         let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
-        let exchange = try await send("POST", "/oauth/token", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Self.formBody([
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registered), ("client_id", dashboard), ("code_verifier", verifier),
-        ]))
+        let exchange = try await send(
+            "POST", "/oauth/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: Self.formBody([
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registered), ("client_id", dashboard), ("code_verifier", verifier),
+            ]))
         return try Self.accessToken(in: exchange)
     }
 

@@ -49,8 +49,9 @@ struct WriteKeyMACRotationTests {
             try await eventually(.seconds(20), every: .milliseconds(500)) {
                 try await client.postEvents(TestEvents.json(), key: issued).status == .accepted
             }
-            #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .accepted,
-                    "keys made with the previous secret still verify during the rotation")
+            #expect(
+                try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .accepted,
+                "keys made with the previous secret still verify during the rotation")
 
             // The old secret is dropped once keys are reissued: keys MAC'd with it are forged now.
             try volume.update([Self.current: Self.newSecret, Self.previous: ""])
@@ -65,8 +66,9 @@ struct WriteKeyMACRotationTests {
                 try await Self.metricsText(port: internalPort).contains(#"gm_secret_reload_rejected{secret="write-key-mac"} 1"#)
             }
             #expect(try await client.postEvents(TestEvents.json(), key: issued).status == .accepted)
-            #expect(new.verify(try await Self.createWriteKey(fixture, token: admin)) == .authentic,
-                    "the user service keeps issuing under the last good secret")
+            #expect(
+                new.verify(try await Self.createWriteKey(fixture, token: admin)) == .authentic,
+                "the user service keeps issuing under the last good secret")
         }
     }
 

@@ -28,8 +28,10 @@ struct ErasedPlayerTests {
             try await Task.sleep(for: .milliseconds(20))
             let request = ErasureRequested(
                 requestID: UUID(), tenantID: erased.tenantID, playerID: erased.playerID, requestedAt: Date(), requestedBy: "test")
-            try await fixture.produce([KafkaProducerMessage(
-                topic: fixture.erasureTopic, key: ErasureMessage.requested(request).key, value: try ErasureMessage.requested(request).encoded())])
+            try await fixture.produce([
+                KafkaProducerMessage(
+                    topic: fixture.erasureTopic, key: ErasureMessage.requested(request).key, value: try ErasureMessage.requested(request).encoded())
+            ])
 
             let others = corpus.unique.count - erasedEvents.count
             try await fixture.withProcessor { _ in

@@ -22,8 +22,9 @@ struct ErasureDeadLetterTests {
             ]
             let request = ErasureRequested(
                 requestID: UUID(), tenantID: "tenant-a", playerID: "someone", requestedAt: Date(), requestedBy: "test")
-            try await fixture.produce(poison.map { KafkaProducerMessage(topic: fixture.erasureTopic, key: key, value: $0.value, partition: 0) }
-                + [KafkaProducerMessage(topic: fixture.erasureTopic, key: key, value: try ErasureMessage.requested(request).encoded(), partition: 0)])
+            try await fixture.produce(
+                poison.map { KafkaProducerMessage(topic: fixture.erasureTopic, key: key, value: $0.value, partition: 0) }
+                    + [KafkaProducerMessage(topic: fixture.erasureTopic, key: key, value: try ErasureMessage.requested(request).encoded(), partition: 0)])
             try await fixture.withProcessor { _ in
                 // Everything on the topic, the processor's completion included.
                 let messages = try await KafkaTopicReader.read(fixture.erasureTopic, count: poison.count + 2, idle: .seconds(60))

@@ -46,10 +46,11 @@ struct EventCorpus {
             if type == .sessionEnd {
                 properties = EventProperties(["duration_ms": .number(String(random.next() % 3_600_000))])
             }
-            unique.append(PlayerEvent(
-                eventID: random.nextUUID(), tenantID: tenant, playerID: "player-\(player)", type: type,
-                occurredAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), gameID: game, amount: amount,
-                properties: properties))
+            unique.append(
+                PlayerEvent(
+                    eventID: random.nextUUID(), tenantID: tenant, playerID: "player-\(player)", type: type,
+                    occurredAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), gameID: game, amount: amount,
+                    properties: properties))
         }
         var stream = unique
         let duplicates = Int(Double(uniqueEvents) * duplicateShare)
@@ -68,8 +69,9 @@ struct EventCorpus {
     static func records(_ events: [PlayerEvent], topic: String) -> [KafkaProducerMessage] {
         let ingestedAt = String(Int64(Date().timeIntervalSince1970 * 1000))
         return events.map { event in
-            KafkaProducerMessage(topic: topic, key: event.partitionKeyBytes(), value: event.jsonBytes(),
-                                 headers: [KafkaHeader(key: "gm-ingested-at-ms", string: ingestedAt)])
+            KafkaProducerMessage(
+                topic: topic, key: event.partitionKeyBytes(), value: event.jsonBytes(),
+                headers: [KafkaHeader(key: "gm-ingested-at-ms", string: ingestedAt)])
         }
     }
 }
@@ -112,8 +114,9 @@ struct Aggregates: Equatable, CustomStringConvertible {
             let seconds = micros / 1_000_000
             for (grain, width) in Self.grains {
                 let bucket = seconds - seconds % width
-                let key = MetricKey(tenant: event.tenantID, grain: grain, bucket: bucket, game: event.gameID ?? "",
-                                    type: event.type.rawValue, currency: event.amount?.currency ?? "")
+                let key = MetricKey(
+                    tenant: event.tenantID, grain: grain, bucket: bucket, game: event.gameID ?? "",
+                    type: event.type.rawValue, currency: event.amount?.currency ?? "")
                 var value = metrics[key, default: MetricValue()]
                 value.events += 1
                 value.amountMinor += event.amount?.minor ?? 0
@@ -186,7 +189,10 @@ struct SplitMix64 {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 }

@@ -91,11 +91,12 @@ struct ExactnessTests {
         let (corpus, expected) = await corpusWithExpectedTotals(uniqueEvents: 57_143, duplicateShare: 0.05, seed: 13)
         let records = EventCorpus.records(corpus.stream, topic: "")
         try await ProcessorFixture.run(databaseURL: database.url) { fixture in
-            try await fixture.produce(records.map { record in
-                var record = record
-                record.topic = fixture.rawTopic
-                return record
-            })
+            try await fixture.produce(
+                records.map { record in
+                    var record = record
+                    record.topic = fixture.rawTopic
+                    return record
+                })
             // Small batches, so the shutdown lands between many transactions and commits.
             // A store attempt stuck on a connection the shutdown dropped is abandoned after 5 s.
             try await fixture.withProcessor(environment: ["GM_PROCESSOR_BATCH_SIZE": "200", "GM_PROCESSOR_STORE_TIMEOUT_MS": "5000"]) { client in

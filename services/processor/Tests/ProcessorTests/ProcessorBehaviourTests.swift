@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GameMetricsKit
 import GameMetricsTesting
@@ -22,8 +22,9 @@ struct ProcessorBehaviourTests {
             let poison = [
                 KafkaProducerMessage(topic: fixture.rawTopic, key: key, value: Array("not json {".utf8), partition: 0),
                 KafkaProducerMessage(topic: fixture.rawTopic, key: key, value: Array(#"{"event_id":"nope"}"#.utf8), partition: 0),
-                KafkaProducerMessage(topic: fixture.rawTopic, key: Array("tenant-a:someone-else".utf8),
-                                     value: corpus.unique[0].jsonBytes(), partition: 0),
+                KafkaProducerMessage(
+                    topic: fixture.rawTopic, key: Array("tenant-a:someone-else".utf8),
+                    value: corpus.unique[0].jsonBytes(), partition: 0),
             ]
             let good = EventCorpus.records(corpus.unique, topic: fixture.rawTopic).map { record in
                 KafkaProducerMessage(topic: record.topic, key: record.key, value: record.value, headers: record.headers, partition: 0)
@@ -65,8 +66,10 @@ struct ProcessorBehaviourTests {
                 try await fixture.waitForStoredEvents(corpus.unique.count)
                 let request = ErasureRequested(
                     requestID: UUID(), tenantID: erased.tenantID, playerID: erased.playerID, requestedAt: Date(), requestedBy: "test")
-                try await fixture.produce([KafkaProducerMessage(
-                    topic: fixture.erasureTopic, key: ErasureMessage.requested(request).key, value: try ErasureMessage.requested(request).encoded())])
+                try await fixture.produce([
+                    KafkaProducerMessage(
+                        topic: fixture.erasureTopic, key: ErasureMessage.requested(request).key, value: try ErasureMessage.requested(request).encoded())
+                ])
                 // The request and the processor's completion; joining the group can take a while
                 // on a busy machine, so the reader waits long before giving up.
                 let messages = try await KafkaTopicReader.read(fixture.erasureTopic, count: 2, idle: .seconds(60))
@@ -135,7 +138,10 @@ struct ProcessorBehaviourTests {
                     #expect((response as? HTTPURLResponse)?.statusCode == 200)
                     lag = try JSONValue(parsing: Array(data))
                     if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
-                       case .array(let partitions) = fields["partitions"], partitions.count == 24 { break }
+                        case .array(let partitions) = fields["partitions"], partitions.count == 24
+                    {
+                        break
+                    }
                     try await Task.sleep(for: .milliseconds(500))
                 }
                 guard case .object(let fields) = lag, case .array(let partitions) = fields["partitions"] else {

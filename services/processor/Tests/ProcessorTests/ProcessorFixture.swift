@@ -29,8 +29,10 @@ struct ProcessorFixture: Sendable {
         let kafka = try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")
         let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
         let suffix = UUID().uuidString.prefix(8).lowercased()
-        let fixtureTopics = (raw: "test.raw.\(suffix)", processed: "test.processed.\(suffix)",
-                             invalid: "test.invalid.\(suffix)", erasure: "test.erasure.\(suffix)")
+        let fixtureTopics = (
+            raw: "test.raw.\(suffix)", processed: "test.processed.\(suffix)",
+            invalid: "test.invalid.\(suffix)", erasure: "test.erasure.\(suffix)"
+        )
         // More partitions than production's 12: devkafka's mock brokers keep only a few MB per
         // partition and drop the oldest records beyond (300k events on 12 partitions lost the
         // first 2-5k offsets of each), and the 200k-event test must find every record.
@@ -142,13 +144,15 @@ struct ProcessorFixture: Sendable {
         return try await withDatabase { client, logger in
             var aggregates = Aggregates()
             aggregates.rawEvents = rawEvents
-            let metrics = try await client.query("""
+            let metrics = try await client.query(
+                """
                 SELECT tenant_id, grain, extract(epoch FROM bucket)::bigint, game_id, event_type, currency,
                        events, amount_minor::bigint, session_duration_ms::bigint
                 FROM event_metrics
                 """, logger: logger)
             for try await (tenant, grain, bucket, game, type, currency, events, amount, session)
-                in metrics.decode((String, String, Int64, String, String, String, Int64, Int64, Int64).self) {
+                in metrics.decode((String, String, Int64, String, String, String, Int64, Int64, Int64).self)
+            {
                 aggregates.metrics[.init(tenant: tenant, grain: grain, bucket: bucket, game: game, type: type, currency: currency)] =
                     .init(events: events, amountMinor: amount, sessionDurationMs: session)
             }
@@ -157,13 +161,15 @@ struct ProcessorFixture: Sendable {
             for try await (tenant, grain, bucket, game, count) in players.decode((String, String, Int64, String, Int64).self) {
                 aggregates.activePlayers[.init(tenant: tenant, grain: grain, bucket: bucket, game: game)] = count
             }
-            let states = try await client.query("""
+            let states = try await client.query(
+                """
                 SELECT tenant_id, player_id, events, sessions, rounds,
                        (extract(epoch FROM first_seen_at) * 1000000)::bigint, (extract(epoch FROM last_seen_at) * 1000000)::bigint
                 FROM player_state
                 """, logger: logger)
             for try await (tenant, player, events, sessions, rounds, first, last)
-                in states.decode((String, String, Int64, Int64, Int64, Int64, Int64).self) {
+                in states.decode((String, String, Int64, Int64, Int64, Int64, Int64).self)
+            {
                 aggregates.players[.init(tenant: tenant, player: player)] =
                     .init(events: events, sessions: sessions, rounds: rounds, firstSeenMicros: first, lastSeenMicros: last)
             }

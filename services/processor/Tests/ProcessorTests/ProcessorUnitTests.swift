@@ -104,9 +104,11 @@ struct ProcessorUnitTests {
             tenantID: "t", playerID: "p", firstSeenAt: Date(timeIntervalSince1970: 0), lastSeenAt: Date(timeIntervalSince1970: 60),
             lastEventType: "bet_placed", lastGameID: nil, events: 3, sessions: 1, rounds: 0)
         #expect(String(decoding: snapshot.jsonBytes(), as: UTF8.self) == #"{"tenant_id":"t","player_id":"p","first_seen_at":"1970-01-01T00:00:00.000000Z","last_seen_at":"1970-01-01T00:01:00.000000Z","last_event_type":"bet_placed","last_game_id":null,"events":3,"sessions":1,"rounds":0}"#)
-        let message = LivePublisher.message(tenant: "t", deltas: [
-            LiveDelta(tenantID: "t", minute: Date(timeIntervalSince1970: 60), eventType: "deposit", currency: "EUR", events: 2, amountMinor: "99999999999999999999"),
-        ], storedAt: Date(timeIntervalSince1970: 61))
+        let message = LivePublisher.message(
+            tenant: "t",
+            deltas: [
+                LiveDelta(tenantID: "t", minute: Date(timeIntervalSince1970: 60), eventType: "deposit", currency: "EUR", events: 2, amountMinor: "99999999999999999999")
+            ], storedAt: Date(timeIntervalSince1970: 61))
         #expect(message == #"{"tenant_id":"t","stored_at":"1970-01-01T00:01:01.000000Z","deltas":[{"minute":"1970-01-01T00:01:00.000000Z","event_type":"deposit","currency":"EUR","events":2,"amount_minor":99999999999999999999}]}"#)
     }
 
@@ -138,10 +140,11 @@ struct ProcessorUnitTests {
             LiveDelta(tenantID: "t", minute: minute, eventType: "deposit", currency: "EUR", events: 1, amountMinor: "5"),
             LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 3, amountMinor: "10"),
         ])
-        #expect(merged == [
-            LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 5, amountMinor: "9223372036854775817"),
-            LiveDelta(tenantID: "t", minute: minute, eventType: "deposit", currency: "EUR", events: 1, amountMinor: "5"),
-        ])
+        #expect(
+            merged == [
+                LiveDelta(tenantID: "t", minute: minute, eventType: "bet_placed", currency: "EUR", events: 5, amountMinor: "9223372036854775817"),
+                LiveDelta(tenantID: "t", minute: minute, eventType: "deposit", currency: "EUR", events: 1, amountMinor: "5"),
+            ])
     }
 
     @Test("an attempt answers within its time limit, and one past it is cancelled and ends with TimeoutExceeded")
@@ -150,7 +153,9 @@ struct ProcessorUnitTests {
         let started = ContinuousClock.now
         await #expect(throws: TimeoutExceeded.self) {
             // Ends when cancelled, as a store does by closing its connection.
-            try await withTimeout(.milliseconds(200)) { try await Task.sleep(for: .seconds(30)); return 0 }
+            try await withTimeout(.milliseconds(200)) {
+                try await Task.sleep(for: .seconds(30)); return 0
+            }
         }
         #expect(ContinuousClock.now - started < .seconds(20))
     }

@@ -20,7 +20,8 @@ struct ServiceRoleGrantsTests {
             try await database.asOwner { client in
                 let rows = try await client.query(
                     "SELECT rolname, rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls FROM pg_roles WHERE rolname = ANY(\(names))",
-                    logger: database.logger).collect()
+                    logger: database.logger
+                ).collect()
                 #expect(rows.count == names.count, "every service role exists")
                 for row in rows {
                     let (name, powerful) = try row.decode((String, Bool).self)
@@ -28,7 +29,8 @@ struct ServiceRoleGrantsTests {
                 }
                 let owned = try await client.query(
                     "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = ANY(\(names))",
-                    logger: database.logger).collect()
+                    logger: database.logger
+                ).collect()
                 #expect(owned.isEmpty, "tables owned by a service role: \(owned.map { try? $0.decode(String.self) })")
             }
         }
@@ -39,7 +41,8 @@ struct ServiceRoleGrantsTests {
         try await ServiceRoleDatabase.run { database in
             let names = ServiceRoleDatabase.Role.allCases.map { "gm_\($0.rawValue)" }
             try await database.asOwner { client in
-                let rows = try await client.query("""
+                let rows = try await client.query(
+                    """
                     SELECT c.relname FROM pg_class c
                      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
                        AND NOT EXISTS (
@@ -47,7 +50,8 @@ struct ServiceRoleGrantsTests {
                              JOIN pg_roles r ON r.oid = a.grantee
                             WHERE r.rolname = ANY(\(names)))
                      ORDER BY 1
-                    """, logger: database.logger).collect()
+                    """, logger: database.logger
+                ).collect()
                 let ungranted = try rows.map { try $0.decode(String.self) }
                 #expect(ungranted.isEmpty, "tables no service may use (add them to db/roles.sql): \(ungranted)")
             }
@@ -60,7 +64,8 @@ struct ServiceRoleGrantsTests {
             try await database.as(.processor) { client in
                 // At start the service runs its migrations as its own role: nothing pending, nothing to create.
                 let report = try await MigrationRunner(
-                    client: client, migrations: ProcessorMigrations.all, logger: database.logger, table: ProcessorMigrations.table).migrate()
+                    client: client, migrations: ProcessorMigrations.all, logger: database.logger, table: ProcessorMigrations.table
+                ).migrate()
                 #expect(report.applied.isEmpty)
                 // A version started before its `migrate` step stops at start instead of running on an old schema.
                 let unapplied = ProcessorMigrations.all + [Migration(version: 999, name: "not_yet_migrated", statements: ["CREATE TABLE later (x int)"])]
@@ -122,7 +127,8 @@ struct ServiceRoleGrantsTests {
                 try await database.run("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme')", on: client)
                 try await client.withTransaction(logger: database.logger) { connection in
                     try await connection.query("SELECT set_config('gm.tenant_id', 'acme', true)", logger: database.logger)
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO audit_log (prev_hash, hash, actor, action, subject, tenant_id, at)
                         VALUES (repeat('0', 64), repeat('1', 64), 'test', 'test', 'p1', 'acme', now())
                         """, logger: database.logger)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GameMetricsKit
 import GameMetricsTesting
@@ -21,9 +21,10 @@ struct StoreRefusalTests {
     func poisonCorpusOnTheRawTopic() async throws {
         let now = RFC3339.format(Date())
         // And a timestamp PostgreSQL cannot hold, in a record no client could send through ingestion.
-        let cases = PoisonCorpus.entries.map { entry in
-            RawCase(name: entry.name, id: UUID(), occurredAt: now, properties: entry.properties)
-        } + [RawCase(name: "year zero", id: UUID(), occurredAt: "0000-01-01T00:00:00Z", properties: "{}")]
+        let cases =
+            PoisonCorpus.entries.map { entry in
+                RawCase(name: entry.name, id: UUID(), occurredAt: now, properties: entry.properties)
+            } + [RawCase(name: "year zero", id: UUID(), occurredAt: "0000-01-01T00:00:00Z", properties: "{}")]
         let sentinel = EventCorpus(uniqueEvents: 1, duplicateShare: 0, seed: 11).unique[0]
         #expect(sentinel.tenantID != "tenant-poison")
 
@@ -39,13 +40,16 @@ struct StoreRefusalTests {
             var records = cases.map { item in
                 KafkaProducerMessage(
                     topic: fixture.rawTopic, key: key,
-                    value: Array(PoisonCorpus.event(
-                        id: item.id, tenantID: "tenant-poison", playerID: "poisoner", occurredAt: item.occurredAt,
-                        properties: item.properties).utf8),
+                    value: Array(
+                        PoisonCorpus.event(
+                            id: item.id, tenantID: "tenant-poison", playerID: "poisoner", occurredAt: item.occurredAt,
+                            properties: item.properties
+                        ).utf8),
                     partition: 0)
             }
-            records.append(KafkaProducerMessage(
-                topic: fixture.rawTopic, key: sentinel.partitionKeyBytes(), value: sentinel.jsonBytes(), partition: 0))
+            records.append(
+                KafkaProducerMessage(
+                    topic: fixture.rawTopic, key: sentinel.partitionKeyBytes(), value: sentinel.jsonBytes(), partition: 0))
             try await fixture.produce(records)
 
             try await fixture.withProcessor { _ in
@@ -55,15 +59,17 @@ struct StoreRefusalTests {
             let invalid = try await KafkaTopicReader.read(fixture.invalidTopic, count: .max, idle: .seconds(5))
             let refusals = InvalidRecords(invalid)
             for item in cases {
-                let stored = try await fixture.query(
-                    "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id)", as: Int64.self
-                ).first ?? 0
+                let stored =
+                    try await fixture.query(
+                        "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id)", as: Int64.self
+                    ).first ?? 0
                 let reasons = refusals.reasons(for: item.id)
                 if accepted[item.id] == true {
-                    let storedEqually = try await fixture.query(
-                        "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id) AND properties = \(item.properties)::jsonb",
-                        as: Int64.self
-                    ).first ?? 0
+                    let storedEqually =
+                        try await fixture.query(
+                            "SELECT count(*)::bigint FROM events_raw WHERE event_id = \(item.id) AND properties = \(item.properties)::jsonb",
+                            as: Int64.self
+                        ).first ?? 0
                     #expect(storedEqually == 1 || (stored == 0 && !reasons.isEmpty), "\(item.name): neither stored as PostgreSQL parses it nor refused")
                 } else {
                     #expect(stored == 0, "\(item.name): PostgreSQL refuses it, yet it is stored")
@@ -169,8 +175,10 @@ struct InvalidRecords {
             var reasons: [Reason] = []
             if case .array(let errors) = record["errors"] {
                 for case .object(let error) in errors {
-                    reasons.append(Reason(field: error["field"]?.stringValue ?? "", reason: error["reason"]?.stringValue ?? "",
-                                          detail: error["detail"]?.stringValue))
+                    reasons.append(
+                        Reason(
+                            field: error["field"]?.stringValue ?? "", reason: error["reason"]?.stringValue ?? "",
+                            detail: error["detail"]?.stringValue))
                 }
             }
             // The event's id, from the embedded event or from the text of an opaque or cut payload
@@ -179,11 +187,13 @@ struct InvalidRecords {
             if case .object(let event) = record["event"] {
                 text = event["event_id"]?.stringValue ?? ""
             } else if let base64 = (record["payload_base64"] ?? record["payload_prefix_base64"])?.stringValue,
-                      let data = Data(base64Encoded: base64) {
+                let data = Data(base64Encoded: base64)
+            {
                 text = String(decoding: data, as: UTF8.self)
             }
             if let range = text.range(of: #"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#, options: .regularExpression),
-               let id = UUID(uuidString: String(text[range])) {
+                let id = UUID(uuidString: String(text[range]))
+            {
                 byEvent[id, default: []] += reasons
             }
         }
@@ -237,7 +247,10 @@ extension ProcessorFixture {
                 lag = (try? JSONValue(parsing: Array(data))) ?? .null
             }
             if case .object(let fields) = lag, fields["total_lag"] == .number("0"),
-               case .array(let owned) = fields["partitions"], owned.count == partitions { return }
+                case .array(let owned) = fields["partitions"], owned.count == partitions
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(500))
         }
         Issue.record("lag is still \(lag) after \(timeout)")

@@ -113,10 +113,13 @@ extension ProcessorFixture {
                     try await body {
                         let deadline = ContinuousClock.now + .seconds(60)
                         while ContinuousClock.now < deadline {
-                            let waiting = try await connection.query("""
-                                SELECT count(*)::bigint FROM pg_stat_activity
-                                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
-                                """, logger: logger).collect().first?.decode(Int64.self) ?? 0
+                            let waiting =
+                                try await connection.query(
+                                    """
+                                    SELECT count(*)::bigint FROM pg_stat_activity
+                                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                                    """, logger: logger
+                                ).collect().first?.decode(Int64.self) ?? 0
                             if waiting > 0 { return }
                             try await Task.sleep(for: .milliseconds(100))
                         }

@@ -30,9 +30,10 @@ func buildApplication(
     let writeKeyMAC = try clients.require(.writeKeyMAC)
 
     // `GM_SIGNING_KEY_ENCRYPTION_KEY[_FILE]` (+ `_PREVIOUS_KEY[_FILE]`), read again while running.
-    let encryption = try clients.require(ReloadingSecretRequirement(
-        name: "signing-key-encryption", variables: ["GM_SIGNING_KEY_ENCRYPTION_KEY", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY"]
-    ) { try SigningKeyEncryption(environment: $0) })
+    let encryption = try clients.require(
+        ReloadingSecretRequirement(
+            name: "signing-key-encryption", variables: ["GM_SIGNING_KEY_ENCRYPTION_KEY", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY"]
+        ) { try SigningKeyEncryption(environment: $0) })
     let keys = SigningKeyStore(
         client: postgres, encryption: encryption, issuer: settings.issuer,
         tokenLifetime: settings.accessTokenLifetime, logger: logger)

@@ -8,8 +8,9 @@ import GameMetricsService
 struct UserServiceApp {
     static func main() async {
         if CommandLine.arguments.dropFirst().first == "migrate" {
-            exit(await MigrateCommand.run(
-                service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: EnvironmentReader()))
+            exit(
+                await MigrateCommand.run(
+                    service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: EnvironmentReader()))
         }
         if CommandLine.arguments.dropFirst().first == "audit-verify" {
             exit(await AuditVerifyCommand.run(environment: EnvironmentReader()))

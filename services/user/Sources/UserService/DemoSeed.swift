@@ -47,9 +47,10 @@ enum DemoSeed {
                     fingerprint: OpaqueToken.fingerprint(key), tenant: id)
                 let email = "admin@\(id).example"
                 let password = OpaqueToken.generate(bytes: 12)
-                guard try await operators.create(
-                    Operator(id: UUID(), tenantID: id, email: email, roles: ["admin", "operator", "viewer"], createdAt: Date()),
-                    passwordHash: try await hasher.hash(password))
+                guard
+                    try await operators.create(
+                        Operator(id: UUID(), tenantID: id, email: email, roles: ["admin", "operator", "viewer"], createdAt: Date()),
+                        passwordHash: try await hasher.hash(password))
                 else { throw AlreadySeeded(tenant: id) }
                 lines += [
                     "GM_TENANT\(suffix)=\(id)", "GM_WRITE_KEY\(suffix)=\(key)",

@@ -22,11 +22,12 @@ struct AuditAnchorTests {
         let s3: S3Client
 
         static func make(key: String = OpaqueToken.generate(bytes: 32)) async throws -> AuditSetup {
-            let s3 = S3Client(configuration: S3Configuration(
-                endpoint: try TestServers.value("GM_TEST_S3_ENDPOINT"),
-                region: try TestServers.value("GM_TEST_S3_REGION"),
-                accessKey: try TestServers.value("GM_TEST_S3_AUDIT_ACCESS_KEY"),
-                secretKey: try TestServers.value("GM_TEST_S3_AUDIT_SECRET_KEY")))
+            let s3 = S3Client(
+                configuration: S3Configuration(
+                    endpoint: try TestServers.value("GM_TEST_S3_ENDPOINT"),
+                    region: try TestServers.value("GM_TEST_S3_REGION"),
+                    accessKey: try TestServers.value("GM_TEST_S3_AUDIT_ACCESS_KEY"),
+                    secretKey: try TestServers.value("GM_TEST_S3_AUDIT_SECRET_KEY")))
             let bucket = "audit-" + UUID().uuidString.lowercased().prefix(12)
             try await s3.createBucket(bucket)
             return AuditSetup(bucket: bucket, key: key, s3: s3)
@@ -125,12 +126,16 @@ struct AuditAnchorTests {
                 previous = try await fixture.scope.run(tenant: "tenant-a") { connection in
                     try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: fixture.logger)
                     let seq = try await connection.query(
-                        "SELECT nextval(pg_get_serial_sequence('audit_log', 'seq'))", logger: fixture.logger).collect()[0].decode(Int64.self)
+                        "SELECT nextval(pg_get_serial_sequence('audit_log', 'seq'))", logger: fixture.logger
+                    ).collect()[0].decode(Int64.self)
                     let atMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
-                    let hash = AuditLog.legacyHash(previous: predecessor, canonical: AuditLog.canonical(
-                        seq: seq, tenantID: "tenant-a", actor: "old", action: "test.legacy", subject: "player:p\(index)",
-                        payload: "{}", atMicros: atMicros))
-                    try await connection.query("""
+                    let hash = AuditLog.legacyHash(
+                        previous: predecessor,
+                        canonical: AuditLog.canonical(
+                            seq: seq, tenantID: "tenant-a", actor: "old", action: "test.legacy", subject: "player:p\(index)",
+                            payload: "{}", atMicros: atMicros))
+                    try await connection.query(
+                        """
                         INSERT INTO audit_log (seq, prev_hash, hash, actor, action, subject, tenant_id, payload, at)
                         VALUES (\(seq), \(predecessor), \(hash), 'old', 'test.legacy', \("player:p\(index)"), 'tenant-a', '{}'::jsonb,
                                 timestamptz 'epoch' + (\(atMicros)::text || ' microseconds')::interval)
@@ -174,8 +179,10 @@ struct AuditAnchorTests {
                 let rows = try await connection.query(
                     "SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log WHERE seq = \(seqs[3])", logger: logger)
                 for try await (seq, prevHash, _, actor, action, subject, tenant, payload, atMicros, _) in rows.decode(AuditLog.Row.self) {
-                    let hash = AuditLog.legacyHash(previous: prevHash, canonical: AuditLog.canonical(
-                        seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: payload, atMicros: atMicros))
+                    let hash = AuditLog.legacyHash(
+                        previous: prevHash,
+                        canonical: AuditLog.canonical(
+                            seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: payload, atMicros: atMicros))
                     try await connection.query(
                         "UPDATE audit_log SET key_id = NULL, hash = \(hash) WHERE seq = \(seq)", logger: logger)
                 }
@@ -227,7 +234,8 @@ struct AuditAnchorTests {
                     seq: seq, tenantID: tenant, actor: newActor, action: action, subject: subject, payload: payload, atMicros: atMicros)
                 let newHash = OpaqueToken.fingerprint(previous + canonical)
                 _ = prevHash
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE audit_log SET actor = \(newActor), prev_hash = \(previous), hash = \(newHash) WHERE seq = \(seq)
                     """, logger: logger)
                 previous = newHash

@@ -44,9 +44,10 @@ struct ErasureDeadLetterTests {
             try await fixture.withCoordinator { running in
                 let deadLetterTopic = running.topic + ".dlq"
                 let key = PlayerKey.bytes(tenantID: "tenant-a", playerID: "after-poison")
-                let badService = ErasureMessage.completed(ErasureCompleted(
-                    requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", service: "Not A Service!",
-                    status: .completed, completedAt: Date()))
+                let badService = ErasureMessage.completed(
+                    ErasureCompleted(
+                        requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", service: "Not A Service!",
+                        status: .completed, completedAt: Date()))
                 let nulPlayer = #"{"type":"erasure.requested","version":1,"request_id":"\#(UUID().uuidString)","tenant_id":"tenant-a","player_id":"p\u0000x","requested_at":"2026-01-01T00:00:00Z","requested_by":"x"}"#
                 let poison: [(value: [UInt8], reason: String)] = [
                     (Array("not json".utf8), "JSON"),
@@ -55,17 +56,20 @@ struct ErasureDeadLetterTests {
                     (try badService.encoded(), "service"),
                     (Array(nulPlayer.utf8), "player_id"),
                 ]
-                let good = ErasureMessage.requested(ErasureRequested(
-                    requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", requestedAt: Date(), requestedBy: "test"))
+                let good = ErasureMessage.requested(
+                    ErasureRequested(
+                        requestID: UUID(), tenantID: "tenant-a", playerID: "after-poison", requestedAt: Date(), requestedBy: "test"))
                 var offsets: [Int64] = []
                 for record in poison {
-                    let ack = try await running.producer.send(KafkaProducerMessage(
-                        topic: running.topic, key: key, value: record.value, headers: [KafkaHeader(key: "origin", string: "test")],
-                        partition: 0))
+                    let ack = try await running.producer.send(
+                        KafkaProducerMessage(
+                            topic: running.topic, key: key, value: record.value, headers: [KafkaHeader(key: "origin", string: "test")],
+                            partition: 0))
                     offsets.append(ack.offset)
                 }
-                _ = try await running.producer.send(KafkaProducerMessage(
-                    topic: running.topic, key: key, value: try good.encoded(), partition: 0))
+                _ = try await running.producer.send(
+                    KafkaProducerMessage(
+                        topic: running.topic, key: key, value: try good.encoded(), partition: 0))
 
                 // The valid request behind the poison is handled: the profile is erased.
                 try await eventually(.seconds(60)) {

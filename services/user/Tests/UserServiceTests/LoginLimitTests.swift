@@ -112,7 +112,8 @@ struct LoginLimitTests {
             _ = try await client.signIn(pkce: PKCEPair(), password: "wrong", headers: Self.via("203.0.113.5"))
             #expect(try await fixture.count("SELECT count(*)::int FROM login_attempts") > 0)
             // Age every row beyond the longest window (an hour): nobody signs in again.
-            _ = try await fixture.count("""
+            _ = try await fixture.count(
+                """
                 WITH u AS (UPDATE login_attempts SET attempted_at = attempted_at - interval '61 minutes' RETURNING 1)
                 SELECT count(*)::int FROM u
                 """)

@@ -74,32 +74,41 @@ extension TestClientProtocol {
         pkce: PKCEPair, state: String = "st-123", tenant: String = "tenant-a", email: String = OAuthFixture.email,
         password: String = OAuthFixture.password, headers: HTTPFields = [:]
     ) async throws -> (status: HTTPResponse.Status, code: String?, headers: HTTPFields, body: [String: Any]) {
-        let response = try await form("/oauth/authorize", [
-            ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
-            ("state", state), ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
-            ("tenant", tenant), ("email", email), ("password", password),
-        ], headers: headers)
+        let response = try await form(
+            "/oauth/authorize",
+            [
+                ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
+                ("state", state), ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
+                ("tenant", tenant), ("email", email), ("password", password),
+            ], headers: headers)
         var code: String?
         if response.status == .found, let location = response.headers[.location],
-           let components = URLComponents(string: location) {
+            let components = URLComponents(string: location)
+        {
             code = components.queryItems?.first { $0.name == "code" }?.value
         }
         return (response.status, code, response.headers, response.body)
     }
 
-    func exchange(code: String, verifier: String, redirectURI: String = OAuthFixture.redirectURI,
-                  clientID: String = OAuthFixture.dashboard) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
-        let response = try await form("/oauth/token", [
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-            ("client_id", clientID), ("code_verifier", verifier),
-        ])
+    func exchange(
+        code: String, verifier: String, redirectURI: String = OAuthFixture.redirectURI,
+        clientID: String = OAuthFixture.dashboard
+    ) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+        let response = try await form(
+            "/oauth/token",
+            [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+                ("client_id", clientID), ("code_verifier", verifier),
+            ])
         return (response.status, response.body)
     }
 
     func refresh(_ token: String, clientID: String = OAuthFixture.dashboard) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
-        let response = try await form("/oauth/token", [
-            ("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", clientID),
-        ])
+        let response = try await form(
+            "/oauth/token",
+            [
+                ("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", clientID),
+            ])
         return (response.status, response.body)
     }
 

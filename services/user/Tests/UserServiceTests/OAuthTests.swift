@@ -15,7 +15,8 @@ struct OAuthTests {
     func loginFormAndRedirect() async throws {
         try await OAuthFixture.run { _, client in
             let pkce = PKCEPair()
-            let query = "response_type=code&client_id=\(OAuthFixture.dashboard)"
+            let query =
+                "response_type=code&client_id=\(OAuthFixture.dashboard)"
                 + "&redirect_uri=\(OAuthResponse.queryEscaped(OAuthFixture.redirectURI))"
                 + "&state=%3Cscript%3E&code_challenge=\(pkce.challenge)&code_challenge_method=S256"
             try await client.execute(uri: "/oauth/authorize?" + query, method: .get) { response in
@@ -130,7 +131,8 @@ struct OAuthTests {
         try await OAuthFixture.run { fixture, client in
             let pkce = PKCEPair()
             let code = try #require(try await client.signIn(pkce: pkce).code)
-            _ = try await fixture.count("""
+            _ = try await fixture.count(
+                """
                 WITH u AS (UPDATE authorization_codes SET expires_at = now() - interval '1 second' RETURNING 1)
                 SELECT count(*)::int FROM u
                 """)
@@ -146,7 +148,8 @@ struct OAuthTests {
             let tamperedRefresh = try await client.refresh(String(refresh.dropLast()) + (refresh.hasSuffix("A") ? "B" : "A"))
             #expect(tamperedRefresh.status == .badRequest)
             #expect(tamperedRefresh.body["error"] as? String == "invalid_grant")
-            _ = try await fixture.count("""
+            _ = try await fixture.count(
+                """
                 WITH u AS (UPDATE refresh_tokens SET expires_at = now() - interval '1 second' RETURNING 1)
                 SELECT count(*)::int FROM u
                 """)
@@ -162,10 +165,11 @@ struct OAuthTests {
             #expect(try await client.introspect(tampered, as: fixture.base.platform).body["active"] as? Bool == false)
             let key = try await fixture.base.currentSigningKey()
             let past = Date().addingTimeInterval(-3600)
-            let expired = try JWTSigner.sign(AccessTokenClaims(
-                issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "x", audience: [AccessTokens.audience],
-                expiresAt: past.addingTimeInterval(900), issuedAt: past, tenantID: "tenant-a", roles: ["admin"],
-                scope: "admin"), with: key)
+            let expired = try JWTSigner.sign(
+                AccessTokenClaims(
+                    issuer: "http://127.0.0.1:\(PlatformService.user.port)", subject: "x", audience: [AccessTokens.audience],
+                    expiresAt: past.addingTimeInterval(900), issuedAt: past, tenantID: "tenant-a", roles: ["admin"],
+                    scope: "admin"), with: key)
             #expect(try await client.call(.get, "/v1/operators", token: expired).status == .unauthorized)
             #expect(try await client.introspect(expired, as: fixture.base.platform).body["active"] as? Bool == false)
         }
@@ -190,7 +194,8 @@ struct OAuthTests {
             let viaBearer = try await client.execute(
                 uri: "/oauth/introspect", method: .post,
                 headers: [.authorization: "Bearer \(platformToken)", .contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "token=\(access)")) { $0.status }
+                body: ByteBuffer(string: "token=\(access)")
+            ) { $0.status }
             #expect(viaBearer == .ok)
 
             #expect(try await client.introspect("gmr_nothing", as: fixture.base.platform).body.keys.sorted() == ["active"])
@@ -215,9 +220,11 @@ struct OAuthTests {
             let (access, refresh) = try await client.operatorTokens()
             let r2 = try await client.refresh(refresh)
             let second = try #require(r2.body["refresh_token"] as? String)
-            let revoked = try await client.form("/oauth/revoke", [
-                ("token", second), ("token_type_hint", "refresh_token"), ("client_id", OAuthFixture.dashboard),
-            ])
+            let revoked = try await client.form(
+                "/oauth/revoke",
+                [
+                    ("token", second), ("token_type_hint", "refresh_token"), ("client_id", OAuthFixture.dashboard),
+                ])
             #expect(revoked.status == .ok)
             #expect(try await client.refresh(second).body["error"] as? String == "invalid_grant")
             #expect(try await fixture.count("SELECT count(*)::int FROM refresh_tokens WHERE revoked_at IS NULL") == 0)
@@ -291,9 +298,11 @@ struct OAuthTests {
         let service = try ServiceConfiguration(service: .user, environment: EnvironmentReader([:]))
         // Everything else the settings require is set, so only the proxy variables can fail.
         let complete = PlatformContract.unreachableDependencies
-        #expect(throws: ConfigurationError(
-            variable: "GM_TRUST_PROXY",
-            problem: "is replaced by GM_TRUSTED_PROXIES, the number of proxies in front of the service (1 behind the cluster's ingress)")) {
+        #expect(
+            throws: ConfigurationError(
+                variable: "GM_TRUST_PROXY",
+                problem: "is replaced by GM_TRUSTED_PROXIES, the number of proxies in front of the service (1 behind the cluster's ingress)")
+        ) {
             try UserSettings(environment: complete.merging(["GM_TRUST_PROXY": "true"]), service: service)
         }
         #expect(throws: ConfigurationError.self) {
@@ -317,7 +326,8 @@ struct OAuthTests {
         try await OAuthFixture.run { fixture, client in
             let pkce = PKCEPair()
             let redirect = OAuthResponse.queryEscaped(OAuthFixture.redirectURI)
-            let good = "response_type=code&client_id=\(OAuthFixture.dashboard)&redirect_uri=\(redirect)"
+            let good =
+                "response_type=code&client_id=\(OAuthFixture.dashboard)&redirect_uri=\(redirect)"
                 + "&code_challenge=\(pkce.challenge)&code_challenge_method=S256"
             for (query, error) in [
                 ("", "invalid_request"),
@@ -347,25 +357,35 @@ struct OAuthTests {
                 }
             }
             // Sign-in form without credentials, or with a malformed tenant.
-            let missing = try await client.form("/oauth/authorize", [
-                ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
-                ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"), ("tenant", "Not A Tenant!"),
-            ])
+            let missing = try await client.form(
+                "/oauth/authorize",
+                [
+                    ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
+                    ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"), ("tenant", "Not A Tenant!"),
+                ])
             #expect(missing.status == .badRequest)
             #expect(missing.body["error"] as? String == "invalid_request")
             // Token endpoint: each grant's missing parameters, and unknown clients.
             for (fields, status, error) in [
                 ([("grant_type", "authorization_code")], HTTPResponse.Status.badRequest, "invalid_request"),
-                ([("grant_type", "authorization_code"), ("client_id", "nope"), ("code", "x"), ("redirect_uri", "y"), ("code_verifier", "z")],
-                 .unauthorized, "invalid_client"),
+                (
+                    [("grant_type", "authorization_code"), ("client_id", "nope"), ("code", "x"), ("redirect_uri", "y"), ("code_verifier", "z")],
+                    .unauthorized, "invalid_client"
+                ),
                 ([("grant_type", "authorization_code"), ("client_id", OAuthFixture.dashboard)], .badRequest, "invalid_request"),
-                ([("grant_type", "authorization_code"), ("client_id", OAuthFixture.dashboard), ("code", "x"), ("redirect_uri", "y")],
-                 .badRequest, "invalid_request"),
-                ([("grant_type", "authorization_code"), ("client_id", OAuthFixture.dashboard), ("code", "x"), ("redirect_uri", "y"), ("code_verifier", "z")],
-                 .badRequest, "invalid_grant"),
+                (
+                    [("grant_type", "authorization_code"), ("client_id", OAuthFixture.dashboard), ("code", "x"), ("redirect_uri", "y")],
+                    .badRequest, "invalid_request"
+                ),
+                (
+                    [("grant_type", "authorization_code"), ("client_id", OAuthFixture.dashboard), ("code", "x"), ("redirect_uri", "y"), ("code_verifier", "z")],
+                    .badRequest, "invalid_grant"
+                ),
                 ([("grant_type", "refresh_token"), ("client_id", OAuthFixture.dashboard)], .badRequest, "invalid_request"),
-                ([("grant_type", "refresh_token"), ("client_id", OAuthFixture.dashboard), ("refresh_token", "gmr_x"), ("scope", "admin")],
-                 .badRequest, "invalid_grant"),
+                (
+                    [("grant_type", "refresh_token"), ("client_id", OAuthFixture.dashboard), ("refresh_token", "gmr_x"), ("scope", "admin")],
+                    .badRequest, "invalid_grant"
+                ),
                 ([("grant_type", "implicit")], .badRequest, "unsupported_grant_type"),
             ] as [([(String, String)], HTTPResponse.Status, String)] {
                 let response = try await client.form("/oauth/token", fields)
@@ -373,36 +393,45 @@ struct OAuthTests {
                 #expect(response.body["error"] as? String == error, "\(fields)")
             }
             let (_, refresh) = try await client.operatorTokens()
-            let widened = try await client.form("/oauth/token", [
-                ("grant_type", "refresh_token"), ("client_id", OAuthFixture.dashboard), ("refresh_token", refresh),
-                ("scope", "platform-admin"),
-            ])
+            let widened = try await client.form(
+                "/oauth/token",
+                [
+                    ("grant_type", "refresh_token"), ("client_id", OAuthFixture.dashboard), ("refresh_token", refresh),
+                    ("scope", "platform-admin"),
+                ])
             #expect(widened.body["error"] as? String == "invalid_scope")
-            let badHint = try await client.form("/oauth/revoke", [
-                ("token", refresh), ("token_type_hint", "id_token"), ("client_id", OAuthFixture.dashboard),
-            ])
+            let badHint = try await client.form(
+                "/oauth/revoke",
+                [
+                    ("token", refresh), ("token_type_hint", "id_token"), ("client_id", OAuthFixture.dashboard),
+                ])
             #expect(badHint.body["error"] as? String == "unsupported_token_type")
             let noToken = try await client.form("/oauth/introspect", [], headers: [.authorization: fixture.base.platform.basic])
             #expect(noToken.status == .badRequest)
             #expect(noToken.body["error"] as? String == "invalid_request")
 
             // NUL bytes (which PostgreSQL text refuses) and oversized bodies never become a 5xx.
-            let nulClient = try await client.form("/oauth/token", [
-                ("grant_type", "refresh_token"), ("client_id", "dash\u{0}board"), ("refresh_token", refresh),
-            ])
+            let nulClient = try await client.form(
+                "/oauth/token",
+                [
+                    ("grant_type", "refresh_token"), ("client_id", "dash\u{0}board"), ("refresh_token", refresh),
+                ])
             #expect(nulClient.status == .unauthorized)
             #expect(nulClient.body["error"] as? String == "invalid_client")
-            let nulEmail = try await client.form("/oauth/authorize", [
-                ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
-                ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"), ("tenant", "tenant-a"),
-                ("email", "ops\u{0}@tenant-a.example"), ("password", "x"),
-            ])
+            let nulEmail = try await client.form(
+                "/oauth/authorize",
+                [
+                    ("response_type", "code"), ("client_id", OAuthFixture.dashboard), ("redirect_uri", OAuthFixture.redirectURI),
+                    ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"), ("tenant", "tenant-a"),
+                    ("email", "ops\u{0}@tenant-a.example"), ("password", "x"),
+                ])
             #expect(nulEmail.status == .badRequest)
             #expect(nulEmail.body["error"] as? String == "invalid_request")
             let nulBasic = "Basic " + Data("a\u{0}b:secret".utf8).base64EncodedString()
             for uri in ["/oauth/introspect", "/oauth/revoke", "/oauth/token"] {
-                let response = try await client.form(uri, [("token", refresh), ("grant_type", "client_credentials")],
-                                                     headers: [.authorization: nulBasic])
+                let response = try await client.form(
+                    uri, [("token", refresh), ("grant_type", "client_credentials")],
+                    headers: [.authorization: nulBasic])
                 #expect(response.status == .unauthorized, "\(uri)")
                 #expect(response.body["error"] as? String == "invalid_client", "\(uri)")
             }

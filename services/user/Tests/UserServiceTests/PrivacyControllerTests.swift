@@ -35,8 +35,10 @@ struct PrivacyControllerTests {
         Observability.bootstrap(service: "user", logLevel: .warning)
         let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))
-        PrivacyController(erasures: fixture.repository, players: fixture.players, publisher: publisher,
-                          participants: participants, logger: fixture.logger).addRoutes(to: router)
+        PrivacyController(
+            erasures: fixture.repository, players: fixture.players, publisher: publisher,
+            participants: participants, logger: fixture.logger
+        ).addRoutes(to: router)
         return router
     }
 

@@ -14,7 +14,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Testing
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @testable import UserService
@@ -70,9 +70,10 @@ struct PrivacyFixture: Sendable {
         let topic = "privacy.erasure.test-\(suffix)"
         try await Self.createTopic(topic, partitions: 3)
         try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
-        let environment = EnvironmentReader([
-            "GM_KAFKA_BOOTSTRAP": bootstrap,
-        ].merging(PlatformContract.auditLog) { $1 })
+        let environment = EnvironmentReader(
+            [
+                "GM_KAFKA_BOOTSTRAP": bootstrap
+            ].merging(PlatformContract.auditLog) { $1 })
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(

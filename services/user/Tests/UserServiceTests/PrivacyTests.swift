@@ -58,12 +58,15 @@ struct PrivacyTests {
 
             // A superuser bypassing the trigger changes row 2's payload: seq 2 is named.
             let second = try await seqs(fixture)[1]
-            try await fixture.asSuperuser("""
+            try await fixture.asSuperuser(
+                """
                 SET session_replication_role = replica;
                 UPDATE audit_log SET payload = '{"n": 99}'::jsonb WHERE seq = \(second)
                 """)
-            #expect(try await verifier.verify() == .broken(
-                seq: second, reason: "hash does not match the row's content under the chain key (the row was changed)"))
+            #expect(
+                try await verifier.verify()
+                    == .broken(
+                        seq: second, reason: "hash does not match the row's content under the chain key (the row was changed)"))
             #expect(await AuditVerifyCommand.run(environment: environment) == 1)
         }
     }
@@ -126,8 +129,9 @@ struct PrivacyTests {
                 requestedAt: Date(), participants: ["user", "processor"])
             try await repository.create(request)
             func report(_ service: String, _ status: ErasureCompleted.Outcome, reason: String? = nil) -> ErasureCompleted {
-                ErasureCompleted(requestID: request.requestID, tenantID: "tenant-a", playerID: "p-1", service: service,
-                                 status: status, completedAt: Date(), deleted: ["rows": 2], reason: reason)
+                ErasureCompleted(
+                    requestID: request.requestID, tenantID: "tenant-a", playerID: "p-1", service: service,
+                    status: status, completedAt: Date(), deleted: ["rows": 2], reason: reason)
             }
 
             #expect(try await repository.record(report("user", .completed)) == .recorded(.pending))
@@ -156,12 +160,14 @@ struct PrivacyTests {
             #expect(try await repository.record(foreign) == .unknownRequest)
 
             let actions = try await repository.auditEntries(forPlayer: "p-1", tenant: "tenant-a").map(\.action)
-            #expect(actions == [
-                "erasure.requested", "erasure.store_completed", "erasure.store_failed", "erasure.failed",
-                "erasure.store_completed", "erasure.completed", "erasure.store_completed",
-            ])
-            #expect(try await fixture.verifier.verify()
-                == .intact(rows: 7, lastSeq: try await seqs(fixture).last ?? 0, lastHash: try await lastHash(fixture)))
+            #expect(
+                actions == [
+                    "erasure.requested", "erasure.store_completed", "erasure.store_failed", "erasure.failed",
+                    "erasure.store_completed", "erasure.completed", "erasure.store_completed",
+                ])
+            #expect(
+                try await fixture.verifier.verify()
+                    == .intact(rows: 7, lastSeq: try await seqs(fixture).last ?? 0, lastHash: try await lastHash(fixture)))
         }
     }
 
@@ -235,7 +241,8 @@ struct PrivacyTests {
             _ = try await audit.anchorNow(client: fixture.client, logger: fixture.logger)
             #expect(await AuditVerifyCommand.run(environment: environment) == 0)
             let first = try await seqs(fixture)[0]
-            try await fixture.asSuperuser("""
+            try await fixture.asSuperuser(
+                """
                 SET session_replication_role = replica;
                 UPDATE audit_log SET actor = 'someone-else' WHERE seq = \(first)
                 """)
@@ -264,17 +271,21 @@ struct PrivacyTests {
                     #expect(document["status"] as? String == "pending")
 
                     // The processor reports on the topic, as any participant would.
-                    let completion = ErasureMessage.completed(ErasureCompleted(
-                        requestID: UUID(uuidString: requestID)!, tenantID: "tenant-a", playerID: "nobody-here",
-                        service: "processor", status: .completed, completedAt: Date(), deleted: ["events_raw": 0]))
-                    _ = try await producer.send(KafkaProducerMessage(
-                        topic: topic, key: completion.key, value: try completion.encoded()))
+                    let completion = ErasureMessage.completed(
+                        ErasureCompleted(
+                            requestID: UUID(uuidString: requestID)!, tenantID: "tenant-a", playerID: "nobody-here",
+                            service: "processor", status: .completed, completedAt: Date(), deleted: ["events_raw": 0]))
+                    _ = try await producer.send(
+                        KafkaProducerMessage(
+                            topic: topic, key: completion.key, value: try completion.encoded()))
                     // A redelivered duplicate changes nothing.
-                    _ = try await producer.send(KafkaProducerMessage(
-                        topic: topic, key: completion.key, value: try completion.encoded()))
+                    _ = try await producer.send(
+                        KafkaProducerMessage(
+                            topic: topic, key: completion.key, value: try completion.encoded()))
                     // Garbage on the topic is dead-lettered, not fatal.
-                    _ = try await producer.send(KafkaProducerMessage(
-                        topic: topic, key: completion.key, value: Array("not json".utf8)))
+                    _ = try await producer.send(
+                        KafkaProducerMessage(
+                            topic: topic, key: completion.key, value: Array("not json".utf8)))
 
                     try await eventually {
                         let (_, document) = try await client.privacyCall(.get, uri, token: Self.operatorA)
@@ -343,7 +354,8 @@ private func lastHash(_ fixture: PrivacyFixture) async throws -> String {
     try await fixture.client.withTransaction(logger: fixture.logger) { connection in
         try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: fixture.logger)
         for try await hash in try await connection.query(
-            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: fixture.logger).decode(String.self) {
+            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: fixture.logger
+        ).decode(String.self) {
             return hash
         }
         return AuditLog.genesisHash

@@ -87,9 +87,10 @@ struct ServiceClientScopeTests {
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
             try await buildApplication(environment: environment, passwordHasher: PasswordHasher(cost: .testing)).test(.router) { client in
                 try await client.waitUntilStarted()
-                let output = try await DemoSeed.run(environment: EnvironmentReader([
-                    "GM_PG_URL": url, "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
-                ]), hasher: PasswordHasher(cost: .testing))
+                let output = try await DemoSeed.run(
+                    environment: EnvironmentReader([
+                        "GM_PG_URL": url, "GM_WRITE_KEY_MAC_SECRET": PlatformContract.writeKeyMACSecret,
+                    ]), hasher: PasswordHasher(cost: .testing))
                 var seeded: [String: String] = [:]
                 for line in output.split(separator: "\n") {
                     let parts = line.split(separator: "=", maxSplits: 1).map(String.init)

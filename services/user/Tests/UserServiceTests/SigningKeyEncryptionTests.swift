@@ -171,9 +171,10 @@ struct SigningKeyEncryptionTests {
         environment extra: [String: String] = [:], _ body: @Sendable (any TestClientProtocol, Seeded) async throws -> T
     ) async throws -> T {
         // A blank variable counts as unset.
-        let values = PlatformContract.unreachableDependencies.merging([
-            "GM_PG_URL": url, "GM_SIGNING_KEY_ENCRYPTION_KEY": key ?? "", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY": previous ?? "",
-        ].merging(extra) { $1 })
+        let values = PlatformContract.unreachableDependencies.merging(
+            [
+                "GM_PG_URL": url, "GM_SIGNING_KEY_ENCRYPTION_KEY": key ?? "", "GM_SIGNING_KEY_ENCRYPTION_PREVIOUS_KEY": previous ?? "",
+            ].merging(extra) { $1 })
         let application = try buildApplication(environment: values, passwordHasher: PasswordHasher(cost: .testing))
         return try await application.test(.router) { client in
             // Throws when a start-up step fails for good (a wrong or missing encryption key).

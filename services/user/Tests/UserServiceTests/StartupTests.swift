@@ -19,10 +19,12 @@ struct StartupTests {
     func liveAndStoppableWhileWaitingForPostgres() async throws {
         let executable = try TestServers.value("GM_TEST_USER_BIN")
         let port = try PlatformContract.freeLoopbackPort(), internalPort = try PlatformContract.freeLoopbackPort()
-        let process = try ServiceProcess.start(executable, environment: PlatformContract.unreachableDependencyVariables.merging([
-            "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port), "GM_INTERNAL_HTTP_PORT": String(internalPort),
-            "GM_SHUTDOWN_GRACE_MS": String(Self.grace.components.seconds * 1000),
-        ]) { $1 })
+        let process = try ServiceProcess.start(
+            executable,
+            environment: PlatformContract.unreachableDependencyVariables.merging([
+                "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port), "GM_INTERNAL_HTTP_PORT": String(internalPort),
+                "GM_SHUTDOWN_GRACE_MS": String(Self.grace.components.seconds * 1000),
+            ]) { $1 })
         defer { process.kill() }
         let base = "http://127.0.0.1:\(port)"
 
@@ -61,10 +63,12 @@ struct StartupTests {
                     logger: Logger(label: "startup-tests"))
             }
             let port = try PlatformContract.freeLoopbackPort()
-            let process = try ServiceProcess.start(executable, environment: PlatformContract.unreachableDependencyVariables.merging([
-                "GM_PG_URL": url, "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port),
-                "GM_INTERNAL_HTTP_PORT": String(try PlatformContract.freeLoopbackPort()),
-            ]) { $1 })
+            let process = try ServiceProcess.start(
+                executable,
+                environment: PlatformContract.unreachableDependencyVariables.merging([
+                    "GM_PG_URL": url, "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": String(port),
+                    "GM_INTERNAL_HTTP_PORT": String(try PlatformContract.freeLoopbackPort()),
+                ]) { $1 })
             defer { process.kill() }
             var readiness: [Int] = []
             let deadline = ContinuousClock.now + .seconds(30)

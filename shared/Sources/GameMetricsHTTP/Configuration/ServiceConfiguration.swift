@@ -16,8 +16,10 @@ public struct ServiceConfiguration: Sendable {
     /// Idle and request-read timeouts of the HTTP server.
     public var httpLimits: HTTPServerLimits
 
-    public init(name: String, host: String = "127.0.0.1", port: Int, internalPort: Int, logLevel: Logger.Level = .info,
-                shutdownGracePeriod: Duration = .seconds(25), httpLimits: HTTPServerLimits = HTTPServerLimits()) {
+    public init(
+        name: String, host: String = "127.0.0.1", port: Int, internalPort: Int, logLevel: Logger.Level = .info,
+        shutdownGracePeriod: Duration = .seconds(25), httpLimits: HTTPServerLimits = HTTPServerLimits()
+    ) {
         self.name = name
         self.host = host
         self.port = port

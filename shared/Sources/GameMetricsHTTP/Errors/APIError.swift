@@ -11,8 +11,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     /// Extra headers, e.g. `Retry-After` on 429 and 503.
     public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String,
-                details: [FieldError] = [], headers: HTTPFields = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String,
+        details: [FieldError] = [], headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -51,8 +53,9 @@ extension APIError {
     }
 
     public static func serviceUnavailable(_ message: String, retryAfterSeconds: Int) -> APIError {
-        APIError(.serviceUnavailable, code: "unavailable", message: message,
-                 headers: [.retryAfter: String(retryAfterSeconds)])
+        APIError(
+            .serviceUnavailable, code: "unavailable", message: message,
+            headers: [.retryAfter: String(retryAfterSeconds)])
     }
 
     /// Maps any status to a stable snake_case code, for errors raised by the HTTP layer itself.

@@ -13,8 +13,9 @@ public struct PlatformJSONDecoder: RequestDecoder {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let bytes = Array(body.readableBytesView)
         if Self.containsNULEscape(bytes) {
-            throw APIError.badRequest("Text must not contain U+0000.", code: "invalid_character",
-                                      details: [FieldError(field: Self.fieldHoldingNUL(bytes), reason: "invalid_character")])
+            throw APIError.badRequest(
+                "Text must not contain U+0000.", code: "invalid_character",
+                details: [FieldError(field: Self.fieldHoldingNUL(bytes), reason: "invalid_character")])
         }
         do {
             return try JSONDecoder.api.decode(T.self, from: Data(bytes))
@@ -34,7 +35,8 @@ public struct PlatformJSONDecoder: RequestDecoder {
             // A backslash always starts a two-character escape; only `\u` is followed by hex.
             let next = index + 1
             if next + 4 < bytes.count, bytes[next] == UInt8(ascii: "u"),
-               bytes[(next + 1)...(next + 4)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                bytes[(next + 1)...(next + 4)].allSatisfy({ $0 == UInt8(ascii: "0") })
+            {
                 return true
             }
             index += 2

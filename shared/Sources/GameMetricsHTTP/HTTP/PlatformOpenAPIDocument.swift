@@ -19,40 +19,50 @@ public enum PlatformOpenAPIDocument {
                     + "platform shape {\"error\":{\"code\",\"message\",\"details\"}}.",
             ],
             "paths": [
-                "/health/live": ["get": [
-                    "summary": "Liveness: 200 while the process serves HTTP",
-                    "responses": ["200": health.merging(["description": "Live"]) { $1 }],
-                ]],
-                "/health/ready": ["get": [
-                    "summary": "Readiness: 200 while every dependency answers within 2 s and the service is not draining",
-                    "responses": [
-                        "200": health.merging(["description": "Ready"]) { $1 },
-                        "503": health.merging(["description": "A dependency did not answer (named in checks), or draining after SIGTERM"]) { $1 },
-                    ],
-                ]],
-                "/openapi.json": ["get": [
-                    "summary": "This document",
-                    "responses": ["200": [
-                        "description": "OpenAPI 3.1",
-                        "content": ["application/json": ["schema": ["type": "object"]]],
-                    ]],
-                ]],
-            ],
-            "components": ["schemas": [
-                "HealthReport": [
-                    "type": "object",
-                    "required": ["status", "checks"],
-                    "additionalProperties": false,
-                    "properties": [
-                        "status": ["type": "string", "enum": ["live", "ready", "not_ready", "draining"]],
-                        "checks": [
-                            "type": "object",
-                            "additionalProperties": ["type": "string"],
-                            "description": "Per dependency: \"ok\" or \"error: ...\".",
-                        ],
-                    ],
+                "/health/live": [
+                    "get": [
+                        "summary": "Liveness: 200 while the process serves HTTP",
+                        "responses": ["200": health.merging(["description": "Live"]) { $1 }],
+                    ]
                 ],
-            ]],
+                "/health/ready": [
+                    "get": [
+                        "summary": "Readiness: 200 while every dependency answers within 2 s and the service is not draining",
+                        "responses": [
+                            "200": health.merging(["description": "Ready"]) { $1 },
+                            "503": health.merging(["description": "A dependency did not answer (named in checks), or draining after SIGTERM"]) { $1 },
+                        ],
+                    ]
+                ],
+                "/openapi.json": [
+                    "get": [
+                        "summary": "This document",
+                        "responses": [
+                            "200": [
+                                "description": "OpenAPI 3.1",
+                                "content": ["application/json": ["schema": ["type": "object"]]],
+                            ]
+                        ],
+                    ]
+                ],
+            ],
+            "components": [
+                "schemas": [
+                    "HealthReport": [
+                        "type": "object",
+                        "required": ["status", "checks"],
+                        "additionalProperties": false,
+                        "properties": [
+                            "status": ["type": "string", "enum": ["live", "ready", "not_ready", "draining"]],
+                            "checks": [
+                                "type": "object",
+                                "additionalProperties": ["type": "string"],
+                                "description": "Per dependency: \"ok\" or \"error: ...\".",
+                            ],
+                        ],
+                    ]
+                ]
+            ],
         ]
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }

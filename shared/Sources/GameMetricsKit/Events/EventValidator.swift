@@ -164,11 +164,12 @@ public struct EventValidator: Sendable {
         guard errors.isEmpty, let eventID, let tenantID, let playerID, let type, let occurredMicros else {
             return .invalid(errors)
         }
-        return .valid(PlayerEvent(
-            eventID: eventID, tenantID: tenantID, playerID: playerID, type: type,
-            occurredAt: RFC3339.date(microsecondsSince1970: occurredMicros),
-            gameID: gameID, amount: amount, properties: properties
-        ))
+        return .valid(
+            PlayerEvent(
+                eventID: eventID, tenantID: tenantID, playerID: playerID, type: type,
+                occurredAt: RFC3339.date(microsecondsSince1970: occurredMicros),
+                gameID: gameID, amount: amount, properties: properties
+            ))
     }
 
     /// What is wrong with a scanned `properties` object, if anything: U+0000

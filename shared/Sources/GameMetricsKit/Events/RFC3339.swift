@@ -41,14 +41,14 @@ public enum RFC3339 {
             return value
         }
         guard let year = digits(0, 4), s[4] == UInt8(ascii: "-"),
-              let month = digits(5, 2), s[7] == UInt8(ascii: "-"),
-              let day = digits(8, 2), s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t"),
-              let hour = digits(11, 2), s[13] == UInt8(ascii: ":"),
-              let minute = digits(14, 2), s[16] == UInt8(ascii: ":"),
-              let second = digits(17, 2)
+            let month = digits(5, 2), s[7] == UInt8(ascii: "-"),
+            let day = digits(8, 2), s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t"),
+            let hour = digits(11, 2), s[13] == UInt8(ascii: ":"),
+            let minute = digits(14, 2), s[16] == UInt8(ascii: ":"),
+            let second = digits(17, 2)
         else { return nil }
         guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year: year, month: month),
-              hour <= 23, minute <= 59, second <= 59
+            hour <= 23, minute <= 59, second <= 59
         else { return nil }
 
         var i = 19
@@ -74,7 +74,7 @@ public enum RFC3339 {
             i += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard s.count - i == 6, let oh = digits(i + 1, 2), s[i + 3] == UInt8(ascii: ":"),
-                  let om = digits(i + 4, 2), oh <= 23, om <= 59
+                let om = digits(i + 4, 2), oh <= 23, om <= 59
             else { return nil }
             offsetSeconds = (oh * 3600 + om * 60) * (s[i] == UInt8(ascii: "-") ? -1 : 1)
             i += 6

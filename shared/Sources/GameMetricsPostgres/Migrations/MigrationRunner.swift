@@ -90,10 +90,12 @@ public struct MigrationRunner: Sendable {
     /// The table name is spliced into SQL, so only plain lowercase identifiers are accepted.
     static func validate(table: String) throws(MigrationError) {
         let parts = table.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = (1...2).contains(parts.count) && parts.allSatisfy { part in
-            guard let first = part.first, first == "_" || ("a"..."z").contains(first) else { return false }
-            return part.count <= 63 && part.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
-        }
+        let valid =
+            (1...2).contains(parts.count)
+            && parts.allSatisfy { part in
+                guard let first = part.first, first == "_" || ("a"..."z").contains(first) else { return false }
+                return part.count <= 63 && part.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+            }
         guard valid else { throw .invalidTableName(table) }
     }
 
@@ -121,10 +123,12 @@ public struct MigrationRunner: Sendable {
             throw error
         }
         await unlock(connection)
-        logger.info("database schema is up to date", metadata: [
-            "migrations.applied": "\(report.applied.count)", "migrations.present": "\(report.alreadyPresent.count)",
-            "migrations.version": "\(migrations.last?.version ?? 0)",
-        ])
+        logger.info(
+            "database schema is up to date",
+            metadata: [
+                "migrations.applied": "\(report.applied.count)", "migrations.present": "\(report.alreadyPresent.count)",
+                "migrations.version": "\(migrations.last?.version ?? 0)",
+            ])
         return report
     }
 

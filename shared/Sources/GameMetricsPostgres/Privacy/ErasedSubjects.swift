@@ -30,7 +30,7 @@ public struct ErasedSubjects: Sendable {
             subject bytea PRIMARY KEY CHECK (octet_length(subject) = 32),
             erased_at timestamptz NOT NULL
         )
-        """,
+        """
     ]
 
     private let key: SymmetricKey
@@ -69,7 +69,8 @@ public struct ErasedSubjects: Sendable {
     public func record(tenantID: String, playerID: String, on connection: PostgresConnection, logger: Logger) async throws -> Date {
         _ = try await connection.answeredStatement("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
         let subject = ByteBuffer(bytes: subject(tenantID: tenantID, playerID: playerID))
-        let rows = try await connection.answeredStatement("""
+        let rows = try await connection.answeredStatement(
+            """
             INSERT INTO erased_subjects AS e (subject, erased_at) VALUES (\(subject), clock_timestamp())
             ON CONFLICT (subject) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
             RETURNING erased_at

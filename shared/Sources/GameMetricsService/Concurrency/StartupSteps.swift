@@ -22,10 +22,12 @@ struct StartupSteps: Service, CustomStringConvertible {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown { try await self.runSteps() }
-        } catch where Task.isShuttingDownGracefully {
-            logger.notice("shutdown during start-up: the remaining start-up steps were not run", metadata: [
-                "startup": "\(StartupNotFinished(progress.current)?.description ?? "finished")",
-            ])
+        } catch  where Task.isShuttingDownGracefully {
+            logger.notice(
+                "shutdown during start-up: the remaining start-up steps were not run",
+                metadata: [
+                    "startup": "\(StartupNotFinished(progress.current)?.description ?? "finished")"
+                ])
             return
         }
         // A service that returns ends its group: wait for the shutdown like the others.
@@ -43,18 +45,22 @@ struct StartupSteps: Service, CustomStringConvertible {
                     break
                 } catch let error where !Task.isCancelled && step.isTransient(error) {
                     progress.retrying(step.name, attempt: attempt + 1, after: "\(error)")
-                    logger.warning("start-up step failed; retrying", metadata: [
-                        "step": "\(step.name)", "attempt": "\(attempt)", "error": "\(error)", "retry_in": "\(backoff)",
-                    ])
+                    logger.warning(
+                        "start-up step failed; retrying",
+                        metadata: [
+                            "step": "\(step.name)", "attempt": "\(attempt)", "error": "\(error)", "retry_in": "\(backoff)",
+                        ])
                     try await Task.sleep(for: backoff)
                     attempt += 1
                     backoff = min(backoff * 2, maximumBackoff)
                 } catch {
                     if Task.isCancelled { throw error }
                     progress.fail(step.name, error: "\(error)")
-                    logger.critical("start-up step failed; stopping the service", metadata: [
-                        "step": "\(step.name)", "attempt": "\(attempt)", "error": "\(error)",
-                    ])
+                    logger.critical(
+                        "start-up step failed; stopping the service",
+                        metadata: [
+                            "step": "\(step.name)", "attempt": "\(attempt)", "error": "\(error)",
+                        ])
                     throw StartupStepFailed(step: step.name, underlying: error)
                 }
             }

@@ -83,12 +83,13 @@ final class RDKafkaClientContext: @unchecked Sendable {
 private let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
     handle, level, facility, message in
     guard let handle, let context = RDKafkaClientContext.from(rd_kafka_opaque(handle)) else { return }
-    let swiftLevel: Logger.Level = switch level {
-    case ...3: .error
-    case 4: .warning
-    case 5, 6: .info
-    default: .debug
-    }
+    let swiftLevel: Logger.Level =
+        switch level {
+        case ...3: .error
+        case 4: .warning
+        case 5, 6: .info
+        default: .debug
+        }
     context.logger.log(
         level: swiftLevel, "\(message.map { String(cString: $0) } ?? "")",
         metadata: ["rdkafka_facility": "\(facility.map { String(cString: $0) } ?? "")"])

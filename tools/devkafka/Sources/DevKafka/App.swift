@@ -26,14 +26,16 @@ func buildApplication(_ configuration: DevKafkaConfiguration) throws -> some App
     if let path = configuration.bootstrapFile {
         try Data((cluster.bootstrapServers + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
-    logger.info("mock cluster up", metadata: [
-        "bootstrap": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokerCount)", "topics": "\(spec.topics.count)",
-    ])
+    logger.info(
+        "mock cluster up",
+        metadata: [
+            "bootstrap": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokerCount)", "topics": "\(spec.topics.count)",
+        ])
 
     let health = HealthController(checks: [
         ReadinessCheck("brokers") {
             guard cluster.snapshot().brokers.contains(where: \.up) else { throw MockClusterError.noBrokerUp }
-        },
+        }
     ])
     let router = Router.platform(health: health)
     // Local infrastructure on loopback, not a platform service: its metrics (no tenant data)

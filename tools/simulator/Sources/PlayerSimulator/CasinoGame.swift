@@ -38,19 +38,25 @@ struct CasinoGame: Sendable, Equatable {
     /// The games of the simulated casino (ids as a game client would send them).
     static let rawCatalog: [CasinoGame] = [
         CasinoGame(id: "slots-starburst", outcomes: [.init(probability: 0.28, multiplier: 2), .init(probability: 0.06, multiplier: 5)]),
-        CasinoGame(id: "slots-book-of-dead", outcomes: [
-            .init(probability: 0.20, multiplier: 2), .init(probability: 0.05, multiplier: 5),
-            .init(probability: 0.01, multiplier: 20), .init(probability: 0.001, multiplier: 50),
-        ]),
-        CasinoGame(id: "slots-gonzos-quest", outcomes: [
-            .init(probability: 0.25, multiplier: 1.5), .init(probability: 0.08, multiplier: 4), .init(probability: 0.01, multiplier: 15),
-        ]),
+        CasinoGame(
+            id: "slots-book-of-dead",
+            outcomes: [
+                .init(probability: 0.20, multiplier: 2), .init(probability: 0.05, multiplier: 5),
+                .init(probability: 0.01, multiplier: 20), .init(probability: 0.001, multiplier: 50),
+            ]),
+        CasinoGame(
+            id: "slots-gonzos-quest",
+            outcomes: [
+                .init(probability: 0.25, multiplier: 1.5), .init(probability: 0.08, multiplier: 4), .init(probability: 0.01, multiplier: 15),
+            ]),
         CasinoGame(id: "roulette-european", outcomes: [.init(probability: 18.0 / 37, multiplier: 2)]),
         CasinoGame(id: "blackjack-classic", outcomes: [.init(probability: 0.42, multiplier: 2), .init(probability: 0.045, multiplier: 2.5)]),
         CasinoGame(id: "baccarat-punto-banco", outcomes: [.init(probability: 0.4586, multiplier: 2)]),
-        CasinoGame(id: "crash-aviator", outcomes: [
-            .init(probability: 0.40, multiplier: 1.5), .init(probability: 0.12, multiplier: 3), .init(probability: 0.02, multiplier: 10),
-        ]),
+        CasinoGame(
+            id: "crash-aviator",
+            outcomes: [
+                .init(probability: 0.40, multiplier: 1.5), .init(probability: 0.12, multiplier: 3), .init(probability: 0.02, multiplier: 10),
+            ]),
         CasinoGame(id: "dice-hi-lo", outcomes: [.init(probability: 0.49, multiplier: 2)]),
     ]
 

@@ -135,7 +135,7 @@ final class EventBatchSender: Sendable {
     /// Seconds from a `Retry-After` header given in seconds, clamped to 0.05…60.
     private func retryAfter(_ response: HTTPResponse) -> Double? {
         guard let text = response.headerFields[.retryAfter]?.trimmingCharacters(in: .whitespaces),
-              let seconds = Double(text), seconds.isFinite
+            let seconds = Double(text), seconds.isFinite
         else { return nil }
         return min(max(seconds, 0.05), Self.maxRetryAfter)
     }

@@ -55,9 +55,11 @@ struct PlayerModel: Sendable {
         )
         p.session = session
         p.phase = .lobby
-        return event(eventID, .sessionStart, p, micros, properties: [
-            .uuid("session_id", session.id), .string("platform", p.platform),
-        ])
+        return event(
+            eventID, .sessionStart, p, micros,
+            properties: [
+                .uuid("session_id", session.id), .string("platform", p.platform),
+            ])
     }
 
     private func lobby(_ p: inout PlayerState, _ micros: Int64, _ rng: inout SeededGenerator) -> SimulatedEvent {
@@ -75,9 +77,11 @@ struct PlayerModel: Sendable {
                     p.balanceMinor -= amount
                     p.withdrawnMinor += amount
                     p.phase = .closing
-                    return event(eventID, .withdrawal, p, micros, amount: amount, properties: [
-                        .uuid("session_id", session.id), .string("method", rng.pick(Self.paymentMethods)),
-                    ])
+                    return event(
+                        eventID, .withdrawal, p, micros, amount: amount,
+                        properties: [
+                            .uuid("session_id", session.id), .string("method", rng.pick(Self.paymentMethods)),
+                        ])
                 }
             }
             return endSession(&p, eventID: eventID, micros)
@@ -93,37 +97,47 @@ struct PlayerModel: Sendable {
             session.deposits += 1
             p.session = session
             p.unlock(.firstDeposit)
-            return event(eventID, .deposit, p, micros, amount: amount, properties: [
-                .uuid("session_id", session.id), .string("method", rng.pick(Self.paymentMethods)),
-            ])
+            return event(
+                eventID, .deposit, p, micros, amount: amount,
+                properties: [
+                    .uuid("session_id", session.id), .string("method", rng.pick(Self.paymentMethods)),
+                ])
         }
 
         let r = rng.nextDouble()
         if r < 0.05 {
-            return event(eventID, .pageView, p, micros, properties: [
-                .uuid("session_id", session.id), .string("page", rng.pick(Self.pages)),
-            ])
+            return event(
+                eventID, .pageView, p, micros,
+                properties: [
+                    .uuid("session_id", session.id), .string("page", rng.pick(Self.pages)),
+                ])
         }
         if r < 0.065 {
             let item = rng.pick(Self.storeItems)
-            return event(eventID, .purchase, p, micros, amount: item.minor, properties: [
-                .uuid("session_id", session.id), .string("item", item.item),
-            ])
+            return event(
+                eventID, .purchase, p, micros, amount: item.minor,
+                properties: [
+                    .uuid("session_id", session.id), .string("item", item.item),
+                ])
         }
         if r < 0.09 {
             session.gameIndex = rng.nextInt(below: games.count)
             p.session = session
-            return event(eventID, .pageView, p, micros, gameID: games[session.gameIndex].id, properties: [
-                .uuid("session_id", session.id), .string("page", "game"),
-            ])
+            return event(
+                eventID, .pageView, p, micros, gameID: games[session.gameIndex].id,
+                properties: [
+                    .uuid("session_id", session.id), .string("page", "game"),
+                ])
         }
         let roundID = rng.nextUUID()
         session.roundsPlayed += 1
         p.session = session
         p.phase = .roundOpen(roundID: roundID)
-        return event(eventID, .gameRound, p, micros, gameID: games[session.gameIndex].id, properties: [
-            .uuid("round_id", roundID), .uuid("session_id", session.id), .int("round_number", session.roundsPlayed),
-        ])
+        return event(
+            eventID, .gameRound, p, micros, gameID: games[session.gameIndex].id,
+            properties: [
+                .uuid("round_id", roundID), .uuid("session_id", session.id), .int("round_number", session.roundsPlayed),
+            ])
     }
 
     private func placeBet(_ p: inout PlayerState, roundID: UUID, _ micros: Int64, _ rng: inout SeededGenerator) -> SimulatedEvent {
@@ -140,9 +154,11 @@ struct PlayerModel: Sendable {
         p.balanceMinor -= stake
         p.stakedMinor += stake
         p.phase = .betOpen(roundID: roundID, betEventID: eventID, stake: stake)
-        return event(eventID, .betPlaced, p, micros, gameID: games[session.gameIndex].id, amount: stake, properties: [
-            .uuid("round_id", roundID), .uuid("session_id", session.id),
-        ])
+        return event(
+            eventID, .betPlaced, p, micros, gameID: games[session.gameIndex].id, amount: stake,
+            properties: [
+                .uuid("round_id", roundID), .uuid("session_id", session.id),
+            ])
     }
 
     private func settle(
@@ -175,10 +191,12 @@ struct PlayerModel: Sendable {
             if p.level == 10 { p.unlock(.level10) }
         }
 
-        return event(eventID, .betSettled, p, micros, gameID: games[session.gameIndex].id, amount: payout, properties: [
-            .string("outcome", won ? "win" : "loss"), .uuid("bet_event_id", betEventID),
-            .int("payout_minor", payout), .int("stake_minor", stake), .uuid("round_id", roundID),
-        ])
+        return event(
+            eventID, .betSettled, p, micros, gameID: games[session.gameIndex].id, amount: payout,
+            properties: [
+                .string("outcome", won ? "win" : "loss"), .uuid("bet_event_id", betEventID),
+                .int("payout_minor", payout), .int("stake_minor", stake), .uuid("round_id", roundID),
+            ])
     }
 
     private func followUp(
@@ -188,13 +206,17 @@ struct PlayerModel: Sendable {
         let gameID = games[p.session?.gameIndex ?? p.favouriteGame].id
         switch followUp {
         case .achievement(let achievement):
-            return event(eventID, .achievementUnlocked, p, micros, gameID: gameID, properties: [
-                .string("achievement", achievement.rawValue),
-            ])
+            return event(
+                eventID, .achievementUnlocked, p, micros, gameID: gameID,
+                properties: [
+                    .string("achievement", achievement.rawValue)
+                ])
         case .levelUp(let level):
-            return event(eventID, .levelUp, p, micros, gameID: gameID, properties: [
-                .int("level", level), .int("xp", p.xp),
-            ])
+            return event(
+                eventID, .levelUp, p, micros, gameID: gameID,
+                properties: [
+                    .int("level", level), .int("xp", p.xp),
+                ])
         }
     }
 

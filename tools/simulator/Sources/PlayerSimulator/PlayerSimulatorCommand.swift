@@ -84,9 +84,11 @@ struct PlayerSimulatorCommand {
         let reporter = ProgressReporter(targetRate: Double(options.rate), profile: traffic.profile)
         writeOutput(reporter.summaryLine(final, elapsed: SimulationRunner.seconds(ContinuousClock.now - began), seed: seed) + "\n")
         if final.rejected + final.refused > 0 {
-            logger.error("ingestion rejected or refused events: see the errors above", metadata: [
-                "rejected": "\(final.rejected)", "refused": "\(final.refused)",
-            ])
+            logger.error(
+                "ingestion rejected or refused events: see the errors above",
+                metadata: [
+                    "rejected": "\(final.rejected)", "refused": "\(final.refused)",
+                ])
             exit(1)
         }
         if final.dropped > 0 {

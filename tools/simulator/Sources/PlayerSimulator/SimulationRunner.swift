@@ -16,10 +16,11 @@ struct SimulationRunner: Sendable {
     let output: @Sendable (String) -> Void
 
     func run() async {
-        let client = HTTPClient(configuration: HTTPClientConfiguration(
-            maxConcurrentRequests: options.concurrency, connectTimeout: .seconds(3),
-            userAgent: "gamemetrics-player-simulator"
-        ))
+        let client = HTTPClient(
+            configuration: HTTPClientConfiguration(
+                maxConcurrentRequests: options.concurrency, connectTimeout: .seconds(3),
+                userAgent: "gamemetrics-player-simulator"
+            ))
         let sender = EventBatchSender(
             client: client, endpoint: options.endpoint, tenants: options.tenants,
             statistics: statistics, shutdown: shutdown, logger: logger

@@ -57,10 +57,11 @@ struct TrafficGenerator: Sendable {
                     }
                     u -= candidate.share
                 }
-                players.append(PlayerState(
-                    tenantIndex: tenant, playerID: Self.playerID(number), segment: segment, currency: currency,
-                    platform: rng.pick(Self.platforms), favouriteGame: rng.nextInt(below: model.games.count)
-                ))
+                players.append(
+                    PlayerState(
+                        tenantIndex: tenant, playerID: Self.playerID(number), segment: segment, currency: currency,
+                        platform: rng.pick(Self.platforms), favouriteGame: rng.nextInt(below: model.games.count)
+                    ))
             }
         }
     }

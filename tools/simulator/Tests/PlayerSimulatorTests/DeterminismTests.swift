@@ -59,9 +59,10 @@ struct DeterminismTests {
     func generatorReferenceValues() {
         // Reference values computed independently from the published algorithms.
         var generator = SeededGenerator(seed: 0)
-        #expect([generator.next(), generator.next(), generator.next()] == [
-            0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
-        ])
+        #expect(
+            [generator.next(), generator.next(), generator.next()] == [
+                0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
+            ])
     }
 
     @Test("Uniform integers stay in range and cover it evenly")

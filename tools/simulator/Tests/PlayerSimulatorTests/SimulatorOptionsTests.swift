@@ -9,9 +9,10 @@ struct SimulatorOptionsTests {
     @Test("The demo environment alone gives two tenants, the local URL and the defaults")
     func defaultsFromDemoEnvironment() throws {
         let options = try SimulatorOptions.parse(arguments: [], environment: Self.keys)
-        #expect(options.tenants == [
-            SimulatedTenant(label: "demo-casino", writeKey: "key-a"), SimulatedTenant(label: "demo-sportsbook", writeKey: "key-b"),
-        ])
+        #expect(
+            options.tenants == [
+                SimulatedTenant(label: "demo-casino", writeKey: "key-a"), SimulatedTenant(label: "demo-sportsbook", writeKey: "key-b"),
+            ])
         #expect(options.endpoint == "http://127.0.0.1:\(PlatformService.ingestion.port)/v1/events")
         #expect(options.rate == 100 && options.batchSize == 100 && options.profile == .steady && options.seed == nil)
     }

@@ -33,9 +33,10 @@ struct EventController: Sendable {
             tenant = credential.tenantID
             if case .throttled(let wait) = await limiter.admit(tenant: tenant, limit: credential.requestsPerSecondLimit) {
                 IngestionMetrics.tenant(tenant).throttled.increment()
-                throw APIError(.tooManyRequests, code: "rate_limited",
-                               message: "Over the tenant's limit of \(credential.requestsPerSecondLimit) requests per second.",
-                               headers: [.retryAfter: String(RateDecision.retryAfterSeconds(wait))])
+                throw APIError(
+                    .tooManyRequests, code: "rate_limited",
+                    message: "Over the tenant's limit of \(credential.requestsPerSecondLimit) requests per second.",
+                    headers: [.retryAfter: String(RateDecision.retryAfterSeconds(wait))])
             }
             let body = try await EventRequestBody.read(request, limit: parser.maxBodyBytes)
             let batch: EventBatch
@@ -62,8 +63,9 @@ struct EventController: Sendable {
         let record = InvalidEventRecord(
             tenantID: tenant, source: "ingestion", receivedAt: Date(), index: nil, errors: rejection.errors, payload: .json(rejection.rawJSON))
         let results = await publisher.publish([
-            KafkaProducerMessage(topic: topics.invalid, key: Array(tenant.utf8), value: record.jsonBytes(),
-                                 headers: [KafkaHeader(key: TraceParent.headerName, string: context.trace.description)]),
+            KafkaProducerMessage(
+                topic: topics.invalid, key: Array(tenant.utf8), value: record.jsonBytes(),
+                headers: [KafkaHeader(key: TraceParent.headerName, string: context.trace.description)])
         ])
         if case .failure(let error) = results.first {
             context.logger.warning("invalid event not recorded on the invalid topic", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
@@ -111,12 +113,15 @@ struct EventController: Sendable {
         // then writes only the rest.
         recent.remember(delivered, tenantID: tenant)
         if let failure {
-            context.logger.warning("events not durably written; answering 503", metadata: [
-                "tenant": "\(tenant)", "error": "\(failure)", "delivered": "\(delivered.count)", "records": "\(records.count)",
-            ])
-            throw APIError(.serviceUnavailable, code: "kafka_unavailable",
-                           message: "The events could not be written durably; retry the same request (event ids make retries safe).",
-                           headers: [.retryAfter: String(unavailableRetryAfterSeconds)])
+            context.logger.warning(
+                "events not durably written; answering 503",
+                metadata: [
+                    "tenant": "\(tenant)", "error": "\(failure)", "delivered": "\(delivered.count)", "records": "\(records.count)",
+                ])
+            throw APIError(
+                .serviceUnavailable, code: "kafka_unavailable",
+                message: "The events could not be written durably; retry the same request (event ids make retries safe).",
+                headers: [.retryAfter: String(unavailableRetryAfterSeconds)])
         }
 
         let counters = IngestionMetrics.tenant(tenant)

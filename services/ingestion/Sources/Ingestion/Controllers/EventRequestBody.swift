@@ -9,8 +9,9 @@ enum EventRequestBody {
         try checkContentType(request.headers[.contentType])
         let encoding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
         guard encoding == "identity" || encoding == "gzip" else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_content_encoding",
-                           message: "Content-Encoding must be gzip or absent, not \(encoding.prefix(40)).")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_content_encoding",
+                message: "Content-Encoding must be gzip or absent, not \(encoding.prefix(40)).")
         }
         let body: ByteBuffer
         do {
@@ -37,8 +38,9 @@ enum EventRequestBody {
         let parts = header.split(separator: ";", omittingEmptySubsequences: false)
         let mediaType = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           message: "Content-Type must be application/json, not \(mediaType.prefix(60)).")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Content-Type must be application/json, not \(mediaType.prefix(60)).")
         }
         for parameter in parts.dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

@@ -36,9 +36,10 @@ struct IngestionAuthenticator: Sendable {
         if let authorization = request.headers[.authorization], authorization.prefix(7).lowercased() == "bearer " {
             return try await bearer(String(authorization.dropFirst(7)))
         }
-        throw APIError(.unauthorized, code: "unauthorized",
-                       message: "Send a write key in X-API-Key or an access token in Authorization: Bearer.",
-                       headers: [.wwwAuthenticate: "Bearer"])
+        throw APIError(
+            .unauthorized, code: "unauthorized",
+            message: "Send a write key in X-API-Key or an access token in Authorization: Bearer.",
+            headers: [.wwwAuthenticate: "Bearer"])
     }
 
     private func writeKey(_ key: String, peer: String) async throws -> TenantCredential {
@@ -67,9 +68,10 @@ struct IngestionAuthenticator: Sendable {
             }
         } catch let refused as CredentialCache<TenantCredential>.LookupRefused {
             IngestionMetrics.lookupsThrottled.increment()
-            throw APIError(.tooManyRequests, code: "too_many_failed_lookups",
-                           message: "Too many unknown write keys from this address; retry later.",
-                           headers: [.retryAfter: String(RateDecision.retryAfterSeconds(refused.retryAfter))])
+            throw APIError(
+                .tooManyRequests, code: "too_many_failed_lookups",
+                message: "Too many unknown write keys from this address; retry later.",
+                headers: [.retryAfter: String(RateDecision.retryAfterSeconds(refused.retryAfter))])
         } catch {
             throw unavailable(error)
         }
@@ -83,13 +85,15 @@ struct IngestionAuthenticator: Sendable {
         do {
             claims = try await tokenVerifier.verify(token)
         } catch let error as JWTError {
-            throw APIError(.unauthorized, code: "invalid_token", message: "The access token is not valid: \(error).",
-                           headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+            throw APIError(
+                .unauthorized, code: "invalid_token", message: "The access token is not valid: \(error).",
+                headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
         } catch {
             throw unavailable(error)
         }
-        let identity = Identity(tenantID: claims.tenantID, subject: claims.subject,
-                                roles: Set(claims.roles.compactMap(Identity.Role.init(rawValue:))))
+        let identity = Identity(
+            tenantID: claims.tenantID, subject: claims.subject,
+            roles: Set(claims.roles.compactMap(Identity.Role.init(rawValue:))))
         guard identity.has(.operator) else {
             throw APIError(.forbidden, code: "forbidden", message: "Writing events needs the operator role.")
         }
@@ -115,8 +119,9 @@ struct IngestionAuthenticator: Sendable {
 
     private func unavailable(_ error: any Error) -> APIError {
         logger.warning("credential lookup failed", metadata: ["error": "\(error)"])
-        return APIError(.serviceUnavailable, code: "credentials_unavailable",
-                 message: "Credentials cannot be checked right now; retry later.",
-                 headers: [.retryAfter: String(retryAfterSeconds)])
+        return APIError(
+            .serviceUnavailable, code: "credentials_unavailable",
+            message: "Credentials cannot be checked right now; retry later.",
+            headers: [.retryAfter: String(retryAfterSeconds)])
     }
 }

@@ -80,8 +80,10 @@ final class TenantRateLimiter: Sendable {
     private func step(tenant: String, limit: Int) -> Step {
         let now = ContinuousClock.now
         return state.withLock { state in
-            var allowance = state.tenants[tenant] ?? Allowance(
-                limit: limit, local: TokenBucket(rate: Double(limit), capacity: capacity(limit), now: now), leaseExpiresAt: now)
+            var allowance =
+                state.tenants[tenant]
+                ?? Allowance(
+                    limit: limit, local: TokenBucket(rate: Double(limit), capacity: capacity(limit), now: now), leaseExpiresAt: now)
             if allowance.limit != limit {
                 allowance.limit = limit
                 allowance.local.reconfigure(rate: Double(limit), capacity: capacity(limit), now: now)

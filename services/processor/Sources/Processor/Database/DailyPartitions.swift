@@ -25,9 +25,11 @@ struct DailyPartitions: Sendable {
                 }
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
                 // The default partition already holds rows of that day: they stay there.
-                logger.error("daily partition not created: the default partition holds rows of that day", metadata: [
-                    "partition": "\(day.name)", "error": "\(String(reflecting: error))",
-                ])
+                logger.error(
+                    "daily partition not created: the default partition holds rows of that day",
+                    metadata: [
+                        "partition": "\(day.name)", "error": "\(String(reflecting: error))",
+                    ])
             }
         }
         if !created.isEmpty {

@@ -15,7 +15,8 @@ struct EventIDWindow: Sendable {
         let cutoff = now.addingTimeInterval(-Double(window.components.seconds))
         var forgotten = 0
         while true {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 WITH gone AS (
                     DELETE FROM event_ids
                     WHERE ctid = ANY(ARRAY(SELECT ctid FROM event_ids WHERE seen_at < \(cutoff) LIMIT \(Self.chunk)))

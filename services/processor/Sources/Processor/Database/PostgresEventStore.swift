@@ -106,9 +106,10 @@ struct PostgresEventStore: EventStore {
         for row in try await connection.answeredStatement(Self.batchPlayers, logger: logger) {
             let (tenant, player, first, last, type, game, events, sessions, rounds) =
                 try row.decode((String, String, Date, Date, String, String?, Int64, Int64, Int64).self)
-            players.append(PlayerSnapshot(
-                tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
-                lastGameID: game, events: events, sessions: sessions, rounds: rounds))
+            players.append(
+                PlayerSnapshot(
+                    tenantID: tenant, playerID: player, firstSeenAt: first, lastSeenAt: last, lastEventType: type,
+                    lastGameID: game, events: events, sessions: sessions, rounds: rounds))
         }
         return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
     }

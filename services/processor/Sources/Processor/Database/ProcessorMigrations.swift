@@ -11,116 +11,124 @@ enum ProcessorMigrations {
     static let table = "processor_schema_migrations"
 
     static let all: [Migration] = [
-        Migration(version: 1, name: "events_raw", statements: [
-            // The primary key must contain the partition key, so a row is unique by
-            // (tenant_id, event_id, occurred_at): a redelivered or retried event carries the same
-            // occurred_at and lands on the same row.
-            """
-            CREATE TABLE events_raw (
-                tenant_id text NOT NULL,
-                event_id uuid NOT NULL,
-                player_id text NOT NULL,
-                type text NOT NULL,
-                occurred_at timestamptz NOT NULL,
-                game_id text,
-                amount_minor bigint,
-                currency text,
-                session_duration_ms bigint,
-                properties jsonb NOT NULL,
-                ingested_at timestamptz,
-                kafka_partition integer NOT NULL,
-                kafka_offset bigint NOT NULL,
-                stored_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (tenant_id, event_id, occurred_at)
-            ) PARTITION BY RANGE (occurred_at)
-            """,
-            // Erasure deletes by player.
-            "CREATE INDEX events_raw_player ON events_raw (tenant_id, player_id)",
-            // Whatever falls outside the daily partitions (far past or future) is still kept.
-            "CREATE TABLE events_raw_default PARTITION OF events_raw DEFAULT",
-        ]),
-        Migration(version: 2, name: "time_series", statements: [
-            // Counts and sums per tenant, bucket, game and event type; amounts per currency
-            // ('' for events without one), in minor units (numeric: sums of int64 overflow).
-            """
-            CREATE TABLE event_metrics (
-                tenant_id text NOT NULL,
-                grain text NOT NULL CHECK (grain IN ('minute', 'hour', 'day')),
-                bucket timestamptz NOT NULL,
-                game_id text NOT NULL,
-                event_type text NOT NULL,
-                currency text NOT NULL,
-                events bigint NOT NULL,
-                amount_minor numeric NOT NULL,
-                session_duration_ms numeric NOT NULL,
-                PRIMARY KEY (tenant_id, grain, bucket, game_id, event_type, currency)
-            )
-            """,
-            // Exact distinct players: one row per player seen in a bucket, per game and for the
-            // whole tenant (game_id ''); `active_players` counts the rows as they are added.
-            """
-            CREATE TABLE player_activity (
-                tenant_id text NOT NULL,
-                grain text NOT NULL,
-                bucket timestamptz NOT NULL,
-                game_id text NOT NULL,
-                player_id text NOT NULL,
-                PRIMARY KEY (tenant_id, grain, bucket, game_id, player_id)
-            )
-            """,
-            "CREATE INDEX player_activity_player ON player_activity (tenant_id, player_id)",
-            """
-            CREATE TABLE active_players (
-                tenant_id text NOT NULL,
-                grain text NOT NULL,
-                bucket timestamptz NOT NULL,
-                game_id text NOT NULL,
-                players bigint NOT NULL,
-                PRIMARY KEY (tenant_id, grain, bucket, game_id)
-            )
-            """,
-            // The latest state per player, published to the compacted player.events.processed.
-            """
-            CREATE TABLE player_state (
-                tenant_id text NOT NULL,
-                player_id text NOT NULL,
-                first_seen_at timestamptz NOT NULL,
-                last_seen_at timestamptz NOT NULL,
-                last_event_type text NOT NULL,
-                last_game_id text,
-                events bigint NOT NULL,
-                sessions bigint NOT NULL,
-                rounds bigint NOT NULL,
-                updated_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (tenant_id, player_id)
-            )
-            """,
-        ]),
+        Migration(
+            version: 1, name: "events_raw",
+            statements: [
+                // The primary key must contain the partition key, so a row is unique by
+                // (tenant_id, event_id, occurred_at): a redelivered or retried event carries the same
+                // occurred_at and lands on the same row.
+                """
+                CREATE TABLE events_raw (
+                    tenant_id text NOT NULL,
+                    event_id uuid NOT NULL,
+                    player_id text NOT NULL,
+                    type text NOT NULL,
+                    occurred_at timestamptz NOT NULL,
+                    game_id text,
+                    amount_minor bigint,
+                    currency text,
+                    session_duration_ms bigint,
+                    properties jsonb NOT NULL,
+                    ingested_at timestamptz,
+                    kafka_partition integer NOT NULL,
+                    kafka_offset bigint NOT NULL,
+                    stored_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (tenant_id, event_id, occurred_at)
+                ) PARTITION BY RANGE (occurred_at)
+                """,
+                // Erasure deletes by player.
+                "CREATE INDEX events_raw_player ON events_raw (tenant_id, player_id)",
+                // Whatever falls outside the daily partitions (far past or future) is still kept.
+                "CREATE TABLE events_raw_default PARTITION OF events_raw DEFAULT",
+            ]),
+        Migration(
+            version: 2, name: "time_series",
+            statements: [
+                // Counts and sums per tenant, bucket, game and event type; amounts per currency
+                // ('' for events without one), in minor units (numeric: sums of int64 overflow).
+                """
+                CREATE TABLE event_metrics (
+                    tenant_id text NOT NULL,
+                    grain text NOT NULL CHECK (grain IN ('minute', 'hour', 'day')),
+                    bucket timestamptz NOT NULL,
+                    game_id text NOT NULL,
+                    event_type text NOT NULL,
+                    currency text NOT NULL,
+                    events bigint NOT NULL,
+                    amount_minor numeric NOT NULL,
+                    session_duration_ms numeric NOT NULL,
+                    PRIMARY KEY (tenant_id, grain, bucket, game_id, event_type, currency)
+                )
+                """,
+                // Exact distinct players: one row per player seen in a bucket, per game and for the
+                // whole tenant (game_id ''); `active_players` counts the rows as they are added.
+                """
+                CREATE TABLE player_activity (
+                    tenant_id text NOT NULL,
+                    grain text NOT NULL,
+                    bucket timestamptz NOT NULL,
+                    game_id text NOT NULL,
+                    player_id text NOT NULL,
+                    PRIMARY KEY (tenant_id, grain, bucket, game_id, player_id)
+                )
+                """,
+                "CREATE INDEX player_activity_player ON player_activity (tenant_id, player_id)",
+                """
+                CREATE TABLE active_players (
+                    tenant_id text NOT NULL,
+                    grain text NOT NULL,
+                    bucket timestamptz NOT NULL,
+                    game_id text NOT NULL,
+                    players bigint NOT NULL,
+                    PRIMARY KEY (tenant_id, grain, bucket, game_id)
+                )
+                """,
+                // The latest state per player, published to the compacted player.events.processed.
+                """
+                CREATE TABLE player_state (
+                    tenant_id text NOT NULL,
+                    player_id text NOT NULL,
+                    first_seen_at timestamptz NOT NULL,
+                    last_seen_at timestamptz NOT NULL,
+                    last_event_type text NOT NULL,
+                    last_game_id text,
+                    events bigint NOT NULL,
+                    sessions bigint NOT NULL,
+                    rounds bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (tenant_id, player_id)
+                )
+                """,
+            ]),
         // Memberships keyed by player first: erasure finds them through the primary key, and
         // every batch maintains one index instead of two.
-        Migration(version: 3, name: "player_activity_by_player", statements: [
-            "ALTER TABLE player_activity DROP CONSTRAINT player_activity_pkey",
-            "ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, grain, bucket, game_id)",
-            "DROP INDEX player_activity_player",
-        ]),
+        Migration(
+            version: 3, name: "player_activity_by_player",
+            statements: [
+                "ALTER TABLE player_activity DROP CONSTRAINT player_activity_pkey",
+                "ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, grain, bucket, game_id)",
+                "DROP INDEX player_activity_player",
+            ]),
         // One stored event per (tenant_id, event_id), whatever its occurred_at: events_raw's key
         // must contain its partition key, so uniqueness lives in a table of its own, which the
         // archival of old partitions does not touch (ADR 0013). Rows already stored twice stay.
-        Migration(version: 4, name: "event_ids", statements: [
-            """
-            CREATE TABLE event_ids (
-                tenant_id text NOT NULL,
-                event_id uuid NOT NULL,
-                seen_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (tenant_id, event_id)
-            )
-            """,
-            "CREATE INDEX event_ids_seen_at ON event_ids (seen_at)",
-            """
-            INSERT INTO event_ids (tenant_id, event_id, seen_at)
-            SELECT tenant_id, event_id, min(stored_at) FROM events_raw GROUP BY tenant_id, event_id
-            """,
-        ]),
+        Migration(
+            version: 4, name: "event_ids",
+            statements: [
+                """
+                CREATE TABLE event_ids (
+                    tenant_id text NOT NULL,
+                    event_id uuid NOT NULL,
+                    seen_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (tenant_id, event_id)
+                )
+                """,
+                "CREATE INDEX event_ids_seen_at ON event_ids (seen_at)",
+                """
+                INSERT INTO event_ids (tenant_id, event_id, seen_at)
+                SELECT tenant_id, event_id, min(stored_at) FROM events_raw GROUP BY tenant_id, event_id
+                """,
+            ]),
         Migration(version: 5, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
         Migration(version: 6, name: "partition_functions", statements: partitionFunctions),
         Migration(version: 7, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),

@@ -26,9 +26,11 @@ struct SchemaPreparation: Service {
                     try await self.prepare()
                     try await self.eventIDs.prune()
                 } catch {
-                    self.partitions.logger.warning("daily partitions and event ids not maintained; next try in an hour", metadata: [
-                        "error": "\(String(reflecting: error))",
-                    ])
+                    self.partitions.logger.warning(
+                        "daily partitions and event ids not maintained; next try in an hour",
+                        metadata: [
+                            "error": "\(String(reflecting: error))"
+                        ])
                 }
             }
         }

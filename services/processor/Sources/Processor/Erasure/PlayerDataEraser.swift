@@ -13,17 +13,20 @@ enum PlayerDataEraser {
     static func erase(_ request: ErasureRequested, on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
         let (tenantID, playerID) = (request.tenantID, request.playerID)
         var deleted: [String: Int] = [:]
-        let events = try await connection.query("""
+        let events = try await connection.query(
+            """
             WITH gone AS (DELETE FROM events_raw WHERE tenant_id = \(tenantID) AND player_id = \(playerID) RETURNING 1)
             SELECT count(*) FROM gone
             """, logger: logger)
         deleted["events_raw"] = try await events.collect().first?.decode(Int.self) ?? 0
-        let activity = try await connection.query("""
+        let activity = try await connection.query(
+            """
             WITH gone AS (DELETE FROM player_activity WHERE tenant_id = \(tenantID) AND player_id = \(playerID) RETURNING 1)
             SELECT count(*) FROM gone
             """, logger: logger)
         deleted["player_activity"] = try await activity.collect().first?.decode(Int.self) ?? 0
-        let state = try await connection.query("""
+        let state = try await connection.query(
+            """
             WITH gone AS (DELETE FROM player_state WHERE tenant_id = \(tenantID) AND player_id = \(playerID) RETURNING 1)
             SELECT count(*) FROM gone
             """, logger: logger)

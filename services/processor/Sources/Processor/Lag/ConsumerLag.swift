@@ -46,8 +46,9 @@ final class ConsumerLag: Service, Sendable {
             let marks = consumer.watermarks(of: partition)
             let position = committed[partition] ?? marks?.low
             let lag = marks.flatMap { marks in position.map { max(marks.high - $0, 0) } }
-            return PartitionLag(topic: partition.topic, partition: partition.partition, committedOffset: committed[partition],
-                                highWatermark: marks?.high, lag: lag)
+            return PartitionLag(
+                topic: partition.topic, partition: partition.partition, committedOffset: committed[partition],
+                highWatermark: marks?.high, lag: lag)
         }
     }
 

@@ -28,12 +28,14 @@ struct ConsumedEvent: Sendable, Equatable {
             return .failure(PoisonRecord(record: record, errors: [FieldError(field: "", reason: "key_mismatch")]))
         }
         // Records from other producers than ingestion fall back to the record's timestamp.
-        let ingestedAt = record.headers.string(for: ingestedAtHeader)
+        let ingestedAt =
+            record.headers.string(for: ingestedAtHeader)
             .flatMap { Int64($0) }
             .map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? record.timestamp
-        return .success(ConsumedEvent(
-            event: event, sessionDurationMs: event.type == .sessionEnd ? sessionDuration(event.properties) : nil,
-            ingestedAt: ingestedAt, partition: record.partition, offset: record.offset))
+        return .success(
+            ConsumedEvent(
+                event: event, sessionDurationMs: event.type == .sessionEnd ? sessionDuration(event.properties) : nil,
+                ingestedAt: ingestedAt, partition: record.partition, offset: record.offset))
     }
 
     private static func sessionDuration(_ properties: EventProperties) -> Int64? {

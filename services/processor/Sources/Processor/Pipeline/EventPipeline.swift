@@ -215,9 +215,11 @@ final class EventPipeline: Service, Sendable {
             if case .failure(let error) = result { throw error }
         }
         for record in poison {
-            logger.warning("poison record sent to the invalid topic", metadata: [
-                "partition": "\(record.partition)", "offset": "\(record.offset)", "errors": "\(record.errors)",
-            ])
+            logger.warning(
+                "poison record sent to the invalid topic",
+                metadata: [
+                    "partition": "\(record.partition)", "offset": "\(record.offset)", "errors": "\(record.errors)",
+                ])
         }
         ProcessorMetrics.poisonRecords.increment(by: Int64(poison.count))
     }

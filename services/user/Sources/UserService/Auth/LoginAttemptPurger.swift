@@ -27,9 +27,11 @@ struct LoginAttemptPurger: Service {
                     let purged = try await purge()
                     if purged > 0 { logger.debug("old login attempts purged", metadata: ["rows": "\(purged)"]) }
                 } catch {
-                    logger.warning("could not purge old login attempts; trying again later", metadata: [
-                        "error": "\(String(reflecting: error))",
-                    ])
+                    logger.warning(
+                        "could not purge old login attempts; trying again later",
+                        metadata: [
+                            "error": "\(String(reflecting: error))"
+                        ])
                 }
             }
         }
@@ -41,7 +43,8 @@ struct LoginAttemptPurger: Service {
         let seconds = LoginRateLimiter.seconds(retention)
         var total = 0
         while true {
-            let rows = try await postgres.query("""
+            let rows = try await postgres.query(
+                """
                 WITH old AS (
                     SELECT ctid FROM login_attempts
                     WHERE attempted_at < now() - make_interval(secs => \(seconds)) LIMIT \(Self.batchSize)

@@ -83,11 +83,14 @@ struct LoginRateLimiter: Sendable {
             }
             var wait = try await pairWait(pair, now: now, on: connection)
             if let seconds = try await windowWait(
-                key: account, failures: policy.accountLockFailures, window: policy.accountWindow, now: now, on: connection) {
+                key: account, failures: policy.accountLockFailures, window: policy.accountWindow, now: now, on: connection)
+            {
                 wait = max(wait ?? 0, seconds)
             }
-            if let address, let seconds = try await windowWait(
-                key: Self.addressKey(address), failures: policy.addressFailures, window: policy.addressWindow, now: now, on: connection) {
+            if let address,
+                let seconds = try await windowWait(
+                    key: Self.addressKey(address), failures: policy.addressFailures, window: policy.addressWindow, now: now, on: connection)
+            {
                 wait = max(wait ?? 0, seconds)
             }
             if let wait { return .limited(retryAfter: wait) }
@@ -110,7 +113,8 @@ struct LoginRateLimiter: Sendable {
     /// Seconds until the pair may try again, or nil when it may now.
     private func pairWait(_ pair: String, now: Date, on connection: PostgresConnection) async throws -> Int? {
         let since = now.addingTimeInterval(-Self.seconds(policy.pairWindow))
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT count(*)::int, max(attempted_at) FROM login_attempts WHERE key = \(pair) AND attempted_at > \(since)
             """, logger: logger)
         for try await (failures, latest) in rows.decode((Int, Date?).self) {
@@ -128,7 +132,8 @@ struct LoginRateLimiter: Sendable {
     ) async throws -> Int? {
         let seconds = Self.seconds(window)
         let since = now.addingTimeInterval(-seconds)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT attempted_at FROM login_attempts WHERE key = \(key) AND attempted_at > \(since)
             ORDER BY attempted_at DESC OFFSET \(failures - 1) LIMIT 1
             """, logger: logger)

@@ -63,9 +63,11 @@ final class SigningKeyStore: AccessTokenVerifier {
             try await table.reseal(under: encryption)
             keys.replace(with: try await table.keys(), lifetime: Self.lifetime)
         } catch {
-            logger.error("re-sealing signing keys under the new encryption key failed; they stay under the previous one", metadata: [
-                "encryption_key_id": "\(encryption.current.id)", "error": "\(error)",
-            ])
+            logger.error(
+                "re-sealing signing keys under the new encryption key failed; they stay under the previous one",
+                metadata: [
+                    "encryption_key_id": "\(encryption.current.id)", "error": "\(error)",
+                ])
         }
     }
 
@@ -80,7 +82,8 @@ final class SigningKeyStore: AccessTokenVerifier {
         let sealed = try encryption.current.seal(next.privateKeyPEM, kid: next.kid), encryptionKeyID = encryption.current.id
         try await client.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id)
                 VALUES (\(next.kid), \(sealed), \(encryptionKeyID))
                 """, logger: logger)
@@ -136,16 +139,19 @@ final class SigningKeyStore: AccessTokenVerifier {
                     if keyID != encryption.current.id { resealed.append((kid, try encryption.current.seal(plaintext, kid: kid))) }
                 }
                 for row in resealed {
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         UPDATE signing_keys SET sealed_private_key = \(row.sealed), encryption_key_id = \(encryption.current.id),
                             private_key_pem = NULL
                         WHERE kid = \(row.kid)
                         """, logger: logger)
                 }
                 if !resealed.isEmpty {
-                    logger.notice("signing keys sealed under the current encryption key", metadata: [
-                        "count": "\(resealed.count)", "encryption_key_id": "\(encryption.current.id)",
-                    ])
+                    logger.notice(
+                        "signing keys sealed under the current encryption key",
+                        metadata: [
+                            "count": "\(resealed.count)", "encryption_key_id": "\(encryption.current.id)",
+                        ])
                 }
             }
         }
@@ -164,7 +170,8 @@ final class SigningKeyStore: AccessTokenVerifier {
         private func storedKeys() async throws -> (signing: [SigningKey], retired: [SigningKey]) {
             // Retired keys matter only while tokens they signed can still be presented.
             let horizon = Date().addingTimeInterval(-Double(tokenLifetime.components.seconds) - 300)
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT kid, private_key_pem, sealed_private_key, encryption_key_id, created_at, retired_at FROM signing_keys
                 WHERE retired_at IS NULL OR retired_at > \(horizon)
                 ORDER BY created_at DESC
@@ -183,7 +190,8 @@ final class SigningKeyStore: AccessTokenVerifier {
         private func insert(_ key: SigningKey) async throws {
             let encryption = self.encryption.current
             let sealed = try encryption.current.seal(key.privateKeyPEM, kid: key.kid)
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO signing_keys (kid, sealed_private_key, encryption_key_id, created_at)
                 VALUES (\(key.kid), \(sealed), \(encryption.current.id), \(key.createdAt))
                 """, logger: logger)

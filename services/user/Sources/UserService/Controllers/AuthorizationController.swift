@@ -70,8 +70,9 @@ struct AuthorizationController: Sendable {
             }
             scope = roles
         }
-        return .success(AuthorizationRequest(
-            clientID: clientID, redirectURI: redirectURI, state: state, codeChallenge: challenge, scope: scope))
+        return .success(
+            AuthorizationRequest(
+                clientID: clientID, redirectURI: redirectURI, state: state, codeChallenge: challenge, scope: scope))
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -122,8 +123,8 @@ struct AuthorizationController: Sendable {
         case .failure(let refusal): return refusal.response
         }
         guard let tenant = form["tenant"], tenant.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) != nil,
-              let email = form["email"], (3...254).contains(email.count), OAuthResponse.isPrintable(email),
-              let password = form["password"], !password.isEmpty, password.utf8.count <= PasswordHasher.maximumPasswordBytes
+            let email = form["email"], (3...254).contains(email.count), OAuthResponse.isPrintable(email),
+            let password = form["password"], !password.isEmpty, password.utf8.count <= PasswordHasher.maximumPasswordBytes
         else {
             return OAuthResponse.error(.badRequest, "invalid_request", "tenant, email and password are required.")
         }
@@ -158,11 +159,12 @@ struct AuthorizationController: Sendable {
             return OAuthResponse.error(.badRequest, "invalid_scope", "The operator does not hold every requested role.")
         }
         let code = OpaqueToken.generate(prefix: Self.codePrefix)
-        try await codes.store(AuthorizationCode(
-            fingerprint: OpaqueToken.fingerprint(code), clientID: authorization.clientID, tenantID: tenant,
-            operatorID: credentials.account.id, redirectURI: authorization.redirectURI,
-            codeChallenge: authorization.codeChallenge, scope: roles.sorted().joined(separator: " "),
-            expiresAt: Date().addingTimeInterval(Self.codeLifetime)))
+        try await codes.store(
+            AuthorizationCode(
+                fingerprint: OpaqueToken.fingerprint(code), clientID: authorization.clientID, tenantID: tenant,
+                operatorID: credentials.account.id, redirectURI: authorization.redirectURI,
+                codeChallenge: authorization.codeChallenge, scope: roles.sorted().joined(separator: " "),
+                expiresAt: Date().addingTimeInterval(Self.codeLifetime)))
         var location = authorization.redirectURI + (authorization.redirectURI.contains("?") ? "&" : "?")
         location += "code=" + OAuthResponse.queryEscaped(code)
         if let state = authorization.state { location += "&state=" + OAuthResponse.queryEscaped(state) }
@@ -203,7 +205,7 @@ struct AuthorizationController: Sendable {
     /// Absolute https URIs without a fragment; plain http only on loopback (RFC 8252 §8.3).
     static func isAcceptableRedirect(_ text: String) -> Bool {
         guard text.utf8.count <= 2000, OAuthResponse.isPrintable(text), let components = URLComponents(string: text), components.fragment == nil,
-              let host = components.host, !host.isEmpty
+            let host = components.host, !host.isEmpty
         else { return false }
         switch components.scheme {
         case "https": return true

@@ -44,7 +44,8 @@ enum InputRules {
     /// code `exceeds_caller`, naming the field `roles`.
     static func requireHeld(_ roles: [String], by identity: Identity) throws {
         guard roles.compactMap(Identity.Role.init(rawValue:)).contains(where: { !identity.has($0) }) else { return }
-        throw APIError(.forbidden, code: "exceeds_caller", message: "A role can be given only by a caller who holds it.",
-                       details: [FieldError(field: "roles", reason: "exceeds_caller")])
+        throw APIError(
+            .forbidden, code: "exceeds_caller", message: "A role can be given only by a caller who holds it.",
+            details: [FieldError(field: "roles", reason: "exceeds_caller")])
     }
 }

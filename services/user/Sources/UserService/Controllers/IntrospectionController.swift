@@ -20,7 +20,7 @@ struct IntrospectionController: Sendable {
     @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let (id, secret) = OAuthResponse.basicCredentials(request.headers[.authorization]) {
             guard OAuthResponse.isPrintable(id),
-                  let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
+                let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
             else {
                 return RevocationController.unauthorized()
             }
@@ -37,17 +37,20 @@ struct IntrospectionController: Sendable {
             return OAuthResponse.error(.badRequest, "invalid_request", "token is required.")
         }
         if token.hasPrefix(OpaqueToken.refreshTokenPrefix), token.utf8.count <= 256,
-           let stored = try await refreshTokens.token(fingerprint: OpaqueToken.fingerprint(token)), stored.isActive() {
-            return OAuthResponse.json(.ok, [
-                "active": .bool(true),
-                "token_type": .string("refresh_token"),
-                "client_id": .string(stored.clientID),
-                "sub": .string(stored.operatorID.uuidString),
-                "tenant_id": .string(stored.tenantID),
-                "scope": .string(stored.scope),
-                "iat": .number(String(Int(stored.createdAt.timeIntervalSince1970))),
-                "exp": .number(String(Int(stored.expiresAt.timeIntervalSince1970))),
-            ] as [String: JSONValue])
+            let stored = try await refreshTokens.token(fingerprint: OpaqueToken.fingerprint(token)), stored.isActive()
+        {
+            return OAuthResponse.json(
+                .ok,
+                [
+                    "active": .bool(true),
+                    "token_type": .string("refresh_token"),
+                    "client_id": .string(stored.clientID),
+                    "sub": .string(stored.operatorID.uuidString),
+                    "tenant_id": .string(stored.tenantID),
+                    "scope": .string(stored.scope),
+                    "iat": .number(String(Int(stored.createdAt.timeIntervalSince1970))),
+                    "exp": .number(String(Int(stored.expiresAt.timeIntervalSince1970))),
+                ] as [String: JSONValue])
         }
         if let claims = try? await keys.verify(token) {
             var body: [String: JSONValue] = [

@@ -25,25 +25,27 @@ struct OAuthController<Tenants: TenantRepository> {
     }
 
     @Sendable func discovery(_ request: Request, context: AppRequestContext) async throws -> Response {
-        OAuthResponse.json(.ok, [
-            "issuer": .string(issuer),
-            "authorization_endpoint": .string(issuer + "/oauth/authorize"),
-            "token_endpoint": .string(issuer + "/oauth/token"),
-            "revocation_endpoint": .string(issuer + "/oauth/revoke"),
-            "introspection_endpoint": .string(issuer + "/oauth/introspect"),
-            "jwks_uri": .string(issuer + "/.well-known/jwks.json"),
-            "grant_types_supported": .array(
-                (["client_credentials"] + OperatorTokenGrants.grantTypes).map(JSONValue.string)),
-            // "none": public clients (the admin dashboard) send only client_id and prove
-            // possession with PKCE.
-            "token_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
-            "revocation_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
-            "introspection_endpoint_auth_methods_supported": .array([.string("client_secret_basic")]),
-            "token_endpoint_auth_signing_alg_values_supported": .array([.string("ES256")]),
-            "response_types_supported": .array([.string("code")]),
-            "code_challenge_methods_supported": .array([.string(PKCE.s256)]),
-            "scopes_supported": .array(Identity.Role.allCases.map { .string($0.rawValue) }),
-        ] as [String: JSONValue])
+        OAuthResponse.json(
+            .ok,
+            [
+                "issuer": .string(issuer),
+                "authorization_endpoint": .string(issuer + "/oauth/authorize"),
+                "token_endpoint": .string(issuer + "/oauth/token"),
+                "revocation_endpoint": .string(issuer + "/oauth/revoke"),
+                "introspection_endpoint": .string(issuer + "/oauth/introspect"),
+                "jwks_uri": .string(issuer + "/.well-known/jwks.json"),
+                "grant_types_supported": .array(
+                    (["client_credentials"] + OperatorTokenGrants.grantTypes).map(JSONValue.string)),
+                // "none": public clients (the admin dashboard) send only client_id and prove
+                // possession with PKCE.
+                "token_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
+                "revocation_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("none")]),
+                "introspection_endpoint_auth_methods_supported": .array([.string("client_secret_basic")]),
+                "token_endpoint_auth_signing_alg_values_supported": .array([.string("ES256")]),
+                "response_types_supported": .array([.string("code")]),
+                "code_challenge_methods_supported": .array([.string(PKCE.s256)]),
+                "scopes_supported": .array(Identity.Role.allCases.map { .string($0.rawValue) }),
+            ] as [String: JSONValue])
     }
 
     @Sendable func jwks(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -70,7 +72,7 @@ struct OAuthController<Tenants: TenantRepository> {
         }
         // A NUL or other control character would only make PostgreSQL fail; no client id has one.
         guard OAuthResponse.isPrintable(clientID),
-              let client = try await tenants.activeClient(clientID, secretFingerprint: OpaqueToken.fingerprint(secret))
+            let client = try await tenants.activeClient(clientID, secretFingerprint: OpaqueToken.fingerprint(secret))
         else {
             return OAuthResponse.error(.unauthorized, "invalid_client", "Unknown client or wrong secret.", headers: Self.basicChallenge)
         }
@@ -82,12 +84,14 @@ struct OAuthController<Tenants: TenantRepository> {
         let issued = try tokens.issue(
             subject: client.clientID, tenantID: client.tenantID, roles: requested.sorted(), clientID: client.clientID,
             scope: requested.sorted().joined(separator: " "))
-        var response = OAuthResponse.json(.ok, [
-            "access_token": .string(issued.token),
-            "token_type": .string("Bearer"),
-            "expires_in": .number(String(issued.expiresIn)),
-            "scope": .string(requested.sorted().joined(separator: " ")),
-        ] as [String: JSONValue])
+        var response = OAuthResponse.json(
+            .ok,
+            [
+                "access_token": .string(issued.token),
+                "token_type": .string("Bearer"),
+                "expires_in": .number(String(issued.expiresIn)),
+                "scope": .string(requested.sorted().joined(separator: " ")),
+            ] as [String: JSONValue])
         response.headers[.cacheControl] = "no-store"
         return response
     }

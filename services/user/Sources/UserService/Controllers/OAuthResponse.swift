@@ -33,9 +33,9 @@ enum OAuthResponse {
     /// `Authorization: Basic base64(client_id:client_secret)`.
     static func basicCredentials(_ header: String?) -> (String, String)? {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
-              let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: decoded, encoding: .utf8),
-              let colon = text.firstIndex(of: ":")
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8),
+            let colon = text.firstIndex(of: ":")
         else { return nil }
         let id = String(text[..<colon]).removingPercentEncoding ?? ""
         let secret = String(text[text.index(after: colon)...]).removingPercentEncoding ?? ""

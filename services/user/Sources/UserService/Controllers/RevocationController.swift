@@ -25,7 +25,7 @@ struct RevocationController: Sendable {
         let clientID: String
         if let (id, secret) = OAuthResponse.basicCredentials(request.headers[.authorization]) {
             guard OAuthResponse.isPrintable(id),
-                  let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
+                let client = try await tenants.activeClient(id, secretFingerprint: OpaqueToken.fingerprint(secret))
             else {
                 return Self.unauthorized()
             }

@@ -78,7 +78,7 @@ struct TenantController<Tenants: TenantRepository> {
         guard let identity = context.identity else { throw APIError.unauthorized() }
         let id = context.parameters.get("tenant_id") ?? ""
         guard identity.has(.ingestion) || (identity.tenantID == id && identity.has(.admin)),
-              let tenant = try await tenants.tenant(id)
+            let tenant = try await tenants.tenant(id)
         else { throw APIError.notFound("No such tenant.") }
         return tenant
     }
@@ -88,12 +88,14 @@ struct TenantController<Tenants: TenantRepository> {
         _ = try context.requireIdentity(.platformAdmin)
         let body = try await request.decode(as: TenantChange.self, context: context)
         guard let limit = body.requestsPerSecondLimit else {
-            throw APIError.badRequest("Nothing to change: give requests_per_second_limit.", code: "invalid_tenant",
-                                      details: [FieldError(field: "requests_per_second_limit", reason: "required")])
+            throw APIError.badRequest(
+                "Nothing to change: give requests_per_second_limit.", code: "invalid_tenant",
+                details: [FieldError(field: "requests_per_second_limit", reason: "required")])
         }
         guard (1...10_000_000).contains(limit) else {
-            throw APIError.badRequest("The limit must be between 1 and 10,000,000 requests per second.", code: "invalid_tenant",
-                                      details: [FieldError(field: "requests_per_second_limit", reason: "out_of_range")])
+            throw APIError.badRequest(
+                "The limit must be between 1 and 10,000,000 requests per second.", code: "invalid_tenant",
+                details: [FieldError(field: "requests_per_second_limit", reason: "out_of_range")])
         }
         guard let tenant = try await tenants.updateTenant(context.parameters.get("tenant_id") ?? "", requestsPerSecondLimit: limit) else {
             throw APIError.notFound("No such tenant.")

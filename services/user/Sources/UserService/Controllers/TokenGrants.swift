@@ -123,13 +123,15 @@ struct OperatorTokenGrants: Sendable {
         let issued = try tokens.issue(
             subject: account.id.uuidString, tenantID: account.tenantID, roles: roles,
             clientID: stored.clientID, scope: scopeText)
-        return OAuthResponse.json(.ok, [
-            "access_token": .string(issued.token),
-            "token_type": .string("Bearer"),
-            "expires_in": .number(String(issued.expiresIn)),
-            "refresh_token": .string(refreshToken),
-            "scope": .string(scopeText),
-        ] as [String: JSONValue])
+        return OAuthResponse.json(
+            .ok,
+            [
+                "access_token": .string(issued.token),
+                "token_type": .string("Bearer"),
+                "expires_in": .number(String(issued.expiresIn)),
+                "refresh_token": .string(refreshToken),
+                "scope": .string(scopeText),
+            ] as [String: JSONValue])
     }
 
     /// Public clients identify themselves with `client_id` in the body (RFC 6749 §3.2.1).
@@ -138,8 +140,10 @@ struct OperatorTokenGrants: Sendable {
             return .failure(TokenRefusal(response: OAuthResponse.error(.badRequest, "invalid_request", "client_id is required.")))
         }
         guard OAuthResponse.isClientID(clientID), try await codes.client(clientID) != nil else {
-            return .failure(TokenRefusal(response: OAuthResponse.error(
-                .unauthorized, "invalid_client", "Unknown client.", headers: [.wwwAuthenticate: #"Basic realm="gamemetrics""#])))
+            return .failure(
+                TokenRefusal(
+                    response: OAuthResponse.error(
+                        .unauthorized, "invalid_client", "Unknown client.", headers: [.wwwAuthenticate: #"Basic realm="gamemetrics""#])))
         }
         return .success(clientID)
     }

@@ -92,8 +92,9 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
         let identity = try context.requireIdentity(.admin)
         let body = try await request.decode(as: NewKey.self, context: context)
         if let problem = InputRules.nameProblem(body.name) {
-            throw APIError.badRequest("The key needs a name of 1 to 200 characters without control characters.", code: "invalid_write_key",
-                                      details: [FieldError(field: "name", reason: problem)])
+            throw APIError.badRequest(
+                "The key needs a name of 1 to 200 characters without control characters.", code: "invalid_write_key",
+                details: [FieldError(field: "name", reason: problem)])
         }
         let key = mac.current.issue()
         let writeKey = WriteKey(id: UUID(), name: body.name, hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
@@ -109,7 +110,7 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let identity = try context.requireIdentity(.admin)
         guard let id = context.parameters.get("id", as: UUID.self),
-              try await repository.revoke(id, tenant: identity.tenantID)
+            try await repository.revoke(id, tenant: identity.tenantID)
         else { throw APIError.notFound("No such active write key.") }
         return .noContent
     }
@@ -121,21 +122,26 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
         guard let id = context.parameters.get("id", as: UUID.self) else { throw APIError.notFound("No such active write key.") }
         var request = request
         // The body is optional: an empty one means the defaults.
-        let body = try await request.collectBody(upTo: 4096).readableBytes == 0
+        let body =
+            try await request.collectBody(upTo: 4096).readableBytes == 0
             ? ReissueRequest(graceSeconds: nil) : try await request.decode(as: ReissueRequest.self, context: context)
         let grace = body.graceSeconds ?? 0
         guard (0...Self.maxGraceSeconds).contains(grace) else {
-            throw APIError.badRequest("grace_seconds must be between 0 and \(Self.maxGraceSeconds).", code: "invalid_write_key",
-                                      details: [FieldError(field: "grace_seconds", reason: "out_of_range")])
+            throw APIError.badRequest(
+                "grace_seconds must be between 0 and \(Self.maxGraceSeconds).", code: "invalid_write_key",
+                details: [FieldError(field: "grace_seconds", reason: "out_of_range")])
         }
         let key = mac.current.issue()
         let revokeAt = Date().addingTimeInterval(TimeInterval(grace))
         let successor = WriteKey(id: UUID(), name: "", hint: String(key.prefix(10)), createdAt: Date(), revokedAt: nil)
-        guard let reissued = try await repository.reissue(
-            id, successor: successor, fingerprint: OpaqueToken.fingerprint(key), revokeAt: revokeAt, tenant: identity.tenantID)
+        guard
+            let reissued = try await repository.reissue(
+                id, successor: successor, fingerprint: OpaqueToken.fingerprint(key), revokeAt: revokeAt, tenant: identity.tenantID)
         else { throw APIError.notFound("No such active write key.") }
-        return EditedResponse(status: .created, response: ReissuedKey(
-            writeKey: reissued.successor, key: key, replaces: id, replacedKeyRevokedAt: reissued.replacedRevokedAt))
+        return EditedResponse(
+            status: .created,
+            response: ReissuedKey(
+                writeKey: reissued.successor, key: key, replaces: id, replacedKeyRevokedAt: reissued.replacedRevokedAt))
     }
 
     /// For ingestion's client (role `ingestion`; platform admins too) only: which tenant does
@@ -146,7 +152,7 @@ struct WriteKeyController<Repository: WriteKeyRepository> {
         let body = try await request.decode(as: ResolveRequest.self, context: context)
         let verdict = mac.current.verify(body.key)
         guard verdict == .authentic || verdict == .legacy,
-              let resolution = try await repository.resolve(fingerprint: OpaqueToken.fingerprint(body.key))
+            let resolution = try await repository.resolve(fingerprint: OpaqueToken.fingerprint(body.key))
         else { throw APIError.notFound("Unknown or revoked write key.") }
         return Resolved(resolution: resolution, cacheSeconds: Self.cacheSeconds)
     }

@@ -6,6 +6,6 @@ import GameMetricsService
 /// so a redelivered request erases nothing more and publishes no second completion.
 extension UserMigrations {
     static let erasureLedger: [Migration] = [
-        Migration(version: 14, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .user)),
+        Migration(version: 14, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .user))
     ]
 }

@@ -45,9 +45,11 @@ struct AuditAnchorService: Service {
                     _ = try await anchorOnce()
                 } catch {
                     Self.failures.increment()
-                    logger.warning("could not anchor the audit log's head; trying again later", metadata: [
-                        "anchor": "\(store.location)", "error": "\(String(reflecting: error))",
-                    ])
+                    logger.warning(
+                        "could not anchor the audit log's head; trying again later",
+                        metadata: [
+                            "anchor": "\(store.location)", "error": "\(String(reflecting: error))",
+                        ])
                 }
             }
         }
@@ -84,9 +86,11 @@ struct AuditAnchorService: Service {
 
     private func mismatch(seq: Int64, reason: String) -> Outcome {
         Self.mismatches.increment()
-        logger.error("the audit log does not verify against its anchor; the anchor is left where it was", metadata: [
-            "seq": "\(seq)", "reason": "\(reason)", "anchor": "\(store.location)",
-        ])
+        logger.error(
+            "the audit log does not verify against its anchor; the anchor is left where it was",
+            metadata: [
+                "seq": "\(seq)", "reason": "\(reason)", "anchor": "\(store.location)",
+            ])
         return .mismatch(seq: seq, reason: reason)
     }
 
@@ -94,7 +98,8 @@ struct AuditAnchorService: Service {
         try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: logger)
             for try await keyID in try await connection.query(
-                "SELECT key_id FROM audit_log WHERE seq = \(seq)", logger: logger).decode(String?.self) {
+                "SELECT key_id FROM audit_log WHERE seq = \(seq)", logger: logger
+            ).decode(String?.self) {
                 return keyID
             }
             return nil

@@ -16,12 +16,13 @@ struct AuditAnchorStore: Sendable {
     /// `GM_AUDIT_ANCHOR_S3_REGION` (us-east-1), `GM_AUDIT_ANCHOR_S3_KEY` (`audit-log/head.json`)
     /// and `GM_AUDIT_ANCHOR_INTERVAL_SECONDS` (60).
     init(environment: EnvironmentReader) throws {
-        s3 = S3Client(configuration: S3Configuration(
-            endpoint: try environment.requiredURL("GM_AUDIT_ANCHOR_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
-            region: environment.string("GM_AUDIT_ANCHOR_S3_REGION", default: "us-east-1"),
-            accessKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_ACCESS_KEY"),
-            secretKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_SECRET_KEY"),
-            requestTimeout: .seconds(10)))
+        s3 = S3Client(
+            configuration: S3Configuration(
+                endpoint: try environment.requiredURL("GM_AUDIT_ANCHOR_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
+                region: environment.string("GM_AUDIT_ANCHOR_S3_REGION", default: "us-east-1"),
+                accessKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_ACCESS_KEY"),
+                secretKey: try environment.requiredSecret("GM_AUDIT_ANCHOR_S3_SECRET_KEY"),
+                requestTimeout: .seconds(10)))
         bucket = try environment.required("GM_AUDIT_ANCHOR_S3_BUCKET")
         objectKey = environment.string("GM_AUDIT_ANCHOR_S3_KEY", default: "audit-log/head.json")
         interval = .seconds(try environment.int("GM_AUDIT_ANCHOR_INTERVAL_SECONDS", default: 60, in: 1...3600))

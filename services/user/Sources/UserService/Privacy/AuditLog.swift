@@ -56,7 +56,8 @@ enum AuditLog {
         try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
         // The tail is another tenant's row as often as not: read the chain, then narrow again.
         try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: logger)
-        let prepared = try await connection.query("""
+        let prepared = try await connection.query(
+            """
             SELECT nextval(pg_get_serial_sequence('audit_log', 'seq')),
                    (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
                    \(payloadText)::jsonb::text,
@@ -67,9 +68,12 @@ enum AuditLog {
         try await connection.query("SELECT set_config('gm.audit_chain', 'off', true)", logger: logger)
         guard let (seq, atMicros, canonicalPayload, tail) = values else { throw AuditLogError.noTail }
         let prevHash = tail ?? genesisHash
-        let hash = key.mac(prevHash + canonical(
-            seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: canonicalPayload, atMicros: atMicros))
-        try await connection.query("""
+        let hash = key.mac(
+            prevHash
+                + canonical(
+                    seq: seq, tenantID: tenant, actor: actor, action: action, subject: subject, payload: canonicalPayload, atMicros: atMicros))
+        try await connection.query(
+            """
             INSERT INTO audit_log (seq, prev_hash, hash, actor, action, subject, tenant_id, payload, at, key_id)
             VALUES (\(seq), \(prevHash), \(hash), \(actor), \(action), \(subject), \(tenant), \(canonicalPayload)::jsonb,
                     timestamptz 'epoch' + (\(atMicros)::text || ' microseconds')::interval, \(key.id))

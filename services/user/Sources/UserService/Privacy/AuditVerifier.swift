@@ -81,17 +81,21 @@ private struct ChainWalk {
             return
         }
         if prevHash != previous {
-            broken = .broken(seq: seq, reason: count == 0 && !startingAtAnchor
-                ? "prev_hash is not the genesis hash (rows before it were removed)"
-                : "prev_hash does not match the hash of the previous row (a row was removed, inserted or changed)")
+            broken = .broken(
+                seq: seq,
+                reason: count == 0 && !startingAtAnchor
+                    ? "prev_hash is not the genesis hash (rows before it were removed)"
+                    : "prev_hash does not match the hash of the previous row (a row was removed, inserted or changed)")
         } else if keyID == nil, keyed {
             broken = .broken(seq: seq, reason: "an unkeyed row after keyed rows (rows were rewritten by someone without the key)")
         } else if let keyID, keys.key(id: keyID) == nil {
             broken = .broken(seq: seq, reason: "keyed with key \(keyID), which is not configured (GM_AUDIT_HMAC_KEY / _PREVIOUS_KEY)")
         } else if AuditLog.recomputedHash(row, keys: keys) != hash {
-            broken = .broken(seq: seq, reason: keyID == nil
-                ? "hash does not match the row's content (the row was changed)"
-                : "hash does not match the row's content under the chain key (the row was changed)")
+            broken = .broken(
+                seq: seq,
+                reason: keyID == nil
+                    ? "hash does not match the row's content (the row was changed)"
+                    : "hash does not match the row's content under the chain key (the row was changed)")
         } else if let anchor, seq == anchor.seq, hash != anchor.hash {
             broken = .broken(seq: seq, reason: Self.anchorMismatch(anchor, found: hash))
         } else {
@@ -105,8 +109,10 @@ private struct ChainWalk {
         if let broken { return broken }
         if let anchor, !sawAnchor {
             if anchor.seq > lastSeq {
-                return .broken(seq: anchor.seq, reason: "the chain ends at seq \(lastSeq) but the head anchored at "
-                    + "\(anchor.anchoredAt) is seq \(anchor.seq): the newest rows were removed")
+                return .broken(
+                    seq: anchor.seq,
+                    reason: "the chain ends at seq \(lastSeq) but the head anchored at "
+                        + "\(anchor.anchoredAt) is seq \(anchor.seq): the newest rows were removed")
             }
             return .broken(seq: anchor.seq, reason: Self.anchorMismatch(anchor, found: nil))
         }

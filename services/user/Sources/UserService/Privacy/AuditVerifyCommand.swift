@@ -39,9 +39,10 @@ enum AuditVerifyCommand {
         }
         let outcome: Swift.Result<AuditVerifier.Result, any Error>
         do {
-            outcome = .success(try await PostgresClient.withShortLivedClient(configuration, logger: logger) {
-                try await AuditVerifier(client: $0, keys: keys, logger: logger).verify(against: anchor)
-            })
+            outcome = .success(
+                try await PostgresClient.withShortLivedClient(configuration, logger: logger) {
+                    try await AuditVerifier(client: $0, keys: keys, logger: logger).verify(against: anchor)
+                })
         } catch {
             outcome = .failure(error)
         }
@@ -52,12 +53,14 @@ enum AuditVerifyCommand {
                     print("audit log intact: empty, nothing anchored yet")
                     return 0
                 }
-                standardError("audit log unanchored: \(rows) rows verify, but \(store.location) holds no anchor, "
-                    + "so removal of the newest rows cannot be ruled out (is the user service anchoring?)")
+                standardError(
+                    "audit log unanchored: \(rows) rows verify, but \(store.location) holds no anchor, "
+                        + "so removal of the newest rows cannot be ruled out (is the user service anchoring?)")
                 return 1
             }
-            print("audit log intact: \(rows) rows, head seq \(lastSeq) \(lastHash); "
-                + "anchored seq \(anchor.seq) at \(anchor.anchoredAt) verified")
+            print(
+                "audit log intact: \(rows) rows, head seq \(lastSeq) \(lastHash); "
+                    + "anchored seq \(anchor.seq) at \(anchor.anchoredAt) verified")
             return 0
         case .success(.broken(let seq, let reason)):
             standardError("audit log broken at seq \(seq): \(reason)")

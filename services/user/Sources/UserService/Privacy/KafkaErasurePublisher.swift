@@ -8,7 +8,8 @@ struct KafkaErasurePublisher: ErasurePublisher {
 
     func publish(_ message: ErasureMessage, trace: TraceParent?) async throws {
         let headers = trace.map { [KafkaHeader(key: TraceParent.headerName, string: $0.description)] } ?? []
-        _ = try await producer.send(KafkaProducerMessage(
-            topic: topic, key: message.key, value: try message.encoded(), headers: headers))
+        _ = try await producer.send(
+            KafkaProducerMessage(
+                topic: topic, key: message.key, value: try message.encoded(), headers: headers))
     }
 }

@@ -19,7 +19,8 @@ struct PostgresErasureRepository: ErasureRepository {
 
     func create(_ request: ErasureRequest) async throws {
         try await scope.run(tenant: request.tenantID) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO erasure_requests (request_id, tenant_id, player_id, requested_by, requested_at, participants, status)
                 VALUES (\(request.requestID), \(request.tenantID), \(request.playerID), \(request.requestedBy),
                         \(request.requestedAt), \(request.participants), 'pending')
@@ -39,7 +40,8 @@ struct PostgresErasureRepository: ErasureRepository {
 
     func markPublishFailed(_ requestID: UUID, tenant: String, reason: String) async throws {
         try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE erasure_requests SET status = 'failed', failure = \("not published: " + reason)
                 WHERE request_id = \(requestID) RETURNING player_id
                 """, logger: logger)
@@ -55,13 +57,15 @@ struct PostgresErasureRepository: ErasureRepository {
 
     func status(_ requestID: UUID, tenant: String) async throws -> ErasureStatusDocument? {
         try await scope.run(tenant: tenant) { connection in
-            let requests = try await Self.requests(connection.query(
-                "SELECT \(unescaped: Self.requestColumns) FROM erasure_requests WHERE request_id = \(requestID)",
-                logger: logger))
+            let requests = try await Self.requests(
+                connection.query(
+                    "SELECT \(unescaped: Self.requestColumns) FROM erasure_requests WHERE request_id = \(requestID)",
+                    logger: logger))
             guard let request = requests.first else { return nil }
-            let confirmations = try await Self.confirmations(connection.query(
-                "SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations WHERE request_id = \(requestID)",
-                logger: logger))
+            let confirmations = try await Self.confirmations(
+                connection.query(
+                    "SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations WHERE request_id = \(requestID)",
+                    logger: logger))
             return ErasureStatusDocument(request: request, confirmations: confirmations[requestID] ?? [])
         }
     }
@@ -79,16 +83,19 @@ struct PostgresErasureRepository: ErasureRepository {
         let tenant = completion.tenantID
         return try await scope.run(tenant: tenant) { connection in
             // The row lock serialises reports for one request (two services confirming at once).
-            let requests = try await Self.requests(connection.query("""
-                SELECT \(unescaped: Self.requestColumns) FROM erasure_requests
-                WHERE request_id = \(completion.requestID) AND player_id = \(completion.playerID)
-                FOR UPDATE
-                """, logger: logger))
+            let requests = try await Self.requests(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.requestColumns) FROM erasure_requests
+                    WHERE request_id = \(completion.requestID) AND player_id = \(completion.playerID)
+                    FOR UPDATE
+                    """, logger: logger))
             guard var request = requests.first else { return .unknownRequest }
 
             // A success replaces an earlier failure (the service retried); nothing replaces a success,
             // and a repeated failure is a redelivery.
-            let upserted = try await connection.query("""
+            let upserted = try await connection.query(
+                """
                 INSERT INTO erasure_confirmations (request_id, tenant_id, service, status, finished_at, reason)
                 VALUES (\(completion.requestID), \(tenant), \(completion.service), \(completion.status.rawValue),
                         \(completion.completedAt), \(completion.reason))
@@ -116,9 +123,11 @@ struct PostgresErasureRepository: ErasureRepository {
                 subject: Self.subject(completion.playerID), payload: .object(payload), key: auditKey, logger: logger)
 
             guard request.status != .completed else { return .recorded(.completed) }
-            let confirmations = try await Self.confirmations(connection.query(
-                "SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations WHERE request_id = \(completion.requestID)",
-                logger: logger))[completion.requestID] ?? []
+            let confirmations =
+                try await Self.confirmations(
+                    connection.query(
+                        "SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations WHERE request_id = \(completion.requestID)",
+                        logger: logger))[completion.requestID] ?? []
             let completed = Set(confirmations.filter { $0.status == .completed }.map(\.service))
             let failed = confirmations.filter { $0.status == .failed && request.participants.contains($0.service) }
             let next: ErasureRequest.Status
@@ -136,7 +145,8 @@ struct PostgresErasureRepository: ErasureRepository {
             }
             guard next != request.status || failure != request.failure else { return .recorded(next) }
             request.status = next
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE erasure_requests
                 SET status = \(next.rawValue), failure = \(failure),
                     completed_at = CASE WHEN \(next.rawValue) = 'completed' THEN clock_timestamp() END
@@ -166,24 +176,30 @@ struct PostgresErasureRepository: ErasureRepository {
 
     func requests(forPlayer playerID: String, tenant: String) async throws -> [ErasureStatusDocument] {
         try await scope.run(tenant: tenant) { connection in
-            let requests = try await Self.requests(connection.query("""
-                SELECT \(unescaped: Self.requestColumns) FROM erasure_requests
-                WHERE player_id = \(playerID) ORDER BY requested_at, request_id
-                """, logger: logger))
-            let confirmations = try await Self.confirmations(connection.query("""
-                SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations
-                WHERE request_id IN (SELECT request_id FROM erasure_requests WHERE player_id = \(playerID))
-                """, logger: logger))
+            let requests = try await Self.requests(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.requestColumns) FROM erasure_requests
+                    WHERE player_id = \(playerID) ORDER BY requested_at, request_id
+                    """, logger: logger))
+            let confirmations = try await Self.confirmations(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.confirmationColumns) FROM erasure_confirmations
+                    WHERE request_id IN (SELECT request_id FROM erasure_requests WHERE player_id = \(playerID))
+                    """, logger: logger))
             return requests.map { ErasureStatusDocument(request: $0, confirmations: confirmations[$0.requestID] ?? []) }
         }
     }
 
     func auditEntries(forPlayer playerID: String, tenant: String) async throws -> [AuditEntry] {
         try await scope.run(tenant: tenant) { connection in
-            try await AuditLog.entries(connection.query("""
-                SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log
-                WHERE tenant_id = \(tenant) AND subject = \(Self.subject(playerID)) ORDER BY seq
-                """, logger: logger))
+            try await AuditLog.entries(
+                connection.query(
+                    """
+                    SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log
+                    WHERE tenant_id = \(tenant) AND subject = \(Self.subject(playerID)) ORDER BY seq
+                    """, logger: logger))
         }
     }
 
@@ -192,10 +208,11 @@ struct PostgresErasureRepository: ErasureRepository {
     private static func requests(_ rows: PostgresRowSequence) async throws -> [ErasureRequest] {
         var requests: [ErasureRequest] = []
         for try await (id, tenant, player, by, at, participants, status, completedAt, failure) in rows.decode(RequestRow.self) {
-            requests.append(ErasureRequest(
-                requestID: id, tenantID: tenant, playerID: player, requestedBy: by, requestedAt: at,
-                participants: participants, status: ErasureRequest.Status(rawValue: status) ?? .pending,
-                completedAt: completedAt, failure: failure))
+            requests.append(
+                ErasureRequest(
+                    requestID: id, tenantID: tenant, playerID: player, requestedBy: by, requestedAt: at,
+                    participants: participants, status: ErasureRequest.Status(rawValue: status) ?? .pending,
+                    completedAt: completedAt, failure: failure))
         }
         return requests
     }
@@ -203,9 +220,10 @@ struct PostgresErasureRepository: ErasureRepository {
     private static func confirmations(_ rows: PostgresRowSequence) async throws -> [UUID: [ErasureConfirmation]] {
         var result: [UUID: [ErasureConfirmation]] = [:]
         for try await (id, service, status, finished, recorded, reason) in rows.decode(ConfirmationRow.self) {
-            result[id, default: []].append(ErasureConfirmation(
-                service: service, status: ErasureCompleted.Outcome(rawValue: status) ?? .failed,
-                finishedAt: finished, recordedAt: recorded, reason: reason))
+            result[id, default: []].append(
+                ErasureConfirmation(
+                    service: service, status: ErasureCompleted.Outcome(rawValue: status) ?? .failed,
+                    finishedAt: finished, recordedAt: recorded, reason: reason))
         }
         return result
     }

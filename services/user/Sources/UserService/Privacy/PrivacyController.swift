@@ -52,29 +52,36 @@ struct PrivacyController<Players: PlayerRepository> {
         } catch let error as APIError {
             throw error
         } catch let error as any HTTPResponseError {
-            throw APIError.badRequest("The body must be a JSON object with a player_id string: \(error.status.reasonPhrase).",
-                                      code: "invalid_request")
+            throw APIError.badRequest(
+                "The body must be a JSON object with a player_id string: \(error.status.reasonPhrase).",
+                code: "invalid_request")
         }
         guard let playerID = body.playerID else {
-            throw APIError.badRequest("player_id is required.", code: "invalid_request",
-                                      details: [FieldError(field: "player_id", reason: "required")])
+            throw APIError.badRequest(
+                "player_id is required.", code: "invalid_request",
+                details: [FieldError(field: "player_id", reason: "required")])
         }
         if let invalid = PlayerIdentifier.validate(playerID) {
-            throw APIError.badRequest("player_id must be 1 to 128 characters, without U+0000.", code: "invalid_request",
-                                      details: [invalid])
+            throw APIError.badRequest(
+                "player_id must be 1 to 128 characters, without U+0000.", code: "invalid_request",
+                details: [invalid])
         }
         let erasure = ErasureRequest(
             requestID: UUID(), tenantID: identity.tenantID, playerID: playerID, requestedBy: identity.subject,
             requestedAt: Date(), participants: participants)
         try await erasures.create(erasure)
         do {
-            try await publisher.publish(.requested(ErasureRequested(
-                requestID: erasure.requestID, tenantID: erasure.tenantID, playerID: playerID,
-                requestedAt: erasure.requestedAt, requestedBy: erasure.requestedBy)), trace: context.trace)
+            try await publisher.publish(
+                .requested(
+                    ErasureRequested(
+                        requestID: erasure.requestID, tenantID: erasure.tenantID, playerID: playerID,
+                        requestedAt: erasure.requestedAt, requestedBy: erasure.requestedBy)), trace: context.trace)
         } catch {
-            logger.error("erasure request not published", metadata: [
-                "request_id": "\(erasure.requestID.uuidString.lowercased())", "error": "\(error)",
-            ])
+            logger.error(
+                "erasure request not published",
+                metadata: [
+                    "request_id": "\(erasure.requestID.uuidString.lowercased())", "error": "\(error)",
+                ])
             try? await erasures.markPublishFailed(erasure.requestID, tenant: erasure.tenantID, reason: "\(error)")
             throw APIError.serviceUnavailable("The erasure request could not be queued; try again.", retryAfterSeconds: 5)
         }
@@ -84,7 +91,7 @@ struct PrivacyController<Players: PlayerRepository> {
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> ErasureStatusDocument {
         let identity = try context.requireIdentity(.operator)
         guard let text = context.parameters.get("request_id"), let requestID = UUID(uuidString: text),
-              let status = try await erasures.status(requestID, tenant: identity.tenantID)
+            let status = try await erasures.status(requestID, tenant: identity.tenantID)
         else {
             throw APIError.notFound("No such erasure request.")
         }
@@ -118,11 +125,13 @@ struct PrivacyController<Players: PlayerRepository> {
         }
     }
 
-    static var exportCoverage: String { """
+    static var exportCoverage: String {
+        """
         This export holds the data of the user service: the player's profile, erasure requests and \
         audit records. Other services' data (raw events, aggregates, recommendations, notifications, \
         archives) is not included yet.
-        """ }
+        """
+    }
 
     /// 404 only when the user service holds nothing at all on the player.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Export {

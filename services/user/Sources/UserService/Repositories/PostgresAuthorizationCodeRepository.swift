@@ -17,7 +17,8 @@ struct PostgresAuthorizationCodeRepository: AuthorizationCodeRepository {
     }
 
     func register(_ publicClient: AuthorizationCodeClient) async throws -> Bool {
-        let rows = try await postgres.query("""
+        let rows = try await postgres.query(
+            """
             INSERT INTO oauth_public_clients (client_id, name, redirect_uris)
             VALUES (\(publicClient.clientID), \(publicClient.name), \(publicClient.redirectURIs))
             ON CONFLICT (client_id) DO NOTHING RETURNING client_id
@@ -26,7 +27,8 @@ struct PostgresAuthorizationCodeRepository: AuthorizationCodeRepository {
     }
 
     func store(_ code: AuthorizationCode) async throws {
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO authorization_codes
                 (fingerprint, client_id, tenant_id, operator_id, redirect_uri, code_challenge, scope, expires_at)
             VALUES (\(code.fingerprint), \(code.clientID), \(code.tenantID), \(code.operatorID), \(code.redirectURI),
@@ -40,20 +42,25 @@ struct PostgresAuthorizationCodeRepository: AuthorizationCodeRepository {
     ) async throws -> AuthorizationCodeRedemption {
         try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             // The row lock serialises concurrent redemptions: the loser waits, then sees used_at.
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT client_id, tenant_id, operator_id, redirect_uri, code_challenge, scope, expires_at, used_at
                 FROM authorization_codes WHERE fingerprint = \(fingerprint) FOR UPDATE
                 """, logger: logger)
             var found: (AuthorizationCode, Date?)?
             for try await (clientID, tenant, operatorID, redirect, challenge, scope, expires, used)
-                in rows.decode((String, String, UUID, String, String, String, Date, Date?).self) {
-                found = (AuthorizationCode(
-                    fingerprint: fingerprint, clientID: clientID, tenantID: tenant, operatorID: operatorID,
-                    redirectURI: redirect, codeChallenge: challenge, scope: scope, expiresAt: expires), used)
+                in rows.decode((String, String, UUID, String, String, String, Date, Date?).self)
+            {
+                found = (
+                    AuthorizationCode(
+                        fingerprint: fingerprint, clientID: clientID, tenantID: tenant, operatorID: operatorID,
+                        redirectURI: redirect, codeChallenge: challenge, scope: scope, expiresAt: expires), used
+                )
             }
             guard let (code, usedAt) = found else { return .unknown }
             if usedAt != nil {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE refresh_tokens SET revoked_at = now()
                     WHERE revoked_at IS NULL AND family_id IN
                         (SELECT family_id FROM refresh_tokens WHERE authorization_code = \(fingerprint))

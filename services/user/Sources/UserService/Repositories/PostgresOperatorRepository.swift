@@ -6,7 +6,8 @@ struct PostgresOperatorRepository: OperatorRepository {
 
     func create(_ account: Operator, passwordHash: String) async throws -> Bool {
         try await scope.run(tenant: account.tenantID) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO operators (id, tenant_id, email, password_hash, roles, created_at)
                 VALUES (\(account.id), \(account.tenantID), \(account.email), \(passwordHash), \(account.roles), \(account.createdAt))
                 ON CONFLICT (tenant_id, lower(email)) DO NOTHING
@@ -18,7 +19,8 @@ struct PostgresOperatorRepository: OperatorRepository {
 
     func operators(of tenantID: String) async throws -> [Operator] {
         try await scope.run(tenant: tenantID) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, tenant_id, email, roles, created_at, disabled_at FROM operators ORDER BY created_at, email
                 """, logger: scope.logger)
             var result: [Operator] = []
@@ -31,7 +33,8 @@ struct PostgresOperatorRepository: OperatorRepository {
 
     func credentials(tenant tenantID: String, email: String) async throws -> OperatorCredentials? {
         try await scope.run(tenant: tenantID) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, tenant_id, email, roles, created_at, password_hash FROM operators
                 WHERE lower(email) = lower(\(email)) AND disabled_at IS NULL
                 """, logger: scope.logger)
@@ -46,7 +49,8 @@ struct PostgresOperatorRepository: OperatorRepository {
 
     func activeOperator(_ id: UUID, tenant tenantID: String) async throws -> Operator? {
         try await scope.run(tenant: tenantID) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, tenant_id, email, roles, created_at FROM operators WHERE id = \(id) AND disabled_at IS NULL
                 """, logger: scope.logger)
             for try await (id, tenant, email, roles, created) in rows.decode((UUID, String, String, [String], Date).self) {

@@ -13,7 +13,8 @@ struct PostgresPlayerRepository: PlayerRepository {
     func create(_ player: NewPlayer, tenant: String) async throws -> Player? {
         let attributes = Self.text(player.fields.attributes ?? .object([:]))
         return try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO players (tenant_id, player_id, display_name, email, country, attributes)
                 VALUES (\(tenant), \(player.playerID), \(player.fields.displayName), \(player.fields.email),
                         \(player.fields.country), \(attributes)::jsonb)
@@ -35,7 +36,8 @@ struct PostgresPlayerRepository: PlayerRepository {
     func update(_ playerID: String, tenant: String, with fields: PlayerFields) async throws -> Player? {
         let attributes = fields.attributes.map(Self.text)
         return try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE players SET
                     display_name = COALESCE(\(fields.displayName), display_name),
                     email = COALESCE(\(fields.email), email),
@@ -61,7 +63,8 @@ struct PostgresPlayerRepository: PlayerRepository {
         let idPrefix = query.playerIDPrefix ?? ""
         let namePattern = query.displayNamePrefix.map { Self.likePrefix($0.lowercased()) }
         return try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT \(unescaped: Self.columns) FROM players
                 WHERE starts_with(player_id, \(idPrefix))
                   AND (\(namePattern)::text IS NULL OR lower(display_name) LIKE \(namePattern))
@@ -75,10 +78,11 @@ struct PostgresPlayerRepository: PlayerRepository {
     private static func players(_ rows: PostgresRowSequence) async throws -> [Player] {
         var players: [Player] = []
         for try await (id, name, email, country, attributes, created, updated) in rows.decode(Row.self) {
-            players.append(Player(
-                playerID: id, displayName: name, email: email, country: country,
-                attributes: (try? JSONValue(parsing: Array(attributes.utf8))) ?? .object([:]),
-                createdAt: created, updatedAt: updated))
+            players.append(
+                Player(
+                    playerID: id, displayName: name, email: email, country: country,
+                    attributes: (try? JSONValue(parsing: Array(attributes.utf8))) ?? .object([:]),
+                    createdAt: created, updatedAt: updated))
         }
         return players
     }

@@ -54,7 +54,8 @@ struct PostgresRefreshTokenRepository: RefreshTokenRepository {
     }
 
     static func insert(_ token: RefreshToken, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO refresh_tokens
                 (fingerprint, family_id, client_id, tenant_id, operator_id, scope, authorization_code, created_at, expires_at)
             VALUES (\(token.fingerprint), \(token.familyID), \(token.clientID), \(token.tenantID), \(token.operatorID),
@@ -65,11 +66,13 @@ struct PostgresRefreshTokenRepository: RefreshTokenRepository {
     private static func tokens(_ rows: PostgresRowSequence) async throws -> [RefreshToken] {
         var result: [RefreshToken] = []
         for try await (fingerprint, family, clientID, tenant, operatorID, scope, code, created, expires, rotated, revoked)
-            in rows.decode((String, UUID, String, String, UUID, String, String?, Date, Date, Date?, Date?).self) {
-            result.append(RefreshToken(
-                fingerprint: fingerprint, familyID: family, clientID: clientID, tenantID: tenant, operatorID: operatorID,
-                scope: scope, authorizationCode: code, createdAt: created, expiresAt: expires, rotatedAt: rotated,
-                revokedAt: revoked))
+            in rows.decode((String, UUID, String, String, UUID, String, String?, Date, Date, Date?, Date?).self)
+        {
+            result.append(
+                RefreshToken(
+                    fingerprint: fingerprint, familyID: family, clientID: clientID, tenantID: tenant, operatorID: operatorID,
+                    scope: scope, authorizationCode: code, createdAt: created, expiresAt: expires, rotatedAt: rotated,
+                    revokedAt: revoked))
         }
         return result
     }

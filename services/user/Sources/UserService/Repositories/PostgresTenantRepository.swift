@@ -7,7 +7,8 @@ struct PostgresTenantRepository: TenantRepository {
     let logger: Logger
 
     func createTenant(id: String, name: String, requestsPerSecondLimit: Int) async throws -> Tenant? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO tenants (id, name, requests_per_second_limit) VALUES (\(id), \(name), \(requestsPerSecondLimit))
             ON CONFLICT (id) DO NOTHING
             RETURNING id, name, requests_per_second_limit, created_at
@@ -28,7 +29,8 @@ struct PostgresTenantRepository: TenantRepository {
     }
 
     func updateTenant(_ id: String, requestsPerSecondLimit: Int) async throws -> Tenant? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE tenants SET requests_per_second_limit = \(requestsPerSecondLimit) WHERE id = \(id)
             RETURNING id, name, requests_per_second_limit, created_at
             """, logger: logger)
@@ -39,7 +41,8 @@ struct PostgresTenantRepository: TenantRepository {
     }
 
     func createClient(_ serviceClient: ServiceClient, secretFingerprint: String) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO service_clients (client_id, tenant_id, name, secret_hash, roles, created_at)
             VALUES (\(serviceClient.clientID), \(serviceClient.tenantID), \(serviceClient.name), \(secretFingerprint),
                     \(serviceClient.roles), \(serviceClient.createdAt))
@@ -47,7 +50,8 @@ struct PostgresTenantRepository: TenantRepository {
     }
 
     func activeClient(_ clientID: String, secretFingerprint: String) async throws -> ServiceClient? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT client_id, tenant_id, name, roles, created_at FROM service_clients
             WHERE client_id = \(clientID) AND secret_hash = \(secretFingerprint) AND revoked_at IS NULL
             """, logger: logger)
@@ -55,7 +59,8 @@ struct PostgresTenantRepository: TenantRepository {
     }
 
     func clients(of tenantID: String) async throws -> [ServiceClient] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT client_id, tenant_id, name, roles, created_at FROM service_clients
             WHERE tenant_id = \(tenantID) AND revoked_at IS NULL ORDER BY created_at
             """, logger: logger)
@@ -63,7 +68,8 @@ struct PostgresTenantRepository: TenantRepository {
     }
 
     func revokeClient(_ clientID: String, tenant tenantID: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE service_clients SET revoked_at = now()
             WHERE client_id = \(clientID) AND tenant_id = \(tenantID) AND revoked_at IS NULL
             RETURNING client_id

@@ -7,7 +7,8 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
 
     func create(_ key: WriteKey, fingerprint: String, tenant: String) async throws {
         try await scope.run(tenant: tenant) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO write_keys (id, tenant_id, name, fingerprint, hint, created_at)
                 VALUES (\(key.id), \(tenant), \(key.name), \(fingerprint), \(key.hint), \(key.createdAt))
                 """, logger: scope.logger)
@@ -39,7 +40,8 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
         _ id: UUID, successor: WriteKey, fingerprint: String, revokeAt: Date, tenant: String
     ) async throws -> (successor: WriteKey, replacedRevokedAt: Date)? {
         try await scope.run(tenant: tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE write_keys SET revoked_at = least(coalesce(revoked_at, \(revokeAt)), \(revokeAt))
                 WHERE id = \(id) AND (revoked_at IS NULL OR revoked_at > now())
                 RETURNING name, revoked_at
@@ -49,7 +51,8 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
             guard let replaced else { return nil }
             var successor = successor
             successor.name = replaced.name
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO write_keys (id, tenant_id, name, fingerprint, hint, created_at)
                 VALUES (\(successor.id), \(tenant), \(successor.name), \(fingerprint), \(successor.hint), \(successor.createdAt))
                 """, logger: scope.logger)
@@ -61,7 +64,8 @@ struct PostgresWriteKeyRepository: WriteKeyRepository {
         // No tenant is known yet: the policy admits exactly the row with this fingerprint.
         try await scope.client.withTransactionEndingWithConnection(logger: scope.logger) { connection in
             try await connection.query("SELECT set_config('gm.resolve_write_key', \(fingerprint), true)", logger: scope.logger)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT k.tenant_id, k.id, t.requests_per_second_limit
                 FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
                 WHERE k.fingerprint = \(fingerprint) AND (k.revoked_at IS NULL OR k.revoked_at > now())
