@@ -15,6 +15,7 @@ import data_platform
 import edges
 import helm_python
 import kafka
+import mirror
 import policy
 import registry_schemas
 import render
@@ -30,7 +31,7 @@ def self_test() -> list[str]:
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
         unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas",
                                                        "test_databases", "test_data_platform", "test_kafka",
-                                                       "test_secret_stores"]))
+                                                       "test_secret_stores", "test_mirror"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 
@@ -71,6 +72,7 @@ def main() -> int:
     problems += registry_schemas.problems(checkov)
     problems += data_platform.problems()
     problems += kafka.problems()
+    problems += mirror.problems()
     problems += [f"edge {e['from']} -> {e['to']} ({e['port']}) is open on one side only" for e in edges.allowed()["halfOpen"]]
     charts = sorted({r.chart for r in renderings})
     print(f"charts: {len(charts)} charts, {len(renderings)} renderings, {manifests} manifests validated "

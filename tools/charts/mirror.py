@@ -35,12 +35,7 @@ OURS = "ghcr.io/gamemetrics/"
 MIRROR = OURS + "mirror/"
 
 # (values file, image path without tag) -> why it may name a registry outside ghcr.io/gamemetrics.
-EXCEPTIONS = {
-    ("charts/postgres/values.yaml", "ghcr.io/cloudnative-pg/postgresql"):
-        "charts/postgres is not part of the mirror change (another owner): its imageName must move "
-        "to ghcr.io/gamemetrics/mirror/cloudnative-pg/postgresql, which the list already mirrors; "
-        "until then Kyverno refuses the PostgreSQL pods",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 LINE = re.compile(r"^(?P<registry>[a-z0-9.-]+\.[a-z]{2,}(?::[0-9]+)?)/(?P<path>[a-z0-9._/-]+):(?P<tag>[A-Za-z0-9_][A-Za-z0-9._-]{0,127})"
                   r"(?:@(?P<digest>sha256:[0-9a-f]{64}))?$")
