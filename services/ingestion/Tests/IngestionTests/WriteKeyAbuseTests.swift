@@ -43,13 +43,25 @@ extension IngestionLiveTests {
             let before = fixture.lookups
             let start = ContinuousClock.now
             var refused = 0
-            var throttled: [(headers: HTTPFields, json: [String: Any])] = []
-            for _ in 0..<80 {
-                let answer = try await client.postEvents(TestEvents.json(), key: Self.unknownLegacyKey())
-                switch answer.status {
-                case .unauthorized: refused += 1
-                case .tooManyRequests: throttled.append((answer.headers, answer.json))
-                default: Issue.record("unexpected \(answer.status) \(answer.json)")
+            var throttled: [(headers: HTTPFields, errorCode: String?)] = []
+            // Rounds of 40 unknown keys at once until the peer is throttled: on a loaded machine
+            // one at a time may come slower than the budget refills.
+            while throttled.isEmpty && ContinuousClock.now - start < .seconds(60) {
+                let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, HTTPFields, String?, String).self) { group in
+                    for _ in 0..<40 {
+                        group.addTask {
+                            let answer = try await client.postEvents(TestEvents.json(), key: Self.unknownLegacyKey())
+                            return (answer.status, answer.headers, answer.json.errorCode, "\(answer.json)")
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                for (status, headers, errorCode, body) in answers {
+                    switch status {
+                    case .unauthorized: refused += 1
+                    case .tooManyRequests: throttled.append((headers, errorCode))
+                    default: Issue.record("unexpected \(status) \(body)")
+                    }
                 }
             }
             let elapsed = ContinuousClock.now - start
@@ -59,8 +71,8 @@ extension IngestionLiveTests {
             #expect(lookups <= allowed, "\(lookups) lookups in \(elapsed), at most \(allowed) allowed")
             #expect(lookups >= 20, "the first 20 unknown keys are looked up")
             #expect(refused == lookups, "each looked-up unknown key is a 401")
-            let first = try #require(throttled.first, "80 unknown keys from one peer at once must hit the limit")
-            #expect(first.json.errorCode == "too_many_failed_lookups")
+            let first = try #require(throttled.first, "unknown keys from one peer, 40 at once, must hit the limit")
+            #expect(first.errorCode == "too_many_failed_lookups")
             #expect(Int(first.headers[.retryAfter] ?? "") ?? 0 >= 1)
             // The good tenant's key is cached, so the peer's exhausted budget does not touch it.
             #expect(try await client.postEvents(TestEvents.json(), key: fixture.writeKeyA).status == .accepted)
