@@ -122,19 +122,22 @@ struct ProcessorFixture: Sendable {
         }
     }
 
-    /// Waits until `events_raw` holds `count` rows (the aggregates commit with them).
-    func waitForStoredEvents(_ count: Int, timeout: Duration = .seconds(180)) async throws {
-        let deadline = ContinuousClock.now + timeout
+    /// Waits until `events_raw` holds `count` rows (the aggregates commit with them), for as long
+    /// as the count keeps growing: it fails once `stall` passes without a new row, so a loaded
+    /// machine that stores slowly is not mistaken for a processor that stopped.
+    func waitForStoredEvents(_ count: Int, stall: Duration = .seconds(120)) async throws {
         var stored = 0
-        while ContinuousClock.now < deadline {
+        var lastProgress = ContinuousClock.now
+        while ContinuousClock.now - lastProgress < stall {
             // Until the processor has migrated, the table does not exist yet.
             if let rows = try? await query("SELECT count(*)::bigint FROM events_raw", as: Int64.self) {
-                stored = rows.first.map(Int.init) ?? 0
-                if stored >= count { return }
+                let now = rows.first.map(Int.init) ?? 0
+                if now >= count { return }
+                if now > stored { (stored, lastProgress) = (now, ContinuousClock.now) }
             }
             try await Task.sleep(for: .milliseconds(250))
         }
-        Issue.record("events_raw holds \(stored) rows after \(timeout), expected \(count)")
+        Issue.record("events_raw holds \(stored) rows, none more for \(stall); expected \(count)")
         throw TimedOut()
     }
 

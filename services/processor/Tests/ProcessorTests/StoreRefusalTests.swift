@@ -102,7 +102,7 @@ struct StoreRefusalTests {
                         at: (index + 1) * 500)
                 }
                 try await fixture.produce(records)
-                try await fixture.waitForStoredEvents(corpus.unique.count, timeout: .seconds(90))
+                try await fixture.waitForStoredEvents(corpus.unique.count)
                 try await fixture.waitForZeroLag(internalPort: internalPort)
             }
             let invalid = InvalidRecords(try await KafkaTopicReader.read(fixture.invalidTopic, count: refused.count, idle: .seconds(20)))
@@ -136,7 +136,7 @@ struct StoreRefusalTests {
                 #expect(invalid.isEmpty, "a failing database is no reason to call records invalid")
 
                 _ = try await fixture.query("ALTER TABLE event_metrics_away RENAME TO event_metrics", as: Int64.self)
-                try await fixture.waitForStoredEvents(corpus.unique.count, timeout: .seconds(60))
+                try await fixture.waitForStoredEvents(corpus.unique.count)
                 for _ in 0..<120 where status != .ok {
                     try await Task.sleep(for: .milliseconds(250))
                     status = try await fixture.readiness(client)

@@ -38,7 +38,7 @@ struct StuckStoreTests {
             // batch's offsets were left uncommitted does the restarted processor store it.
             let restarted = try ServiceProcess.start(binary, environment: environment)
             defer { restarted.kill() }
-            try await fixture.waitForStoredEvents(corpus.unique.count, timeout: .seconds(120))
+            try await fixture.waitForStoredEvents(corpus.unique.count)
             try await Task.sleep(for: .seconds(2))
             let totals = try await fixture.storedAggregates()
             #expect(totals.differences(from: expected).isEmpty, "\(totals.differences(from: expected))")
