@@ -402,8 +402,8 @@ def check(root: pathlib.Path = TERRAFORM, skips_path: pathlib.Path = SKIPS, chec
         else:
             checkov_problems, skipped = compare_with_skips(failed, passed, counts, skips)
             problems += checkov_problems
-            summary += (f"; checkov {len(passed)} passed, {len(failed)} failed of which {skipped} skipped"
-                        f" with reasons ({len(skips)} skips listed)")
+            summary += (f"; checkov {len(passed)} passed, {len(failed)} failed, accepted by {skipped} of the"
+                        f" {len(skips)} skips listed (one skip covers a resource in every place its module is used)")
     return problems, f"{summary}, in {time.monotonic() - started:.1f} s"
 
 
