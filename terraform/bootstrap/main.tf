@@ -59,211 +59,55 @@ resource "aws_kms_alias" "state" {
   target_key_id = aws_kms_key.state.key_id
 }
 
-resource "aws_s3_bucket" "state" {
-  bucket = var.state_bucket
+# The state bucket: modules/object-storage/bucket's hardening (versioning, SSE-KMS with the state
+# key, public access block, no ACLs, TLS 1.2+ only, access logs). What it sets on purpose: old
+# state versions are the way back from a bad apply, kept 90 days; incomplete uploads (state
+# objects are small) aborted after 1 day; no expiry, no archive, no object lock (the lock file
+# must be deletable), one region.
+module "state" {
+  source = "../modules/object-storage/bucket"
+
+  name                         = var.state_bucket
+  purpose                      = "Terraform state of every root"
+  kms_key_arn                  = aws_kms_key.state.arn
+  object_lock_days             = 0
+  noncurrent_expire_days       = 90
+  expire_days                  = 0
+  archive_after_days           = 0
+  abort_incomplete_upload_days = 1
+  logging = {
+    target_bucket = module.state_logs.id
+    target_prefix = "s3/${var.state_bucket}/"
+  }
+  replication = null
+}
+
+# prevent_destroy takes no variable, so the module cannot carry it: this guard depends on the
+# state bucket and cannot be destroyed, so a plan that would destroy or replace the bucket
+# (terraform destroy, a -target on it, a new name) fails, as prevent_destroy on the bucket did.
+resource "terraform_data" "state_bucket_guard" {
+  triggers_replace = [module.state.id]
 
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_s3_bucket_ownership_controls" "state" {
-  bucket = aws_s3_bucket.state.id
+# Server access logs of the state bucket (SSE-S3: S3 delivers access logs to no other kind):
+# kept 365 days, overwritten versions 7 days.
+module "state_logs" {
+  source = "../modules/object-storage/bucket"
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state" {
-  bucket                  = aws_s3_bucket.state.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.state.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-# Old state versions are the way back from a bad apply: kept 90 days.
-resource "aws_s3_bucket_lifecycle_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    id     = "old-state-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = 90
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state]
-}
-
-resource "aws_s3_bucket_logging" "state" {
-  bucket        = aws_s3_bucket.state.id
-  target_bucket = aws_s3_bucket.state_logs.id
-  target_prefix = "s3/${var.state_bucket}/"
-}
-
-data "aws_iam_policy_document" "state_bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [local.state_arn, "${local.state_arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "state" {
-  bucket = aws_s3_bucket.state.id
-  policy = data.aws_iam_policy_document.state_bucket.json
-
-  depends_on = [aws_s3_bucket_public_access_block.state]
-}
-
-# Server access logs of the state bucket (SSE-S3: S3 delivers access logs to no other kind).
-resource "aws_s3_bucket" "state_logs" {
-  bucket = "${var.state_bucket}-logs"
-}
-
-resource "aws_s3_bucket_ownership_controls" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state_logs" {
-  bucket                  = aws_s3_bucket.state_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    id     = "expire-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = 365
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 7
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state_logs]
-}
-
-data "aws_iam_policy_document" "state_logs" {
-  statement {
-    sid       = "S3ServerAccessLogs"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state_logs.arn}/s3/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.state_logs.arn, "${aws_s3_bucket.state_logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-  policy = data.aws_iam_policy_document.state_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.state_logs]
+  name                         = "${var.state_bucket}-logs"
+  purpose                      = "S3 server access logs of the Terraform state bucket"
+  access_logs                  = true
+  object_lock_days             = 0
+  noncurrent_expire_days       = 7
+  expire_days                  = 365
+  archive_after_days           = 0
+  abort_incomplete_upload_days = 1
+  logging                      = null
+  replication                  = null
 }
 
 # --- DNS ------------------------------------------------------------------------------------
