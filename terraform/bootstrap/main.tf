@@ -157,33 +157,24 @@ resource "aws_iam_policy" "workload_boundary" {
   policy      = data.aws_iam_policy_document.workload_boundary.json
 }
 
-# Pull requests of the repository only (not forks' workflows: GitHub gives a pull_request run
-# from a fork no id-token). The subject is exact: no wildcard.
-data "aws_iam_policy_document" "ci_plan_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:pull_request"]
-    }
+# Who may assume each CI role: GitHub's OIDC token for this repository, audience sts.amazonaws.com,
+# and exactly one subject (no wildcard) per role:
+# - plan: pull requests of the repository only (not forks' workflows: GitHub gives a
+#   pull_request run from a fork no id-token);
+# - apply: a push to the apply branch, in a job without a GitHub environment;
+# - apply_prod: a job of the prod GitHub environment (its protection rules: required reviewers,
+#   main only).
+locals {
+  ci_subjects = {
+    plan       = "repo:${var.github_repository}:pull_request"
+    apply      = "repo:${var.github_repository}:ref:refs/heads/${var.apply_branch}"
+    apply_prod = "repo:${var.github_repository}:environment:${var.prod_environment}"
   }
 }
 
-# A push to the apply branch, in a job without a GitHub environment.
-data "aws_iam_policy_document" "ci_apply_trust" {
+data "aws_iam_policy_document" "ci_trust" {
+  for_each = local.ci_subjects
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -201,31 +192,7 @@ data "aws_iam_policy_document" "ci_apply_trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/${var.apply_branch}"]
-    }
-  }
-}
-
-# A job of the prod GitHub environment (its protection rules: required reviewers, main only).
-data "aws_iam_policy_document" "ci_apply_prod_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:environment:${var.prod_environment}"]
+      values   = [each.value]
     }
   }
 }
@@ -469,7 +436,7 @@ data "aws_iam_policy_document" "ci_apply" {
 resource "aws_iam_role" "ci_plan" {
   name                 = "gamemetrics-ci-plan"
   description          = "GitHub Actions: terraform plan on pull requests of ${var.github_repository} (read-only)"
-  assume_role_policy   = data.aws_iam_policy_document.ci_plan_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["plan"].json
   max_session_duration = 3600
 }
 
@@ -482,7 +449,7 @@ resource "aws_iam_role_policy" "ci_plan" {
 resource "aws_iam_role" "ci_apply" {
   name                 = "gamemetrics-ci-apply"
   description          = "GitHub Actions: terraform apply of dev and staging from ${var.apply_branch} of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.ci_apply_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["apply"].json
   max_session_duration = 3600
 }
 
@@ -495,7 +462,7 @@ resource "aws_iam_role_policy" "ci_apply" {
 resource "aws_iam_role" "ci_apply_prod" {
   name                 = "gamemetrics-ci-apply-prod"
   description          = "GitHub Actions: terraform apply of prod from the ${var.prod_environment} environment of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.ci_apply_prod_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["apply_prod"].json
   max_session_duration = 3600
 }
 
