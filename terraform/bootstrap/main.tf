@@ -59,211 +59,55 @@ resource "aws_kms_alias" "state" {
   target_key_id = aws_kms_key.state.key_id
 }
 
-resource "aws_s3_bucket" "state" {
-  bucket = var.state_bucket
+# The state bucket: modules/object-storage/bucket's hardening (versioning, SSE-KMS with the state
+# key, public access block, no ACLs, TLS 1.2+ only, access logs). What it sets on purpose: old
+# state versions are the way back from a bad apply, kept 90 days; incomplete uploads (state
+# objects are small) aborted after 1 day; no expiry, no archive, no object lock (the lock file
+# must be deletable), one region.
+module "state" {
+  source = "../modules/object-storage/bucket"
+
+  name                         = var.state_bucket
+  purpose                      = "Terraform state of every root"
+  kms_key_arn                  = aws_kms_key.state.arn
+  object_lock_days             = 0
+  noncurrent_expire_days       = 90
+  expire_days                  = 0
+  archive_after_days           = 0
+  abort_incomplete_upload_days = 1
+  logging = {
+    target_bucket = module.state_logs.id
+    target_prefix = "s3/${var.state_bucket}/"
+  }
+  replication = null
+}
+
+# prevent_destroy takes no variable, so the module cannot carry it: this guard depends on the
+# state bucket and cannot be destroyed, so a plan that would destroy or replace the bucket
+# (terraform destroy, a -target on it, a new name) fails, as prevent_destroy on the bucket did.
+resource "terraform_data" "state_bucket_guard" {
+  triggers_replace = [module.state.id]
 
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_s3_bucket_ownership_controls" "state" {
-  bucket = aws_s3_bucket.state.id
+# Server access logs of the state bucket (SSE-S3: S3 delivers access logs to no other kind):
+# kept 365 days, overwritten versions 7 days.
+module "state_logs" {
+  source = "../modules/object-storage/bucket"
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state" {
-  bucket                  = aws_s3_bucket.state.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.state.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-# Old state versions are the way back from a bad apply: kept 90 days.
-resource "aws_s3_bucket_lifecycle_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    id     = "old-state-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = 90
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state]
-}
-
-resource "aws_s3_bucket_logging" "state" {
-  bucket        = aws_s3_bucket.state.id
-  target_bucket = aws_s3_bucket.state_logs.id
-  target_prefix = "s3/${var.state_bucket}/"
-}
-
-data "aws_iam_policy_document" "state_bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [local.state_arn, "${local.state_arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "state" {
-  bucket = aws_s3_bucket.state.id
-  policy = data.aws_iam_policy_document.state_bucket.json
-
-  depends_on = [aws_s3_bucket_public_access_block.state]
-}
-
-# Server access logs of the state bucket (SSE-S3: S3 delivers access logs to no other kind).
-resource "aws_s3_bucket" "state_logs" {
-  bucket = "${var.state_bucket}-logs"
-}
-
-resource "aws_s3_bucket_ownership_controls" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state_logs" {
-  bucket                  = aws_s3_bucket.state_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    id     = "expire-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = 365
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 7
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state_logs]
-}
-
-data "aws_iam_policy_document" "state_logs" {
-  statement {
-    sid       = "S3ServerAccessLogs"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state_logs.arn}/s3/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.state_logs.arn, "${aws_s3_bucket.state_logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-  policy = data.aws_iam_policy_document.state_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.state_logs]
+  name                         = "${var.state_bucket}-logs"
+  purpose                      = "S3 server access logs of the Terraform state bucket"
+  access_logs                  = true
+  object_lock_days             = 0
+  noncurrent_expire_days       = 7
+  expire_days                  = 365
+  archive_after_days           = 0
+  abort_incomplete_upload_days = 1
+  logging                      = null
+  replication                  = null
 }
 
 # --- DNS ------------------------------------------------------------------------------------
@@ -313,33 +157,24 @@ resource "aws_iam_policy" "workload_boundary" {
   policy      = data.aws_iam_policy_document.workload_boundary.json
 }
 
-# Pull requests of the repository only (not forks' workflows: GitHub gives a pull_request run
-# from a fork no id-token). The subject is exact: no wildcard.
-data "aws_iam_policy_document" "ci_plan_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:pull_request"]
-    }
+# Who may assume each CI role: GitHub's OIDC token for this repository, audience sts.amazonaws.com,
+# and exactly one subject (no wildcard) per role:
+# - plan: pull requests of the repository only (not forks' workflows: GitHub gives a
+#   pull_request run from a fork no id-token);
+# - apply: a push to the apply branch, in a job without a GitHub environment;
+# - apply_prod: a job of the prod GitHub environment (its protection rules: required reviewers,
+#   main only).
+locals {
+  ci_subjects = {
+    plan       = "repo:${var.github_repository}:pull_request"
+    apply      = "repo:${var.github_repository}:ref:refs/heads/${var.apply_branch}"
+    apply_prod = "repo:${var.github_repository}:environment:${var.prod_environment}"
   }
 }
 
-# A push to the apply branch, in a job without a GitHub environment.
-data "aws_iam_policy_document" "ci_apply_trust" {
+data "aws_iam_policy_document" "ci_trust" {
+  for_each = local.ci_subjects
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -357,31 +192,7 @@ data "aws_iam_policy_document" "ci_apply_trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/${var.apply_branch}"]
-    }
-  }
-}
-
-# A job of the prod GitHub environment (its protection rules: required reviewers, main only).
-data "aws_iam_policy_document" "ci_apply_prod_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.github}:sub"
-      values   = ["repo:${var.github_repository}:environment:${var.prod_environment}"]
+      values   = [each.value]
     }
   }
 }
@@ -625,7 +436,7 @@ data "aws_iam_policy_document" "ci_apply" {
 resource "aws_iam_role" "ci_plan" {
   name                 = "gamemetrics-ci-plan"
   description          = "GitHub Actions: terraform plan on pull requests of ${var.github_repository} (read-only)"
-  assume_role_policy   = data.aws_iam_policy_document.ci_plan_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["plan"].json
   max_session_duration = 3600
 }
 
@@ -638,7 +449,7 @@ resource "aws_iam_role_policy" "ci_plan" {
 resource "aws_iam_role" "ci_apply" {
   name                 = "gamemetrics-ci-apply"
   description          = "GitHub Actions: terraform apply of dev and staging from ${var.apply_branch} of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.ci_apply_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["apply"].json
   max_session_duration = 3600
 }
 
@@ -651,7 +462,7 @@ resource "aws_iam_role_policy" "ci_apply" {
 resource "aws_iam_role" "ci_apply_prod" {
   name                 = "gamemetrics-ci-apply-prod"
   description          = "GitHub Actions: terraform apply of prod from the ${var.prod_environment} environment of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.ci_apply_prod_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust["apply_prod"].json
   max_session_duration = 3600
 }
 

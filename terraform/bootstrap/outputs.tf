@@ -1,6 +1,6 @@
 output "state_bucket" {
   description = "Bucket of every root's state (the backend blocks' bucket)."
-  value       = aws_s3_bucket.state.id
+  value       = module.state.id
 }
 
 output "state_key_arn" {

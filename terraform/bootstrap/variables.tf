@@ -15,8 +15,8 @@ variable "state_bucket" {
   default     = "gamemetrics-terraform-state"
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
-    error_message = "state_bucket must be a valid S3 bucket name."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,56}[a-z0-9]$", var.state_bucket)) && !startswith(var.state_bucket, "xn--") && !startswith(var.state_bucket, "sthree-")
+    error_message = "state_bucket must be 3-58 lowercase letters, digits and hyphens (no dots: TLS to virtual-hosted names; <name>-logs must fit S3's 63), not starting with xn-- or sthree-."
   }
 }
 

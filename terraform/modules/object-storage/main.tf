@@ -2,8 +2,8 @@
 # public access blocked, objects owned by the bucket owner (no ACLs), a policy refusing anything
 # but TLS 1.2+, lifecycle rules, server access logs to the logs bucket, and object lock in
 # COMPLIANCE mode where the bucket asks for it: all of it in ./bucket, which the primary buckets
-# and their replicas both use. The logs bucket itself is SSE-S3: S3 delivers server access logs
-# only to buckets whose default encryption is SSE-S3.
+# and their replicas both use, and the logs bucket too (SSE-S3: S3 delivers server access logs
+# only to buckets whose default encryption is SSE-S3).
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -57,7 +57,7 @@ module "bucket" {
   expire_days            = each.value.expire_days
   archive_after_days     = each.value.archive_after_days
   logging = {
-    target_bucket = aws_s3_bucket.logs.id
+    target_bucket = module.logs.id
     target_prefix = "s3/${var.name_prefix}-${each.key}/"
   }
   replication = each.value.replicate ? {
@@ -71,114 +71,24 @@ module "bucket" {
 }
 
 # --- The logs bucket ------------------------------------------------------------------------
+# The same module as an access-logs target: SSE-S3 (S3 delivers server access logs only to
+# SSE-S3 buckets), S3 log delivery of this account may write under s3/, no logs of its own.
+# Logs expire after log_retention_days, overwritten versions after 7 days.
 
-resource "aws_s3_bucket" "logs" {
-  bucket = local.logs_name
+module "logs" {
+  source = "./bucket"
 
-  tags = merge(var.tags, { Purpose = "S3 server access logs of the environment's buckets" })
-}
+  name                   = local.logs_name
+  purpose                = "S3 server access logs of the environment's buckets"
+  access_logs            = true
+  object_lock_days       = 0
+  noncurrent_expire_days = 7
+  expire_days            = var.log_retention_days
+  archive_after_days     = 0
+  logging                = null
+  replication            = null
 
-resource "aws_s3_bucket_ownership_controls" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "logs" {
-  bucket                  = aws_s3_bucket.logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  rule {
-    id     = "expire-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.log_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 7
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.logs]
-}
-
-data "aws_iam_policy_document" "logs" {
-  statement {
-    sid       = "S3ServerAccessLogs"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.logs.arn}/s3/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  policy = data.aws_iam_policy_document.logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.logs]
+  tags = var.tags
 }
 
 # --- Replicas in a second region ------------------------------------------------------------

@@ -10,7 +10,7 @@ output "bucket_arns" {
 
 output "logs_bucket_name" {
   description = "Bucket receiving the S3 server access logs (and other AWS access logs the environment sends there)."
-  value       = aws_s3_bucket.logs.id
+  value       = module.logs.id
 }
 
 output "kms_key_arn" {

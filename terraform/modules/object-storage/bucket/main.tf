@@ -2,7 +2,14 @@
 # blocked, objects owned by the bucket owner (no ACLs), a policy refusing anything but TLS 1.2+,
 # lifecycle rules, and, as the caller asks, object lock in COMPLIANCE mode, server access logs
 # and a replication rule. object-storage calls it for each primary bucket and for each replica
-# (with the replica region's provider): one definition of the hardening for both.
+# (with the replica region's provider), and for its logs bucket; bootstrap for the Terraform
+# state bucket and its logs bucket: one definition of the hardening for all of them.
+#
+# access_logs = true makes the bucket a target of S3 server access logs: SSE-S3 instead of
+# SSE-KMS (S3 delivers server access logs only to SSE-S3 buckets), a policy statement letting the
+# S3 log delivery service of this account write under s3/, and no logs or replication of its own.
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_s3_bucket" "this" {
   bucket              = var.name
@@ -40,10 +47,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
+      sse_algorithm     = var.access_logs ? "AES256" : "aws:kms"
+      kms_master_key_id = var.access_logs ? null : var.kms_key_arn
     }
-    bucket_key_enabled = true
+    bucket_key_enabled = var.access_logs ? null : true
   }
 }
 
@@ -76,7 +83,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
 
     abort_incomplete_multipart_upload {
-      days_after_initiation = 7
+      days_after_initiation = var.abort_incomplete_upload_days
     }
   }
 
@@ -122,7 +129,28 @@ resource "aws_s3_bucket_logging" "this" {
   target_prefix = var.logging.target_prefix
 }
 
-data "aws_iam_policy_document" "tls_only" {
+data "aws_iam_policy_document" "this" {
+  dynamic "statement" {
+    for_each = var.access_logs ? ["S3ServerAccessLogs"] : []
+
+    content {
+      sid       = statement.value
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this.arn}/s3/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logging.s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+    }
+  }
+
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
@@ -162,7 +190,7 @@ data "aws_iam_policy_document" "tls_only" {
 
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.tls_only.json
+  policy = data.aws_iam_policy_document.this.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }

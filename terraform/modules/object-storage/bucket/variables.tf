@@ -18,13 +18,22 @@ variable "purpose" {
   }
 }
 
+# An intended difference: a bucket receiving S3 server access logs is SSE-S3 and lets the log
+# delivery service write; every other bucket is SSE-KMS.
+variable "access_logs" {
+  type        = bool
+  description = "true for a target of S3 server access logs: SSE-S3 (AES256) instead of SSE-KMS, because S3 delivers server access logs only to SSE-S3 buckets; a policy statement letting logging.s3.amazonaws.com of this account put objects under s3/; kms_key_arn, logging and replication must then be null."
+  default     = false
+}
+
 variable "kms_key_arn" {
   type        = string
-  description = "ARN of the KMS key of the bucket's default encryption (SSE-KMS, bucket keys on); a key in the region of the provider the module is called with."
+  description = "ARN of the KMS key of the bucket's default encryption (SSE-KMS, bucket keys on); a key in the region of the provider the module is called with. null (only) when access_logs is true."
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or a key id."
+    condition     = var.access_logs ? var.kms_key_arn == null : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or a key id; and null for an access_logs bucket (SSE-S3)."
   }
 }
 
@@ -87,11 +96,11 @@ variable "logging" {
     target_bucket = string
     target_prefix = string
   })
-  description = "Server access logs: the bucket they go to (same region, SSE-S3) and the key prefix (ending in /), or null for none."
+  description = "Server access logs: the bucket they go to (same region, a bucket of this module with access_logs = true) and the key prefix (under s3/, ending in /), or null for none (an access_logs bucket: null)."
 
   validation {
-    condition     = var.logging == null ? true : (length(var.logging.target_bucket) > 0 && endswith(var.logging.target_prefix, "/"))
-    error_message = "logging needs a target_bucket and a target_prefix ending in /, or must be null."
+    condition     = var.logging == null ? true : (!var.access_logs && length(var.logging.target_bucket) > 0 && startswith(var.logging.target_prefix, "s3/") && endswith(var.logging.target_prefix, "/"))
+    error_message = "logging needs a target_bucket and a target_prefix under s3/ ending in / (where the logs bucket lets S3 write), or must be null; an access_logs bucket logs nowhere."
   }
 }
 
@@ -113,6 +122,23 @@ variable "replication" {
       can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.replication.destination_kms_key_arn))
     )
     error_message = "replication needs a rule_id, an IAM role ARN, a bucket ARN and a KMS key ARN, or must be null."
+  }
+
+  validation {
+    condition     = var.replication == null || !var.access_logs
+    error_message = "an access_logs bucket (SSE-S3) is not replicated by this module."
+  }
+}
+
+# An intended difference: the Terraform state bucket aborts incomplete uploads after 1 day.
+variable "abort_incomplete_upload_days" {
+  type        = number
+  description = "Incomplete multipart uploads are aborted after this many days."
+  default     = 7
+
+  validation {
+    condition     = var.abort_incomplete_upload_days >= 1 && floor(var.abort_incomplete_upload_days) == var.abort_incomplete_upload_days
+    error_message = "abort_incomplete_upload_days must be a whole number >= 1."
   }
 }
 
