@@ -97,7 +97,7 @@ log "==> openapi-spec-validator"
 "$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
 log "==> charts: render, schemas, policies, checkov"
 "$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/charts/check.py"
-log "==> terraform: parse, module interfaces, variables, environments alike, fmt, checkov (tools/terraform)"
+log "==> terraform: parse, module interfaces, variables, environment roots, fmt, checkov (tools/terraform)"
 "$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/terraform/check.py"
 log "==> GitHub workflows and Dockerfiles: schema, pins, permissions, fork safety, checkov"
 "$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/workflows/check.py"
