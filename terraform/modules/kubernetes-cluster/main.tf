@@ -212,7 +212,18 @@ resource "aws_iam_openid_connect_provider" "this" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "vpc_cni_assume" {
+# The add-ons that call AWS, each as its own service account through IRSA, with AWS's managed
+# policy for it.
+locals {
+  addon_roles = {
+    vpc-cni = { service_account = "aws-node", policy = "AmazonEKS_CNI_Policy" }
+    ebs-csi = { service_account = "ebs-csi-controller-sa", policy = "service-role/AmazonEBSCSIDriverPolicy" }
+  }
+}
+
+data "aws_iam_policy_document" "addon_assume" {
+  for_each = local.addon_roles
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -224,7 +235,7 @@ data "aws_iam_policy_document" "vpc_cni_assume" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:kube-system:aws-node"]
+      values   = ["system:serviceaccount:kube-system:${each.value.service_account}"]
     }
 
     condition {
@@ -235,53 +246,21 @@ data "aws_iam_policy_document" "vpc_cni_assume" {
   }
 }
 
-resource "aws_iam_role" "vpc_cni" {
-  name                 = "${var.name}-vpc-cni"
-  assume_role_policy   = data.aws_iam_policy_document.vpc_cni_assume.json
+resource "aws_iam_role" "addon" {
+  for_each = local.addon_roles
+
+  name                 = "${var.name}-${each.key}"
+  assume_role_policy   = data.aws_iam_policy_document.addon_assume[each.key].json
   permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "vpc_cni" {
-  role       = aws_iam_role.vpc_cni.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
-}
+resource "aws_iam_role_policy_attachment" "addon" {
+  for_each = local.addon_roles
 
-data "aws_iam_policy_document" "ebs_csi_assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.this.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "ebs_csi" {
-  name                 = "${var.name}-ebs-csi"
-  assume_role_policy   = data.aws_iam_policy_document.ebs_csi_assume.json
-  permissions_boundary = var.permissions_boundary
-
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "ebs_csi" {
-  role       = aws_iam_role.ebs_csi.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+  role       = aws_iam_role.addon[each.key].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/${each.value.policy}"
 }
 
 # --- Nodes ----------------------------------------------------------------------------------
@@ -409,7 +388,7 @@ resource "aws_eks_addon" "vpc_cni" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "vpc-cni"
   addon_version               = data.aws_eks_addon_version.this["vpc-cni"].version
-  service_account_role_arn    = aws_iam_role.vpc_cni.arn
+  service_account_role_arn    = aws_iam_role.addon["vpc-cni"].arn
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
@@ -444,7 +423,7 @@ resource "aws_eks_addon" "ebs_csi" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = "aws-ebs-csi-driver"
   addon_version               = data.aws_eks_addon_version.this["aws-ebs-csi-driver"].version
-  service_account_role_arn    = aws_iam_role.ebs_csi.arn
+  service_account_role_arn    = aws_iam_role.addon["ebs-csi"].arn
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 
