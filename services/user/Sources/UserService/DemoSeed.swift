@@ -9,7 +9,9 @@ import PostgresNIO
 /// `user seed-demo`: applies the migrations and creates what the local platform's demo needs —
 /// a platform tenant with a platform-admin client (for the person running the platform; no
 /// service gets it) and one client per platform service that calls the user service, with only
-/// the roles it needs (today ingestion: role `ingestion`, `GM_INGESTION_CLIENT_ID/SECRET`), the
+/// the roles it needs (ingestion: role `ingestion`, `GM_INGESTION_CLIENT_ID/SECRET`; the
+/// analytics API, which records platform admins' queries in the audit log: role `audit-writer`,
+/// `GM_ANALYTICS_API_CLIENT_ID/SECRET`), the
 /// admin dashboard's public OAuth client (authorization code + PKCE, redirecting to the local
 /// admin service), and two demo tenants, each with an operator client, a write key and an admin
 /// operator login. Prints `KEY=value` lines for `.gm/demo.env`. Secrets exist only in this
@@ -34,6 +36,10 @@ enum DemoSeed {
             let ingestion = try await seedTenant(
                 "platform", name: "GameMetrics platform services", client: "ingestion service", roles: ["ingestion"], tenants: tenants)
             lines += ["GM_INGESTION_CLIENT_ID=\(ingestion.clientID)", "GM_INGESTION_CLIENT_SECRET=\(ingestion.secret)"]
+            let analytics = try await seedTenant(
+                "platform", name: "GameMetrics platform services", client: "analytics-api service", roles: ["audit-writer"],
+                tenants: tenants)
+            lines += ["GM_ANALYTICS_API_CLIENT_ID=\(analytics.clientID)", "GM_ANALYTICS_API_CLIENT_SECRET=\(analytics.secret)"]
             let dashboard = AuthorizationCodeClient(
                 clientID: "gm-admin-dashboard", name: "GameMetrics admin dashboard",
                 redirectURIs: ["http://127.0.0.1:\(PlatformService.admin.port)/auth/callback"])

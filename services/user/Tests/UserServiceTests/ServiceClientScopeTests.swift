@@ -81,7 +81,7 @@ struct ServiceClientScopeTests {
         }
     }
 
-    @Test("seed-demo gives ingestion its own client: it resolves the demo write key, gets 403 for admin actions, and outlives the platform-admin client")
+    @Test("seed-demo gives ingestion and the analytics API their own clients: ingestion resolves the demo write key, the analytics API appends audit records, both get 403 for admin actions and outlive the platform-admin client")
     func seedCreatesIngestionsOwnClient() async throws {
         try await TestDatabase.withFresh { url in
             let environment = PlatformContract.unreachableDependencies.merging(["GM_PG_URL": url])
@@ -100,13 +100,16 @@ struct ServiceClientScopeTests {
                     clientID: try #require(seeded["GM_INGESTION_CLIENT_ID"]), secret: try #require(seeded["GM_INGESTION_CLIENT_SECRET"]))
                 let platform = UserServiceFixture.Credentials(
                     clientID: try #require(seeded["GM_PLATFORM_CLIENT_ID"]), secret: try #require(seeded["GM_PLATFORM_CLIENT_SECRET"]))
-                #expect(ingestion.clientID != platform.clientID)
+                let analytics = UserServiceFixture.Credentials(
+                    clientID: try #require(seeded["GM_ANALYTICS_API_CLIENT_ID"]), secret: try #require(seeded["GM_ANALYTICS_API_CLIENT_SECRET"]))
+                #expect(Set([ingestion.clientID, platform.clientID, analytics.clientID]).count == 3)
                 let writeKey = try #require(seeded["GM_WRITE_KEY"])
 
                 let admin = try await client.accessToken(platform)
                 let listed = try await client.call(.get, "/v1/clients", token: admin)
                 let roles = (listed.body["clients"] as? [[String: Any]] ?? []).map { ($0["client_id"] as? String ?? "", $0["roles"] as? [String] ?? []) }
                 #expect(roles.first { $0.0 == ingestion.clientID }?.1 == ["ingestion"])
+                #expect(roles.first { $0.0 == analytics.clientID }?.1 == ["audit-writer"])
                 #expect(try await client.call(.delete, "/v1/clients/\(platform.clientID)", token: admin).status == .noContent)
 
                 let token = try await client.accessToken(ingestion)
@@ -115,6 +118,14 @@ struct ServiceClientScopeTests {
                 #expect(resolved.body["tenant_id"] as? String == seeded["GM_TENANT"])
                 let created = try await client.call(.post, "/v1/tenants", token: token, json: #"{"id":"evil-tenant","name":"Evil"}"#)
                 #expect(created.status == .forbidden)
+
+                let analyticsToken = try await client.accessToken(analytics)
+                let recorded = try await client.call(
+                    .post, "/v1/audit/records", token: analyticsToken,
+                    json: #"{"tenant_id":"demo-casino","actor":"operator:demo","action":"analytics.query","subject":"query:demo"}"#)
+                #expect(recorded.status == .created, "\(recorded.body)")
+                #expect(try await client.call(.get, "/v1/clients", token: analyticsToken).status == .forbidden)
+                #expect(try await client.call(.get, "/v1/players/p-1", token: analyticsToken).status == .forbidden)
             }
         }
     }

@@ -8,6 +8,14 @@ public struct Identity: Sendable, Hashable {
         /// the user service, nothing else. Outside the viewer < operator < admin order, so a
         /// stolen ingestion secret reads no tenant's data and administers nothing.
         case ingestion
+        /// A platform service's client that appends records to the user service's audit log
+        /// (`POST /v1/audit/records`; today the analytics API's, for every cross-tenant query)
+        /// and does nothing else. Outside the viewer < operator < admin order, and *not* implied
+        /// by platform-admin: the records it writes say who acted, and a person's token must not
+        /// be able to write them, so a person cannot forge audit records through that route. A
+        /// stolen secret of such a client adds records (each marked with the client's id) but
+        /// reads, changes or removes nothing.
+        case auditWriter = "audit-writer"
     }
 
     /// The roles a person (an operator account) may hold; the others are for service clients.
@@ -27,7 +35,7 @@ public struct Identity: Sendable, Hashable {
     }
 
     /// Roles are ordered: admin can do what operator can, operator what viewer can; platform-admin
-    /// can also do what the ingestion role can.
+    /// can also do what the ingestion role can. Only `audit-writer` itself holds `audit-writer`.
     public func has(_ role: Role) -> Bool {
         switch role {
         case .viewer: !roles.isDisjoint(with: Self.operatorRoles)
@@ -35,6 +43,7 @@ public struct Identity: Sendable, Hashable {
         case .admin: roles.contains(.admin) || roles.contains(.platformAdmin)
         case .platformAdmin: roles.contains(.platformAdmin)
         case .ingestion: roles.contains(.ingestion) || roles.contains(.platformAdmin)
+        case .auditWriter: roles.contains(.auditWriter)
         }
     }
 }

@@ -10,7 +10,7 @@ enum UserMigrations {
 
     /// Every migration in order: the core schema, then OAuth (operators, codes, refresh tokens),
     /// then privacy, then later changes in version order.
-    static let all: [Migration] = core + oauth + privacy + rateLimits + loginLimits + auditKey + sealedSigningKeys + nameRules + erasureLedger
+    static let all: [Migration] = core + oauth + privacy + rateLimits + loginLimits + auditKey + sealedSigningKeys + nameRules + erasureLedger + auditWriter
 
     static let core: [Migration] = [
         Migration(

@@ -9,10 +9,11 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The GDPR part of the user service, assembled from the configuration: the routes, the
-/// erasure participant (which also coordinates) and the audit anchoring. `buildApplication`
-/// creates it once, passes ``services`` to the application (after the PostgreSQL client and the
-/// producer) and calls ``addRoutes(to:)``.
+/// The GDPR part of the user service, assembled from the configuration: the routes (erasure,
+/// export, and other services' audit records), the erasure participant (which also
+/// coordinates) and the audit anchoring. `buildApplication` creates it once, passes
+/// ``services`` to the application (after the PostgreSQL client and the producer) and calls
+/// ``addRoutes(to:)``.
 struct PrivacyModule: Sendable {
     /// The services a new request waits for: ``ErasureParticipantName/all`` in production.
     let participants: [String]
@@ -31,6 +32,8 @@ struct PrivacyModule: Sendable {
     func addRoutes(to router: Router<AppRequestContext>) {
         PrivacyController(erasures: repository, players: players, publisher: publisher, participants: participants, logger: logger)
             .addRoutes(to: router)
+        // Other services' records (role audit-writer), under the same chain key as the rest.
+        AuditRecordController(scope: repository.scope, key: repository.auditKey).addRoutes(to: router)
     }
 }
 
