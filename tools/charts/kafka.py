@@ -3,7 +3,9 @@ then argocd/environments/<env>/kafka.yaml), held to what the platform needs from
 manifest valid; the cluster's guarantees (topics.py, on the Kafka CR and every KafkaTopic); at
 least 3 broker nodes and 3 controller votes on fast-ssd; the listener the services' bootstrap
 names, TLS with SCRAM-SHA-512; KEDA's KafkaUser reading exactly the lag of the service charts'
-kafka triggers; each Kafka-calling service chart reading its own KafkaUser's password.
+kafka triggers; each Kafka-calling service chart reading its own KafkaUser's password; each
+`describes` entry (Describe-only access to another service's consumer group) naming a real
+consumption of another user; no consumer group that two KafkaUsers may Read.
 
 `python kafka.py --users` prints, as JSON for IntegrationTests' KafkaUserACLTests, every
 KafkaUser's ACLs and each service chart's literal container environment:
@@ -145,6 +147,45 @@ def service_user_problems(manifests: list[dict]) -> list[str]:
     return found
 
 
+def describe_problems(users: dict) -> list[str]:
+    """A `describes` entry lets a service see another's consumer group (its lag): it must be that
+    other user's `consumes` entry, or it grants Describe on a group nobody consumes (a typo shows
+    the lag of nothing) or repeats what the user's own `consumes` already grants."""
+    found = []
+    consumers = {(c["topic"], c["group"]): name for name, user in users.items() for c in user.get("consumes", [])}
+    for name, user in sorted(users.items()):
+        for entry in user.get("describes", []):
+            owner = consumers.get((entry["topic"], entry["group"]))
+            if owner is None:
+                found.append(f"KafkaUser {name} describes group {entry['group']} on {entry['topic']}, which no KafkaUser consumes")
+            elif owner == name:
+                found.append(f"KafkaUser {name} describes its own group {entry['group']} on {entry['topic']}: its consumes grants that")
+    return found
+
+
+def group_read_problems(manifests: list[dict]) -> list[str]:
+    """Read on a group lets a principal join it (taking partitions from its members) and commit its
+    offsets: exactly one KafkaUser may Read each group, by its literal name. Another service that
+    needs the group's lag gets Describe (`describes`)."""
+    found = []
+    readers: dict[str, set[str]] = {}
+    for user in (m for m in manifests if m["kind"] == "KafkaUser"):
+        name = user["metadata"]["name"]
+        for acl in user["spec"].get("authorization", {}).get("acls", []):
+            resource = acl["resource"]
+            if resource["type"] != "group" or not {"Read", "All"} & set(acl["operations"]):
+                continue
+            if resource.get("patternType", "literal") != "literal" or resource.get("name") == "*":
+                found.append(f"KafkaUser {name} may Read every group matching {resource.get('name')} "
+                             f"({resource.get('patternType', 'literal')}), not one group by name")
+                continue
+            readers.setdefault(resource["name"], set()).add(name)
+    for group, names in sorted(readers.items()):
+        if len(names) > 1:
+            found.append(f"consumer group {group} may be Read by {len(names)} KafkaUsers {sorted(names)}: only its own service may join it")
+    return found
+
+
 def unpinned() -> list[str]:
     """What is not pinned yet: reported, not failed (it cannot be fetched offline)."""
     debezium = chart_values()["connect"]["build"]["debezium"]
@@ -166,6 +207,8 @@ def problems() -> list[str]:
     default = rendered()
     found += keda_problems(default, services)
     found += service_user_problems(default)
+    found += describe_problems(chart_values()["users"])
+    found += group_read_problems(default)
     cdc_topic = chart_values()["connect"]["cdc"]["topic"]
     if cdc_topic not in {t["name"] for t in json.loads((CHART / "topics.json").read_text())["topics"]}:
         found.append(f"the CDC topic {cdc_topic} is not in charts/kafka/topics.json")

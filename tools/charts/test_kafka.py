@@ -43,6 +43,29 @@ class KafkaChecksCatchBreakage(unittest.TestCase):
             found = "\n".join(kafka.service_user_problems([]))
         self.assertIn("ingestion: GM_KAFKA_SASL_PASSWORD", found)
 
+    def test_describing_a_group_nobody_consumes_or_ones_own_is_refused(self):
+        users = copy.deepcopy(kafka.chart_values()["users"])
+        self.assertEqual(kafka.describe_problems(users), [])
+        users["analytics-api"]["describes"] = [{"topic": "player.events.raw", "group": "procesor"},
+                                               {"topic": "privacy.erasure", "group": "analytics-api-erasure"}]
+        found = "\n".join(kafka.describe_problems(users))
+        self.assertIn("KafkaUser analytics-api describes group procesor on player.events.raw, which no KafkaUser consumes", found)
+        self.assertIn("KafkaUser analytics-api describes its own group analytics-api-erasure", found)
+
+    def test_describes_grants_describe_only_so_a_second_reader_of_a_group_is_refused(self):
+        manifests = copy.deepcopy(kafka.rendered())
+        self.assertEqual(kafka.group_read_problems(manifests), [])
+        analytics = next(m for m in manifests if m["kind"] == "KafkaUser" and m["metadata"]["name"] == "analytics-api")
+        acls = analytics["spec"]["authorization"]["acls"]
+        processor_group = next(a for a in acls if a["resource"] == {"type": "group", "name": "processor", "patternType": "literal"})
+        self.assertEqual(processor_group["operations"], ["Describe"])
+        self.assertFalse(any(a["resource"]["name"] == "player.events.raw" and "Read" in a["operations"] for a in acls))
+        processor_group["operations"] = ["Read", "Describe"]
+        acls.append({"resource": {"type": "group", "name": "analytics-", "patternType": "prefix"}, "operations": ["Read"], "host": "*"})
+        found = "\n".join(kafka.group_read_problems(manifests))
+        self.assertIn("consumer group processor may be Read by 2 KafkaUsers ['analytics-api', 'processor']", found)
+        self.assertIn("KafkaUser analytics-api may Read every group matching analytics- (prefix)", found)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -61,7 +61,11 @@ spec:
       {{- end }}
 {{- end -}}
 
-{{/* ACLs of a principal that writes `produces` and reads `consumes` ({topic, group}). */}}
+{{/*
+ACLs of a principal that writes `produces`, reads `consumes` ({topic, group}) and reads the
+progress of `describes` ({topic, group}: Describe on both, which OffsetFetch and ListOffsets
+need; no Read, so it can neither join that group nor commit for it).
+*/}}
 {{- define "kafka.acls" -}}
 {{- $acls := list -}}
 {{- range .produces }}
@@ -70,6 +74,10 @@ spec:
 {{- range .consumes }}
 {{- $acls = append $acls (dict "resource" (dict "type" "topic" "name" .topic "patternType" "literal") "operations" (list "Read" "Describe") "host" "*") }}
 {{- $acls = append $acls (dict "resource" (dict "type" "group" "name" .group "patternType" "literal") "operations" (list "Read") "host" "*") }}
+{{- end }}
+{{- range .describes }}
+{{- $acls = append $acls (dict "resource" (dict "type" "topic" "name" .topic "patternType" "literal") "operations" (list "Describe") "host" "*") }}
+{{- $acls = append $acls (dict "resource" (dict "type" "group" "name" .group "patternType" "literal") "operations" (list "Describe") "host" "*") }}
 {{- end }}
 {{- toJson $acls -}}
 {{- end -}}
