@@ -18,6 +18,10 @@ let asyncAlgorithms: Target.Dependency = .product(name: "AsyncAlgorithms", packa
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 let w3cTraceContext: Target.Dependency = .product(name: "W3CTraceContext", package: "swift-w3c-trace-context")
+let graphiti: Target.Dependency = .product(name: "Graphiti", package: "Graphiti")
+let graphQL: Target.Dependency = .product(name: "GraphQL", package: "GraphQL")
+let webSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -53,6 +57,8 @@ struct ServiceTargets {
     var dependencies: [Target.Dependency]
     var resources: [Resource]? = nil
     var testDependencies: [String] = []
+    /// Packages' products only the tests use (a client of the protocol the service serves).
+    var testProducts: [Target.Dependency] = []
 }
 
 func service(_ service: ServiceTargets) -> [Target] {
@@ -67,7 +73,7 @@ func service(_ service: ServiceTargets) -> [Target] {
         .testTarget(
             name: "\(service.module)Tests",
             dependencies: [.target(name: service.module), "GameMetricsTesting", crypto] + allSharedModules
-                + service.testDependencies.map { .target(name: $0) },
+                + service.testDependencies.map { .target(name: $0) } + service.testProducts,
             path: "services/\(service.directory)/Tests/\(service.module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -92,7 +98,13 @@ let services: [ServiceTargets] = [
     // The processor's pipeline stages hand batches on through AsyncChannel.
     ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
     ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),
-    ServiceTargets(directory: "analytics-api", module: "AnalyticsAPI", dependencies: postgresGlue + redisGlue),
+    // GraphQL over the processor's tables, live updates over WebSocket; consumes the invalid
+    // events and takes part in erasure; records platform-admins' cross-tenant reads at the user service.
+    ServiceTargets(
+        directory: "analytics-api", module: "AnalyticsAPI",
+        dependencies: postgresGlue + redisGlue + kafkaGlue + erasureGlue + peersGlue + ["GameMetricsAuth", graphiti, graphQL, webSocket, httpTypes, postgres],
+        resources: [.copy("schema.graphql"), .copy("openapi.json"), .copy("persisted-queries.json")],
+        testProducts: [webSocketClient]),
     ServiceTargets(
         directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
         resources: [.copy("openapi.json")]),
@@ -210,6 +222,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti.git", from: "3.1.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap(service)
 )

@@ -57,8 +57,27 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     TO gm_processor;
 GRANT EXECUTE ON FUNCTION ensure_events_raw_partition(date) TO gm_processor;
 
--- analytics-api: reads the processor's time series and player state for dashboards ------------
-GRANT SELECT ON event_metrics, active_players, player_state TO gm_analytics_api;
+-- The processor writes (and erases) every tenant's rows of the tables under row-level security
+-- (processor migration 8): its own policy there. Other roles see one tenant's rows at a time.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['event_metrics', 'active_players', 'player_activity', 'player_state'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = t AND policyname = t || '_processor') THEN
+            EXECUTE format('CREATE POLICY %I ON %I FOR ALL TO gm_processor USING (true) WITH CHECK (true)', t || '_processor', t);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- analytics-api: reads the processor's time series, memberships and player state for dashboards,
+-- under row-level security (one tenant per transaction); counts invalid events; erasure ledger --
+GRANT SELECT ON analytics_schema_migrations TO gm_analytics_api;
+GRANT SELECT ON event_metrics, active_players, player_activity, player_state TO gm_analytics_api;
+GRANT SELECT, INSERT, UPDATE ON invalid_event_counts, invalid_events_consumed TO gm_analytics_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON erasure_ledger_analytics_api TO gm_analytics_api;
+GRANT EXECUTE ON FUNCTION analytics_buckets(timestamptz, timestamptz, text, text) TO gm_analytics_api;
 
 -- retention: archives raw events to S3, then drops partitions older than ingestion's window ---
 GRANT SELECT ON events_raw TO gm_retention;

@@ -196,10 +196,11 @@ SERVICES_ENV="$GM_DIR/services.env"
 )
 # Demo tenants and their credentials (GM_TENANT, GM_WRITE_KEY, GM_CLIENT_ID, ..., the _B set)
 # come from the user service's seed command, run before the services start. Each platform service
-# that calls the user service has a client of its own with only the roles it needs: today only
-# ingestion (GM_INGESTION_CLIENT_ID/SECRET, role `ingestion`), whose id and secret go to
-# .gm/ingestion.env, read by ingestion alone. The platform-admin client (GM_PLATFORM_CLIENT_*)
-# is for the person running the platform and goes to no service. The rest goes to demo.env.
+# that calls the user service has a client of its own with only the roles it needs: ingestion
+# (GM_INGESTION_CLIENT_ID/SECRET, role `ingestion`) and analytics-api (GM_ANALYTICS_API_CLIENT_*,
+# role `audit-writer`), whose ids and secrets go to .gm/<service>.env, read by that service alone.
+# The platform-admin client (GM_PLATFORM_CLIENT_*) is for the person running the platform and goes
+# to no service. The rest goes to demo.env.
 SEED="$GM_ROOT/tools/platform/seed-demo.sh"
 SEEDED=""
 if [[ -x "$SEED" ]]; then
@@ -211,11 +212,17 @@ if [[ -x "$SEED" ]]; then
     fi
 fi
 INGESTION_ENV="$GM_DIR/ingestion.env"
+ANALYTICS_ENV="$GM_DIR/analytics-api.env"
 (
     umask 077
     grep -E '^GM_INGESTION_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >"$INGESTION_ENV" || true
+    grep -E '^GM_ANALYTICS_API_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >"$ANALYTICS_ENV" || true
 )
+if [[ -n "$SEEDED" && ! -s "$ANALYTICS_ENV" ]]; then
+    die "the demo tenants were seeded before analytics-api had a client of its own (.gm/seed.env): 'make clean' and 'make up' to seed again"
+fi
 mapfile -t INGESTION_ENV_LINES <"$INGESTION_ENV"
+mapfile -t ANALYTICS_ENV_LINES <"$ANALYTICS_ENV"
 mv "$SERVICES_ENV.tmp" "$SERVICES_ENV"
 mapfile -t SERVICE_ENV_LINES < <(grep -v '^#' "$SERVICES_ENV")
 # Only the user service gets the audit chain key, the anchor's credential (also what
@@ -330,6 +337,9 @@ for svc in "${GM_SERVICES[@]}"; do
         own_env+=("${INGESTION_ENV_LINES[@]}" GM_WRITE_KEY_MAC_SECRET_FILE="$WRITE_KEY_MAC_FILE"
             GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS="$ACCEPT_LEGACY_KEYS")
         ;;
+    analytics-api)
+        own_env+=("${ANALYTICS_ENV_LINES[@]}")
+        ;;
     esac
     (
         umask 077
@@ -397,7 +407,7 @@ mv "$DEMO_ENV.tmp" "$DEMO_ENV"
 
 if [[ -n "$SEEDED" ]]; then
     # Ingestion's own client stays in ingestion.env: nobody else should act as ingestion.
-    grep -Ev '^GM_INGESTION_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$DEMO_ENV" || true
+    grep -Ev '^GM_(INGESTION|ANALYTICS_API)_CLIENT_(ID|SECRET)=' <<<"$SEEDED" >>"$DEMO_ENV" || true
 else
     log "==> seed: skipped: demo.env has no GM_TENANT / GM_WRITE_KEY / GM_CLIENT_ID credentials"
 fi

@@ -1,6 +1,7 @@
 import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -22,6 +23,7 @@ public enum ServiceApplication {
         services: [any Service] = [],
         logger: Logger,
         startupSteps: [StartupStep] = [],
+        server: HTTPServerBuilder? = nil,
         // `routes` first: an unlabeled trailing closure binds to the first closure parameter.
         routes: (Router<AppRequestContext>) -> Void = { _ in },
         operatorRoutes: (Router<AppRequestContext>) -> Void = { _ in }
@@ -48,7 +50,8 @@ public enum ServiceApplication {
         var application = Application(
             router: router,
             // Idle and request-read timeouts (HTTPServerLimits): slow clients cannot hold connections.
-            server: configuration.httpLimits.http1,
+            // A service that upgrades to WebSocket passes its own builder, with the same limits.
+            server: server ?? configuration.httpLimits.http1,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.name
@@ -75,12 +78,13 @@ extension ServiceApplication {
         clients: PlatformClients,
         logger: Logger,
         startupSteps: [StartupStep] = [],
+        server: HTTPServerBuilder? = nil,
         // `routes` first: an unlabeled trailing closure binds to the first closure parameter.
         routes: (Router<AppRequestContext>) -> Void = { _ in },
         operatorRoutes: (Router<AppRequestContext>) -> Void = { _ in }
     ) -> some ApplicationProtocol {
         build(
             configuration, checks: clients.checks, services: clients.services, logger: logger,
-            startupSteps: startupSteps, routes: routes, operatorRoutes: operatorRoutes)
+            startupSteps: startupSteps, server: server, routes: routes, operatorRoutes: operatorRoutes)
     }
 }

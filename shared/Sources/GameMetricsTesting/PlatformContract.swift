@@ -35,6 +35,8 @@ public enum PlatformContract {
         "GM_INGESTION_CLIENT_ID": "unused",
         "GM_INGESTION_CLIENT_SECRET": "unused",
         "GM_ANALYTICS_API_URL": "http://127.0.0.1:1",
+        "GM_ANALYTICS_API_CLIENT_ID": "unused",
+        "GM_ANALYTICS_API_CLIENT_SECRET": "unused",
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
         // Router-mode tests still run the internal listener: any free port, never a fixed one.
         "GM_INTERNAL_HTTP_PORT": "0",

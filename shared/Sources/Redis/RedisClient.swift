@@ -172,6 +172,16 @@ public final class RedisClient: Sendable {
     /// In cluster mode it listens on one node: a cluster delivers every `PUBLISH` to all its nodes,
     /// so any node will do. When that node goes away it moves on to the next known node.
     public func subscribe(to channels: [String]) -> RedisSubscription {
+        subscribe(channels, patterns: false)
+    }
+
+    /// Subscribes to every channel matching one of the glob-style `patterns` (`PSUBSCRIBE`), as
+    /// ``subscribe(to:)`` does to named channels; each message names the channel it came on.
+    public func subscribe(toPatterns patterns: [String]) -> RedisSubscription {
+        subscribe(patterns, patterns: true)
+    }
+
+    private func subscribe(_ channels: [String], patterns: Bool) -> RedisSubscription {
         precondition(!channels.isEmpty, "subscribe needs at least one channel")
         let (stream, continuation) = AsyncThrowingStream.makeStream(
             of: RedisPubSubMessage.self,
@@ -187,7 +197,7 @@ public final class RedisClient: Sendable {
             endpoints = { router.subscriptionEndpoints() }
         }
         let subscriber = RedisSubscriber(
-            channels: channels, endpoints: endpoints, configuration: configuration, logger: logger, continuation: continuation,
+            channels: channels, patterns: patterns, endpoints: endpoints, configuration: configuration, logger: logger, continuation: continuation,
             onFinish: { [weak self] finished in
                 _ = self?.subscribers.withLock { $0.active.removeValue(forKey: ObjectIdentifier(finished)) }
             }

@@ -22,6 +22,8 @@ final class RedisSubscriber: Sendable {
     typealias Continuation = AsyncThrowingStream<RedisPubSubMessage, any Error>.Continuation
 
     private let channels: [String]
+    /// `channels` are glob patterns (PSUBSCRIBE) rather than channel names.
+    private let patterns: Bool
     /// Asked before each connection attempt; attempts walk through the list.
     private let endpoints: @Sendable () -> [RedisEndpoint]
     private let configuration: RedisConfiguration
@@ -36,6 +38,7 @@ final class RedisSubscriber: Sendable {
 
     init(
         channels: [String],
+        patterns: Bool = false,
         endpoints: @escaping @Sendable () -> [RedisEndpoint],
         configuration: RedisConfiguration,
         logger: Logger,
@@ -43,6 +46,7 @@ final class RedisSubscriber: Sendable {
         onFinish: @escaping @Sendable (RedisSubscriber) -> Void
     ) {
         self.channels = channels
+        self.patterns = patterns
         self.endpoints = endpoints
         self.configuration = configuration
         self.logger = logger
@@ -117,7 +121,7 @@ final class RedisSubscriber: Sendable {
             state.withLock { $0.fileDescriptor = -1 }
         }
 
-        let subscribe = [Array("SUBSCRIBE".utf8)] + channels.map { Array($0.utf8) }
+        let subscribe = [Array((patterns ? "PSUBSCRIBE" : "SUBSCRIBE").utf8)] + channels.map { Array($0.utf8) }
         var confirmed = 0
         try session.append(subscribe)
         while true {
@@ -127,14 +131,14 @@ final class RedisSubscriber: Sendable {
             }
             guard let parts = reply.array, let kind = parts.first?.string else { continue }
             switch kind {
-            case "subscribe":
+            case "subscribe", "psubscribe":
                 confirmed += 1
                 if confirmed == channels.count {
                     resetBackoff()
                     logger.debug("redis subscription active", metadata: ["channels": "\(channels)"])
                 }
-            case "message" where parts.count == 3:
-                guard let channel = parts[1].string, let payload = parts[2].bytes else { continue }
+            case "message" where parts.count == 3, "pmessage" where parts.count == 4:
+                guard let channel = parts[parts.count - 2].string, let payload = parts[parts.count - 1].bytes else { continue }
                 let result = continuation.yield(RedisPubSubMessage(channel: channel, payload: payload))
                 switch result {
                 case .dropped:

@@ -42,6 +42,30 @@ struct RedisPubSubTests {
         }
     }
 
+    @Test("a pattern subscription receives every matching channel's messages, each named by its channel, and no others")
+    func patternSubscription() async throws {
+        try await RedisTestServer.with { _, client in
+            let inbox = Inbox()
+            let subscription = client.subscribe(toPatterns: ["live:*"])
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask {
+                    for try await message in subscription { await inbox.add(message) }
+                }
+                #expect(try await holdsEventually { try await client.execute(["PUBSUB", "NUMPAT"]).integer == 1 })
+                let receivers = [
+                    try await client.publish(channel: "live:tenant-a", message: "a1"), try await client.publish(channel: "other:tenant-a", message: "lost"),
+                    try await client.publish(channel: "live:tenant-b", message: "b1"),
+                ]
+                #expect(receivers == [1, 0, 1])
+                #expect(await holdsEventually { await inbox.messages.count == 2 })
+                let messages = await inbox.messages
+                #expect(messages.map(\.channel) == ["live:tenant-a", "live:tenant-b"])
+                #expect(messages.map(\.text) == ["a1", "b1"])
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test("a subscription reconnects and resubscribes after the server restarts")
     func resubscribesAfterRestart() async throws {
         try await RedisTestServer.with { server, client in

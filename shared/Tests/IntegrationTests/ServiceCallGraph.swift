@@ -97,6 +97,13 @@ struct ServiceCallGraph {
             }
         ),
         (
+            "analytics-api-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(
+                    service: "analytics-api", migrations: AnalyticsMigrations.all, table: AnalyticsMigrations.table, environment: $0)
+            }
+        ),
+        (
             "user-migrate", EnvironmentReader([:]),
             {
                 await MigrateCommand.run(service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: $0)

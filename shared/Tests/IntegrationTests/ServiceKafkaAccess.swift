@@ -1,5 +1,6 @@
 import GameMetricsKit
 
+@testable import AnalyticsAPI
 @testable import Ingestion
 @testable import Processor
 @testable import UserService
@@ -12,6 +13,7 @@ enum ServiceKafkaAccess {
         case .ingestion: try IngestionSettings(environment: environment).kafkaAccess
         case .processor: try ProcessorSettings(environment: environment).kafkaAccess
         case .user: UserService.privacyKafkaAccess()
+        case .analyticsAPI: try AnalyticsSettings(environment: environment).kafkaAccess
         // Builds a producer for readiness only (`.kafkaProducer(for: .none)`).
         case .notification: KafkaAccess.none
         default: nil
@@ -30,6 +32,10 @@ enum ServiceKafkaAccess {
             acls.insert(.init(type: "topic", name: consumption.topic, operation: "Read"))
             acls.insert(.init(type: "topic", name: consumption.topic, operation: "Describe"))
             acls.insert(.init(type: "group", name: consumption.group, operation: "Read"))
+        }
+        for described in access.describes {
+            acls.insert(.init(type: "topic", name: described.topic, operation: "Describe"))
+            acls.insert(.init(type: "group", name: described.group, operation: "Describe"))
         }
         return acls
     }

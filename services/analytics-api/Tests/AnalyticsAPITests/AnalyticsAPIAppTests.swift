@@ -5,8 +5,8 @@ import Testing
 
 @Suite("analytics-api service")
 struct AnalyticsAPIAppTests {
-    @Test("keeps the platform contract: live, not ready while postgres and redis do not answer, /metrics internal only, its OpenAPI document true")
+    @Test("keeps the platform contract: live, not ready while postgres and kafka do not answer, /metrics internal only, its OpenAPI document true")
     func keepsThePlatformContract() async throws {
-        try await PlatformContract.expectKept(notReadyWhileUnanswered: ["postgres", "redis"]) { try buildApplication(environment: $0) }
+        try await PlatformContract.expectKept(notReadyWhileUnanswered: ["postgres", "kafka"]) { try buildApplication(environment: $0) }
     }
 }

@@ -8,6 +8,8 @@
 public enum ErasureParticipantName: String, CaseIterable, Sendable, Codable {
     case user
     case processor
+    /// Holds no player events, only cached answers about players (Redis): it drops them.
+    case analyticsAPI = "analytics-api"
 
     /// The names as they appear in `erasure.completed` (`service`) and in a request's status.
     public static var all: [String] { allCases.map(\.rawValue) }

@@ -22,10 +22,14 @@ public struct KafkaAccess: Sendable, Equatable, CustomStringConvertible {
 
     public var produces: Set<String>
     public var consumes: Set<Consumption>
+    /// Another group's progress it reads (committed offsets and watermarks, for lag): Describe on
+    /// the topic and the group, never Read, so it cannot consume as that group.
+    public var describes: Set<Consumption>
 
-    public init(produces: Set<String> = [], consumes: Set<Consumption> = []) {
+    public init(produces: Set<String> = [], consumes: Set<Consumption> = [], describes: Set<Consumption> = []) {
         self.produces = produces
         self.consumes = consumes
+        self.describes = describes
     }
 
     /// No Kafka at all (a service with a producer only for readiness, for now).
@@ -33,10 +37,10 @@ public struct KafkaAccess: Sendable, Equatable, CustomStringConvertible {
 
     /// Both accesses together (a service and the shared components it runs).
     public func union(_ other: KafkaAccess) -> KafkaAccess {
-        KafkaAccess(produces: produces.union(other.produces), consumes: consumes.union(other.consumes))
+        KafkaAccess(produces: produces.union(other.produces), consumes: consumes.union(other.consumes), describes: describes.union(other.describes))
     }
 
     public var description: String {
-        "produces \(produces.sorted()), consumes \(consumes.sorted().map(\.description))"
+        "produces \(produces.sorted()), consumes \(consumes.sorted().map(\.description)), describes \(describes.sorted().map(\.description))"
     }
 }

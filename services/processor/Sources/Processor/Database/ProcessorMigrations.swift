@@ -132,7 +132,19 @@ enum ProcessorMigrations {
         Migration(version: 5, name: "erased_subjects", statements: ErasedSubjects.migrationStatements),
         Migration(version: 6, name: "partition_functions", statements: partitionFunctions),
         Migration(version: 7, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),
+        Migration(version: 8, name: "tenant_row_security", statements: tenantRowSecurity),
     ]
+
+    /// The tables analytics-api reads answer a service role only the rows of the tenant its
+    /// transaction names (`gm.tenant_id`), whatever the query says. The owner (migrations) is not
+    /// subject to it; the processor, which writes every tenant's rows in one batch, gets a policy
+    /// of its own in db/roles.sql, where the roles exist.
+    static let tenantRowSecurity = ["event_metrics", "active_players", "player_activity", "player_state"].flatMap { table in
+        [
+            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
+            "CREATE POLICY \(table)_tenant_reads ON \(table) FOR SELECT USING (tenant_id = current_setting('gm.tenant_id', true))",
+        ]
+    }
 
     /// No service role owns `events_raw`, so none may add or drop its partitions; these two
     /// functions run as the owner (SECURITY DEFINER) and do only that, with a fixed search_path

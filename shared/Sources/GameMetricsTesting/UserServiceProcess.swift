@@ -8,17 +8,17 @@ import GameMetricsTesting
 import Testing
 
 /// The user service as its own process (the executable `tools/platform/test.sh` builds and names
-/// in `GM_TEST_USER_BIN`), for ingestion's tests: they reach it as in production, through its
+/// in `GM_TEST_USER_BIN`), for the tests of the services that call it: they reach it as in production, through its
 /// HTTP API, and seed it through its own `seed-demo` command, never through its code.
 ///
 /// `seed-demo` creates a platform-admin client, ingestion's client, the admin dashboard's OAuth
 /// client and two demo tenants (`GM_TENANT`, `GM_TENANT_B`), each with a write key, an operator
 /// client and an admin operator login; ``seed`` holds its `KEY=value` lines.
-final class UserServiceProcess: Sendable {
+public final class UserServiceProcess: Sendable {
     /// `http://127.0.0.1:PORT`.
-    let url: String
+    public let url: String
     /// The `KEY=value` lines `user seed-demo` printed.
-    let seed: [String: String]
+    public let seed: [String: String]
 
     init(url: String, seed: [String: String]) {
         self.url = url
@@ -28,7 +28,7 @@ final class UserServiceProcess: Sendable {
     /// Seeds `databaseURL` (the migrations run as part of the seeding) and starts the service on
     /// it on a free loopback port; runs `body` while it answers, then kills it. `environment`
     /// adds or overrides its GM_* variables (the test ones for its secrets are set).
-    static func run<T: Sendable>(
+    public static func run<T: Sendable>(
         databaseURL: String, environment extra: [String: String] = [:], _ body: (UserServiceProcess) async throws -> T
     ) async throws -> T {
         let executable = try TestServers.value("GM_TEST_USER_BIN")
@@ -47,12 +47,12 @@ final class UserServiceProcess: Sendable {
     }
 
     /// The value `seed-demo` printed for `key`; fails the test when it printed none.
-    func seeded(_ key: String) throws -> String {
+    public func seeded(_ key: String) throws -> String {
         try #require(seed[key], "user seed-demo printed no \(key)")
     }
 
     /// A client-credentials access token.
-    func token(clientID: String, secret: String) async throws -> String {
+    public func token(clientID: String, secret: String) async throws -> String {
         let answer = try await send(
             "POST", "/oauth/token",
             headers: [
@@ -65,7 +65,7 @@ final class UserServiceProcess: Sendable {
     /// An access token of a demo tenant's admin operator (`suffix` "" for `GM_TENANT`, "_B" for
     /// `GM_TENANT_B`), signed in as a person does: authorization code with PKCE through the admin
     /// dashboard's client. Operators, unlike the seeded service clients, hold the admin role.
-    func adminToken(suffix: String = "") async throws -> String {
+    public func adminToken(suffix: String = "") async throws -> String {
         let verifier = OpaqueToken.generate(bytes: 48)
         let dashboard = try seeded("GM_DASHBOARD_CLIENT_ID")
         // The redirect URI seed-demo registers for the dashboard; nothing needs to listen there.
@@ -88,20 +88,20 @@ final class UserServiceProcess: Sendable {
     }
 
     /// A call to the API with a bearer token and an optional JSON body.
-    func call(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> Answer {
+    public func call(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> Answer {
         var headers = ["Authorization": "Bearer \(token)"]
         if json != nil { headers["Content-Type"] = "application/json" }
         return try await send(method, path, headers: headers, body: json.map { Data($0.utf8) })
     }
 
     /// A response: status, headers (by their canonical names) and body.
-    struct Answer: Sendable {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
+    public struct Answer: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
 
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
     }
 
     struct Unexpected: Error, CustomStringConvertible {
@@ -110,7 +110,7 @@ final class UserServiceProcess: Sendable {
 
     /// Sends one request without following redirects (a sign-in answers 302 to the dashboard,
     /// which is not running).
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
+    public func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
         var request = URLRequest(url: URL(string: url + path)!)
         request.httpMethod = method
         request.timeoutInterval = 30

@@ -1,0 +1,167 @@
+"""Live-update measurements for bench/analytics-api/run.sh (graphql-transport-ws clients).
+
+  live.py freshness URL INGESTION_URL TOKEN WRITE_KEY EVENTS
+      One subscriber; posts EVENTS events one at a time (currency CHF, which the simulator never
+      sends) and times each from ingestion's 202 to the first update holding a CHF delta.
+  live.py fanout URL TOKEN SUBSCRIBERS SECONDS PID
+      SUBSCRIBERS connections (4 client processes), each subscribed; for SECONDS every update's
+      arrival minus its stored_at (the processor's commit time, same clock), whether every
+      subscriber received every update, and the server's RSS (VmRSS of PID) each second.
+Prints one JSON object.
+"""
+import asyncio
+import json
+import multiprocessing
+import statistics
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+
+import websockets
+
+SUBSCRIBE = "subscription { liveMetrics { tenantId storedAt deltas { minute eventType currency events amountMinor } } }"
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def connect(url, token, ident):
+    ws = await websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=1 << 22, open_timeout=60, ping_interval=None)
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+    while True:
+        message = json.loads(await ws.recv())
+        if message["type"] == "connection_ack":
+            break
+    await ws.send(json.dumps({"type": "subscribe", "id": ident, "payload": {"query": SUBSCRIBE}}))
+    return ws
+
+
+def post_event(ingestion, write_key):
+    body = json.dumps({
+        "event_id": str(uuid.uuid4()), "player_id": "bench-freshness", "type": "deposit",
+        "occurred_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "amount": {"minor": 100, "currency": "CHF"},
+    }).encode()
+    request = urllib.request.Request(ingestion + "/v1/events", data=body, method="POST",
+                                     headers={"Content-Type": "application/json", "X-API-Key": write_key})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 202:
+            raise RuntimeError(f"ingestion answered {response.status}")
+
+
+async def freshness(url, ingestion, token, write_key, events):
+    ws = await connect(url, token, "fresh")
+    await asyncio.sleep(1)
+    latencies, timeouts = [], 0
+    for _ in range(events):
+        await asyncio.to_thread(post_event, ingestion, write_key)
+        accepted = time.monotonic()
+        deadline = accepted + 10
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timeouts += 1
+                break
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), remaining))
+            except asyncio.TimeoutError:
+                timeouts += 1
+                break
+            if message.get("type") != "next":
+                continue
+            deltas = message["payload"]["data"]["liveMetrics"]["deltas"]
+            if any(d["currency"] == "CHF" for d in deltas):
+                latencies.append((time.monotonic() - accepted) * 1000)
+                break
+    await ws.close()
+    return {"events": events, "received": len(latencies), "timeouts": timeouts,
+            "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99), "max_ms": max(latencies) if latencies else None}
+
+
+async def fanout_worker(url, token, count, seconds, offset, ready):
+    sockets = []
+    for index in range(count):
+        sockets.append(await connect(url, token, f"s{offset + index}"))
+    ready.set()
+    lags, seen = [], [set() for _ in sockets]
+    stop = time.time() + seconds
+
+    async def read(index, ws):
+        while time.time() < stop:
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), max(0.1, stop - time.time())))
+            except asyncio.TimeoutError:
+                break
+            if message.get("type") != "next":
+                continue
+            update = message["payload"]["data"]["liveMetrics"]
+            stored = datetime.strptime(update["storedAt"][:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
+            lags.append((time.time() - stored.timestamp()) * 1000)
+            seen[index].add(update["storedAt"])
+
+    await asyncio.gather(*(read(i, ws) for i, ws in enumerate(sockets)))
+    for ws in sockets:
+        await ws.close()
+    return lags, [sorted(s) for s in seen]
+
+
+def fanout_process(url, token, count, seconds, offset, ready, results):
+    lags, seen = asyncio.run(fanout_worker(url, token, count, seconds, offset, ready))
+    results.put((lags, seen))
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def fanout(url, token, subscribers, seconds, pid):
+    workers = 4
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    readies, processes = [], []
+    rss_before = rss_kib(pid)
+    per = subscribers // workers
+    for worker in range(workers):
+        ready = context.Event()
+        count = per + (subscribers % workers if worker == workers - 1 else 0)
+        process = context.Process(target=fanout_process, args=(url, token, count, seconds + 5, worker * per, ready, results))
+        process.start()
+        readies.append(ready)
+        processes.append(process)
+    for ready in readies:
+        ready.wait(300)
+    rss = []
+    for _ in range(seconds):
+        rss.append(rss_kib(pid))
+        time.sleep(1)
+    collected = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join()
+    lags = [lag for part in collected for lag in part[0]]
+    seen = [s for part in collected for s in part[1]]
+    updates = set().union(*map(set, seen)) if seen else set()
+    complete = sum(1 for s in seen if set(s) == updates)
+    return {"subscribers": len(seen), "updates": len(updates), "subscribers_with_every_update": complete,
+            "messages": len(lags), "p50_ms": percentile(lags, 50), "p99_ms": percentile(lags, 99),
+            "rss_before_mib": round(rss_before / 1024, 1), "rss_median_mib": round(statistics.median(rss) / 1024, 1) if rss else None,
+            "rss_max_mib": round(max(rss) / 1024, 1) if rss else None}
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    if mode == "freshness":
+        print(json.dumps(asyncio.run(freshness(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])))))
+    elif mode == "fanout":
+        print(json.dumps(fanout(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))))
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import Logging
+import Metrics
+import Redis
+
+/// Answers of the expensive root fields, cached in Redis per tenant.
+///
+/// Every key holds its tenant, and the tenant's generation: `gm:analytics-api:{<tenant>}:generation`
+/// goes up with every live delta of the tenant (``LiveMetricsHub``) and every erasure, so an
+/// answer computed before new data was stored is never read again; `ttl` bounds the rest (a
+/// delta lost while Redis was away). Answers about one player are also listed under the
+/// player's key, so erasure deletes them. The `{<tenant>}` hash tag keeps a tenant's keys on
+/// one Redis Cluster slot. Redis trouble only costs speed: the answer is computed.
+struct AnswerCache: Sendable {
+    let redis: RedisClient?
+    let ttl: Duration
+    let logger: Logger
+
+    static let prefix = "gm:analytics-api:"
+
+    static func generationKey(tenant: String) -> String { "\(prefix){\(tenant)}:generation" }
+
+    static func playerIndexKey(tenant: String, player: String) -> String {
+        "\(prefix){\(tenant)}:player:\(digest(tenant + "\u{0}" + player))"
+    }
+
+    /// The answer to `field` with `arguments` (a canonical description of everything the answer
+    /// depends on besides the tenant), from the cache or from `compute`.
+    func answer<Answer: Codable & Sendable>(
+        tenant: String, field: String, arguments: String, player: String? = nil, compute: () async throws -> Answer
+    ) async throws -> Answer {
+        guard let redis, ttl > .zero else { return try await compute() }
+        var generation = "0"
+        do {
+            generation = try await redis.get(Self.generationKey(tenant: tenant)) ?? "0"
+            let key = "\(Self.prefix){\(tenant)}:answer:\(generation):\(field):\(Self.digest(arguments))"
+            if let bytes = try await redis.getBytes(key), let cached = try? JSONDecoder().decode(Answer.self, from: Data(bytes)) {
+                Self.hits.increment()
+                return cached
+            }
+            Self.misses.increment()
+            let answer = try await compute()
+            await store(answer, key: key, tenant: tenant, player: player, on: redis)
+            return answer
+        } catch let error as RedisError {
+            Self.unavailable.increment()
+            logger.debug("answer cache unavailable", metadata: ["error": "\(error)"])
+            return try await compute()
+        }
+    }
+
+    private func store<Answer: Encodable>(_ answer: Answer, key: String, tenant: String, player: String?, on redis: RedisClient) async {
+        guard let bytes = try? JSONEncoder().encode(answer) else { return }
+        let milliseconds = String(ttl.components.seconds * 1_000 + ttl.components.attoseconds / 1_000_000_000_000_000)
+        var commands: [[String]] = [["SET", key, String(decoding: bytes, as: UTF8.self), "PX", milliseconds]]
+        if let player {
+            let index = Self.playerIndexKey(tenant: tenant, player: player)
+            commands += [["SADD", index, key], ["PEXPIRE", index, milliseconds]]
+        }
+        do {
+            _ = try await redis.pipeline(commands)
+        } catch {
+            logger.debug("answer not cached", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Retires every cached answer of `tenant` (new data arrived).
+    func retire(tenant: String) async throws {
+        guard let redis else { return }
+        _ = try await redis.increment(Self.generationKey(tenant: tenant))
+    }
+
+    /// Deletes the cached answers about `player` and retires the tenant's others, which may
+    /// count the player. Returns how many keys it deleted.
+    func erase(tenant: String, player: String) async throws -> Int {
+        guard let redis else { return 0 }
+        let index = Self.playerIndexKey(tenant: tenant, player: player)
+        let keys = (try await redis.execute(["SMEMBERS", index]).array ?? []).compactMap(\.string)
+        let deleted = try await redis.delete(keys + [index])
+        try await retire(tenant: tenant)
+        return deleted
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let hits = Counter(label: "gm_analytics_cache_requests_total", dimensions: [("outcome", "hit")])
+    static let misses = Counter(label: "gm_analytics_cache_requests_total", dimensions: [("outcome", "miss")])
+    static let unavailable = Counter(label: "gm_analytics_cache_requests_total", dimensions: [("outcome", "unavailable")])
+}
