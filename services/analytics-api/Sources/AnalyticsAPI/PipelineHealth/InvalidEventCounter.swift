@@ -33,7 +33,7 @@ struct InvalidEventCounter: Service {
     }
 
     private func store(_ tally: InvalidEventTally) async throws {
-        try await postgres.withTransaction(logger: logger) { connection in
+        try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
             var counted: [KafkaTopicPartition: Int64] = [:]
             for partition in tally.nextOffsets.keys {
                 let rows = try await connection.query(

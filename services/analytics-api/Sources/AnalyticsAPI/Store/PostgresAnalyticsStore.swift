@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsKit
 import Logging
+import GameMetricsPostgres
 import PostgresNIO
 
 /// Reads the processor's tables. Every read runs in a read-only transaction that names its tenant
@@ -265,12 +266,10 @@ struct PostgresAnalyticsStore: AnalyticsStore {
 
     /// Runs `body` in a read-only transaction scoped to `tenant`, each statement time-limited.
     private func scoped<T: Sendable>(_ tenant: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let timeout = String(statementTimeout.components.seconds * 1_000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
                 try await connection.query("SET TRANSACTION READ ONLY", logger: logger)
-                try await connection.query(
-                    "SELECT set_config('gm.tenant_id', \(tenant), true), set_config('statement_timeout', \(timeout), true)", logger: logger)
+                try await connection.query("SELECT set_config('gm.tenant_id', \(tenant), true)", logger: logger)
                 return try await body(connection)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
