@@ -131,11 +131,13 @@ public enum PlatformContract {
     /// internal port only (``expectOperatorEndpointsOnlyOnInternalPort(environment:operatorPaths:publicPaths:sourceLocation:build:)``);
     /// and its OpenAPI document matching what the server does (``APIContract``).
     /// `build` makes the service's application from an environment.
+    /// `ownChecks` are the service's own checks, which must pass meanwhile (a consumer that has
+    /// not stalled yet).
     public static func expectKept<App: ApplicationProtocol>(
-        notReadyWhileUnanswered dependencies: [String], sourceLocation: SourceLocation = #_sourceLocation,
+        notReadyWhileUnanswered dependencies: [String], ownChecks: [String] = [], sourceLocation: SourceLocation = #_sourceLocation,
         build: (EnvironmentReader) throws -> App
     ) async throws {
-        try await expectLiveButNotReady(try build(unreachableDependencies), naming: dependencies, sourceLocation: sourceLocation)
+        try await expectLiveButNotReady(try build(unreachableDependencies), naming: dependencies, ownChecks: ownChecks, sourceLocation: sourceLocation)
         try await expectOperatorEndpointsOnlyOnInternalPort(sourceLocation: sourceLocation, build: build)
         let live = try build(unreachableDependencies.merging(["GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"]))
         try await APIContract.expectServerMatchesDocument(live, sourceLocation: sourceLocation)

@@ -274,6 +274,9 @@ struct PostgresAnalyticsStore: AnalyticsStore {
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
             throw AnalyticsError(.timeout, "the query took longer than the service allows; ask for a shorter range or a coarser grain")
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22023" {
+            // A zone name Foundation knows and PostgreSQL does not (their zone databases differ).
+            throw AnalyticsError(.badArgument, "PostgreSQL does not know this time zone: use another IANA name for it")
         }
     }
 

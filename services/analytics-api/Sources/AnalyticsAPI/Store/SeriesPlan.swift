@@ -58,8 +58,14 @@ struct SeriesPlan: Sendable, Equatable {
     var truncation: String { grain.unit.rawValue }
     var step: String { "1 \(grain.unit.rawValue)" }
 
+    /// An IANA zone name (Area/Location, or UTC) that Foundation knows. Offsets and abbreviations
+    /// ("GMT+5", "EST") are refused: PostgreSQL reads POSIX offsets with the opposite sign.
     static func zone(named name: String) -> TimeZone? {
-        guard name == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(name) else { return nil }
+        let isIANAName =
+            name == "UTC"
+            || (name.utf8.count <= 64 && name.contains("/") && !name.hasPrefix("/") && !name.hasSuffix("/")
+                && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/_-+".unicodeScalars.contains($0) })
+        guard isIANAName else { return nil }
         return TimeZone(identifier: name)
     }
 
