@@ -1,8 +1,8 @@
 """Live-update measurements for bench/analytics-api/run.sh (graphql-transport-ws clients).
 
   live.py freshness URL INGESTION_URL TOKEN WRITE_KEY EVENTS
-      One subscriber; posts EVENTS events one at a time (currency CHF, which the simulator never
-      sends) and times each from ingestion's 202 to the first update holding a CHF delta.
+      One subscriber; posts EVENTS events at 20/s for one player (currency CHF, which the
+      simulator never sends) and times each from ingestion's 202 to the update holding it.
   live.py fanout URL TOKEN SUBSCRIBERS SECONDS PID
       SUBSCRIBERS connections (4 client processes), each subscribed; for SECONDS every update's
       arrival minus its stored_at (the processor's commit time, same clock), whether every
@@ -55,32 +55,42 @@ def post_event(ingestion, write_key):
             raise RuntimeError(f"ingestion answered {response.status}")
 
 
-async def freshness(url, ingestion, token, write_key, events):
+async def freshness(url, ingestion, token, write_key, events, rate=20):
+    """Posts `events` at `rate` per second, all for one player (one partition, so stored in
+    order); an update with k CHF events answers the k oldest outstanding ones."""
     ws = await connect(url, token, "fresh")
     await asyncio.sleep(1)
-    latencies, timeouts = [], 0
-    for _ in range(events):
-        await asyncio.to_thread(post_event, ingestion, write_key)
-        accepted = time.monotonic()
-        deadline = accepted + 10
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                timeouts += 1
-                break
+    outstanding, latencies = [], []
+    done = asyncio.Event()
+
+    async def send():
+        for _ in range(events):
+            started = time.monotonic()
+            await asyncio.to_thread(post_event, ingestion, write_key)
+            outstanding.append(time.monotonic())
+            await asyncio.sleep(max(0, 1 / rate - (time.monotonic() - started)))
+        done.set()
+
+    async def receive():
+        while len(latencies) < events:
+            timeout = 30 if done.is_set() else 120
             try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), remaining))
+                message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
             except asyncio.TimeoutError:
-                timeouts += 1
-                break
+                return
             if message.get("type") != "next":
                 continue
-            deltas = message["payload"]["data"]["liveMetrics"]["deltas"]
-            if any(d["currency"] == "CHF" for d in deltas):
-                latencies.append((time.monotonic() - accepted) * 1000)
-                break
+            arrived = time.monotonic()
+            for delta in message["payload"]["data"]["liveMetrics"]["deltas"]:
+                if delta["currency"] != "CHF":
+                    continue
+                for _ in range(int(delta["events"])):
+                    if outstanding:
+                        latencies.append((arrived - outstanding.pop(0)) * 1000)
+
+    await asyncio.gather(send(), receive())
     await ws.close()
-    return {"events": events, "received": len(latencies), "timeouts": timeouts,
+    return {"events": events, "received": len(latencies), "timeouts": events - len(latencies),
             "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99), "max_ms": max(latencies) if latencies else None}
 
 

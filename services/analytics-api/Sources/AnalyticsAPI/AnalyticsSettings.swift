@@ -30,7 +30,7 @@ struct AnalyticsSettings: Sendable {
     var minuteGrainDays: Int
     /// `GM_ANALYTICS_STATEMENT_TIMEOUT_MS` (5000): a query's statements are cancelled after this.
     var statementTimeout: Duration
-    /// `GM_ANALYTICS_PERSISTED_QUERIES_FILE` (the bundled list) and `GM_ANALYTICS_PERSISTED_ONLY`
+    /// `GM_ANALYTICS_PERSISTED_QUERIES_PATH` (the bundled list) and `GM_ANALYTICS_PERSISTED_ONLY`
     /// (false): with it on, only operations on the list run (production).
     var persistedQueriesFile: String?
     var persistedOnly: Bool
@@ -62,7 +62,7 @@ struct AnalyticsSettings: Sendable {
             maxDocumentBytes: try environment.int("GM_ANALYTICS_MAX_DOCUMENT_BYTES", default: 16_384, in: 256...1_048_576))
         minuteGrainDays = try environment.int("GM_ANALYTICS_MINUTE_GRAIN_DAYS", default: 30, in: 1...3_650)
         statementTimeout = .milliseconds(try environment.int("GM_ANALYTICS_STATEMENT_TIMEOUT_MS", default: 5_000, in: 100...600_000))
-        persistedQueriesFile = environment.optional("GM_ANALYTICS_PERSISTED_QUERIES_FILE")
+        persistedQueriesFile = environment.optional("GM_ANALYTICS_PERSISTED_QUERIES_PATH")
         persistedOnly = try environment.bool("GM_ANALYTICS_PERSISTED_ONLY", default: false)
         cacheTTL = .milliseconds(try environment.int("GM_ANALYTICS_CACHE_TTL_MS", default: 60_000, in: 0...3_600_000))
         webSocket = try WebSocketSettings(environment: environment)
