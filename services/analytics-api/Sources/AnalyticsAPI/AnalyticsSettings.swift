@@ -40,13 +40,8 @@ struct AnalyticsSettings: Sendable {
     var webSocket: WebSocketSettings
 
     init(environment: EnvironmentReader) throws {
-        userServiceURL = try environment.requiredURL("GM_USER_URL", schemes: ["http", "https"])
-        var defaultIssuer = userServiceURL.absoluteString
-        while defaultIssuer.hasSuffix("/") { defaultIssuer.removeLast() }
-        issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
-        serviceCredentials = .init(
-            clientID: try environment.requiredSecret("GM_ANALYTICS_API_CLIENT_ID"),
-            clientSecret: try environment.requiredSecret("GM_ANALYTICS_API_CLIENT_SECRET"))
+        let userService = try UserServiceAccess(environment: environment, client: "ANALYTICS_API")
+        (userServiceURL, issuer, serviceCredentials) = (userService.url, userService.issuer, userService.credentials)
         liveChannelPrefix = environment.string("GM_ANALYTICS_LIVE_CHANNEL_PREFIX", default: "gm:live:")
         invalidTopic = environment.string("GM_ANALYTICS_INVALID_TOPIC", default: PlatformTopic.invalidEvents)
         invalidGroupID = environment.string("GM_ANALYTICS_INVALID_GROUP", default: "analytics-api-invalid")

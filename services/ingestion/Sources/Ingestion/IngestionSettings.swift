@@ -48,13 +48,8 @@ struct IngestionSettings: Sendable {
     var unavailableRetryAfterSeconds: Int = 1
 
     init(environment: EnvironmentReader) throws {
-        userServiceURL = try environment.requiredURL("GM_USER_URL", schemes: ["http", "https"])
-        var defaultIssuer = userServiceURL.absoluteString
-        while defaultIssuer.hasSuffix("/") { defaultIssuer.removeLast() }
-        issuer = environment.string("GM_AUTH_ISSUER", default: defaultIssuer)
-        serviceCredentials = .init(
-            clientID: try environment.requiredSecret("GM_INGESTION_CLIENT_ID"),
-            clientSecret: try environment.requiredSecret("GM_INGESTION_CLIENT_SECRET"))
+        let userService = try UserServiceAccess(environment: environment, client: "INGESTION")
+        (userServiceURL, issuer, serviceCredentials) = (userService.url, userService.issuer, userService.credentials)
         credentialCacheTime = .seconds(try environment.int("GM_INGESTION_CREDENTIAL_CACHE_SECONDS", default: 10, in: 1...30))
         acceptLegacyWriteKeys = try environment.bool("GM_INGESTION_ACCEPT_LEGACY_WRITE_KEYS", default: false)
         negativeCacheTime = .seconds(try environment.int("GM_INGESTION_NEGATIVE_CACHE_SECONDS", default: 30, in: 1...3_600))

@@ -21,9 +21,7 @@ struct GraphQLController: Sendable {
 
     @Sendable func query(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity(.viewer)
-        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") || type.lowercased().hasPrefix("application/graphql-response+json") else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the GraphQL request as application/json.")
-        }
+        try JSONContentType.require(request.headers[.contentType])
         let bytes = try await request.body.collect(upTo: Self.maxBodyBytes)
         let body: GraphQLRequestBody
         do {

@@ -6,7 +6,7 @@ import Hummingbird
 /// (compressed or not), so a compression bomb costs at most `limit` bytes of memory.
 enum EventRequestBody {
     static func read(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        try checkContentType(request.headers[.contentType])
+        try JSONContentType.require(request.headers[.contentType])
         let encoding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
         guard encoding == "identity" || encoding == "gzip" else {
             throw APIError(
@@ -26,27 +26,6 @@ enum EventRequestBody {
             throw tooLarge(limit)
         } catch {
             throw APIError.badRequest("The body is not a valid gzip stream.", code: "invalid_gzip")
-        }
-    }
-
-    /// `application/json`, optionally with parameters (`charset=utf-8` is the only charset
-    /// JSON has), or a `+json` type.
-    private static func checkContentType(_ header: String?) throws {
-        guard let header else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send Content-Type: application/json.")
-        }
-        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
-        let mediaType = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) else {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported_media_type",
-                message: "Content-Type must be application/json, not \(mediaType.prefix(60)).")
-        }
-        for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            if pair.first == "charset", pair.count == 2, pair[1].trimmingCharacters(in: ["\""]) != "utf-8" {
-                throw APIError(.unsupportedMediaType, code: "unsupported_charset", message: "JSON must be UTF-8.")
-            }
         }
     }
 

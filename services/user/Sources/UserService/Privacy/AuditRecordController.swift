@@ -30,7 +30,7 @@ struct AuditRecordController {
 
     @Sendable func append(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Appended> {
         let identity = try context.requireIdentity(.auditWriter)
-        try Self.checkContentType(request.headers[.contentType])
+        try JSONContentType.require(request.headers[.contentType])
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: AuditRecord.maximumBodyBytes)
@@ -50,26 +50,5 @@ struct AuditRecordController {
         }
         return EditedResponse(
             status: .created, response: Appended(seq: entry.seq, hash: entry.hash, at: RFC3339Millis.string(entry.at)))
-    }
-
-    /// `application/json` (parameters allowed; a charset must be UTF-8) or a `+json` type;
-    /// anything else, or none, answers 415.
-    static func checkContentType(_ header: String?) throws {
-        guard let header else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send Content-Type: application/json.")
-        }
-        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
-        let mediaType = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) else {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported_media_type",
-                message: "Content-Type must be application/json, not \(mediaType.prefix(60)).")
-        }
-        for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            if pair.first == "charset", pair.count == 2, pair[1].trimmingCharacters(in: ["\""]) != "utf-8" {
-                throw APIError(.unsupportedMediaType, code: "unsupported_charset", message: "JSON must be UTF-8.")
-            }
-        }
     }
 }
