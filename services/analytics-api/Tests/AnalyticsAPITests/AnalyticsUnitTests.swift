@@ -2,6 +2,7 @@ import Foundation
 import GameMetricsKit
 import GraphQL
 import Kafka
+import Synchronization
 import Testing
 
 @testable import AnalyticsAPI
@@ -162,6 +163,57 @@ struct AnalyticsUnitTests {
         #expect(Set(counts["a"]?.map { "\($0.reason)=\($0.events)" } ?? []) == ["required=1", "invalid_type=1"])
         #expect(counts["a"]?.first?.hour == RFC3339.parse("2026-12-07T10:00:00Z"))
         #expect(tally.counts(skipping: [KafkaTopicPartition(topic: "invalid", partition: 0): 6]).keys.sorted() == ["b"])
+    }
+
+    @Test("concurrent misses of one key share one computation, and when it fails each waiter computes for itself")
+    func sharedComputations() async throws {
+        final class Runs: Sendable {
+            let count = Mutex(0)
+            func add() { count.withLock { $0 += 1 } }
+        }
+        let shared = SharedComputations()
+        let runs = Runs()
+        let gate = StartGate()
+        let answers = try await withThrowingTaskGroup(of: Data.self) { group in
+            group.addTask {
+                try await shared.answer(for: "k") {
+                    runs.add()
+                    await gate.wait()
+                    return Data("one".utf8)
+                }
+            }
+            // The others arrive while the first is still computing.
+            try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<20 {
+                group.addTask {
+                    try await shared.answer(for: "k") {
+                        runs.add(); return Data("again".utf8)
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            gate.open()
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        #expect(answers.count == 21 && Set(answers) == [Data("one".utf8)])
+        #expect(runs.count.withLock { $0 } == 1)
+
+        struct Failed: Error {}
+        let failing = StartGate()
+        let recovered = try await withThrowingTaskGroup(of: Data?.self) { group in
+            group.addTask {
+                try? await shared.answer(for: "f") {
+                    await failing.wait()
+                    throw Failed()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            group.addTask { try await shared.answer(for: "f") { Data("own".utf8) } }
+            try await Task.sleep(for: .milliseconds(50))
+            failing.open()
+            return try await group.reduce(into: [Data?]()) { $0.append($1) }
+        }
+        #expect(recovered.compactMap { $0 } == [Data("own".utf8)])
     }
 
     @Test("the live channel prefix is matched literally")

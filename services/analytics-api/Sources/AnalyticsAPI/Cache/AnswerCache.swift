@@ -16,6 +16,8 @@ struct AnswerCache: Sendable {
     let redis: RedisClient?
     let ttl: Duration
     let logger: Logger
+    /// Concurrent misses of one key wait for one computation.
+    let computations = SharedComputations()
 
     static let prefix = "gm:analytics-api:"
 
@@ -40,9 +42,13 @@ struct AnswerCache: Sendable {
                 return cached
             }
             Self.misses.increment()
-            let answer = try await compute()
-            await store(answer, key: key, tenant: tenant, player: player, on: redis)
-            return answer
+            let encoded = try await computations.answer(for: key) {
+                let answer = try await compute()
+                let encoded = try JSONEncoder().encode(answer)
+                await store(encoded, key: key, tenant: tenant, player: player, on: redis)
+                return encoded
+            }
+            return try JSONDecoder().decode(Answer.self, from: encoded)
         } catch let error as RedisError {
             Self.unavailable.increment()
             logger.debug("answer cache unavailable", metadata: ["error": "\(error)"])
@@ -50,8 +56,7 @@ struct AnswerCache: Sendable {
         }
     }
 
-    private func store<Answer: Encodable>(_ answer: Answer, key: String, tenant: String, player: String?, on redis: RedisClient) async {
-        guard let bytes = try? JSONEncoder().encode(answer) else { return }
+    private func store(_ bytes: Data, key: String, tenant: String, player: String?, on redis: RedisClient) async {
         let milliseconds = String(ttl.components.seconds * 1_000 + ttl.components.attoseconds / 1_000_000_000_000_000)
         var commands: [[String]] = [["SET", key, String(decoding: bytes, as: UTF8.self), "PX", milliseconds]]
         if let player {
