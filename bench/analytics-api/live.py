@@ -95,35 +95,42 @@ async def freshness(url, ingestion, token, write_key, events, rate=20):
 
 
 async def fanout_worker(url, token, count, seconds, offset, ready):
-    sockets = []
-    for index in range(count):
-        sockets.append(await connect(url, token, f"s{offset + index}"))
-    ready.set()
-    lags, seen = [], [set() for _ in sockets]
-    stop = time.time() + seconds
+    """Connects `count` subscribers, each read from the moment it is connected (a socket that is
+    not read stops answering pings and the server closes it); returns every (stored_at, lag)
+    per subscriber, and when this worker had all its subscribers connected."""
+    received = [[] for _ in range(count)]
+    stop = None
 
     async def read(index, ws):
-        while time.time() < stop:
+        while stop is None or time.time() < stop:
             try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), max(0.1, stop - time.time())))
+                message = json.loads(await asyncio.wait_for(ws.recv(), 1))
             except asyncio.TimeoutError:
-                break
+                continue
+            except websockets.exceptions.ConnectionClosed:
+                return
             if message.get("type") != "next":
                 continue
             update = message["payload"]["data"]["liveMetrics"]
-            stored = datetime.strptime(update["storedAt"][:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
-            lags.append((time.time() - stored.timestamp()) * 1000)
-            seen[index].add(update["storedAt"])
+            stored = datetime.strptime(update["storedAt"][:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+            received[index].append((stored, (time.time() - stored) * 1000))
 
-    await asyncio.gather(*(read(i, ws) for i, ws in enumerate(sockets)))
+    readers, sockets = [], []
+    for index in range(count):
+        ws = await connect(url, token, f"s{offset + index}")
+        sockets.append(ws)
+        readers.append(asyncio.create_task(read(index, ws)))
+    connected = time.time()
+    ready.set()
+    stop = connected + seconds
+    await asyncio.gather(*readers)
     for ws in sockets:
         await ws.close()
-    return lags, [sorted(s) for s in seen]
+    return connected, received
 
 
 def fanout_process(url, token, count, seconds, offset, ready, results):
-    lags, seen = asyncio.run(fanout_worker(url, token, count, seconds, offset, ready))
-    results.put((lags, seen))
+    results.put(asyncio.run(fanout_worker(url, token, count, seconds, offset, ready)))
 
 
 def rss_kib(pid):
@@ -154,14 +161,17 @@ def fanout(url, token, subscribers, seconds, pid):
     for _ in range(seconds):
         rss.append(rss_kib(pid))
         time.sleep(1)
-    collected = [results.get(timeout=120) for _ in processes]
+    collected = [results.get(timeout=seconds + 300) for _ in processes]
     for process in processes:
         process.join()
-    lags = [lag for part in collected for lag in part[0]]
-    seen = [s for part in collected for s in part[1]]
-    updates = set().union(*map(set, seen)) if seen else set()
-    complete = sum(1 for s in seen if set(s) == updates)
-    return {"subscribers": len(seen), "updates": len(updates), "subscribers_with_every_update": complete,
+    # Updates stored after every worker had all its subscribers, and before the first stopped.
+    start = max(part[0] for part in collected) + 1
+    end = min(part[0] for part in collected) + seconds - 5
+    per_subscriber = [[(stored, lag) for stored, lag in received if start <= stored < end] for part in collected for received in part[1]]
+    updates = set(stored for received in per_subscriber for stored, _ in received)
+    complete = sum(1 for received in per_subscriber if set(stored for stored, _ in received) == updates)
+    lags = [lag for received in per_subscriber for _, lag in received]
+    return {"subscribers": len(per_subscriber), "updates": len(updates), "subscribers_with_every_update": complete,
             "messages": len(lags), "p50_ms": percentile(lags, 50), "p99_ms": percentile(lags, 99),
             "rss_before_mib": round(rss_before / 1024, 1), "rss_median_mib": round(statistics.median(rss) / 1024, 1) if rss else None,
             "rss_max_mib": round(max(rss) / 1024, 1) if rss else None}

@@ -44,7 +44,7 @@ API="http://127.0.0.1:${GM_SERVICE_PORT[analytics-api]}"
 WS="ws://127.0.0.1:${GM_SERVICE_PORT[analytics-api]}/graphql"
 INGESTION="http://127.0.0.1:${GM_SERVICE_PORT[ingestion]}"
 USER_URL="http://127.0.0.1:${GM_SERVICE_PORT[user]}"
-API_PID="$(cat "$GM_DIR/pids/analytics-api.pid")"
+API_PID="$(head -1 "$GM_DIR/pids/analytics-api.pid")"
 
 token="$(curl -sf -u "$GM_CLIENT_ID:$GM_CLIENT_SECRET" -d grant_type=client_credentials "$USER_URL/oauth/token" |
     "$GM_VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')" || die "no access token for the demo operator client"
