@@ -1,4 +1,4 @@
-import Crypto
+import GameMetricsAuth
 import Foundation
 import Logging
 import Metrics
@@ -88,7 +88,7 @@ struct AnswerCache: Sendable {
     }
 
     static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        OpaqueToken.fingerprint(text)
     }
 
     static let hits = Counter(label: "gm_analytics_cache_requests_total", dimensions: [("outcome", "hit")])

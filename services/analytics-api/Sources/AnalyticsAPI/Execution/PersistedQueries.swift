@@ -1,4 +1,4 @@
-import Crypto
+import GameMetricsAuth
 import Foundation
 
 /// The allow-list of operations (persisted queries): SHA-256 of the query text (lowercase hex)
@@ -52,6 +52,6 @@ struct PersistedQueries: Sendable {
     }
 
     static func hash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        OpaqueToken.fingerprint(text)
     }
 }

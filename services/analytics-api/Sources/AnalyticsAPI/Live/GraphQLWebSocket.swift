@@ -174,7 +174,7 @@ struct GraphQLWebSocket: Sendable {
                     }
                     let feed = hub.subscribe(tenant: tenant)
                     connection.state.withLock { $0.running[id] = feed }
-                    let key = operation.sha256 + String(describing: operation.variables) + (operation.operationName ?? "")
+                    let key = operation.sha256 + (operation.operationName ?? "") + Self.canonical(operation.variables)
                     group.addTask {
                         try await deliver(feed, id: id, key: key, operation: operation, context: context, to: outbound, connection: connection)
                         if feed.overflowed {
@@ -208,6 +208,13 @@ struct GraphQLWebSocket: Sendable {
         if stillOurs && !feed.overflowed {
             try await outbound.write(.text(TransportWSMessage.complete(id: id)))
         }
+    }
+
+    /// Variables as JSON with sorted keys: equal variables give equal text whatever their order.
+    static func canonical(_ variables: [String: Map]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(variables)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// The `tenant` argument of the subscription's root field, from its literal or its variable.
