@@ -36,8 +36,12 @@ public final class ConsumerLoop: Sendable {
     public func feed(
         prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
     ) async throws {
-        let prepared = (try? await cancelWhenGracefulShutdown { await self.retrying("prepare", prepare) }) ?? false
+        let prepared =
+            (try? await cancelWhenGracefulShutdown {
+                await self.retrying("prepare", failed: self.progress.preparationFailed, prepare)
+            }) ?? false
         guard prepared else { return }
+        progress.prepared()
         for try await batch in consumer.batches.cancelOnGracefulShutdown() {
             progress.received()
             guard await handle(batch) else { return }
@@ -144,9 +148,9 @@ public final class ConsumerLoop: Sendable {
         return finished ? .handled : .stopped
     }
 
-    /// Runs `work` until it succeeds, waiting longer after each failure; false when the service
-    /// is stopping (gracefully or cancelled) after a failure.
-    public func retrying(_ what: String, _ work: () async throws -> Void) async -> Bool {
+    /// Runs `work` until it succeeds, waiting longer after each failure (each is passed to
+    /// `failed`); false when the service is stopping (gracefully or cancelled) after a failure.
+    public func retrying(_ what: String, failed: (any Error) -> Void = { _ in }, _ work: () async throws -> Void) async -> Bool {
         guard !Task.isCancelled else { return false }
         var delay = retryDelay
         while true {
@@ -155,6 +159,7 @@ public final class ConsumerLoop: Sendable {
                 return true
             } catch {
                 onRetry()
+                failed(error)
                 logger.warning("could not \(what) yet; retrying", metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)"])
             }
             if Task.isCancelled || Task.isShuttingDownGracefully { return false }

@@ -116,6 +116,26 @@ struct StoreRefusalTests {
         }
     }
 
+    @Test("a schema that cannot be prepared makes the processor not ready, saying why, until it can be prepared")
+    func unpreparedSchemaIsNotReady() async throws {
+        try await ProcessorFixture.run { fixture in
+            // A table in the first migration's way: every attempt fails with 42P07.
+            _ = try await fixture.query("CREATE TABLE events_raw (in_the_way int)", as: Int64.self)
+            try await fixture.withProcessor { client in
+                var report = ""
+                // Bounded by progress: the second attempt has failed once readiness names it.
+                try await eventually(.seconds(120)) {
+                    let (status, body) = try await client.execute(uri: "/health/ready", method: .get) { ($0.status, String(buffer: $0.body)) }
+                    report = body
+                    return status == .serviceUnavailable && body.contains("attempt 2")
+                }
+                #expect(report.contains("42P07"), "readiness says why: \(report)")
+                _ = try await fixture.query("DROP TABLE events_raw", as: Int64.self)
+                try await eventually(.seconds(120)) { try await fixture.readiness(client) == .ok }
+            }
+        }
+    }
+
     @Test("a store that keeps failing for another reason is retried, makes the processor not ready, and stores everything once it recovers")
     func failingStoreIsNotReady() async throws {
         let corpus = EventCorpus(uniqueEvents: 300, duplicateShare: 0, seed: 17)
