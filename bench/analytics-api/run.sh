@@ -9,7 +9,8 @@
 #   fanout     SUBSCRIBERS WebSocket subscribers of one tenant for SECONDS: update arrival minus
 #              the processor's commit time (p50/p99), every subscriber got every update, RSS
 # Runs against the local platform: `make demo` with GM_DEMO_RATE=2000 (release build), started if
-# needed; its credentials come from .gm/demo.env.
+# needed, with GM_BENCH_HISTORY_DAYS (30; 0: none) days of synthetic history added for both demo
+# tenants; its credentials come from .gm/demo.env.
 #
 #   bash bench/analytics-api/run.sh [seconds=30] [connections=64] [subscribers=1000] [events=1000]
 #
@@ -38,6 +39,19 @@ set -a
 # shellcheck source=/dev/null
 source "$GM_DIR/demo.env"
 set +a
+
+# A fresh demo holds minutes of data; a running platform holds months. History as steady traffic
+# leaves it (bench/analytics-api/history.sql), so that range reads meet that many rows.
+history_days="${GM_BENCH_HISTORY_DAYS:-30}"
+[[ "$history_days" =~ ^[0-9]+$ ]] || die "GM_BENCH_HISTORY_DAYS must be a number of days"
+if ((history_days > 0)); then
+    log "==> $history_days days of synthetic history for $GM_TENANT and $GM_TENANT_B (1,000 players each)"
+    owner_password="$(sed -n 's/^GM_PG_PASSWORD=//p' "$GM_DIR/secrets.env")"
+    for tenant in "$GM_TENANT" "$GM_TENANT_B"; do
+        PGPASSWORD="$owner_password" "$GM_PGBIN/psql" -X -q -h 127.0.0.1 -p 5432 -U gm -d gamemetrics -v tenant="$tenant" -v players=1000 \
+            -v days="$history_days" -f bench/analytics-api/history.sql >>"$RUN/history.log" 2>&1 || die "history.sql failed (postgres: $RUN/history.log)"
+    done
+fi
 BIN="${GM_BIN_DIR:-$(swift build -c "$(gm_build_config)" --show-bin-path)}"
 [[ -x "$BIN/hello-world-server" ]] || swift build -c "$(gm_build_config)" --product hello-world-server >>"$RUN/build.log" 2>&1
 API="http://127.0.0.1:${GM_SERVICE_PORT[analytics-api]}"
@@ -45,6 +59,7 @@ WS="ws://127.0.0.1:${GM_SERVICE_PORT[analytics-api]}/graphql"
 INGESTION="http://127.0.0.1:${GM_SERVICE_PORT[ingestion]}"
 USER_URL="http://127.0.0.1:${GM_SERVICE_PORT[user]}"
 API_PID="$(head -1 "$GM_DIR/pids/analytics-api.pid")"
+API_INTERNAL="http://127.0.0.1:${GM_SERVICE_INTERNAL_PORT[analytics-api]}"
 
 token="$(curl -sf -u "$GM_CLIENT_ID:$GM_CLIENT_SECRET" -d grant_type=client_credentials "$USER_URL/oauth/token" |
     "$GM_VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')" || die "no access token for the demo operator client"
@@ -59,13 +74,19 @@ log "==> freshness: $events events, ingestion 202 to subscription message"
 
 now="$(date -u +%s)"
 range_to=$((now - now % 60 + 60)) range_from=$((now - now % 60 - 86400))
+snapshot() { # FILE: analytics-api's CPU ticks (utime + stime) and its cache counters
+    { awk '{print "cpu_ticks", $14 + $15}' "/proc/$API_PID/stat"
+      curl -sf "$API_INTERNAL/metrics" | grep -E '^gm_analytics_(response_)?cache_requests_total' || true; } >"$1"
+}
 wrk_run() { # NAME URL [MODE]: wrk after a 5 s warm-up; the JSON line of overview.lua, or wrk's own figures
     local name="$1" url="$2" mode="${3:-}"
     if [[ -n "$mode" ]]; then
         BODY_MODE="$mode" TOKEN="$token" RANGE_FROM="$range_from" RANGE_TO="$range_to" \
             wrk -t1 -c"$connections" -d5s -s bench/analytics-api/overview.lua "$url" >/dev/null
+        snapshot "$RUN/$name.before"
         BODY_MODE="$mode" TOKEN="$token" RANGE_FROM="$range_from" RANGE_TO="$range_to" \
             wrk -t1 -c"$connections" -d"${seconds}s" --latency -s bench/analytics-api/overview.lua "$url" >"$RUN/$name.txt"
+        snapshot "$RUN/$name.after"
         tail -1 "$RUN/$name.txt" >"$RUN/$name.json"
     else
         wrk -t1 -c"$connections" -d5s "$url" >/dev/null
@@ -97,8 +118,23 @@ fresh, hello, cached, uncached, fan = load("freshness"), load("hello"), load("ca
 print(f"| measure | figure |\n|---|---|")
 print(f"| freshness, 202 to subscription message ({fresh['received']}/{fresh['events']} events matched) | p50 {fresh['p50_ms']:.0f} ms, p99 {fresh['p99_ms']:.0f} ms |")
 print(f"| hello-world GET ({connections} connections, {seconds} s) | {hello['rps']:.0f} req/s, p99 {hello['p99_ms']:.1f} ms |")
-for name, row in (("overview, cached", cached), ("overview, uncached", uncached)):
-    print(f"| {name} | {row['rps']:.0f} req/s ({row['rps'] / hello['rps']:.2f}x hello), p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms; non-200 {row['non_200']}, GraphQL errors {row['graphql_errors']}, socket errors {row['socket_errors']} |")
+def counters(name):
+    values = {}
+    for line in open(f"{run}/{name}"):
+        key, _, value = line.rpartition(" ")
+        values[key] = float(value)
+    return values
+def spent(name, row):
+    before, after = counters(f"{name}.before"), counters(f"{name}.after")
+    delta = {key: after.get(key, 0) - before.get(key, 0) for key in after}
+    def share(metric):
+        hits = delta.get(f'{metric}{{outcome="hit"}}', 0)
+        total = sum(value for key, value in delta.items() if key.startswith(metric + "{"))
+        return f"{100 * hits / total:.0f} %" if total else "none"
+    cpu_ms = delta["cpu_ticks"] * 10 / max(row["requests"], 1)
+    return f"analytics-api CPU {cpu_ms:.2f} ms per request; hits: responses {share('gm_analytics_response_cache_requests_total')}, answers {share('gm_analytics_cache_requests_total')}"
+for key, name, row in (("cached", "overview, cached", cached), ("uncached", "overview, uncached", uncached)):
+    print(f"| {name} | {row['rps']:.0f} req/s ({row['rps'] / hello['rps']:.2f}x hello), p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms; non-200 {row['non_200']}, GraphQL errors {row['graphql_errors']}, socket errors {row['socket_errors']}; {spent(key, row)} |")
 print(f"| fan-out to {fan['subscribers']} subscribers ({fan['updates']} updates; {fan['subscribers_with_every_update']} got every one) | commit to arrival p50 {fan['p50_ms']:.0f} ms, p99 {fan['p99_ms']:.0f} ms; RSS {fan['rss_before_mib']} MiB before, median {fan['rss_median_mib']}, max {fan['rss_max_mib']} MiB |")
 PY
 cp "$RUN/results.md" "$BENCH/results.md"

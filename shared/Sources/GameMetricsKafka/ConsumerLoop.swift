@@ -36,10 +36,9 @@ public final class ConsumerLoop: Sendable {
     public func feed(
         prepare: @escaping @Sendable () async throws -> Void = {}, handle: @escaping @Sendable ([KafkaConsumerMessage]) async -> Bool
     ) async throws {
-        let prepared =
-            (try? await cancelWhenGracefulShutdown {
-                await self.retrying("prepare", failed: self.progress.preparationFailed, prepare)
-            }) ?? false
+        let prepared = await cancelWhenGracefulShutdown {
+            await self.retrying("prepare", failed: self.progress.preparationFailed, prepare)
+        }
         guard prepared else { return }
         progress.prepared()
         for try await batch in consumer.batches.cancelOnGracefulShutdown() {

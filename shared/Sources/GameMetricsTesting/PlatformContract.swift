@@ -61,8 +61,10 @@ public enum PlatformContract {
     /// The application answers liveness, and readiness answers 503 naming exactly `dependencies`,
     /// each with an error, when none of them answers. `ownChecks` are checks of the service's own
     /// state (not dependencies), reported too but fine while nothing has been tried.
+    /// `unpreparedConsumers` are Kafka consumers' checks, which fail, saying so, until the
+    /// consumer has prepared (migrated its schema): nothing can have prepared here.
     public static func expectLiveButNotReady(
-        _ application: some ApplicationProtocol, naming dependencies: [String], ownChecks: [String] = [],
+        _ application: some ApplicationProtocol, naming dependencies: [String], ownChecks: [String] = [], unpreparedConsumers: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await application.test(.router) { client in
@@ -72,9 +74,12 @@ public enum PlatformContract {
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable, sourceLocation: sourceLocation)
                 let report = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                #expect(report.checks.keys.sorted() == (dependencies + ownChecks).sorted(), sourceLocation: sourceLocation)
+                #expect(report.checks.keys.sorted() == (dependencies + ownChecks + unpreparedConsumers).sorted(), sourceLocation: sourceLocation)
                 #expect(dependencies.allSatisfy { report.checks[$0]?.hasPrefix("error") == true }, sourceLocation: sourceLocation)
                 #expect(ownChecks.allSatisfy { report.checks[$0] == "ok" }, sourceLocation: sourceLocation)
+                #expect(
+                    unpreparedConsumers.allSatisfy { report.checks[$0]?.hasPrefix("error: not prepared yet") == true }, "\(report.checks)",
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -131,13 +136,15 @@ public enum PlatformContract {
     /// internal port only (``expectOperatorEndpointsOnlyOnInternalPort(environment:operatorPaths:publicPaths:sourceLocation:build:)``);
     /// and its OpenAPI document matching what the server does (``APIContract``).
     /// `build` makes the service's application from an environment.
-    /// `ownChecks` are the service's own checks, which must pass meanwhile (a consumer that has
-    /// not stalled yet).
+    /// `ownChecks` are the service's own checks, which must pass meanwhile; `unpreparedConsumers`
+    /// its consumers' checks, which fail until they have prepared.
     public static func expectKept<App: ApplicationProtocol>(
-        notReadyWhileUnanswered dependencies: [String], ownChecks: [String] = [], sourceLocation: SourceLocation = #_sourceLocation,
-        build: (EnvironmentReader) throws -> App
+        notReadyWhileUnanswered dependencies: [String], ownChecks: [String] = [], unpreparedConsumers: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation, build: (EnvironmentReader) throws -> App
     ) async throws {
-        try await expectLiveButNotReady(try build(unreachableDependencies), naming: dependencies, ownChecks: ownChecks, sourceLocation: sourceLocation)
+        try await expectLiveButNotReady(
+            try build(unreachableDependencies), naming: dependencies, ownChecks: ownChecks, unpreparedConsumers: unpreparedConsumers,
+            sourceLocation: sourceLocation)
         try await expectOperatorEndpointsOnlyOnInternalPort(sourceLocation: sourceLocation, build: build)
         let live = try build(unreachableDependencies.merging(["GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"]))
         try await APIContract.expectServerMatchesDocument(live, sourceLocation: sourceLocation)

@@ -35,8 +35,11 @@ struct AnalyticsSettings: Sendable {
     var persistedQueriesFile: String?
     var persistedOnly: Bool
     /// `GM_ANALYTICS_CACHE_TTL_MS` (60000, 0 turns the cache off): the longest a cached answer
-    /// lives; a live delta of its tenant retires it at once.
+    /// lives; its tenant's live deltas retire it sooner.
     var cacheTTL: Duration
+    /// `GM_ANALYTICS_CACHE_RETIRE_MS` (1000, 0 retires on every delta): a tenant's live deltas
+    /// retire its cached answers at most once per this interval (``CacheRetirement``).
+    var cacheRetireInterval: Duration
     var webSocket: WebSocketSettings
 
     init(environment: EnvironmentReader) throws {
@@ -60,6 +63,7 @@ struct AnalyticsSettings: Sendable {
         persistedQueriesFile = environment.optional("GM_ANALYTICS_PERSISTED_QUERIES_PATH")
         persistedOnly = try environment.bool("GM_ANALYTICS_PERSISTED_ONLY", default: false)
         cacheTTL = .milliseconds(try environment.int("GM_ANALYTICS_CACHE_TTL_MS", default: 60_000, in: 0...3_600_000))
+        cacheRetireInterval = .milliseconds(try environment.int("GM_ANALYTICS_CACHE_RETIRE_MS", default: 1_000, in: 0...60_000))
         webSocket = try WebSocketSettings(environment: environment)
     }
 

@@ -50,7 +50,9 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
             configuration: try KafkaConsumerConfiguration(environment: environment, groupID: settings.lagGroupID, topics: [], clientID: "analytics-api-lag"),
             logger: logger),
         group: settings.lagGroupID, topic: settings.lagTopic, logger: logger)
-    let hub = LiveMetricsHub(redis: redis, channelPrefix: settings.liveChannelPrefix, cache: cache, capacity: settings.webSocket.sendQueue, logger: logger)
+    let retirement = CacheRetirement(cache: cache, interval: settings.cacheRetireInterval, logger: logger)
+    let hub = LiveMetricsHub(
+        redis: redis, channelPrefix: settings.liveChannelPrefix, retirement: retirement, capacity: settings.webSocket.sendQueue, logger: logger)
 
     let schema = try AnalyticsSchema.make()
     let persisted = try PersistedQueries(
@@ -64,7 +66,9 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
             baseURL: settings.userServiceURL, tokens: ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: http),
             http: http),
         limits: settings.limits, minuteGrainDays: settings.minuteGrainDays)
-    let graphQL = GraphQLController(executor: executor, contexts: contexts, sdl: printSchema(schema: schema.schema))
+    let graphQL = GraphQLController(
+        executor: executor, contexts: contexts, responses: ResponseCache(redis: redis, ttl: settings.cacheTTL, logger: logger),
+        sdl: printSchema(schema: schema.schema))
     let webSocket = GraphQLWebSocket(
         executor: executor, contexts: contexts, hub: hub, verifier: verifier, settings: settings.webSocket,
         connections: TenantConnections(limit: settings.webSocket.maxConnectionsPerTenant), logger: logger)
@@ -79,7 +83,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let checks = clients.checks + [invalidEvents.loop.progress.readinessCheck, erasure.progress.readinessCheck]
     // In dependency order: the clients first, then what reads Redis and Kafka.
     return ServiceApplication.build(
-        configuration, checks: checks, services: clients.services + [hub, invalidEvents, erasure], logger: logger, server: server
+        configuration, checks: checks, services: clients.services + [retirement, hub, invalidEvents, erasure], logger: logger, server: server
     ) { router in
         openAPI.addRoutes(to: router)
         router.add(middleware: BearerAuthenticator(verifier: verifier))

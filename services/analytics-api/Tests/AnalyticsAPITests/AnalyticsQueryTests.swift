@@ -53,7 +53,11 @@ struct AnalyticsQueryTests {
                 #expect(usd["deposits"] as? Double == a.amount(.deposit, "USD", from, to))
                 #expect(usd["withdrawals"] as? Double == 0)
 
-                // A range that does not start on a whole hour is answered to the minute.
+                // A range that does not start on a whole hour is answered to the minute, and only
+                // the fields asked for are read: one distinct count, not the daily, weekly and monthly ones.
+                let redis = RedisClient(configuration: try RedisConfiguration(url: fixture.redisURL))
+                let countsKeys = "gm:analytics-api:{\(AnalyticsFixture.tenantA)}:answer:*:activePlayers:*"
+                let countsBefore = (try await redis.execute(["KEYS", countsKeys]).array ?? []).count
                 let recentFrom = today.addingTimeInterval(-Self.day + 17 * 3_600 + 23 * 60), recentTo = today.addingTimeInterval(-Self.day + 18 * 3_600 + 41 * 60)
                 let partial = try await api.graphQL(
                     "query($f: String!, $t: String!) { overview(from: $f, to: $t) { events activePlayers } }",
@@ -61,6 +65,8 @@ struct AnalyticsQueryTests {
                 let p = try #require(partial.data["overview"] as? [String: Any], "\(partial.text)")
                 #expect(p["events"] as? Double == Double(a.within(recentFrom, recentTo).count))
                 #expect(p["activePlayers"] as? Double == Double(a.players(recentFrom, recentTo)))
+                #expect((try await redis.execute(["KEYS", countsKeys]).array ?? []).count == countsBefore + 1, "one distinct count read")
+                await redis.shutdown()
 
                 // Daily events in UTC, every day present (gaps as 0).
                 let daily = try await series(api, token, metric: "EVENTS", grain: "DAY", zone: "UTC", from: from, to: to)

@@ -202,7 +202,7 @@ struct AnalyticsUnitTests {
         let failing = StartGate()
         let recovered = try await withThrowingTaskGroup(of: Data?.self) { group in
             group.addTask {
-                try? await shared.answer(for: "f") {
+                try? await shared.answer(for: "f") { () async throws -> Data in
                     await failing.wait()
                     throw Failed()
                 }
@@ -214,6 +214,31 @@ struct AnalyticsUnitTests {
             return try await group.reduce(into: [Data?]()) { $0.append($1) }
         }
         #expect(recovered.compactMap { $0 } == [Data("own".utf8)])
+    }
+
+    @Test("an execution's memo computes each value once, optional values too, and keeps no failure")
+    func operationMemo() async throws {
+        final class Runs: Sendable {
+            let count = Mutex(0)
+            func add() { count.withLock { $0 += 1 } }
+        }
+        let memo = OperationMemo(), runs = Runs()
+        let first: Int? = try await memo.value(for: "k") {
+            runs.add()
+            return 3
+        }
+        let again: Int? = try await memo.value(for: "k") {
+            runs.add()
+            return 4
+        }
+        #expect(first == 3 && again == 3)
+        #expect(runs.count.withLock { $0 } == 1)
+        struct Failed: Error {}
+        await #expect(throws: Failed.self) {
+            let _: Int? = try await memo.value(for: "f") { throw Failed() }
+        }
+        let recovered: Int? = try await memo.value(for: "f") { 5 }
+        #expect(recovered == 5)
     }
 
     @Test("the live channel prefix is matched literally")

@@ -6,10 +6,10 @@ import Testing
 
 @Suite("processor service")
 struct ProcessorAppTests {
-    @Test("stays live and reports kafka and postgres as not ready while they do not answer; the event store has not failed yet")
+    @Test("stays live and reports kafka and postgres as not ready while they do not answer; the event store has not failed yet, and its consumers have not prepared")
     func keepsThePlatformContract() async throws {
         let application = try buildApplication(environment: PlatformContract.unreachableDependencies)
-        try await PlatformContract.expectLiveButNotReady(application, naming: ["kafka", "postgres"], ownChecks: ["erasure-consumer", "event-store", "events-consumer"])
+        try await PlatformContract.expectLiveButNotReady(application, naming: ["kafka", "postgres"], ownChecks: ["event-store"], unpreparedConsumers: ["erasure-consumer", "events-consumer"])
     }
 
     @Test("/metrics and /v1/lag answer 404 on the public port and are served on the internal one")

@@ -28,14 +28,16 @@ struct AnswerCache: Sendable {
     }
 
     /// The answer to `field` with `arguments` (a canonical description of everything the answer
-    /// depends on besides the tenant), from the cache or from `compute`.
+    /// depends on besides the tenant), from the cache or from `compute`. The tenant's generation
+    /// is read once per operation (`memo`).
     func answer<Answer: Codable & Sendable>(
-        tenant: String, field: String, arguments: String, player: String? = nil, compute: () async throws -> Answer
+        tenant: String, field: String, arguments: String, player: String? = nil, memo: OperationMemo, compute: () async throws -> Answer
     ) async throws -> Answer {
         guard let redis, ttl > .zero else { return try await compute() }
-        var generation = "0"
         do {
-            generation = try await redis.get(Self.generationKey(tenant: tenant)) ?? "0"
+            let generation = try await memo.value(for: "generation\u{0}\(tenant)") {
+                try await redis.get(Self.generationKey(tenant: tenant)) ?? "0"
+            }
             let key = "\(Self.prefix){\(tenant)}:answer:\(generation):\(field):\(Self.digest(arguments))"
             if let bytes = try await redis.getBytes(key), let cached = try? JSONDecoder().decode(Answer.self, from: Data(bytes)) {
                 Self.hits.increment()

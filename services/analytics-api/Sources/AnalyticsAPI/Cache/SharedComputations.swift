@@ -1,22 +1,21 @@
-import Foundation
 import Synchronization
 
-/// Concurrent misses of one cache key share one computation: the first caller computes, the
-/// others wait for its encoded answer. Without it, every live delta (which retires a tenant's
-/// answers) sends each concurrent dashboard request to PostgreSQL at once. A waiter whose
-/// computer failed computes for itself; nothing runs outside the callers' own tasks.
+/// Concurrent callers with one key share one computation: the first computes, the others wait for
+/// its value. Without it, every live delta (which retires a tenant's answers) would send each
+/// concurrent dashboard request to PostgreSQL at once. A waiter whose computer failed computes
+/// for itself; nothing runs outside the callers' own tasks. A key names values of one type.
 final class SharedComputations: Sendable {
-    private let waiting = Mutex<[String: [CheckedContinuation<Data?, Never>]]>([:])
+    private let waiting = Mutex<[String: [CheckedContinuation<(any Sendable)?, Never>]]>([:])
 
-    /// The answer for `key`, computed by `compute` here or by a concurrent caller with the same key.
-    func answer(for key: String, compute: () async throws -> Data) async throws -> Data {
+    /// The value for `key`, computed by `compute` here or by a concurrent caller with the same key.
+    func answer<Value: Sendable>(for key: String, compute: () async throws -> Value) async throws -> Value {
         let computing = waiting.withLock { waiting -> Bool in
             if waiting[key] != nil { return false }
             waiting[key] = []
             return true
         }
         if !computing {
-            let shared: Data? = await withCheckedContinuation { continuation in
+            let shared: (any Sendable)? = await withCheckedContinuation { continuation in
                 let stillRunning = waiting.withLock { waiting -> Bool in
                     guard waiting[key] != nil else { return false }
                     waiting[key]!.append(continuation)
@@ -24,21 +23,22 @@ final class SharedComputations: Sendable {
                 }
                 if !stillRunning { continuation.resume(returning: nil) }
             }
-            if let shared { return shared }
+            // Unwrapped before the cast: nil (the computer failed) cast to an optional Value would be a value.
+            if let shared, let value = shared as? Value { return value }
             return try await compute()
         }
         do {
-            let data = try await compute()
-            finish(key, with: data)
-            return data
+            let value = try await compute()
+            finish(key, with: value)
+            return value
         } catch {
             finish(key, with: nil)
             throw error
         }
     }
 
-    private func finish(_ key: String, with data: Data?) {
+    private func finish(_ key: String, with value: (any Sendable)?) {
         let waiters = waiting.withLock { $0.removeValue(forKey: key) } ?? []
-        for waiter in waiters { waiter.resume(returning: data) }
+        for waiter in waiters { waiter.resume(returning: value) }
     }
 }

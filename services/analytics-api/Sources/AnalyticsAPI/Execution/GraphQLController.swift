@@ -9,6 +9,7 @@ import NIOCore
 struct GraphQLController: Sendable {
     let executor: GraphQLExecutor
     let contexts: ContextFactory
+    let responses: ResponseCache
     let sdl: String
     static let maxBodyBytes = 65_536
 
@@ -23,6 +24,10 @@ struct GraphQLController: Sendable {
         let identity = try context.requireIdentity(.viewer)
         try JSONContentType.require(request.headers[.contentType])
         let bytes = try await request.body.collect(upTo: Self.maxBodyBytes)
+        let shared = await responses.key(for: identity, body: bytes, now: Date())
+        if let shared, let stored = await responses.response(at: shared) {
+            return Self.json(.ok, encoded: Data(stored))
+        }
         let body: GraphQLRequestBody
         do {
             body = try JSONDecoder().decode(GraphQLRequestBody.self, from: Data(buffer: bytes))
@@ -40,13 +45,22 @@ struct GraphQLController: Sendable {
                 GraphQLResult(errors: [GraphQLError(message: "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql", extensions: ["code": "BAD_REQUEST"])]))
         }
         let result = await executor.execute(operation, context: contexts.context(for: identity, operation: operation), rootValue: AnalyticsResolver())
-        return Self.json(.ok, result)
+        guard let encoded = try? GraphQLJSON.encoder.encode(result) else { return Self.json(.ok, encoded: Self.unencodable) }
+        if let shared, result.errors.isEmpty, operation.isShareable {
+            await responses.store(encoded, at: shared)
+        }
+        return Self.json(.ok, encoded: encoded)
     }
 
     static func json(_ status: HTTPResponse.Status, _ result: GraphQLResult) -> Response {
-        let data = (try? GraphQLJSON.encoder.encode(result)) ?? Data(#"{"errors":[{"message":"the answer could not be encoded"}]}"#.utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        json(status, encoded: (try? GraphQLJSON.encoder.encode(result)) ?? unencodable)
     }
+
+    static func json(_ status: HTTPResponse.Status, encoded: Data) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
+    }
+
+    static let unencodable = Data(#"{"errors":[{"message":"the answer could not be encoded"}]}"#.utf8)
 }
 
 enum GraphQLJSON {

@@ -33,6 +33,16 @@ final class GraphQLExecutor: Sendable {
             }
             return fields(definition.selectionSet)
         }
+
+        /// A query of aggregates only: its answer is the same for every caller of one tenant and
+        /// role set, so ``ResponseCache`` may share it. Not a player's summary (erasure deletes
+        /// those by the player's index) nor pipeline health (live lag, not retired by deltas).
+        var isShareable: Bool {
+            let fields = rootFields.map(\.name.value)
+            return definition.operation == .query && !fields.isEmpty && fields.allSatisfy(Self.shareableFields.contains)
+        }
+
+        static let shareableFields: Set<String> = ["overview", "timeSeries", "topGames", "retentionCohorts"]
     }
 
     let schema: Schema<AnalyticsResolver, AnalyticsContext>
@@ -90,6 +100,8 @@ final class GraphQLExecutor: Sendable {
     /// Executes `operation` with `rootValue` as the root (the resolver for queries, the update for
     /// a subscription's event).
     func execute(_ operation: Operation, context: AnalyticsContext, rootValue: any Sendable) async -> GraphQLResult {
+        var context = context
+        context.memo = OperationMemo()
         do {
             let result = try await GraphQL.execute(
                 schema: schema.schema, documentAST: operation.document, rootValue: rootValue, context: context,

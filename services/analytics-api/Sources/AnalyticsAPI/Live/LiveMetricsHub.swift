@@ -5,8 +5,8 @@ import Redis
 import ServiceLifecycle
 import Synchronization
 
-/// Receives the processor's live deltas (Redis pub/sub, every tenant's channel), retires the
-/// tenant's cached answers, and hands each update to that tenant's subscriptions on this instance.
+/// Receives the processor's live deltas (Redis pub/sub, every tenant's channel), has the
+/// tenant's cached answers retired (``CacheRetirement``), and hands each update to that tenant's subscriptions on this instance.
 final class LiveMetricsHub: Service, Sendable {
     private struct Subscribers {
         var byTenant: [String: [UInt64: LiveFeed]] = [:]
@@ -16,15 +16,15 @@ final class LiveMetricsHub: Service, Sendable {
 
     private let redis: RedisClient
     private let channelPrefix: String
-    private let cache: AnswerCache
+    private let retirement: CacheRetirement
     private let capacity: Int
     private let logger: Logger
     private let subscribers = Mutex(Subscribers())
 
-    init(redis: RedisClient, channelPrefix: String, cache: AnswerCache, capacity: Int, logger: Logger) {
+    init(redis: RedisClient, channelPrefix: String, retirement: CacheRetirement, capacity: Int, logger: Logger) {
         self.redis = redis
         self.channelPrefix = channelPrefix
-        self.cache = cache
+        self.retirement = retirement
         self.capacity = capacity
         self.logger = logger
     }
@@ -80,11 +80,7 @@ final class LiveMetricsHub: Service, Sendable {
             return
         }
         Self.updates.increment()
-        do {
-            try await cache.retire(tenant: tenant)
-        } catch {
-            logger.debug("cached answers not retired", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
-        }
+        await retirement.deltaArrived(tenant: tenant)
         let feeds = subscribers.withLock { Array(($0.byTenant[tenant] ?? [:]).values) }
         guard !feeds.isEmpty else { return }
         let event = LiveEvent(update: update)

@@ -9,10 +9,22 @@ struct AnalyticsContext: Sendable {
     let limits: QueryLimits
     let minuteGrainDays: Int
     let now: Date
+    /// This execution's answers so far (``GraphQLExecutor`` gives each execution a new one).
+    var memo = OperationMemo()
 
     /// The oldest minute bucket still stored.
     var minuteGrainKeptSince: Date {
         TimeWindow.ceil(now.addingTimeInterval(-Double(minuteGrainDays) * 86_400), .minute)
+    }
+
+    /// The answer to `field` with `arguments` for `tenant`: read once per execution, from the
+    /// cache or from `compute`.
+    func answer<Answer: Codable & Sendable>(
+        tenant: String, field: String, arguments: String, player: String? = nil, compute: () async throws -> Answer
+    ) async throws -> Answer {
+        try await memo.value(for: "answer\u{0}\(tenant)\u{0}\(field)\u{0}\(arguments)") {
+            try await cache.answer(tenant: tenant, field: field, arguments: arguments, player: player, memo: memo, compute: compute)
+        }
     }
 
     func window(from: String, to: String) throws -> TimeWindow {

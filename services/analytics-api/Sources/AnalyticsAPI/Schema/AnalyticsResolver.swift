@@ -5,10 +5,7 @@ import GameMetricsKit
 struct AnalyticsResolver: Sendable {
     func overview(context: AnalyticsContext, arguments: RangeArguments) async throws -> Overview {
         let tenant = try await context.scope.tenant(arguments.tenant, field: "overview")
-        let window = try context.window(from: arguments.from, to: arguments.to)
-        return try await context.cache.answer(tenant: tenant, field: "overview", arguments: "\(window.from.timeIntervalSince1970)|\(window.to.timeIntervalSince1970)") {
-            try await context.store.overview(tenant: tenant, window: window)
-        }
+        return Overview(tenant: tenant, window: try context.window(from: arguments.from, to: arguments.to))
     }
 
     func timeSeries(context: AnalyticsContext, arguments: TimeSeriesArguments) async throws -> TimeSeries {
@@ -22,7 +19,7 @@ struct AnalyticsResolver: Sendable {
             arguments.metric.rawValue, arguments.grain.rawValue, plan.timeZone, "\(window.from.timeIntervalSince1970)", "\(window.to.timeIntervalSince1970)",
             currency ?? "-", arguments.gameId.map { "g:" + $0 } ?? "-",
         ].joined(separator: "|")
-        return try await context.cache.answer(tenant: tenant, field: "timeSeries", arguments: key) {
+        return try await context.answer(tenant: tenant, field: "timeSeries", arguments: key) {
             try await context.store.timeSeries(tenant: tenant, plan: plan, metric: arguments.metric, currency: currency, gameID: arguments.gameId)
         }
     }
@@ -37,7 +34,7 @@ struct AnalyticsResolver: Sendable {
             arguments.by.rawValue, "\(window.from.timeIntervalSince1970)", "\(window.to.timeIntervalSince1970)", currency ?? "-", "\(arguments.first)",
             after?.text ?? "-",
         ].joined(separator: "|")
-        return try await context.cache.answer(tenant: tenant, field: "topGames", arguments: key) {
+        return try await context.answer(tenant: tenant, field: "topGames", arguments: key) {
             try await context.store.topGames(tenant: tenant, window: window, ranking: arguments.by, currency: currency, first: arguments.first, after: after)
         }
     }
@@ -47,7 +44,7 @@ struct AnalyticsResolver: Sendable {
         try Self.checkIdentifier(arguments.playerId, "playerId")
         // "Last 30 days" moves with the UTC day.
         let key = "\(TimeWindow.floor(context.now, .day).timeIntervalSince1970)|\(arguments.playerId)"
-        return try await context.cache.answer(tenant: tenant, field: "player", arguments: key, player: arguments.playerId) {
+        return try await context.answer(tenant: tenant, field: "player", arguments: key, player: arguments.playerId) {
             try await context.store.player(tenant: tenant, playerID: arguments.playerId, now: context.now)
         }
     }
@@ -71,7 +68,7 @@ struct AnalyticsResolver: Sendable {
         }
         let key = "\(arguments.firstDay)|\(arguments.days)|\(zone.identifier)|\(PostgresAnalyticsStore.dayText(context.now))"
         let timeZone = zone.identifier == "GMT" ? "UTC" : zone.identifier
-        return try await context.cache.answer(tenant: tenant, field: "retentionCohorts", arguments: key) {
+        return try await context.answer(tenant: tenant, field: "retentionCohorts", arguments: key) {
             try await context.store.cohorts(tenant: tenant, firstDay: firstDay, days: arguments.days, timeZone: timeZone, now: context.now)
         }
     }

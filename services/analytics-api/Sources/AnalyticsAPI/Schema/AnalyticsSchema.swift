@@ -41,15 +41,15 @@ enum AnalyticsSchema {
             }
             .description("Sums in minor units of `currency`.")
             Type(Overview.self) {
-                Field("range", at: \.range)
-                Field("events", at: \.events)
-                Field("activePlayers", at: \.activePlayers).description("Distinct players with any event in the range (exact).")
-                Field("dailyActivePlayers", at: \.dailyActivePlayers).description("Distinct players in the 24 hours before the range's end.")
-                Field("weeklyActivePlayers", at: \.weeklyActivePlayers).description("Distinct players in the 7 days before the range's end.")
-                Field("monthlyActivePlayers", at: \.monthlyActivePlayers).description("Distinct players in the 30 days before the range's end.")
-                Field("sessions", at: \.sessions).description("session_start events.")
-                Field("averageSessionSeconds", at: \.averageSessionSeconds).description("Reported session_end durations over session_end events; null without any.")
-                Field("currencies", at: \.currencies)
+                Field("range", at: Overview.range)
+                Field("events", at: Overview.events)
+                Field("activePlayers", at: Overview.activePlayers).description("Distinct players with any event in the range (exact).")
+                Field("dailyActivePlayers", at: Overview.dailyActivePlayers).description("Distinct players in the 24 hours before the range's end.")
+                Field("weeklyActivePlayers", at: Overview.weeklyActivePlayers).description("Distinct players in the 7 days before the range's end.")
+                Field("monthlyActivePlayers", at: Overview.monthlyActivePlayers).description("Distinct players in the 30 days before the range's end.")
+                Field("sessions", at: Overview.sessions).description("session_start events.")
+                Field("averageSessionSeconds", at: Overview.averageSessionSeconds).description("Reported session_end durations over session_end events; null without any.")
+                Field("currencies", at: Overview.currencies)
             }
             Type(SeriesPoint.self) {
                 Field("bucket", at: \.bucket).description("The bucket's first instant (RFC 3339, UTC).")

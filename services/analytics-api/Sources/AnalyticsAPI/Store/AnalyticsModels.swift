@@ -18,15 +18,9 @@ struct CurrencyTotals: Codable, Sendable, Equatable {
     var withdrawals: Double
 }
 
-struct Overview: Codable, Sendable, Equatable {
-    var range: AnsweredRange
+/// The overview's sums over a range, from one statement over `event_metrics`.
+struct OverviewTotals: Codable, Sendable, Equatable {
     var events: Double
-    /// Distinct players with any event in the range (exact: the processor's memberships).
-    var activePlayers: Double
-    /// Distinct players in the day, 7 days and 30 days before the range's end.
-    var dailyActivePlayers: Double
-    var weeklyActivePlayers: Double
-    var monthlyActivePlayers: Double
     var sessions: Double
     /// Sum of `session_end` durations over the `session_end` events; nil without any.
     var averageSessionSeconds: Double?

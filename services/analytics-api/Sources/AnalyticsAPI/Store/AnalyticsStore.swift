@@ -2,7 +2,10 @@ import Foundation
 
 /// Where the answers come from: the processor's tables, always read as one tenant.
 protocol AnalyticsStore: Sendable {
-    func overview(tenant: String, window: TimeWindow) async throws -> Overview
+    /// The overview's sums over the window: events, sessions, money per currency.
+    func overviewTotals(tenant: String, window: TimeWindow) async throws -> OverviewTotals
+    /// Distinct players with any event in the window (exact).
+    func activePlayers(tenant: String, window: TimeWindow) async throws -> Double
     func timeSeries(tenant: String, plan: SeriesPlan, metric: Metric, currency: String?, gameID: String?) async throws -> TimeSeries
     func topGames(tenant: String, window: TimeWindow, ranking: GameRanking, currency: String?, first: Int, after: GameCursor?) async throws -> GameConnection
     func player(tenant: String, playerID: String, now: Date) async throws -> PlayerSummary?

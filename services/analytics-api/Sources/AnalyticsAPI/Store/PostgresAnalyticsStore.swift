@@ -12,7 +12,7 @@ struct PostgresAnalyticsStore: AnalyticsStore {
     let statementTimeout: Duration
     let logger: Logger
 
-    func overview(tenant: String, window: TimeWindow) async throws -> Overview {
+    func overviewTotals(tenant: String, window: TimeWindow) async throws -> OverviewTotals {
         let spans = SpanArrays(window.spans)
         return try await scoped(tenant) { connection in
             var currencies: [String: CurrencyTotals] = [:]
@@ -45,28 +45,29 @@ struct PostgresAnalyticsStore: AnalyticsStore {
                 totals.netGamingRevenue = totals.bets - totals.wins
                 currencies[currency] = totals
             }
-            return Overview(
-                range: window.answered, events: events,
-                activePlayers: try await distinctPlayers(tenant, window, on: connection),
-                dailyActivePlayers: try await distinctPlayers(tenant, window.trailing(days: 1), on: connection),
-                weeklyActivePlayers: try await distinctPlayers(tenant, window.trailing(days: 7), on: connection),
-                monthlyActivePlayers: try await distinctPlayers(tenant, window.trailing(days: 30), on: connection),
-                sessions: sessions, averageSessionSeconds: sessionEnds > 0 ? sessionMs / sessionEnds / 1_000 : nil,
+            return OverviewTotals(
+                events: events, sessions: sessions, averageSessionSeconds: sessionEnds > 0 ? sessionMs / sessionEnds / 1_000 : nil,
                 currencies: currencies.values.sorted { $0.currency < $1.currency })
         }
     }
 
-    /// Distinct players with a membership in any bucket of the window's spans (tenant-wide rows).
-    private func distinctPlayers(_ tenant: String, _ window: TimeWindow, on connection: PostgresConnection) async throws -> Double {
+    /// Distinct players with a membership in any bucket of the window's spans (the tenant-wide
+    /// rows, game ''). `player_activity_by_range` (processor migration 9) makes it an index-only
+    /// range scan per span; DISTINCT in a subquery may hash, where `count(DISTINCT)` always sorts.
+    func activePlayers(tenant: String, window: TimeWindow) async throws -> Double {
         let spans = SpanArrays(window.spans)
-        let rows = try await connection.query(
-            """
-            SELECT count(DISTINCT p.player_id)::float8
-              FROM unnest(\(spans.grains)::text[], \(spans.froms)::timestamptz[], \(spans.tos)::timestamptz[]) AS s(grain, lo, hi)
-              JOIN player_activity p ON p.tenant_id = \(tenant) AND p.grain = s.grain AND p.game_id = '' AND p.bucket >= s.lo AND p.bucket < s.hi
-            """, logger: logger)
-        for try await count in rows.decode(Double.self) { return count }
-        return 0
+        return try await scoped(tenant) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT count(*)::float8 FROM (
+                    SELECT DISTINCT p.player_id
+                      FROM unnest(\(spans.grains)::text[], \(spans.froms)::timestamptz[], \(spans.tos)::timestamptz[]) AS s(grain, lo, hi)
+                      JOIN player_activity p ON p.tenant_id = \(tenant) AND p.grain = s.grain AND p.game_id = '' AND p.bucket >= s.lo AND p.bucket < s.hi
+                ) AS players
+                """, logger: logger)
+            for try await count in rows.decode(Double.self) { return count }
+            return 0
+        }
     }
 
     func timeSeries(tenant: String, plan: SeriesPlan, metric: Metric, currency: String?, gameID: String?) async throws -> TimeSeries {

@@ -53,6 +53,9 @@ struct TimeWindow: Sendable, Equatable {
 
     var answered: AnsweredRange { AnsweredRange(from: RFC3339.format(from), to: RFC3339.format(to)) }
 
+    /// The window in a cache key.
+    var cacheArguments: String { "\(from.timeIntervalSince1970)|\(to.timeIntervalSince1970)" }
+
     /// The range as the fewest stored buckets: minutes to the first whole hour, hours to the
     /// first whole UTC day, days, then hours and minutes at the end.
     var spans: [GrainSpan] {

@@ -133,6 +133,14 @@ enum ProcessorMigrations {
         Migration(version: 6, name: "partition_functions", statements: partitionFunctions),
         Migration(version: 7, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .processor)),
         Migration(version: 8, name: "tenant_row_security", statements: tenantRowSecurity),
+        // analytics-api's distinct counts of players over a time range: the primary key starts
+        // with the player, so without this every count read all of the tenant's memberships
+        // (ADR 0031). Only new memberships (a player's first event in a bucket) update it.
+        Migration(
+            version: 9, name: "player_activity_by_range",
+            statements: [
+                "CREATE INDEX player_activity_by_range ON player_activity (tenant_id, grain, game_id, bucket) INCLUDE (player_id)"
+            ]),
     ]
 
     /// The tables analytics-api reads answer a service role only the rows of the tenant its
