@@ -1,17 +1,21 @@
 """Live-update measurements for bench/analytics-api/run.sh (graphql-transport-ws clients).
 
-  live.py freshness URL INGESTION_URL TOKEN WRITE_KEY EVENTS
+  live.py freshness URL INGESTION_URL EVENTS
       One subscriber; posts EVENTS events at 20/s for one player (currency CHF, which the
       simulator never sends) and times each from ingestion's 202 to the update holding it.
-  live.py fanout URL TOKEN SUBSCRIBERS SECONDS PID
-      SUBSCRIBERS connections (4 client processes), each subscribed; for SECONDS every update's
-      arrival minus its stored_at (the processor's commit time, same clock), whether every
-      subscriber received every update, and the server's RSS (VmRSS of PID) each second.
-Prints one JSON object.
+  live.py fanout URL SUBSCRIBERS SECONDS PID
+      SUBSCRIBERS connections (2 client processes, connecting in waves of 50, each socket read
+      from the moment it is open: an unread socket stops answering pings and is closed), each
+      subscribed; for SECONDS every update's arrival minus its stored_at (the processor's commit
+      time, same clock), whether every subscriber received every update, and the server's RSS
+      (VmRSS of PID) each second.
+The access token comes from GM_BENCH_TOKEN and the write key from GM_WRITE_KEY (never in argv,
+where `ps` shows them). Prints one JSON object.
 """
 import asyncio
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -95,37 +99,34 @@ async def freshness(url, ingestion, token, write_key, events, rate=20):
 
 
 async def fanout_worker(url, token, count, seconds, offset, ready):
-    """Connects `count` subscribers, each read from the moment it is connected (a socket that is
-    not read stops answering pings and the server closes it); returns every (stored_at, lag)
-    per subscriber, and when this worker had all its subscribers connected."""
+    """Connects `count` subscribers in waves, reads each from the moment it is connected, and
+    returns when this worker had all of them, and every (stored_at, lag) per subscriber."""
     received = [[] for _ in range(count)]
-    stop = None
 
     async def read(index, ws):
-        while stop is None or time.time() < stop:
-            try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), 1))
-            except asyncio.TimeoutError:
-                continue
-            except websockets.exceptions.ConnectionClosed:
-                return
-            if message.get("type") != "next":
-                continue
-            update = message["payload"]["data"]["liveMetrics"]
-            stored = datetime.strptime(update["storedAt"][:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
-            received[index].append((stored, (time.time() - stored) * 1000))
+        try:
+            async for raw in ws:
+                message = json.loads(raw)
+                if message.get("type") != "next":
+                    continue
+                update = message["payload"]["data"]["liveMetrics"]
+                stored = datetime.strptime(update["storedAt"][:26].rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+                received[index].append((stored, (time.time() - stored) * 1000))
+        except websockets.exceptions.ConnectionClosed:
+            pass
 
-    readers, sockets = [], []
-    for index in range(count):
-        ws = await connect(url, token, f"s{offset + index}")
-        sockets.append(ws)
-        readers.append(asyncio.create_task(read(index, ws)))
+    sockets, readers = [], []
+    for first in range(0, count, 50):
+        wave = await asyncio.gather(*(connect(url, token, f"s{offset + index}") for index in range(first, min(first + 50, count))))
+        for index, ws in enumerate(wave, first):
+            sockets.append(ws)
+            readers.append(asyncio.create_task(read(index, ws)))
     connected = time.time()
     ready.set()
-    stop = connected + seconds
-    await asyncio.gather(*readers)
+    await asyncio.sleep(seconds)
     for ws in sockets:
         await ws.close()
+    await asyncio.gather(*readers)
     return connected, received
 
 
@@ -142,7 +143,7 @@ def rss_kib(pid):
 
 
 def fanout(url, token, subscribers, seconds, pid):
-    workers = 4
+    workers = 2
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     readies, processes = [], []
@@ -179,9 +180,10 @@ def fanout(url, token, subscribers, seconds, pid):
 
 if __name__ == "__main__":
     mode = sys.argv[1]
+    token = os.environ["GM_BENCH_TOKEN"]
     if mode == "freshness":
-        print(json.dumps(asyncio.run(freshness(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])))))
+        print(json.dumps(asyncio.run(freshness(sys.argv[2], sys.argv[3], token, os.environ["GM_WRITE_KEY"], int(sys.argv[4])))))
     elif mode == "fanout":
-        print(json.dumps(fanout(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))))
+        print(json.dumps(fanout(sys.argv[2], token, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))))
     else:
         sys.exit(__doc__)

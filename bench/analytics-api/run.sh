@@ -70,7 +70,7 @@ trap 'kill "$hello_pid" 2>/dev/null || true' EXIT
 sleep 1
 
 log "==> freshness: $events events, ingestion 202 to subscription message"
-"$GM_VENV/bin/python" bench/analytics-api/live.py freshness "$WS" "$INGESTION" "$token" "$GM_WRITE_KEY" "$events" >"$RUN/freshness.json"
+GM_BENCH_TOKEN="$token" "$GM_VENV/bin/python" bench/analytics-api/live.py freshness "$WS" "$INGESTION" "$events" >"$RUN/freshness.json"
 
 now="$(date -u +%s)"
 range_to=$((now - now % 60 + 60)) range_from=$((now - now % 60 - 86400))
@@ -108,7 +108,7 @@ wrk_run cached "$API/graphql" fixed
 wrk_run uncached "$API/graphql" varied
 
 log "==> fanout: $subscribers subscribers for ${seconds}s"
-"$GM_VENV/bin/python" bench/analytics-api/live.py fanout "$WS" "$token" "$subscribers" "$seconds" "$API_PID" >"$RUN/fanout.json"
+GM_BENCH_TOKEN="$token" "$GM_VENV/bin/python" bench/analytics-api/live.py fanout "$WS" "$subscribers" "$seconds" "$API_PID" >"$RUN/fanout.json"
 
 "$GM_VENV/bin/python" - "$RUN" "$seconds" "$connections" >"$RUN/results.md" <<'PY'
 import json, sys

@@ -222,7 +222,7 @@ struct AnalyticsUnitTests {
             let count = Mutex(0)
             func add() { count.withLock { $0 += 1 } }
         }
-        let memo = OperationMemo(), runs = Runs()
+        let memo = Memo(), runs = Runs()
         let first: Int? = try await memo.value(for: "k") {
             runs.add()
             return 3
@@ -239,6 +239,32 @@ struct AnalyticsUnitTests {
         }
         let recovered: Int? = try await memo.value(for: "f") { 5 }
         #expect(recovered == 5)
+    }
+
+    @Test("subscribers woken together by one update share one execution of their operation")
+    func liveEventSharesOneExecution() async throws {
+        final class Runs: Sendable {
+            let count = Mutex(0)
+            func add() { count.withLock { $0 += 1 } }
+        }
+        let event = LiveEvent(update: LiveMetricsUpdate(tenantId: "a", storedAt: "2026-12-07T00:00:00Z", deltas: []))
+        let runs = Runs(), gate = StartGate()
+        let payloads = await withTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    await event.payload(for: "k") {
+                        runs.add()
+                        await gate.wait()
+                        return Array("result".utf8)
+                    }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            gate.open()
+            return await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(payloads.count == 50 && Set(payloads) == [Array("result".utf8)])
+        #expect(runs.count.withLock { $0 } == 1)
     }
 
     @Test("the live channel prefix is matched literally")

@@ -31,7 +31,7 @@ struct AnswerCache: Sendable {
     /// depends on besides the tenant), from the cache or from `compute`. The tenant's generation
     /// is read once per operation (`memo`).
     func answer<Answer: Codable & Sendable>(
-        tenant: String, field: String, arguments: String, player: String? = nil, memo: OperationMemo, compute: () async throws -> Answer
+        tenant: String, field: String, arguments: String, player: String? = nil, memo: Memo, compute: () async throws -> Answer
     ) async throws -> Answer {
         guard let redis, ttl > .zero else { return try await compute() }
         do {

@@ -8,7 +8,7 @@ final class SharedComputations: Sendable {
     private let waiting = Mutex<[String: [CheckedContinuation<(any Sendable)?, Never>]]>([:])
 
     /// The value for `key`, computed by `compute` here or by a concurrent caller with the same key.
-    func answer<Value: Sendable>(for key: String, compute: () async throws -> Value) async throws -> Value {
+    func answer<Value: Sendable>(for key: String, compute: () async throws -> Value) async rethrows -> Value {
         let computing = waiting.withLock { waiting -> Bool in
             if waiting[key] != nil { return false }
             waiting[key] = []

@@ -101,7 +101,7 @@ final class GraphQLExecutor: Sendable {
     /// a subscription's event).
     func execute(_ operation: Operation, context: AnalyticsContext, rootValue: any Sendable) async -> GraphQLResult {
         var context = context
-        context.memo = OperationMemo()
+        context.memo = Memo()
         do {
             let result = try await GraphQL.execute(
                 schema: schema.schema, documentAST: operation.document, rootValue: rootValue, context: context,

@@ -10,7 +10,7 @@ struct AnalyticsContext: Sendable {
     let minuteGrainDays: Int
     let now: Date
     /// This execution's answers so far (``GraphQLExecutor`` gives each execution a new one).
-    var memo = OperationMemo()
+    var memo = Memo()
 
     /// The oldest minute bucket still stored.
     var minuteGrainKeptSince: Date {
