@@ -12,8 +12,23 @@ import HTTPTypes
 /// once per `minimumRefetchInterval`, so a flood of forged `kid`s cannot turn into a flood of
 /// JWKS fetches. While the user service cannot be reached the last fetched keys keep verifying
 /// until they are `maximumStaleness` old.
+/// Each key set keeps the tokens it has verified (``VerifiedTokens``): a repeated token costs a
+/// lookup and its time checks, not a signature check.
 public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
-    private let keys: RefreshingValue<JWTVerifier>
+    private struct KeySet: Sendable {
+        let verifier: JWTVerifier
+        let verified: VerifiedTokens
+
+        func verify(_ token: String) throws -> AccessTokenClaims {
+            let now = Date()
+            if let known = verified.claims(of: token, now: now) { return known }
+            let claims = try verifier.verify(token, as: AccessTokenClaims.self, now: now)
+            verified.add(token, claims, now: now)
+            return claims
+        }
+    }
+
+    private let keys: RefreshingValue<KeySet>
 
     /// - Parameters:
     ///   - issuer: the `iss` tokens must carry (the user service's `GM_USER_ISSUER`).
@@ -28,15 +43,16 @@ public final class JWKSAccessTokenVerifier: AccessTokenVerifier {
         let jwksURL = userServiceURL.appendingPathComponent(".well-known/jwks.json")
         keys = RefreshingValue(freshFor: maximumAge, usableFor: maximumStaleness, minimumInterval: minimumRefetchInterval) {
             let set = try await UserServiceCall.json(JWKSet.self, http: http, request: HTTPRequest(method: .get, url: jwksURL))
-            return JWTVerifier(keys: set.keys, issuer: issuer, audience: audience)
+            let verifier = JWTVerifier(keys: set.keys, issuer: issuer, audience: audience)
+            return KeySet(verifier: verifier, verified: VerifiedTokens(leeway: verifier.leeway))
         }
     }
 
     public func verify(_ token: String) async throws -> AccessTokenClaims {
         do {
-            return try await keys.value().verify(token, as: AccessTokenClaims.self)
+            return try await keys.value().verify(token)
         } catch JWTError.unknownKey {
-            return try await keys.refresh().verify(token, as: AccessTokenClaims.self)
+            return try await keys.refresh().verify(token)
         }
     }
 }

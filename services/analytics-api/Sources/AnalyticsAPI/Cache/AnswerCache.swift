@@ -72,10 +72,12 @@ struct AnswerCache: Sendable {
         }
     }
 
-    /// Retires every cached answer of `tenant` (new data arrived).
-    func retire(tenant: String) async throws {
+    /// Retires every cached answer of `tenant` (new data arrived). An erasure retires by two: a
+    /// response one generation old may be served while its successor is computed
+    /// (``ResponseCache``), never one from before an erasure.
+    func retire(tenant: String, generations: Int = 1) async throws {
         guard let redis else { return }
-        _ = try await redis.increment(Self.generationKey(tenant: tenant))
+        _ = try await redis.increment(Self.generationKey(tenant: tenant), by: generations)
     }
 
     /// Deletes the cached answers about `player` and retires the tenant's others, which may
@@ -85,7 +87,7 @@ struct AnswerCache: Sendable {
         let index = Self.playerIndexKey(tenant: tenant, player: player)
         let keys = (try await redis.execute(["SMEMBERS", index]).array ?? []).compactMap(\.string)
         let deleted = try await redis.delete(keys + [index])
-        try await retire(tenant: tenant)
+        try await retire(tenant: tenant, generations: 2)
         return deleted
     }
 

@@ -24,10 +24,12 @@ struct GraphQLController: Sendable {
         let identity = try context.requireIdentity(.viewer)
         try JSONContentType.require(request.headers[.contentType])
         let bytes = try await request.body.collect(upTo: Self.maxBodyBytes)
-        let shared = await responses.key(for: identity, body: bytes, now: Date())
-        if let shared, let stored = await responses.response(at: shared) {
-            return Self.json(.ok, encoded: Data(stored))
+        let slot: ResponseCache.Slot?
+        switch await responses.lookup(identity: identity, body: bytes, now: Date()) {
+        case .stored(let stored): return Self.json(.ok, encoded: Data(stored))
+        case .execute(let storage): slot = storage
         }
+        defer { responses.release(slot) }
         let body: GraphQLRequestBody
         do {
             body = try JSONDecoder().decode(GraphQLRequestBody.self, from: Data(buffer: bytes))
@@ -46,8 +48,8 @@ struct GraphQLController: Sendable {
         }
         let result = await executor.execute(operation, context: contexts.context(for: identity, operation: operation), rootValue: AnalyticsResolver())
         guard let encoded = try? GraphQLJSON.encoder.encode(result) else { return Self.json(.ok, encoded: Self.unencodable) }
-        if let shared, result.errors.isEmpty, operation.isShareable {
-            await responses.store(encoded, at: shared)
+        if let slot, result.errors.isEmpty, operation.isShareable {
+            await responses.store(encoded, in: slot)
         }
         return Self.json(.ok, encoded: encoded)
     }
