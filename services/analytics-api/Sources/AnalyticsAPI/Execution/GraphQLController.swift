@@ -26,7 +26,7 @@ struct GraphQLController: Sendable {
         let bytes = try await request.body.collect(upTo: Self.maxBodyBytes)
         let slot: ResponseCache.Slot?
         switch await responses.lookup(identity: identity, body: bytes, now: Date()) {
-        case .stored(let stored): return Self.json(.ok, encoded: Data(stored))
+        case .stored(let stored): return Self.json(.ok, encoded: stored)
         case .execute(let storage): slot = storage
         }
         defer { responses.release(slot) }
@@ -58,7 +58,7 @@ struct GraphQLController: Sendable {
         json(status, encoded: (try? GraphQLJSON.encoder.encode(result)) ?? unencodable)
     }
 
-    static func json(_ status: HTTPResponse.Status, encoded: Data) -> Response {
+    static func json(_ status: HTTPResponse.Status, encoded: some Sequence<UInt8>) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
     }
 
