@@ -1,5 +1,6 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
 import Logging
 import PostgresNIO
@@ -61,6 +62,29 @@ struct TimedTransactionTests {
                 }
             }
             #expect(answers.last == "1", "the queries after the termination: \(answers)")
+        }
+    }
+
+    @Test("a read-only pool's connections refuse writes and end a slow statement at its timeout, with no transaction around them")
+    func readOnlyPoolBoundsEveryStatement() async throws {
+        let logger = Logger(label: "timed-statements")
+        let environment = EnvironmentReader(["GM_PG_URL": try TestServers.value("GM_TEST_PG_URL")])
+        let pool = try PostgresRequirement.readOnlyPostgres(statementTimeout: .milliseconds(300), maximumConnections: 2)
+            .makeClient(environment: environment, clientID: "read-pool-test", logger: logger).client
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            defer { group.cancelAll() }
+            let write = await #expect(throws: PSQLError.self) {
+                // Collected: PostgresNIO reports an error of the execution while the rows are read.
+                _ = try await pool.query("CREATE TABLE read_pool_probe (id int)", logger: logger).collect()
+            }
+            #expect(write?.serverInfo?[.sqlState] == "25006", "read_only_sql_transaction: \(String(describing: write))")
+            let slow = await #expect(throws: PSQLError.self) {
+                _ = try await pool.query("SELECT pg_sleep(10)", logger: logger).collect()
+            }
+            #expect(slow?.serverInfo?[.sqlState] == "57014", "query_canceled by statement_timeout: \(String(describing: slow))")
+            let one = try await pool.query("SELECT 1::bigint", logger: logger).collect().first?.decode(Int64.self)
+            #expect(one == 1)
         }
     }
 

@@ -23,6 +23,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let logger = ServiceApplication.logger(configuration)
     var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
     let postgres = try clients.require(.postgres)
+    let reads = try clients.require(.readOnlyPostgres(statementTimeout: settings.statementTimeout))
     // Queries are answered without Redis (uncached); only live updates need it.
     let redis = try clients.require(.redis(gatesReadiness: false))
     let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
@@ -61,7 +62,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let executor = GraphQLExecutor(schema: schema, limits: settings.limits, persisted: persisted, logger: logger)
     let verifier = JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http)
     let contexts = ContextFactory(
-        store: PostgresAnalyticsStore(client: postgres, statementTimeout: settings.statementTimeout, logger: logger), cache: cache, lag: lag,
+        store: PostgresAnalyticsStore(client: reads, logger: logger), cache: cache, lag: lag,
         audit: UserServiceAudit(
             baseURL: settings.userServiceURL, tokens: ServiceTokenProvider(userServiceURL: settings.userServiceURL, credentials: settings.serviceCredentials, http: http),
             http: http),

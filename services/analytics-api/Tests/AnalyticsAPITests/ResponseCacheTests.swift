@@ -43,6 +43,7 @@ struct ResponseCacheTests {
             try await answers.retire(tenant: "a")
             let second = try #require(Self.slot(await lookup()))
             #expect(second.computing)
+            #expect(first.generation == 0 && second.generation == 1, "the generation the operation's answers are read at")
             #expect(Self.text(await lookup()) == "generation 0", "the previous generation while one request computes")
             await responses.store(Data("generation 1".utf8), in: second)
             responses.release(second)

@@ -23,6 +23,10 @@ struct AnswerCache: Sendable {
 
     static func generationKey(tenant: String) -> String { "\(prefix){\(tenant)}:generation" }
 
+    /// The tenant's generation in an execution's ``Memo``: read once per operation, or given by
+    /// the response cache's lookup (``AnalyticsContext/knowing(generation:of:)``).
+    static func generationMemoName(tenant: String) -> String { "generation\u{0}\(tenant)" }
+
     static func playerIndexKey(tenant: String, player: String) -> String {
         "\(prefix){\(tenant)}:player:\(digest(tenant + "\u{0}" + player))"
     }
@@ -35,7 +39,7 @@ struct AnswerCache: Sendable {
     ) async throws -> Answer {
         guard let redis, ttl > .zero else { return try await compute() }
         do {
-            let generation = try await memo.value(for: "generation\u{0}\(tenant)") {
+            let generation = try await memo.value(for: Self.generationMemoName(tenant: tenant)) {
                 try await redis.get(Self.generationKey(tenant: tenant)) ?? "0"
             }
             let key = "\(Self.prefix){\(tenant)}:answer:\(generation):\(field):\(Self.digest(arguments))"

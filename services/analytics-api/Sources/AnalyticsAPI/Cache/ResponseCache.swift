@@ -23,10 +23,11 @@ import Synchronization
 /// requests waiting on it. Only one generation back: an erasure retires by two, so nothing from
 /// before it is served.
 final class ResponseCache: Sendable {
-    /// Where one body's response for one caller is kept, now and one generation ago.
+    /// Where one body's response for one caller is kept in the current generation.
     struct Slot: Sendable {
         let current: String
-        let previous: String
+        /// The tenant's generation the lookup read: the operation's answers use the same.
+        let generation: Int
         /// This request computes the current response for its instance; ``release(_:)`` after.
         let computing: Bool
     }
@@ -50,32 +51,45 @@ final class ResponseCache: Sendable {
 
     /// The stored response to `body` for `identity`, the previous generation's while another
     /// request of this instance computes the current one, or where to store the one it computes.
+    /// One round trip (``lookupScript``): a cached request is mostly this lookup.
     func lookup(identity: Identity, body: ByteBuffer, now: Date) async -> Lookup {
         guard let redis, ttl > .zero, !identity.has(.platformAdmin) else { return .execute(nil) }
         do {
             let tenant = identity.tenantID
-            let generation = Int(try await redis.get(AnswerCache.generationKey(tenant: tenant)) ?? "0") ?? 0
             let roles = identity.roles.map(\.rawValue).sorted().joined(separator: ",")
             let minute = Int(now.timeIntervalSince1970 / 60)
             let digest = AnswerCache.digest(roles + "\u{0}" + String(buffer: body))
-            let key = { (generation: Int) in "\(AnswerCache.prefix){\(tenant)}:response:\(generation):\(minute):\(digest)" }
-            if let bytes = try await redis.getBytes(key(generation)) {
+            let (head, tail) = ("\(AnswerCache.prefix){\(tenant)}:response:", ":\(minute):\(digest)")
+            let reply = try await redis.execute(["EVAL", Self.lookupScript, "1", AnswerCache.generationKey(tenant: tenant), head, tail])
+            guard let parts = reply.array, let generation = parts.first?.integer else { throw RedisError.unexpectedReply(reply) }
+            if let bytes = parts.dropFirst().first?.bytes {
                 Self.hits.increment()
                 return .stored(bytes)
             }
-            let mine = computing.withLock { $0.insert(key(generation)).inserted }
-            if !mine, let previous = try await redis.getBytes(key(generation - 1)) {
+            let current = head + String(generation) + tail
+            let mine = computing.withLock { $0.insert(current).inserted }
+            if !mine, let previous = parts.dropFirst(2).first?.bytes {
                 Self.stale.increment()
                 return .stored(previous)
             }
             Self.misses.increment()
-            return .execute(Slot(current: key(generation), previous: key(generation - 1), computing: mine))
+            return .execute(Slot(current: current, generation: generation, computing: mine))
         } catch {
             Self.unavailable.increment()
             logger.debug("response cache unavailable", metadata: ["error": "\(error)"])
             return .execute(nil)
         }
     }
+
+    /// KEYS[1] the tenant's generation; ARGV the response key around the generation. Returns the
+    /// generation and the current response, or the generation, nil and the previous generation's
+    /// response. Every key holds the tenant's hash tag, so the script stays on one cluster slot.
+    static let lookupScript = """
+        local generation = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+        local current = redis.call('GET', ARGV[1] .. generation .. ARGV[2])
+        if current then return {generation, current} end
+        return {generation, false, redis.call('GET', ARGV[1] .. (generation - 1) .. ARGV[2])}
+        """
 
     func store(_ bytes: Data, in slot: Slot) async {
         guard let redis else { return }

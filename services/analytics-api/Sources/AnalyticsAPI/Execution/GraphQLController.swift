@@ -46,7 +46,11 @@ struct GraphQLController: Sendable {
                 .badRequest,
                 GraphQLResult(errors: [GraphQLError(message: "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql", extensions: ["code": "BAD_REQUEST"])]))
         }
-        let result = await executor.execute(operation, context: contexts.context(for: identity, operation: operation), rootValue: AnalyticsResolver())
+        var context = contexts.context(for: identity, operation: operation)
+        if let slot {
+            context = context.knowing(generation: slot.generation, of: identity.tenantID)
+        }
+        let result = await executor.execute(operation, context: context, rootValue: AnalyticsResolver())
         guard let encoded = try? GraphQLJSON.encoder.encode(result) else { return Self.json(.ok, encoded: Self.unencodable) }
         if let slot, result.errors.isEmpty, operation.isShareable {
             await responses.store(encoded, in: slot)

@@ -27,6 +27,13 @@ struct AnalyticsContext: Sendable {
         }
     }
 
+    /// The same context, its answers read at `generation` of `tenant`'s cache (the one the
+    /// response cache's lookup just read), saving a round trip.
+    func knowing(generation: Int, of tenant: String) -> AnalyticsContext {
+        memo.keep(String(generation), for: AnswerCache.generationMemoName(tenant: tenant))
+        return self
+    }
+
     func window(from: String, to: String) throws -> TimeWindow {
         try TimeWindow(from: from, to: to, limits: limits, minuteGrainKeptSince: minuteGrainKeptSince)
     }

@@ -4,12 +4,14 @@ import Logging
 import GameMetricsPostgres
 import PostgresNIO
 
-/// Reads the processor's tables. Every read runs in a read-only transaction that names its tenant
+/// Reads the processor's tables. Every read first names its tenant on its connection
 /// (`gm.tenant_id`), so row-level security returns that tenant's rows only whatever the SQL
-/// says; the SQL filters by tenant as well, for the indexes. Each statement has a time limit.
+/// says; the SQL filters by tenant as well, for the indexes. `client` is a pool of its own
+/// whose connections only read and end each statement at the service's limit
+/// (`readOnlyPostgres`): a read is two round trips, where a transaction setting all of it took
+/// six (ADR 0031).
 struct PostgresAnalyticsStore: AnalyticsStore {
     let client: PostgresClient
-    let statementTimeout: Duration
     let logger: Logger
 
     func overviewTotals(tenant: String, window: TimeWindow) async throws -> OverviewTotals {
@@ -268,9 +270,10 @@ struct PostgresAnalyticsStore: AnalyticsStore {
     /// Runs `body` in a read-only transaction scoped to `tenant`, each statement time-limited.
     private func scoped<T: Sendable>(_ tenant: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTimedTransaction(statementTimeout: statementTimeout, logger: logger) { connection in
-                try await connection.query("SET TRANSACTION READ ONLY", logger: logger)
-                try await connection.query("SELECT set_config('gm.tenant_id', \(tenant), true)", logger: logger)
+            return try await client.withConnection { connection in
+                // For the session: every read on this pool sets it before its statement, and a
+                // failed set sends none.
+                _ = try await connection.answeredStatement("SELECT set_config('gm.tenant_id', \(tenant), false)", logger: logger)
                 return try await body(connection)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
