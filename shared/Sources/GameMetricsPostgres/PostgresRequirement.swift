@@ -30,11 +30,16 @@ extension ClientRequirement where Self == PostgresRequirement {
 
     /// A pool of its own on `GM_PG_URL` for a query path: its connections only read
     /// (`default_transaction_read_only`), and PostgreSQL ends each statement after
-    /// `statementTimeout` (SQLSTATE 57014), so a read needs no transaction to be bounded.
+    /// `statementTimeout` (SQLSTATE 57014), so a read needs no transaction to be bounded. No
+    /// parallel workers: a query path's reads are short and many, and workers spend the
+    /// server's CPU on one read's latency at the others' cost.
     public static func readOnlyPostgres(statementTimeout: Duration, maximumConnections: Int? = nil) -> PostgresRequirement {
         let milliseconds = max(1, statementTimeout.components.seconds * 1_000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
         return PostgresRequirement(
-            name: "postgres-reads", sessionSettings: [("default_transaction_read_only", "on"), ("statement_timeout", String(milliseconds))],
+            name: "postgres-reads",
+            sessionSettings: [
+                ("default_transaction_read_only", "on"), ("statement_timeout", String(milliseconds)), ("max_parallel_workers_per_gather", "0"),
+            ],
             maximumConnections: maximumConnections)
     }
 }
