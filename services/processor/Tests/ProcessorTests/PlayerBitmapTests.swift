@@ -392,3 +392,16 @@ extension Array {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
+
+extension ProcessorFixture {
+    /// The processor's bitmaps hold exactly the tenant-wide memberships, and those are the members
+    /// computed here from the unique events.
+    func expectBitmapsEqualMemberships(of events: [PlayerEvent], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let expected = ReferenceMembers(events).members
+        try await withDatabase { client, logger in
+            let database = BitmapDatabase(client: client, logger: logger, subjects: try ErasedSubjects(key: Array(repeating: 7, count: 32)))
+            try await database.expectBitmapsEqualMemberships(sourceLocation: sourceLocation)
+            #expect(try await database.members(fromBitmaps: true) == expected, "decoded bitmaps differ from the reference", sourceLocation: sourceLocation)
+        }
+    }
+}
