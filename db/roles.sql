@@ -53,7 +53,7 @@ GRANT USAGE ON SEQUENCE audit_log_seq_seq TO gm_user;
 GRANT SELECT ON processor_schema_migrations TO gm_processor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON
     events_raw, event_ids, event_metrics, active_players, player_activity, player_state, erased_subjects,
-    erasure_ledger_processor
+    erasure_ledger_processor, player_ordinals, player_ordinal_counters, player_bitmaps
     TO gm_processor;
 GRANT EXECUTE ON FUNCTION ensure_events_raw_partition(date) TO gm_processor;
 
@@ -63,7 +63,7 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['event_metrics', 'active_players', 'player_activity', 'player_state'] LOOP
+    FOREACH t IN ARRAY ARRAY['event_metrics', 'active_players', 'player_activity', 'player_state', 'player_bitmaps'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = t AND policyname = t || '_processor') THEN
             EXECUTE format('CREATE POLICY %I ON %I FOR ALL TO gm_processor USING (true) WITH CHECK (true)', t || '_processor', t);
         END IF;
@@ -73,8 +73,9 @@ $$;
 
 -- analytics-api: reads the processor's time series, memberships and player state for dashboards,
 -- under row-level security (one tenant per transaction); counts invalid events; erasure ledger --
+-- It reads the players' bitmaps, never player_ordinals (which player has which number).
 GRANT SELECT ON analytics_schema_migrations TO gm_analytics_api;
-GRANT SELECT ON event_metrics, active_players, player_activity, player_state TO gm_analytics_api;
+GRANT SELECT ON event_metrics, active_players, player_activity, player_state, player_bitmaps TO gm_analytics_api;
 GRANT SELECT, INSERT, UPDATE ON invalid_event_counts, invalid_events_consumed TO gm_analytics_api;
 GRANT SELECT, INSERT, UPDATE, DELETE ON erasure_ledger_analytics_api TO gm_analytics_api;
 GRANT EXECUTE ON FUNCTION analytics_buckets(timestamptz, timestamptz, text, text) TO gm_analytics_api;

@@ -29,6 +29,30 @@ INSERT INTO active_players (tenant_id, grain, bucket, game_id, players)
 SELECT tenant_id, grain, bucket, game_id, count(*) FROM added GROUP BY 1, 2, 3, 4
     ON CONFLICT (tenant_id, grain, bucket, game_id) DO UPDATE SET players = active_players.players + excluded.players;
 
+-- What the processor keeps beside the memberships for exact distinct counts (processor migration
+-- 10): an ordinal per player of the tenant, after the tenant's counter, and the players' bits in
+-- each tenant-wide bucket's bitmap, ORed in (so running it again changes nothing).
+WITH new AS (
+    SELECT DISTINCT a.player_id FROM bench_active a
+     WHERE NOT EXISTS (SELECT 1 FROM player_ordinals o WHERE o.tenant_id = :'tenant' AND o.player_id = a.player_id)
+), counter AS (
+    INSERT INTO player_ordinal_counters AS c (tenant_id, next_ordinal)
+    SELECT :'tenant', count(*) FROM new
+        ON CONFLICT (tenant_id) DO UPDATE SET next_ordinal = c.next_ordinal + excluded.next_ordinal
+    RETURNING next_ordinal
+)
+INSERT INTO player_ordinals (tenant_id, player_id, ordinal)
+SELECT :'tenant', n.player_id, c.next_ordinal - (SELECT count(*) FROM new)::integer - 1
+       + (row_number() OVER (ORDER BY n.player_id))::integer
+  FROM new n, counter c;
+
+INSERT INTO player_bitmaps AS b (tenant_id, grain, bucket, chunk, bits)
+SELECT :'tenant', v.grain, v.bucket, o.ordinal / 8192, bit_or(set_bit(0::bit(8192), o.ordinal % 8192, 1))
+  FROM bench_active a JOIN player_ordinals o ON o.tenant_id = :'tenant' AND o.player_id = a.player_id,
+       LATERAL (VALUES ('hour', a.h), ('day', date_trunc('day', a.h))) AS v(grain, bucket)
+ GROUP BY 1, 2, 3, 4
+    ON CONFLICT (tenant_id, grain, bucket, chunk) DO UPDATE SET bits = b.bits | excluded.bits;
+
 WITH mix (event_type, currency, per_hour, amount_each, session_ms_each) AS (
     VALUES ('session_start', '', 12, 0, 0), ('session_end', '', 12, 0, 540000), ('game_round', '', 150, 0, 0),
            ('bet_placed', 'EUR', 150, 250, 0), ('bet_settled', 'EUR', 150, 240, 0), ('deposit', 'EUR', 3, 5000, 0),

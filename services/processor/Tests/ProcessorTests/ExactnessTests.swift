@@ -6,9 +6,10 @@ import Testing
 
 @testable import Processor
 
-/// Raw rows and every aggregate must equal a reference computed here from the unique events,
-/// however the stream is delivered: with duplicates, out of order, across a rebalance, after
-/// the processor was killed mid-batch, or across a restart of its database.
+/// Raw rows and every aggregate, the player bitmaps included, must equal a reference computed
+/// here from the unique events, however the stream is delivered: with duplicates, out of order,
+/// across a rebalance, after the processor was killed mid-batch, or across a restart of its
+/// database.
 @Suite("processor exactness", .serialized, .timeLimit(.minutes(10)))
 struct ExactnessTests {
     @Test("200,000 events with 5% duplicates and shuffled timestamps leave raw rows and every aggregate equal to an independent reference")
@@ -25,6 +26,7 @@ struct ExactnessTests {
             let stored = try await fixture.storedAggregates()
             #expect(stored.differences(from: expected).isEmpty, "\(stored.differences(from: expected))")
             #expect(stored == expected, "stored \(stored); expected \(expected)")
+            try await fixture.expectBitmapsEqualMemberships(of: corpus.unique)
         }
     }
 
@@ -53,6 +55,7 @@ struct ExactnessTests {
             }
             let stored = try await fixture.storedAggregates()
             #expect(stored.differences(from: expected).isEmpty, "\(stored.differences(from: expected))")
+            try await fixture.expectBitmapsEqualMemberships(of: corpus.unique)
         }
     }
 
@@ -81,6 +84,7 @@ struct ExactnessTests {
             try await Task.sleep(for: .seconds(2))
             let totals = try await fixture.storedAggregates()
             #expect(totals.differences(from: expected).isEmpty, "\(totals.differences(from: expected))")
+            try await fixture.expectBitmapsEqualMemberships(of: corpus.unique)
         }
     }
 
@@ -126,6 +130,7 @@ struct ExactnessTests {
             }
             let totals = try await fixture.storedAggregates()
             #expect(totals.differences(from: expected).isEmpty, "\(totals.differences(from: expected))")
+            try await fixture.expectBitmapsEqualMemberships(of: corpus.unique)
         }
     }
 }

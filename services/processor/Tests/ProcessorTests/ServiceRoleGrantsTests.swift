@@ -93,6 +93,14 @@ struct ServiceRoleGrantsTests {
                     return try await PlayerDataEraser.erase(request, on: connection, logger: database.logger)
                 }
                 #expect(erased["events_raw"] == 2, "\(erased)")
+                // Its ordinal and its bits went with it (migration 10's tables, under its own policy).
+                #expect(erased["player_ordinals"] == 1 && erased["player_bitmaps"] ?? 0 >= 3, "\(erased)")
+                let left = try await client.query(
+                    "SELECT (SELECT sum(bit_count(bits)) FROM player_bitmaps)::bigint, (SELECT count(*) FROM player_activity WHERE game_id = '')::bigint",
+                    logger: database.logger
+                ).collect()
+                let (bits, memberships) = try #require(try left.first?.decode((Int64, Int64).self))
+                #expect(bits == memberships && memberships >= 3, "p1's bits in its minute, hour and day: \(bits) bits, \(memberships) memberships")
                 _ = try await client.withConnection { connection in
                     try await connection.query("CREATE TEMP TABLE staging (x int)", logger: database.logger)
                 }
@@ -148,14 +156,33 @@ struct ServiceRoleGrantsTests {
         }
     }
 
-    @Test("analytics-api reads the processor's time series and player state, nothing else")
+    @Test("analytics-api reads the processor's time series, player bitmaps and player state, nothing else; never which player has which ordinal")
     func analyticsRole() async throws {
         try await ServiceRoleDatabase.run { database in
             try await database.as(.analyticsAPI) { client in
-                for table in ["event_metrics", "active_players", "player_state"] {
+                for table in ["event_metrics", "active_players", "player_state", "player_bitmaps"] {
                     try await database.run(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), on: client)
                 }
                 await database.expectCommonDenials(on: client)
+                await database.expectDenied("SELECT count(*) FROM player_ordinals", on: client, "reading the players' ordinals")
+                await database.expectDenied("SELECT count(*) FROM player_ordinal_counters", on: client, "reading the ordinal counters")
+                await database.expectDenied("DELETE FROM player_bitmaps", on: client, "deleting player bitmaps")
+            }
+            // The bitmaps are under row-level security like the other tables it reads.
+            try await database.asOwner { client in
+                try await database.run(
+                    "INSERT INTO player_bitmaps (tenant_id, grain, bucket, chunk, bits) VALUES ('ta', 'day', '2026-01-01', 0, 1::bit(8192)), ('tb', 'day', '2026-01-01', 0, 3::bit(8192))",
+                    on: client)
+            }
+            try await database.as(.analyticsAPI) { client in
+                let unscoped = try await client.query("SELECT count(*)::bigint FROM player_bitmaps", logger: database.logger).collect()
+                #expect(try unscoped.first?.decode(Int64.self) == 0, "player_bitmaps without a tenant")
+                let scoped = try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SELECT set_config('gm.tenant_id', 'ta', true)", logger: database.logger)
+                    return try await connection.query("SELECT tenant_id, bit_count(bits) FROM player_bitmaps", logger: database.logger).collect()
+                        .map { try $0.decode((String, Int64).self) }
+                }
+                #expect(scoped.map(\.0) == ["ta"] && scoped.map(\.1) == [1], "player_bitmaps as ta: \(scoped)")
                 await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
                 await database.expectDenied("DELETE FROM event_metrics", on: client, "deleting time series")
                 await database.expectDenied("SELECT count(*) FROM players", on: client, "reading the user service's players")

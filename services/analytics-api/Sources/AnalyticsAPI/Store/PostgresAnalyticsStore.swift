@@ -62,18 +62,21 @@ struct PostgresAnalyticsStore: AnalyticsStore {
     }
 
     /// Distinct players with a membership in any bucket of the window's spans (the tenant-wide
-    /// rows, game ''). `player_activity_by_range` (processor migration 9) makes it an index-only
-    /// range scan per span; DISTINCT in a subquery may hash, where `count(DISTINCT)` always sorts.
+    /// rows, game ''), exactly, from the processor's `player_bitmaps` (migration 10, ADR 0032):
+    /// each bucket's members as bits of their per-tenant ordinals, in chunks of 8,192 players.
+    /// Per chunk the bitmaps of the spans' buckets are ORed, and the set bits of the unions summed:
+    /// one primary-key range scan per span, a row per bucket and chunk, whatever the players.
     func activePlayers(tenant: String, window: TimeWindow) async throws -> Double {
         let spans = SpanArrays(window.spans)
         return try await scoped(tenant) { connection in
             let rows = try await connection.query(
                 """
-                SELECT count(*)::float8 FROM (
-                    SELECT DISTINCT p.player_id
+                SELECT coalesce(sum(bit_count(chunks.bits)), 0)::float8 FROM (
+                    SELECT bit_or(b.bits) AS bits
                       FROM unnest(\(spans.grains)::text[], \(spans.froms)::timestamptz[], \(spans.tos)::timestamptz[]) AS s(grain, lo, hi)
-                      JOIN player_activity p ON p.tenant_id = \(tenant) AND p.grain = s.grain AND p.game_id = '' AND p.bucket >= s.lo AND p.bucket < s.hi
-                ) AS players
+                      JOIN player_bitmaps b ON b.tenant_id = \(tenant) AND b.grain = s.grain AND b.bucket >= s.lo AND b.bucket < s.hi
+                     GROUP BY b.chunk
+                ) AS chunks
                 """, logger: logger)
             for try await count in rows.decode(Double.self) { return count }
             return 0

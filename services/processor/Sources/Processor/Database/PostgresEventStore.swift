@@ -11,11 +11,14 @@ import PostgresNIO
 /// works on them in parallel. A lane that fails fails the batch, which is then stored again;
 /// the lanes that had committed change nothing the second time.
 ///
-/// The tenant-wide aggregate rows (`event_metrics`, `active_players`) are the only rows the
-/// lanes share, and an upsert holds its row locks until commit: the storing statement only
-/// collects their deltas in per-connection tables, and the transaction adds them to the shared
-/// rows as its last step before committing, so a lane waits for another at most for that step
-/// (waiting inside the storing statement made the second lane of each batch wait 40% of its time).
+/// The tenant-wide rows (`event_metrics`, `active_players`, the tenant's ordinal counter in
+/// `player_ordinal_counters`, `player_bitmaps`) are the only rows the lanes share, and an upsert
+/// holds its row locks until commit: the storing statement only collects their deltas in
+/// per-connection tables, and the transaction adds them to the shared rows as its last step
+/// before committing, so a lane waits for another at most for that step (waiting inside the
+/// storing statement made the second lane of each batch wait 40% of its time). Every lane locks
+/// them in the same order — metrics, active players, counters, bitmaps, each in key order — so
+/// lanes (and processors during a rebalance) queue and never deadlock.
 ///
 /// An event is stored once per (tenant, event id) — the first delivery wins — and never when its
 /// player was erased after it was ingested (``ErasedSubjects``).
@@ -87,7 +90,7 @@ struct PostgresEventStore: EventStore {
         let rows = copyRows(events)
         // Erasures wait for this transaction, or it sees their record.
         try await ErasedSubjects.holdShared(on: connection, logger: logger)
-        for statement in [Self.createStaging, Self.createMetricDeltas, Self.createActivePlayerDeltas] {
+        for statement in [Self.createStaging, Self.createMetricDeltas, Self.createActivePlayerDeltas, Self.createMembershipDeltas] {
             _ = try await connection.answeredStatement(statement, logger: logger)
         }
         // PostgresNIO's COPY has no such guard; a connection that closed just now fails here instead.
@@ -114,10 +117,15 @@ struct PostgresEventStore: EventStore {
         return StoredBatch(newEvents: newEvents, deltas: deltas, players: players)
     }
 
-    /// Adds the transaction's deltas to the tenant-wide aggregate rows the lanes share.
+    /// Adds the transaction's deltas to the tenant-wide aggregate rows the lanes share. The
+    /// bitmaps come in a statement of their own after the ordinals: a statement sees the database
+    /// as it began, and the ordinal of a player that a concurrent transaction numbered first (two
+    /// processors during a rebalance) is visible only once that transaction committed, which the
+    /// ordinals' statement waited for.
     func addToSharedAggregates(on connection: PostgresConnection) async throws {
-        _ = try await connection.answeredStatement(Self.applyMetricDeltas, logger: logger)
-        _ = try await connection.answeredStatement(Self.applyActivePlayerDeltas, logger: logger)
+        for statement in [Self.applyMetricDeltas, Self.applyActivePlayerDeltas, Self.assignOrdinals, Self.applyBitmapDeltas] {
+            _ = try await connection.answeredStatement(statement, logger: logger)
+        }
     }
 
     func copyRows(_ events: [ConsumedEvent]) -> ByteBuffer {
@@ -170,11 +178,19 @@ struct PostgresEventStore: EventStore {
         ) ON COMMIT DELETE ROWS
         """
 
+    /// This transaction's new tenant-wide memberships (game ''), for `player_bitmaps`.
+    static let createMembershipDeltas: PostgresQuery = """
+        CREATE TEMP TABLE IF NOT EXISTS membership_deltas (
+            tenant_id text NOT NULL, grain text NOT NULL, bucket timestamptz NOT NULL, player_id text NOT NULL
+        ) ON COMMIT DELETE ROWS
+        """
+
     /// `admitted` is the batch without events of erased players (ingested before the erasure)
     /// and with one row per event id (the first delivered); `ids` claims the ids not seen
     /// before, and `fresh` holds only the rows this statement inserted: every aggregate is built
     /// from it. The tenant-wide aggregates go to this transaction's delta tables
-    /// (`applyMetricDeltas` and `applyActivePlayerDeltas` add them to the shared rows); the
+    /// (`applyMetricDeltas`, `applyActivePlayerDeltas`, and for the new tenant-wide memberships
+    /// `assignOrdinals` and `applyBitmapDeltas`, add them to the shared rows); the
     /// per-player rows (memberships, `player_state`) are written here, in key order. A player is
     /// a member of an hour (day) exactly when it is a member of one of its minutes (hours), so
     /// only the memberships new in a minute try the hour, and only those new in the hour the
@@ -251,6 +267,10 @@ struct PostgresEventStore: EventStore {
             FROM activity
             GROUP BY 1, 2, 3, 4
         ),
+        memberships AS (
+            INSERT INTO membership_deltas (tenant_id, grain, bucket, player_id)
+            SELECT tenant_id, grain, bucket, player_id FROM activity WHERE game_id = ''
+        ),
         state AS (
             INSERT INTO player_state AS p
                 (tenant_id, player_id, first_seen_at, last_seen_at, last_event_type, last_game_id, events, sessions, rounds)
@@ -301,6 +321,45 @@ struct PostgresEventStore: EventStore {
         FROM active_player_deltas
         ORDER BY 1, 2, 3, 4
         ON CONFLICT (tenant_id, grain, bucket, game_id) DO UPDATE SET players = a.players + excluded.players
+        """
+
+    /// Numbers the players of the transaction's new memberships that have no ordinal yet: the
+    /// tenant's counter grows by as many (its row is locked in tenant order, after the aggregates
+    /// above), and they take the numbers below its new value, in player order. A player numbered
+    /// meanwhile by a concurrent transaction keeps that number (its number here stays unused).
+    static let assignOrdinals: PostgresQuery = """
+        WITH new AS (
+            SELECT DISTINCT d.tenant_id, d.player_id
+              FROM membership_deltas d
+             WHERE NOT EXISTS (SELECT 1 FROM player_ordinals o WHERE o.tenant_id = d.tenant_id AND o.player_id = d.player_id)
+        ),
+        added AS (
+            SELECT tenant_id, count(*)::integer AS players FROM new GROUP BY tenant_id
+        ),
+        counters AS (
+            INSERT INTO player_ordinal_counters AS c (tenant_id, next_ordinal)
+            SELECT tenant_id, players FROM added
+            ORDER BY tenant_id
+            ON CONFLICT (tenant_id) DO UPDATE SET next_ordinal = c.next_ordinal + excluded.next_ordinal
+            RETURNING tenant_id, next_ordinal
+        )
+        INSERT INTO player_ordinals (tenant_id, player_id, ordinal)
+        SELECT n.tenant_id, n.player_id,
+               c.next_ordinal - a.players - 1 + (row_number() OVER (PARTITION BY n.tenant_id ORDER BY n.player_id))::integer
+          FROM new n JOIN added a USING (tenant_id) JOIN counters c USING (tenant_id)
+         ORDER BY 1, 2
+        ON CONFLICT (tenant_id, player_id) DO NOTHING
+        """
+
+    /// ORs the transaction's new memberships into the tenant's bitmaps, in key order (see above).
+    /// OR is idempotent: a membership already there changes nothing.
+    static let applyBitmapDeltas: PostgresQuery = """
+        INSERT INTO player_bitmaps AS b (tenant_id, grain, bucket, chunk, bits)
+        SELECT d.tenant_id, d.grain, d.bucket, o.ordinal / 8192, bit_or(set_bit(0::bit(8192), o.ordinal % 8192, 1))
+          FROM membership_deltas d JOIN player_ordinals o USING (tenant_id, player_id)
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1, 2, 3, 4
+        ON CONFLICT (tenant_id, grain, bucket, chunk) DO UPDATE SET bits = b.bits | excluded.bits
         """
 
     /// Every player of the batch, as stored after this transaction's changes.

@@ -141,17 +141,78 @@ enum ProcessorMigrations {
             statements: [
                 "CREATE INDEX player_activity_by_range ON player_activity (tenant_id, grain, game_id, bucket) INCLUDE (player_id)"
             ]),
+        // analytics-api's distinct counts of players over a range, exact and independent of the
+        // number of players and buckets (ADR 0032): each player gets a number of its own in its
+        // tenant, and each tenant-wide bucket a bitmap of its members' numbers, in chunks of 8,192
+        // bits. The store keeps them (``PostgresEventStore``), erasure clears the player's bits;
+        // the backfill numbers the players who already have memberships.
+        Migration(version: 10, name: "player_bitmaps", statements: playerBitmaps),
     ]
+
+    /// Migration 10. An ordinal is never given twice: the counter only grows, and an erased
+    /// player's number stays unused. Only analytics-api's bitmaps are under row-level security:
+    /// it must not read `player_ordinals`, which maps players to numbers (db/roles.sql).
+    static let playerBitmaps: [String] =
+        [
+            """
+            CREATE TABLE player_ordinals (
+                tenant_id text NOT NULL,
+                player_id text NOT NULL,
+                ordinal integer NOT NULL CHECK (ordinal >= 0),
+                PRIMARY KEY (tenant_id, player_id),
+                UNIQUE (tenant_id, ordinal)
+            )
+            """,
+            """
+            CREATE TABLE player_ordinal_counters (
+                tenant_id text PRIMARY KEY,
+                next_ordinal integer NOT NULL CHECK (next_ordinal >= 0)
+            )
+            """,
+            // Bit (ordinal % 8192) of chunk (ordinal / 8192) is set when that player has a
+            // tenant-wide membership (`player_activity`, game '') in the bucket.
+            """
+            CREATE TABLE player_bitmaps (
+                tenant_id text NOT NULL,
+                grain text NOT NULL CHECK (grain IN ('minute', 'hour', 'day')),
+                bucket timestamptz NOT NULL,
+                chunk integer NOT NULL CHECK (chunk >= 0),
+                bits bit(8192) NOT NULL,
+                PRIMARY KEY (tenant_id, grain, bucket, chunk)
+            )
+            """,
+            """
+            INSERT INTO player_ordinals (tenant_id, player_id, ordinal)
+            SELECT tenant_id, player_id, (row_number() OVER (PARTITION BY tenant_id ORDER BY player_id) - 1)::integer
+              FROM (SELECT DISTINCT tenant_id, player_id FROM player_activity WHERE game_id = '') AS players
+            """,
+            """
+            INSERT INTO player_ordinal_counters (tenant_id, next_ordinal)
+            SELECT tenant_id, max(ordinal) + 1 FROM player_ordinals GROUP BY tenant_id
+            """,
+            """
+            INSERT INTO player_bitmaps (tenant_id, grain, bucket, chunk, bits)
+            SELECT a.tenant_id, a.grain, a.bucket, o.ordinal / 8192, bit_or(set_bit(0::bit(8192), o.ordinal % 8192, 1))
+              FROM player_activity a JOIN player_ordinals o USING (tenant_id, player_id)
+             WHERE a.game_id = ''
+             GROUP BY 1, 2, 3, 4
+            """,
+        ] + rowSecurity(tenantTables: ["player_bitmaps"])
 
     /// The tables analytics-api reads answer a service role only the rows of the tenant its
     /// transaction names (`gm.tenant_id`), whatever the query says. The owner (migrations) is not
     /// subject to it; the processor, which writes every tenant's rows in one batch, gets a policy
     /// of its own in db/roles.sql, where the roles exist.
-    static let tenantRowSecurity = ["event_metrics", "active_players", "player_activity", "player_state"].flatMap { table in
-        [
-            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
-            "CREATE POLICY \(table)_tenant_reads ON \(table) FOR SELECT USING (tenant_id = current_setting('gm.tenant_id', true))",
-        ]
+    static let tenantRowSecurity = rowSecurity(tenantTables: ["event_metrics", "active_players", "player_activity", "player_state"])
+
+    /// Row-level security with the tenant read policy on each of `tenantTables`.
+    static func rowSecurity(tenantTables: [String]) -> [String] {
+        tenantTables.flatMap { table in
+            [
+                "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY \(table)_tenant_reads ON \(table) FOR SELECT USING (tenant_id = current_setting('gm.tenant_id', true))",
+            ]
+        }
     }
 
     /// No service role owns `events_raw`, so none may add or drop its partitions; these two
