@@ -86,7 +86,7 @@ struct TenantIsolationTests {
             try await fixture.produce(a.events + b.events)
             try await fixture.withServices { _ in try await fixture.waitForStoredEvents(a.events.count + b.events.count) }
             try await fixture.asAnalyticsRole { client in
-                for table in ["event_metrics", "active_players", "player_activity", "player_state"] {
+                for table in ["event_metrics", "active_players", "player_activity", "player_state", "player_bitmaps"] {
                     let unscoped = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"), logger: fixture.logger).collect()
                     #expect(try unscoped.first?.decode(Int64.self) == 0, "\(table) without a tenant")
                     let tenants = try await client.withTransaction(logger: fixture.logger) { connection in

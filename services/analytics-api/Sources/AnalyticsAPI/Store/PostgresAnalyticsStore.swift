@@ -74,7 +74,11 @@ struct PostgresAnalyticsStore: AnalyticsStore {
                 SELECT coalesce(sum(bit_count(chunks.bits)), 0)::float8 FROM (
                     SELECT bit_or(b.bits) AS bits
                       FROM unnest(\(spans.grains)::text[], \(spans.froms)::timestamptz[], \(spans.tos)::timestamptz[]) AS s(grain, lo, hi)
-                      JOIN player_bitmaps b ON b.tenant_id = \(tenant) AND b.grain = s.grain AND b.bucket >= s.lo AND b.bucket < s.hi
+                     CROSS JOIN LATERAL (
+                           -- OFFSET 0 keeps one index range scan per span (see spanFence)
+                           SELECT b.chunk, b.bits FROM player_bitmaps b
+                            WHERE b.tenant_id = \(tenant) AND b.grain = s.grain AND b.bucket >= s.lo AND b.bucket < s.hi OFFSET 0
+                     ) AS b
                      GROUP BY b.chunk
                 ) AS chunks
                 """, logger: logger)
