@@ -64,4 +64,15 @@ struct ResponseCacheTests {
             }
         }
     }
+
+    @Test("an answer read at the generation the response lookup gave is stored under it, without reading the generation again")
+    func answersUseTheLookupsGeneration() async throws {
+        try await RedisTestServer.with { _, redis in
+            let answers = AnswerCache(redis: redis, ttl: .seconds(60), logger: Self.logger)
+            let answer = try await answers.answer(tenant: "a", field: "events", arguments: "day", generation: 5, memo: Memo()) { 42.0 }
+            #expect(answer == 42)
+            let keys = (try await redis.execute(["KEYS", "\(AnswerCache.prefix){a}:answer:*"]).array ?? []).compactMap(\.string)
+            #expect(keys.count == 1 && keys.allSatisfy { $0.contains(":answer:5:") }, "\(keys)")
+        }
+    }
 }

@@ -23,25 +23,23 @@ struct AnswerCache: Sendable {
 
     static func generationKey(tenant: String) -> String { "\(prefix){\(tenant)}:generation" }
 
-    /// The tenant's generation in an execution's ``Memo``: read once per operation, or given by
-    /// the response cache's lookup (``AnalyticsContext/knowing(generation:of:)``).
-    static func generationMemoName(tenant: String) -> String { "generation\u{0}\(tenant)" }
-
     static func playerIndexKey(tenant: String, player: String) -> String {
         "\(prefix){\(tenant)}:player:\(digest(tenant + "\u{0}" + player))"
     }
 
     /// The answer to `field` with `arguments` (a canonical description of everything the answer
     /// depends on besides the tenant), from the cache or from `compute`. The tenant's generation
-    /// is read once per operation (`memo`).
+    /// is `known` (read by the response cache's lookup) or read once per operation (`memo`).
     func answer<Answer: Codable & Sendable>(
-        tenant: String, field: String, arguments: String, player: String? = nil, memo: Memo, compute: () async throws -> Answer
+        tenant: String, field: String, arguments: String, player: String? = nil, generation known: Int? = nil, memo: Memo,
+        compute: () async throws -> Answer
     ) async throws -> Answer {
         guard let redis, ttl > .zero else { return try await compute() }
         do {
-            let generation = try await memo.value(for: Self.generationMemoName(tenant: tenant)) {
-                try await redis.get(Self.generationKey(tenant: tenant)) ?? "0"
-            }
+            let generation =
+                if let known { String(known) } else {
+                    try await memo.value(for: "generation\u{0}\(tenant)") { try await redis.get(Self.generationKey(tenant: tenant)) ?? "0" }
+                }
             let key = "\(Self.prefix){\(tenant)}:answer:\(generation):\(field):\(Self.digest(arguments))"
             if let bytes = try await redis.getBytes(key), let cached = try? JSONDecoder().decode(Answer.self, from: Data(bytes)) {
                 Self.hits.increment()

@@ -10,11 +10,6 @@ final class Memo: Sendable {
     private let known = Mutex<[String: any Sendable]>([:])
     private let computations = SharedComputations()
 
-    /// Keeps `value` under `name` as if computed: what the caller already read for this execution.
-    func keep<Value: Sendable>(_ value: Value, for name: String) {
-        known.withLock { $0["\(Value.self)\u{0}\(name)"] = value }
-    }
-
     /// The value named `name` (kept per type, so one name may have values of several types).
     func value<Value: Sendable>(for name: String, compute: () async throws -> Value) async rethrows -> Value {
         let key = "\(Value.self)\u{0}\(name)"

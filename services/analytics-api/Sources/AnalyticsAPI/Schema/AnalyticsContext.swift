@@ -11,6 +11,8 @@ struct AnalyticsContext: Sendable {
     let now: Date
     /// This execution's answers so far (``GraphQLExecutor`` gives each execution a new one).
     var memo = Memo()
+    /// The generation of a tenant's cache the response cache's lookup just read, if any.
+    var generationRead: (tenant: String, generation: Int)?
 
     /// The oldest minute bucket still stored.
     var minuteGrainKeptSince: Date {
@@ -23,15 +25,18 @@ struct AnalyticsContext: Sendable {
         tenant: String, field: String, arguments: String, player: String? = nil, compute: () async throws -> Answer
     ) async throws -> Answer {
         try await memo.value(for: "answer\u{0}\(tenant)\u{0}\(field)\u{0}\(arguments)") {
-            try await cache.answer(tenant: tenant, field: field, arguments: arguments, player: player, memo: memo, compute: compute)
+            let known = generationRead.flatMap { $0.tenant == tenant ? $0.generation : nil }
+            return try await cache.answer(tenant: tenant, field: field, arguments: arguments, player: player, generation: known, memo: memo, compute: compute)
         }
     }
 
     /// The same context, its answers read at `generation` of `tenant`'s cache (the one the
-    /// response cache's lookup just read), saving a round trip.
+    /// response cache's lookup just read), saving a round trip. A value, not a memo entry: the
+    /// executor gives each execution a fresh memo.
     func knowing(generation: Int, of tenant: String) -> AnalyticsContext {
-        memo.keep(String(generation), for: AnswerCache.generationMemoName(tenant: tenant))
-        return self
+        var context = self
+        context.generationRead = (tenant, generation)
+        return context
     }
 
     func window(from: String, to: String) throws -> TimeWindow {
