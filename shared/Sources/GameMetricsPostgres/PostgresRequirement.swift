@@ -34,11 +34,10 @@ extension ClientRequirement where Self == PostgresRequirement {
     /// parallel workers: a query path's reads are short and many, and workers spend the
     /// server's CPU on one read's latency at the others' cost.
     public static func readOnlyPostgres(statementTimeout: Duration, maximumConnections: Int? = nil) -> PostgresRequirement {
-        let milliseconds = max(1, statementTimeout.components.seconds * 1_000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
-        return PostgresRequirement(
+        PostgresRequirement(
             name: "postgres-reads",
             sessionSettings: [
-                ("default_transaction_read_only", "on"), ("statement_timeout", String(milliseconds)), ("max_parallel_workers_per_gather", "0"),
+                ("default_transaction_read_only", "on"), ("statement_timeout", statementTimeout.statementTimeoutSetting), ("max_parallel_workers_per_gather", "0"),
             ],
             maximumConnections: maximumConnections)
     }

@@ -14,7 +14,7 @@ extension PostgresClient {
         statementTimeout: Duration, logger: Logger, isolation: isolated (any Actor)? = #isolation,
         _ work: (PostgresConnection) async throws -> sending T
     ) async throws -> sending T {
-        let milliseconds = String(max(1, statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = statementTimeout.statementTimeoutSetting
         return try await withTransactionEndingWithConnection(logger: logger, isolation: isolation) { connection in
             _ = try await connection.answeredStatement("SELECT set_config('statement_timeout', \(milliseconds), true)", logger: logger)
             return try await work(connection)
