@@ -74,8 +74,12 @@ GM_BENCH_TOKEN="$token" "$GM_VENV/bin/python" bench/analytics-api/live.py freshn
 
 now="$(date -u +%s)"
 range_to=$((now - now % 60 + 60)) range_from=$((now - now % 60 - 86400))
-snapshot() { # FILE: analytics-api's CPU ticks (utime + stime) and its cache counters
+snapshot() { # FILE: CPU ticks (utime + stime) of analytics-api and of every PostgreSQL process, the machine's busy and all ticks, the cache counters
     { awk '{print "cpu_ticks", $14 + $15}' "/proc/$API_PID/stat"
+      for stat in /proc/[0-9]*/stat; do
+          if [[ "$(cat "${stat%stat}comm" 2>/dev/null)" == postgres ]]; then cat "$stat" 2>/dev/null || true; fi
+      done | awk '{ticks += $14 + $15} END {print "postgres_cpu_ticks", ticks + 0}'
+      awk '/^cpu / {print "machine_busy_ticks", $2 + $3 + $4 + $7 + $8 + $9; print "machine_ticks", $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
       curl -sf "$API_INTERNAL/metrics" | grep -E '^gm_analytics_(response_)?cache_requests_total' || true; } >"$1"
 }
 wrk_run() { # NAME URL [MODE]: wrk after a 5 s warm-up; the JSON line of overview.lua, or wrk's own figures
@@ -90,7 +94,9 @@ wrk_run() { # NAME URL [MODE]: wrk after a 5 s warm-up; the JSON line of overvie
         tail -1 "$RUN/$name.txt" >"$RUN/$name.json"
     else
         wrk -t1 -c"$connections" -d5s "$url" >/dev/null
+        snapshot "$RUN/$name.before"
         wrk -t1 -c"$connections" -d"${seconds}s" --latency "$url" >"$RUN/$name.txt"
+        snapshot "$RUN/$name.after"
         "$GM_VENV/bin/python" - "$RUN/$name.txt" >"$RUN/$name.json" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
@@ -124,15 +130,23 @@ def counters(name):
         key, _, value = line.rpartition(" ")
         values[key] = float(value)
     return values
-def spent(name, row):
+def delta(name):
     before, after = counters(f"{name}.before"), counters(f"{name}.after")
-    delta = {key: after.get(key, 0) - before.get(key, 0) for key in after}
+    return {key: after.get(key, 0) - before.get(key, 0) for key in after}
+# PostgreSQL's own work while hello-world runs: the pipeline's writes, not the queries'.
+postgres_background_ticks_per_s = delta("hello")["postgres_cpu_ticks"] / float(seconds)
+def spent(name, row):
+    change = delta(name)
     def share(metric):
-        hits = delta.get(f'{metric}{{outcome="hit"}}', 0)
-        total = sum(value for key, value in delta.items() if key.startswith(metric + "{"))
+        hits = change.get(f'{metric}{{outcome="hit"}}', 0)
+        total = sum(value for key, value in change.items() if key.startswith(metric + "{"))
         return f"{100 * hits / total:.0f} %" if total else "none"
-    cpu_ms = delta["cpu_ticks"] * 10 / max(row["requests"], 1)
-    return f"analytics-api CPU {cpu_ms:.2f} ms per request; hits: responses {share('gm_analytics_response_cache_requests_total')}, answers {share('gm_analytics_cache_requests_total')}"
+    requests = max(row["requests"], 1)
+    queries_ticks = change["postgres_cpu_ticks"] - postgres_background_ticks_per_s * row["seconds"]
+    api_ms, postgres_ms = change["cpu_ticks"] * 10 / requests, queries_ticks * 10 / requests
+    busy = 100 * change["machine_busy_ticks"] / max(change["machine_ticks"], 1)
+    return (f"CPU per request: analytics-api {api_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms beyond the pipeline's; machine {busy:.0f} % busy; "
+            f"hits: responses {share('gm_analytics_response_cache_requests_total')}, answers {share('gm_analytics_cache_requests_total')}")
 for key, name, row in (("cached", "overview, cached", cached), ("uncached", "overview, uncached", uncached)):
     print(f"| {name} | {row['rps']:.0f} req/s ({row['rps'] / hello['rps']:.2f}x hello), p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms; non-200 {row['non_200']}, GraphQL errors {row['graphql_errors']}, socket errors {row['socket_errors']}; {spent(key, row)} |")
 print(f"| fan-out to {fan['subscribers']} subscribers ({fan['updates']} updates; {fan['subscribers_with_every_update']} got every one) | commit to arrival p50 {fan['p50_ms']:.0f} ms, p99 {fan['p99_ms']:.0f} ms; RSS {fan['rss_before_mib']} MiB before, median {fan['rss_median_mib']}, max {fan['rss_max_mib']} MiB |")
