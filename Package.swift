@@ -22,6 +22,7 @@ let graphiti: Target.Dependency = .product(name: "Graphiti", package: "Graphiti"
 let graphQL: Target.Dependency = .product(name: "GraphQL", package: "GraphQL")
 let webSocket: Target.Dependency = .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let webSocketClient: Target.Dependency = .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
 
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -110,7 +111,11 @@ let services: [ServiceTargets] = [
         resources: [.copy("openapi.json")]),
     ServiceTargets(directory: "notification", module: "NotificationService", dependencies: kafkaGlue),
     ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue),
-    ServiceTargets(directory: "admin", module: "Admin", dependencies: peersGlue),
+    // Server-rendered pages over the user service and analytics-api; sessions in Redis; the live
+    // overview relayed from analytics-api's subscription.
+    ServiceTargets(
+        directory: "admin", module: "Admin", dependencies: peersGlue + redisGlue + ["GameMetricsAuth", mustache, webSocketClient, httpTypes],
+        resources: [.copy("templates"), .copy("static")]),
 ]
 
 // MARK: - Shared modules
@@ -225,6 +230,7 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/Graphiti.git", from: "3.1.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: sharedTargets + toolTargets + services.flatMap(service)
 )

@@ -1,17 +1,44 @@
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsPeers
+import GameMetricsRedis
 import GameMetricsService
 import Hummingbird
 
-/// The operators' web dashboard, on top of the user service (login) and analytics-api (data).
+/// The operators' web console: pages rendered here from the user service's and analytics-api's
+/// APIs, called with the signed-in operator's token; sessions in Redis (ADR 0033).
 func buildApplication(environment: EnvironmentReader) throws -> some ApplicationProtocol {
     let configuration = try ServiceConfiguration(service: .admin, environment: environment)
+    let settings = try AdminSettings(environment: environment, httpPort: configuration.port)
     let logger = ServiceApplication.logger(configuration)
     var clients = PlatformClients(environment: environment, clientID: configuration.name, logger: logger)
     let http = try clients.require(.http)
     try clients.require(.peer("user", variable: "GM_USER_URL", http: http))
     try clients.require(.peer("analytics-api", variable: "GM_ANALYTICS_API_URL", http: http))
-    let openAPI = try OpenAPIController(platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
-    return ServiceApplication.build(configuration, clients: clients, logger: logger) { openAPI.addRoutes(to: $0) }
+    // Sessions live in Redis: without it nobody can sign in or stay signed in.
+    let redis = try clients.require(.redis(gatesReadiness: true))
+
+    let renderer = try PageRenderer.bundled()
+    let assets = try StaticAssets(vendorDirectory: settings.vendorDirectory)
+    let tokens = OperatorTokens(http: http, userServiceURL: settings.userServiceURL, clientID: settings.clientID, redirectURI: settings.redirectURI)
+    let access = ConsoleAccess(
+        store: SessionStore(redis: redis, idle: settings.sessionIdle, maximum: settings.sessionMaximum), tokens: tokens, settings: settings, logger: logger)
+    let pages = ConsolePages(access: access, renderer: renderer)
+    let analytics = AnalyticsQueries(calls: UpstreamCalls(http: http), baseURL: settings.analyticsURL)
+    let login = LoginController(
+        access: access, verifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http),
+        renderer: renderer, logger: logger)
+    let overview = OverviewController(pages: pages, analytics: analytics)
+    let live = LiveController(access: access, relay: LiveRelay(analyticsURL: settings.analyticsURL, logger: logger))
+    let pipeline = PipelineController(pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets))
+    let openAPI = try OpenAPIController(
+        platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
+    return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
+        openAPI.addRoutes(to: router)
+        assets.addRoutes(to: router)
+        login.addRoutes(to: router)
+        overview.addRoutes(to: router)
+        live.addRoutes(to: router)
+        pipeline.addRoutes(to: router)
+    }
 }

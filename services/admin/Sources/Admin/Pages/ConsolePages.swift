@@ -1,0 +1,37 @@
+import Foundation
+import GameMetricsHTTP
+import Hummingbird
+
+/// What every page handler shares: the signed-in session first (or the login), errors as pages.
+struct ConsolePages: Sendable {
+    let access: ConsoleAccess
+    let renderer: PageRenderer
+
+    /// Runs `body` for the signed-in operator; a missing session redirects to the login, an
+    /// expired login too, and a ``ConsolePageError`` becomes its error page.
+    func page(_ request: Request, _ body: (SignedIn) async throws -> Response) async throws -> Response {
+        let signedIn: SignedIn
+        do {
+            signedIn = try await access.session(request)
+        } catch ConsoleRedirect.login(let returnTo) {
+            return Self.redirect(to: "/login?return_to=\(returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-", "_", "."])) ?? "/overview")")
+        }
+        do {
+            return try await body(signedIn)
+        } catch let error as ConsolePageError {
+            return renderer.page("message", frame: .signedIn(signedIn.session, title: "Not available", current: ""), content: Message(error.message), status: error.status)
+        } catch let error as UpstreamError {
+            if case .unauthorized = error.kind {
+                try? await access.store.delete(id: signedIn.id)
+                return Self.redirect(to: "/login?return_to=\(LocalPath.checked(request.uri.path))")
+            }
+            return renderer.page("message", frame: .signedIn(signedIn.session, title: "Not available", current: ""), content: Message(error.message), status: .serviceUnavailable)
+        }
+    }
+
+    static func redirect(to location: String) -> Response {
+        var headers = PageRenderer.securityHeaders
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+}

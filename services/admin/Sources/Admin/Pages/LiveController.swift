@@ -1,0 +1,65 @@
+import GameMetricsHTTP
+import Hummingbird
+import Metrics
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /live`: the operator's tenant's live metrics as Server-Sent Events, relayed from
+/// analytics-api (``LiveRelay``), with a comment every 15 s so idle connections stay open. A
+/// browser that reads too slowly is dropped (its events are not buffered without bound) and
+/// reconnects; so are all at shutdown.
+struct LiveController: Sendable {
+    let access: ConsoleAccess
+    let relay: LiveRelay
+    static let heartbeat: Duration = .seconds(15)
+    /// Events waiting for a slow browser before it is dropped.
+    static let bufferedEvents = 256
+    static let streams = Gauge(label: "gm_admin_live_streams")
+    static let open = OpenStreams()
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("live", use: live)
+    }
+
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let signedIn = try? await access.session(request) else {
+            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+        }
+        let token = signedIn.session.accessToken
+        var headers = PageRenderer.securityHeaders
+        headers[.contentType] = "text/event-stream"
+        let relay = self.relay
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                Self.streams.record(Self.open.change(by: 1))
+                defer { Self.streams.record(Self.open.change(by: -1)) }
+                let (events, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.bufferedEvents))
+                let emit: @Sendable (String) -> Bool = { event in
+                    guard case .enqueued = sink.yield(event) else {
+                        sink.finish()
+                        return false
+                    }
+                    return true
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { sink.finish() }
+                        try? await relay.relay(token: token, emit: emit)
+                    }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: Self.heartbeat)
+                            guard emit(": keep-alive\n\n") else { return }
+                        }
+                    }
+                    // Ends at graceful shutdown too: the browser reconnects to another instance.
+                    for await event in events.cancelOnGracefulShutdown() {
+                        try await writer.write(ByteBuffer(string: event))
+                    }
+                    group.cancelAll()
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
