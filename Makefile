@@ -49,7 +49,7 @@ check-rules: ## promtool check + unit tests of the alert rules
 	@$(PLATFORM)/check-rules.sh
 
 lint: deps ## shellcheck the platform scripts, swift format lint the Swift code
-	@shellcheck -x $(PLATFORM)/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+	@shellcheck -x $(PLATFORM)/*.sh tools/browser/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
 	@source $(PLATFORM)/lib.sh && ensure_swift && swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)
 
 format: ## reformat the Swift code as .swift-format says (make test fails on a difference)

@@ -20,6 +20,8 @@ APT_PACKAGES=(
     wrk
     # fuzz/event-parser links libpq to ask PostgreSQL's jsonb
     libpq-dev
+    # the admin console serves Debian's charting library (GM_ADMIN_VENDOR_DIR)
+    libjs-chart.js
 )
 
 # `install-deps.sh images` (make images): also what builds and runs the OCI images.
@@ -95,6 +97,9 @@ if [[ "$("$GM_VENV/bin/st" --version 2>/dev/null || true)" != *"$SCHEMATHESIS_VE
         die "pip install schemathesis failed (log: $LOG)"
     }
 fi
+
+# Headless Chromium, its driver and selenium for the console's browser tests (tools/browser).
+"$GM_ROOT/tools/browser/install.sh" "$GM_VENV" || die "the browser tests' tools did not install (tools/browser/install.sh)"
 
 # The offline chart checks (tools/charts/check.py, tools/charts/analysis.py) and the JSON Schema
 # validator of docs/schemas (tools/schemas/validate_events.py), check-jsonschema for the GitHub

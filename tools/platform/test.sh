@@ -77,7 +77,7 @@ ensure_swift
 
 # 1. static checks (fast, before the long build) ----------------------------------------------
 log "==> shellcheck"
-shellcheck -x tools/platform/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
+shellcheck -x tools/platform/*.sh tools/browser/*.sh tools/images/*.sh tools/release/*.sh tools/devkafka/librdkafka/build.sh .ci/run
 log "==> swift format lint (.swift-format: layout only, ADR 0030; \`make format\` fixes it)"
 swift format lint --strict --recursive --parallel Package.swift services shared tools fuzz bench
 log "==> hadolint"
@@ -104,6 +104,8 @@ log "==> GitHub workflows and Dockerfiles: schema, pins, permissions, fork safet
 "$GM_CHARTS_VENV/bin/python" "$GM_ROOT/tools/workflows/check.py"
 log "==> release tool and smoke test (tools/release), on throwaway git repositories"
 "$GM_CHARTS_VENV/bin/python" -m unittest discover -s "$GM_ROOT/tools/release" -p 'test_*.py'
+log "==> browser harness and accessibility rules on their fixtures (tools/browser, headless Chromium)"
+"$GM_VENV/bin/python" -m unittest discover -s "$GM_ROOT/tools/browser" -p 'test_*.py'
 
 # 2. throwaway servers -------------------------------------------------------------------------
 # Leftovers of an interrupted earlier run (killed with SIGKILL) are stopped first.
@@ -243,5 +245,10 @@ if [[ -s "$STOP_REASON" ]]; then
     log "tests that had not finished:"
     unfinished_tests | sed 's/^/    /' >&2
     status=1
+fi
+# The console in a real browser against the local platform, after a full run of the suites
+# (a filtered run is for one suite): tools/browser/console-tests.sh.
+if ((status == 0 && $# == 0)); then
+    GM_BIN_DIR="$BIN" "$GM_ROOT/tools/browser/console-tests.sh" || status=$?
 fi
 exit "$status"

@@ -25,12 +25,15 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         store: SessionStore(redis: redis, idle: settings.sessionIdle, maximum: settings.sessionMaximum), tokens: tokens, settings: settings, logger: logger)
     let pages = ConsolePages(access: access, renderer: renderer)
     let analytics = AnalyticsQueries(calls: UpstreamCalls(http: http), baseURL: settings.analyticsURL)
+    let users = UserDirectory(calls: UpstreamCalls(http: http), baseURL: settings.userServiceURL)
     let login = LoginController(
         access: access, verifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http),
         renderer: renderer, logger: logger)
     let overview = OverviewController(pages: pages, analytics: analytics)
     let live = LiveController(access: access, relay: LiveRelay(analyticsURL: settings.analyticsURL, logger: logger))
     let pipeline = PipelineController(pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets))
+    let players = PlayersController(pages: pages, users: users, analytics: analytics)
+    let settingsPage = SettingsController(pages: pages, users: users)
     let openAPI = try OpenAPIController(
         platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
@@ -40,5 +43,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         overview.addRoutes(to: router)
         live.addRoutes(to: router)
         pipeline.addRoutes(to: router)
+        players.addRoutes(to: router)
+        settingsPage.addRoutes(to: router)
     }
 }

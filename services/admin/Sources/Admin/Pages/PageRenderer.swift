@@ -29,8 +29,11 @@ struct PageRenderer: Sendable {
 
     /// The page `template` for `frame` and `content`, as an HTML response.
     func page(_ template: String, frame: PageFrame, content: some Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(RenderedPage(frame: frame, content: content), withTemplate: template) ?? "template \(template) is missing"
-        return Self.html(html, status: status)
+        Self.html(render(template, frame: frame, content: content), status: status)
+    }
+
+    func render(_ template: String, frame: PageFrame, content: some Any) -> String {
+        library.render(RenderedPage(frame: frame, content: content), withTemplate: template) ?? "template \(template) is missing"
     }
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
