@@ -7,8 +7,10 @@ committed ones).
     .venv/bin/python -m unittest tools/browser/console_scenarios.py -v
 """
 
+import base64
 import json
 import os
+import uuid
 import sys
 import time
 import unittest
@@ -167,15 +169,125 @@ class ConsoleScenarios(unittest.TestCase):
         check_accessibility(self, driver, "login-failed")
 
 
+    def test_an_admin_creates_a_write_key_and_a_revoked_key_is_refused_by_ingestion_in_time(self) -> None:
+        driver = self.driver
+        self.login(path="/settings")
+        name = f"browser-{int(time.time())}"
+        tab_until(driver, lambda e: e.get_attribute("id") == "key-name", 40).send_keys(name, Keys.ENTER)
+        key = wait_for(driver, lambda d: d.find_element(By.ID, "new-key").get_attribute("value"), 10)
+        self.assertEqual(ingest(key, f"p-key-{name}"), 202)
+        revoke = tab_until(driver, lambda e: e.get_attribute("aria-label") == f"Revoke write key {name}", 80)
+        revoke.send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: "revoked" in d.find_element(By.CSS_SELECTOR, ".success").text.lower(), 10)
+        revoked_at = time.monotonic()
+        # The ingestion README states it: a revoked key stops working within 10 s by default.
+        status = 202
+        while status != 401 and time.monotonic() - revoked_at < 12:
+            time.sleep(0.5)
+            status = ingest(key, f"p-key-{name}")
+        self.assertEqual(status, 401, "the revoked key still works 12 s after revocation")
+        self.assertLessEqual(time.monotonic() - revoked_at, 11.0)
+        check_accessibility(self, driver, "settings")
+
+    def test_search_export_and_erase_a_player_then_watch_the_erasure_complete(self) -> None:
+        driver = self.driver
+        player = f"p-erase-{int(time.time() * 1000)}"
+        create_player(player, "Erasable Player")
+        self.assertEqual(ingest(ENV["GM_WRITE_KEY"], player), 202)
+        self.login(path="/players")
+        tab_until(driver, lambda e: e.get_attribute("id") == "player-query", 40).send_keys(player, Keys.ENTER)
+        link = tab_until(driver, lambda e: e.tag_name == "a" and e.text == player, 40)
+        check_accessibility(self, driver, "players")
+        link = tab_until(driver, lambda e: e.tag_name == "a" and e.text == player, 40)
+        link.send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: d.find_element(By.ID, "player-id").text == player, 10)
+        exported = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(document.getElementById('export-link').href, {credentials: 'same-origin'})"
+            ".then(r => r.text().then(t => done([r.status, r.headers.get('content-disposition'), t])));")
+        self.assertEqual(exported[0], 200)
+        self.assertIn("attachment", exported[1])
+        self.assertIn(player, exported[2])
+        check_accessibility(self, driver, "player")
+        tab_until(driver, lambda e: e.tag_name == "button" and e.text.startswith("Erase this player"), 60).send_keys(Keys.ENTER)
+        confirm = wait_for(driver, lambda d: d.find_element(By.ID, "confirm-player-id"), 10)
+        check_accessibility(self, driver, "erase-confirmation")
+        confirm = tab_until(driver, lambda e: e.get_attribute("id") == "confirm-player-id", 60)
+        confirm.send_keys(player, Keys.ENTER)
+        wait_for(driver, lambda d: "/erasures/" in d.current_url, 10)
+        status = driver.find_element(By.ID, "erasure-status")
+        self.assertIn(status.get_attribute("data-status"), ("pending", "completed"))
+        wait_for(driver, lambda d: d.find_element(By.ID, "erasure-status").get_attribute("data-status") == "completed", 60)
+        services = {row.get_attribute("data-service"): row.find_elements(By.TAG_NAME, "td")[0].text
+                    for row in driver.find_elements(By.CSS_SELECTOR, "#erasure-services tbody tr")}
+        self.assertEqual(services, {"user": "completed", "processor": "completed", "analytics-api": "completed"})
+        check_accessibility(self, driver, "erasure")
+
+    def test_an_operator_without_admin_rights_reaches_neither_settings_nor_erasure(self) -> None:
+        driver = self.driver
+        email = f"viewer-{int(time.time() * 1000)}@{ENV['GM_TENANT']}.example"
+        password = "viewer-password-" + str(int(time.time()))
+        self.login(path="/settings")
+        tab_until(driver, lambda e: e.get_attribute("id") == "operator-email", 80).send_keys(email)
+        tab_until(driver, lambda e: e.get_attribute("id") == "operator-password", 5).send_keys(password)
+        tab_until(driver, lambda e: e.tag_name == "button" and e.text == "Create operator", 10).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: email in d.find_element(By.CSS_SELECTOR, ".success").text, 10)
+        tab_until(driver, lambda e: e.tag_name == "button" and e.text == "Log out", 10).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Signed out", 10)
+
+        driver.get(CONSOLE + "/players")
+        keyboard_login(driver, ENV["GM_TENANT"], email, password)
+        self.assertNotIn("Settings", [a.text for a in driver.find_elements(By.CSS_SELECTOR, "nav a")])
+        driver.get(CONSOLE + "/settings")
+        self.assertIn("admin role", driver.find_element(By.CSS_SELECTOR, ".notice").text)
+        player = f"p-kept-{int(time.time() * 1000)}"
+        self.assertEqual(ingest(ENV["GM_WRITE_KEY"], player), 202)
+
+        def shows_activity(d) -> bool:
+            d.get(CONSOLE + "/players/" + player)
+            return "Last seen" in d.page_source
+
+        wait_for(driver, shows_activity, 20)
+        self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "button.danger-button"), [])
+        csrf = driver.find_element(By.NAME, "csrf_token").get_attribute("value")
+        self.assertEqual(post_from_page(driver, f"/players/{player}/erasure", {"csrf_token": csrf, "confirm_player_id": player}), 403)
+
+
+def ingest(write_key: str, player: str) -> int:
+    """One deposit event for `player` with `write_key`: ingestion's status."""
+    event = {"event_id": str(uuid.uuid4()), "type": "deposit", "player_id": player,
+             "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "amount": {"minor": 100, "currency": "EUR"}}
+    request = urllib.request.Request(ENV.get("GM_INGESTION_URL", "http://127.0.0.1:8081") + "/v1/events",
+                                     data=json.dumps(event).encode(), method="POST")
+    request.add_header("X-API-Key", write_key)
+    request.add_header("Content-Type", "application/json")
+    try:
+        return urllib.request.urlopen(request, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def create_player(player: str, display_name: str) -> None:
+    """A profile at the user service, with tenant A's operator client (role operator)."""
+    token = client_token(ENV["GM_CLIENT_ID"], ENV["GM_CLIENT_SECRET"])
+    body = json.dumps({"player_id": player, "display_name": display_name}).encode()
+    request = urllib.request.Request(ENV.get("GM_USER_URL", "http://127.0.0.1:8085") + "/v1/players", data=body, method="POST")
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "application/json")
+    urllib.request.urlopen(request, timeout=10)
+
+
+def client_token(client_id: str, secret: str) -> str:
+    request = urllib.request.Request(ENV.get("GM_USER_URL", "http://127.0.0.1:8085") + "/oauth/token",
+                                     data=b"grant_type=client_credentials", method="POST")
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode())
+    return json.load(urllib.request.urlopen(request, timeout=10))["access_token"]
+
+
 def analytics_overview(client_id: str, secret: str, day_starts: str) -> dict:
     """The overview since `day_starts` as a tenant's own service client reads it at analytics-api."""
-    user = ENV.get("GM_USER_URL", "http://127.0.0.1:8085")
     analytics = ENV.get("GM_ANALYTICS_API_URL", "http://127.0.0.1:8084")
-    request = urllib.request.Request(user + "/oauth/token", data=b"grant_type=client_credentials", method="POST")
-    import base64
-
-    request.add_header("Authorization", "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode())
-    token = json.load(urllib.request.urlopen(request, timeout=10))["access_token"]
+    token = client_token(client_id, secret)
     now = time.time()
     to = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(now - now % 60 + 60))
     body = json.dumps({"query": "query($f:String!,$t:String!){overview(from:$f,to:$t){events currencies{currency}}}",

@@ -27,6 +27,12 @@ struct OAuthTests {
                 #expect(page.contains(#"value="\#(pkce.challenge)""#))
                 #expect(page.contains("&lt;script&gt;"))
                 #expect(!page.contains("<script>"))
+                // Browsers apply form-action to the redirect after the post too: the client's
+                // origin must be allowed, or the login never reaches it.
+                let policy = response.headers[.contentSecurityPolicy] ?? ""
+                let redirect = try #require(URLComponents(string: OAuthFixture.redirectURI))
+                let origin = "\(redirect.scheme!)://\(redirect.host!)" + (redirect.port.map { ":\($0)" } ?? "")
+                #expect(policy.contains("form-action 'self' \(origin);"), "\(policy)")
             }
             let signIn = try await client.signIn(pkce: pkce, state: "a b&c")
             #expect(signIn.status == .found)

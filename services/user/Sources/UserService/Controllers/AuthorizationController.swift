@@ -107,10 +107,18 @@ struct AuthorizationController: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy: "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+                .contentSecurityPolicy: "default-src 'none'; form-action \(Self.formActionSources(redirectURI: authorization.redirectURI)); frame-ancestors 'none'",
                 HTTPField.Name("X-Frame-Options")!: "DENY",
             ],
             body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    /// Where the login form may send the browser: here, and on to the client's registered
+    /// redirect URI (browsers apply `form-action` to the redirect that follows the post, so
+    /// without the client's origin a successful login would stop at this page).
+    static func formActionSources(redirectURI: String) -> String {
+        guard let url = URLComponents(string: redirectURI), let scheme = url.scheme, let host = url.host, !host.isEmpty else { return "'self'" }
+        return "'self' \(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
