@@ -79,7 +79,7 @@ class DataPlatformChecksCatchDrift(unittest.TestCase):
         self.assertIn("does not define `default`", found)
         self.assertIn("required 3 masters + 3 replicas", found)
         self.assertIn("needs its PodDisruptionBudget", found)
-        self.assertIn("the call graph's callers of redis are ['analytics-api', 'ingestion', 'processor', 'recommendation']", found)
+        self.assertIn("the call graph's callers of redis are ['admin', 'analytics-api', 'ingestion', 'processor', 'recommendation']", found)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,15 @@ enum CallTarget: Equatable {
         "GM_PROMETHEUS_URL": "prometheus",
     ]
 
+    /// Origins as browsers reach them (the console's, the user service's login form): links and
+    /// redirects the service writes, never connections it opens.
+    static let browserOrigins: Set<String> = ["GM_ADMIN_PUBLIC_URL", "GM_USER_PUBLIC_URL"]
+
     init(variable name: String) {
+        if Self.browserOrigins.contains(name) {
+            self = .none
+            return
+        }
         if let target = Self.infrastructure[name] {
             self = .connects(to: target, port: target)
             return

@@ -37,6 +37,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let openAPI = try OpenAPIController(
         platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
+        ConsoleMetrics.registerAtZero(upstreams: [AnalyticsQueries.service, UserDirectory.service])
         openAPI.addRoutes(to: router)
         assets.addRoutes(to: router)
         login.addRoutes(to: router)

@@ -6,7 +6,6 @@ import GameMetricsService
 import HTTPTypes
 import Hummingbird
 import Logging
-import Metrics
 
 /// Login through the user service (OAuth 2 authorization code with PKCE S256, RFC 7636) and
 /// logout that revokes the login's refresh tokens:
@@ -95,7 +94,9 @@ struct LoginController: Sendable {
         do {
             signedIn = try await access.session(request)
         } catch ConsoleRedirect.login {
-            return signedOut(note: nil)
+            // No session came with the post (none, or another site's post without the cookie):
+            // nothing to end, and no cookie to touch, or any site could sign the operator out.
+            return ConsolePages.redirect(to: "/login")
         }
         do {
             _ = try await access.form(request, of: signedIn)
@@ -126,7 +127,11 @@ struct LoginController: Sendable {
     }
 
     private static func count(_ outcome: String) {
-        Counter(label: "gm_admin_logins_total", dimensions: [("outcome", outcome)]).increment()
+        switch outcome {
+        case "completed": ConsoleMetrics.loginsCompleted.increment()
+        case "refused": ConsoleMetrics.loginsRefused.increment()
+        default: ConsoleMetrics.loginsFailed.increment()
+        }
     }
 }
 

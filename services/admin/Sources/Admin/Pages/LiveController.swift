@@ -1,6 +1,5 @@
 import GameMetricsHTTP
 import Hummingbird
-import Metrics
 import NIOCore
 import ServiceLifecycle
 
@@ -14,7 +13,6 @@ struct LiveController: Sendable {
     static let heartbeat: Duration = .seconds(15)
     /// Events waiting for a slow browser before it is dropped.
     static let bufferedEvents = 256
-    static let streams = Gauge(label: "gm_admin_live_streams")
     static let open = OpenStreams()
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -32,8 +30,8 @@ struct LiveController: Sendable {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                Self.streams.record(Self.open.change(by: 1))
-                defer { Self.streams.record(Self.open.change(by: -1)) }
+                ConsoleMetrics.liveStreams.record(Self.open.change(by: 1))
+                defer { ConsoleMetrics.liveStreams.record(Self.open.change(by: -1)) }
                 let (events, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.bufferedEvents))
                 let emit: @Sendable (String) -> Bool = { event in
                     guard case .enqueued = sink.yield(event) else {

@@ -136,12 +136,14 @@ struct PlayerSearchPage: Sendable {
     let results: [Row]
     let searched: Bool
     let noResults: Bool
+    let hasResults: Bool
 
     init(query: String, results: [UserDirectory.Player], searched: Bool) {
         self.query = query
         self.results = results.map { Row(id: $0.playerId, href: "/players/\(UserDirectory.segment($0.playerId))", name: $0.displayName ?? "", country: $0.country ?? "") }
         self.searched = searched
         noResults = searched && results.isEmpty
+        hasResults = !results.isEmpty
     }
 }
 

@@ -3,7 +3,6 @@ import GameMetricsAuth
 import GameMetricsHTTP
 import Hummingbird
 import Logging
-import Metrics
 
 /// Who is at the console: resolves the session cookie to a ``ConsoleSession`` (renewing its
 /// access token shortly before it expires) and checks every form post's origin and CSRF token.
@@ -32,7 +31,7 @@ struct ConsoleAccess: Sendable {
         let sameOrigin = origin == nil || origin == settings.origin
         let token = fields["csrf_token"] ?? ""
         guard sameOrigin, Self.constantTimeEqual(token, signedIn.session.csrfToken) else {
-            Self.csrfRefused.increment()
+            ConsoleMetrics.csrfRefused.increment()
             logger.warning("form post refused: CSRF check", metadata: ["origin": "\(origin ?? "none")", "path": "\(request.uri.path)"])
             throw ConsolePageError.forbidden("This form was not sent from a page of this console (its security token is missing or stale). Reload the page and try again.")
         }
@@ -79,8 +78,6 @@ struct ConsoleAccess: Sendable {
         guard x.count == y.count, !x.isEmpty else { return false }
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
-
-    static let csrfRefused = Counter(label: "gm_admin_csrf_refused_total")
 }
 
 /// A request's signed-in operator: the session and its id (the cookie's value).

@@ -1,7 +1,6 @@
 import CurlHTTP
 import Foundation
 import HTTPTypes
-import Metrics
 
 /// Every call the console makes to another service with an operator's token: JSON in and out,
 /// counted by service and outcome (`gm_admin_upstream_requests_total`), errors as ``UpstreamError``.
@@ -43,6 +42,6 @@ struct UpstreamCalls: Sendable {
     }
 
     private static func count(_ service: String, _ outcome: String) {
-        Counter(label: "gm_admin_upstream_requests_total", dimensions: [("service", service), ("outcome", outcome)]).increment()
+        ConsoleMetrics.upstream(service, outcome).increment()
     }
 }
