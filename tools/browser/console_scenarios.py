@@ -169,6 +169,24 @@ class ConsoleScenarios(unittest.TestCase):
         check_accessibility(self, driver, "login-failed")
 
 
+    def test_games_are_ranked_over_a_chosen_range_and_a_game_shows_its_days(self) -> None:
+        driver = self.driver
+        self.login(path="/games")
+        ranking = tab_until(driver, lambda e: e.get_attribute("id") == "games-by", 40)
+        ranking.send_keys(Keys.ARROW_DOWN)  # players -> rounds
+        tab_until(driver, lambda e: e.tag_name == "button" and e.text == "Show games", 10).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: "by=rounds" in d.current_url, 10)
+        rows = driver.find_elements(By.CSS_SELECTOR, "#games tbody tr")
+        self.assertGreater(len(rows), 0)
+        rounds = [int(row.find_elements(By.TAG_NAME, "td")[1].text.replace(",", "")) for row in rows]
+        self.assertEqual(rounds, sorted(rounds, reverse=True), "games are not ranked by rounds")
+        check_accessibility(self, driver, "games")
+        first = rows[0].find_element(By.TAG_NAME, "a").text
+        tab_until(driver, lambda e: e.tag_name == "a" and e.text == first, 60).send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Game {first}", 10)
+        self.assertEqual(len(driver.find_elements(By.CSS_SELECTOR, "#game-days tbody tr")), 7)
+        check_accessibility(self, driver, "game")
+
     def test_an_admin_creates_a_write_key_and_a_revoked_key_is_refused_by_ingestion_in_time(self) -> None:
         driver = self.driver
         self.login(path="/settings")

@@ -34,6 +34,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let pipeline = PipelineController(pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets))
     let players = PlayersController(pages: pages, users: users, analytics: analytics)
     let settingsPage = SettingsController(pages: pages, users: users)
+    let games = GamesController(pages: pages, analytics: analytics)
     let openAPI = try OpenAPIController(
         platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
@@ -46,5 +47,6 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         pipeline.addRoutes(to: router)
         players.addRoutes(to: router)
         settingsPage.addRoutes(to: router)
+        games.addRoutes(to: router)
     }
 }

@@ -41,6 +41,18 @@ enum Formatting {
         return formatter.string(from: date)
     }
 
+    /// The day (YYYY-MM-DD) in the zone named `zone` of an RFC 3339 instant.
+    static func day(of instant: String, in zone: String) -> String {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime]
+        guard let date = parser.date(from: instant), let timeZone = TimeZone(identifier: zone == "UTC" ? "GMT" : zone) else { return String(instant.prefix(10)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
     /// The start of `date`'s day in `zone`.
     static func startOfDay(_ date: Date, in zone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)

@@ -18,7 +18,7 @@ struct PageFrame: Sendable {
 
     /// The console's sections.
     static func signedIn(_ session: ConsoleSession, title: String, current: String, script: String? = nil) -> PageFrame {
-        var sections = [("/overview", "Overview"), ("/players", "Players"), ("/pipeline", "Pipeline health")]
+        var sections = [("/overview", "Overview"), ("/games", "Games"), ("/players", "Players"), ("/pipeline", "Pipeline health")]
         if session.isAdmin { sections.append(("/settings", "Settings")) }
         return PageFrame(
             title: title, navigation: sections.map { NavigationItem(href: $0.0, label: $0.1, current: $0.0 == current) },
