@@ -10,7 +10,6 @@ struct PageFrame: Sendable {
     let title: String
     let navigation: [NavigationItem]
     let tenant: String?
-    let subject: String?
     let roles: String?
     let csrfToken: String?
     /// The page's own script, under /static/ (nil: none).
@@ -22,13 +21,13 @@ struct PageFrame: Sendable {
         if session.isAdmin { sections.append(("/settings", "Settings")) }
         return PageFrame(
             title: title, navigation: sections.map { NavigationItem(href: $0.0, label: $0.1, current: $0.0 == current) },
-            tenant: session.tenantID, subject: session.subject, roles: session.roles.sorted().joined(separator: ", "),
+            tenant: session.tenantID, roles: session.roles.sorted().joined(separator: ", "),
             csrfToken: session.csrfToken, script: script)
     }
 
     static func signedOut(title: String) -> PageFrame {
         PageFrame(
-            title: title, navigation: [NavigationItem(href: "/login", label: "Log in", current: false)], tenant: nil, subject: nil, roles: nil,
+            title: title, navigation: [NavigationItem(href: "/login", label: "Log in", current: false)], tenant: nil, roles: nil,
             csrfToken: nil, script: nil)
     }
 }

@@ -120,10 +120,13 @@
     if (eventsChart) eventsChart.update();
   }
 
+  // Over the last 60 s of live updates; while the page is younger than that, over its age.
+  const opened = Date.now();
   function rate() {
-    const cutoff = Date.now() - 60000;
-    while (recent.length && recent[0][0] < cutoff) recent.shift();
-    set("events-per-second", Console.count(recent.reduce((sum, [, events]) => sum + events, 0) / 60));
+    const now = Date.now();
+    while (recent.length && recent[0][0] < now - 60000) recent.shift();
+    const seconds = Math.min(60, Math.max(5, (now - opened) / 1000));
+    set("events-per-second", Console.count(recent.reduce((sum, [, events]) => sum + events, 0) / seconds));
   }
 
   applySummary(summary);
