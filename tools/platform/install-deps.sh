@@ -32,27 +32,7 @@ fi
 mkdir -p "$GM_DIR/logs"
 LOG="$GM_DIR/logs/install-deps.log"
 
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
-        missing+=("$pkg")
-    fi
-done
-
-if ((${#missing[@]} > 0)); then
-    SUDO=()
-    if ((EUID != 0)); then
-        command -v sudo >/dev/null 2>&1 || die "missing packages (${missing[*]}) and not root (no sudo)"
-        SUDO=(sudo)
-    fi
-    log "install-deps: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { "${SUDO[@]}" apt-get update -qq &&
-        "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >>"$LOG" 2>&1; then
-        log_tail "$LOG" 30
-        die "apt-get install failed (log: $LOG)"
-    fi
-fi
+apt_install_missing "$LOG" "${APT_PACKAGES[@]}"
 
 # The Swift toolchain is not a Debian package: it must already be on the machine.
 ensure_swift

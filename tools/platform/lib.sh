@@ -77,6 +77,32 @@ port_open() {
 }
 
 # Last lines of a log file, indented, for error messages.
+# apt_install_missing LOG PACKAGE...: installs with apt-get those of the Debian packages that are
+# not installed (non-interactive, quiet, output appended to LOG, its tail shown on failure); as
+# root, or through sudo.
+apt_install_missing() {
+    local logfile="$1" pkg
+    shift
+    local missing=()
+    for pkg in "$@"; do
+        if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
+            missing+=("$pkg")
+        fi
+    done
+    ((${#missing[@]} > 0)) || return 0
+    local sudo=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null 2>&1 || die "missing packages (${missing[*]}) and not root (no sudo)"
+        sudo=(sudo)
+    fi
+    log "installing ${missing[*]} (apt-get; log: $logfile)"
+    if ! { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >>"$logfile" 2>&1; then
+        log_tail "$logfile" 30
+        die "apt-get install failed (log: $logfile)"
+    fi
+}
+
 log_tail() {
     local file="$1" n="${2:-20}"
     if [[ -s "$file" ]]; then
