@@ -1,6 +1,7 @@
 import Foundation
 import GameMetricsHTTP
 import Hummingbird
+import NIOCore
 
 /// What every page handler shares: the signed-in session first (or the login), errors as pages.
 struct ConsolePages: Sendable {
@@ -29,9 +30,19 @@ struct ConsolePages: Sendable {
         }
     }
 
+    /// What a script's request (JSON, SSE) gets without a session: its page sends the browser to the login.
+    static var signedOutJSON: Response {
+        Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+    }
+
     static func redirect(to location: String) -> Response {
         var headers = PageRenderer.securityHeaders
         headers[.location] = location
         return Response(status: .seeOther, headers: headers)
     }
+}
+
+/// The outcome of one part of a page, so that a part that fails does not take the others with it.
+func attempt<Value: Sendable>(_ body: () async throws -> Value) async -> Result<Value, any Error> {
+    do { return .success(try await body()) } catch { return .failure(error) }
 }

@@ -21,7 +21,7 @@ struct LiveController: Sendable {
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let signedIn = try? await access.session(request) else {
-            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+            return ConsolePages.signedOutJSON
         }
         let token = signedIn.session.accessToken
         var headers = PageRenderer.securityHeaders

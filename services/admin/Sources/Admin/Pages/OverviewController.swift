@@ -31,7 +31,7 @@ struct OverviewController: Sendable {
 
     @Sendable func summaryJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let signedIn = try? await pages.access.session(request) else {
-            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+            return ConsolePages.signedOutJSON
         }
         let zone = Formatting.timeZone(request.uri.queryParameters.get("tz")) ?? Formatting.timeZone(nil)!
         let summary = await summary(signedIn.session, zone: zone, trace: context.trace.description)
@@ -67,10 +67,6 @@ struct OverviewController: Sendable {
             activeToday: try? dayResult.get().activePlayers, sessions: try? dayResult.get().sessions,
             currencies: (try? dayResult.get().currencies) ?? [], topGames: (try? gamesResult.get()) ?? [],
             eventsPerMinute: (try? seriesResult.get()) ?? [], unavailable: unavailable)
-    }
-
-    private func attempt<Value: Sendable>(_ body: () async throws -> Value) async -> Result<Value, any Error> {
-        do { return .success(try await body()) } catch { return .failure(error) }
     }
 }
 

@@ -30,10 +30,6 @@ struct PipelineController: Sendable {
             return pages.renderer.page("pipeline", frame: frame, content: content)
         }
     }
-
-    private func attempt<Value: Sendable>(_ body: () async throws -> Value) async -> Result<Value, any Error> {
-        do { return .success(try await body()) } catch { return .failure(error) }
-    }
 }
 
 /// The pipeline page as the template shows it.

@@ -100,7 +100,7 @@ struct PlayersController: Sendable {
 
     @Sendable func erasureJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let signedIn = try? await pages.access.session(request) else {
-            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+            return ConsolePages.signedOutJSON
         }
         let requestID = try context.parameters.require("request")
         guard let status = try await users.erasure(requestID, token: signedIn.session.accessToken) else { throw HTTPError(.notFound) }
