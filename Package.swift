@@ -115,7 +115,7 @@ let services: [ServiceTargets] = [
     // overview relayed from analytics-api's subscription.
     ServiceTargets(
         directory: "admin", module: "Admin", dependencies: peersGlue + redisGlue + ["GameMetricsAuth", mustache, webSocketClient, httpTypes],
-        resources: [.copy("templates"), .copy("static")]),
+        resources: [.copy("templates"), .copy("static"), .copy("openapi.json")]),
 ]
 
 // MARK: - Shared modules

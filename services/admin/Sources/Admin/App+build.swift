@@ -1,3 +1,4 @@
+import Foundation
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsPeers
@@ -28,15 +29,14 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let users = UserDirectory(calls: UpstreamCalls(http: http), baseURL: settings.userServiceURL)
     let login = LoginController(
         access: access, verifier: JWKSAccessTokenVerifier(userServiceURL: settings.userServiceURL, issuer: settings.issuer, http: http),
-        renderer: renderer, logger: logger)
+        pages: pages, logger: logger)
     let overview = OverviewController(pages: pages, analytics: analytics)
     let live = LiveController(access: access, relay: LiveRelay(analyticsURL: settings.analyticsURL, logger: logger))
     let pipeline = PipelineController(pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets))
     let players = PlayersController(pages: pages, users: users, analytics: analytics)
     let settingsPage = SettingsController(pages: pages, users: users)
     let games = GamesController(pages: pages, analytics: analytics)
-    let openAPI = try OpenAPIController(
-        platformEndpointsOf: configuration, purpose: "The operators' web dashboard, on top of the user service (login) and analytics-api (data).")
+    let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
         ConsoleMetrics.registerAtZero(upstreams: [AnalyticsQueries.service, UserDirectory.service])
         openAPI.addRoutes(to: router)

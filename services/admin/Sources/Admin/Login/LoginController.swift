@@ -6,6 +6,7 @@ import GameMetricsService
 import HTTPTypes
 import Hummingbird
 import Logging
+import Redis
 
 /// Login through the user service (OAuth 2 authorization code with PKCE S256, RFC 7636) and
 /// logout that revokes the login's refresh tokens:
@@ -18,15 +19,25 @@ import Logging
 struct LoginController: Sendable {
     let access: ConsoleAccess
     let verifier: any AccessTokenVerifier
-    let renderer: PageRenderer
+    let pages: ConsolePages
     let logger: Logger
+    var renderer: PageRenderer { pages.renderer }
 
     static let stateCookie = "__Host-gm_admin_login"
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("login", use: login)
-        router.get("auth/callback", use: callback)
-        router.post("logout", use: logout)
+        router.get("login") { request, context in try await sessionsAnswer { try await login(request, context: context) } }
+        router.get("auth/callback") { request, context in try await sessionsAnswer { try await callback(request, context: context) } }
+        router.post("logout") { request, context in try await sessionsAnswer { try await logout(request, context: context) } }
+    }
+
+    /// Every step here reads or writes Redis; while it does not answer, a page saying so.
+    private func sessionsAnswer(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch is RedisError {
+            return pages.sessionsUnavailable()
+        }
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {

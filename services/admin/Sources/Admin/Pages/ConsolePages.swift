@@ -2,6 +2,7 @@ import Foundation
 import GameMetricsHTTP
 import Hummingbird
 import NIOCore
+import Redis
 
 /// What every page handler shares: the signed-in session first (or the login), errors as pages.
 struct ConsolePages: Sendable {
@@ -16,6 +17,8 @@ struct ConsolePages: Sendable {
             signedIn = try await access.session(request)
         } catch ConsoleRedirect.login(let returnTo) {
             return Self.redirect(to: "/login?return_to=\(returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-", "_", "."])) ?? "/overview")")
+        } catch is RedisError {
+            return sessionsUnavailable()
         }
         do {
             return try await body(signedIn)
@@ -30,9 +33,17 @@ struct ConsolePages: Sendable {
         }
     }
 
+    /// Redis does not answer: nobody's session can be read or written.
+    func sessionsUnavailable() -> Response {
+        renderer.page(
+            "login-failed", frame: .signedOut(title: "The console is unavailable"),
+            content: Message("The console's session store does not answer, so nobody can sign in or stay signed in right now. Try again in a moment."),
+            status: .serviceUnavailable)
+    }
+
     /// What a script's request (JSON, SSE) gets without a session: its page sends the browser to the login.
     static var signedOutJSON: Response {
-        Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":"signed out"}"#)))
+        Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"unauthorized","message":"Not signed in to the console: log in again.","details":[]}}"#)))
     }
 
     static func redirect(to location: String) -> Response {
