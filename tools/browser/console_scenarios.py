@@ -10,6 +10,8 @@ committed ones).
 import base64
 import json
 import os
+import shutil
+import tempfile
 import uuid
 import sys
 import time
@@ -219,13 +221,14 @@ class ConsoleScenarios(unittest.TestCase):
         link = tab_until(driver, lambda e: e.tag_name == "a" and e.text == player, 40)
         link.send_keys(Keys.ENTER)
         wait_for(driver, lambda d: d.find_element(By.ID, "player-id").text == player, 10)
-        exported = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "fetch(document.getElementById('export-link').href, {credentials: 'same-origin'})"
-            ".then(r => r.text().then(t => done([r.status, r.headers.get('content-disposition'), t])));")
-        self.assertEqual(exported[0], 200)
-        self.assertIn("attachment", exported[1])
-        self.assertIn(player, exported[2])
+        # The export downloads by keyboard: Enter on its link, the file lands in a folder of the test's.
+        downloads = Path(tempfile.mkdtemp(prefix="gm-export-"))
+        self.addCleanup(shutil.rmtree, downloads, True)
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        tab_until(driver, lambda e: e.get_attribute("id") == "export-link", 60).send_keys(Keys.ENTER)
+        exported = wait_for(driver, lambda d: [f for f in downloads.glob("*.json")], 20)
+        export = json.loads(exported[0].read_text())
+        self.assertIn(player, json.dumps(export))
         check_accessibility(self, driver, "player")
         tab_until(driver, lambda e: e.tag_name == "button" and e.text.startswith("Erase this player"), 60).send_keys(Keys.ENTER)
         confirm = wait_for(driver, lambda d: d.find_element(By.ID, "confirm-player-id"), 10)
