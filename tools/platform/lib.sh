@@ -83,21 +83,21 @@ port_open() {
 apt_install_missing() {
     local logfile="$1" pkg
     shift
-    local missing=()
+    local absent=()
     for pkg in "$@"; do
         if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
-            missing+=("$pkg")
+            absent+=("$pkg")
         fi
     done
-    ((${#missing[@]} > 0)) || return 0
+    ((${#absent[@]} > 0)) || return 0
     local sudo=()
     if ((EUID != 0)); then
-        command -v sudo >/dev/null 2>&1 || die "missing packages (${missing[*]}) and not root (no sudo)"
+        command -v sudo >/dev/null 2>&1 || die "missing packages (${absent[*]}) and not root (no sudo)"
         sudo=(sudo)
     fi
-    log "installing ${missing[*]} (apt-get; log: $logfile)"
+    log "installing ${absent[*]} (apt-get; log: $logfile)"
     if ! { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >>"$logfile" 2>&1; then
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${absent[@]}"; } >>"$logfile" 2>&1; then
         log_tail "$logfile" 30
         die "apt-get install failed (log: $logfile)"
     fi
