@@ -25,8 +25,9 @@ public enum APIContract {
     /// Runs schemathesis against the service listening at `baseURL` (e.g. `http://127.0.0.1:PORT`),
     /// sending `headers` (credentials) with every request; records an issue with schemathesis's
     /// report when it finds any failure.
+    /// `excludedChecks`: schemathesis checks that cannot apply to this service (say why where it is passed).
     public static func expectServerMatchesDocument(
-        baseURL: String, headers: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+        baseURL: String, headers: [String: String] = [:], excludedChecks: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let schemathesis = try TestServers.value("GM_TEST_SCHEMATHESIS")
         let configuration = try TestServers.value("GM_TEST_SCHEMATHESIS_CONFIG")
@@ -40,6 +41,7 @@ public enum APIContract {
             "--workers", "1", "--request-timeout", "10",
             "--no-color", "--output-truncate", "false",
         ]
+        if !excludedChecks.isEmpty { arguments += ["--exclude-checks", excludedChecks.joined(separator: ",")] }
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             arguments += ["--header", "\(name): \(value)"]
         }
@@ -49,10 +51,11 @@ public enum APIContract {
 
     /// The same, for an application that needs no set-up: runs it live on a free port first.
     public static func expectServerMatchesDocument(
-        _ application: some ApplicationProtocol, sourceLocation: SourceLocation = #_sourceLocation
+        _ application: some ApplicationProtocol, excludedChecks: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await application.test(.live) { client in
-            try await expectServerMatchesDocument(baseURL: "http://127.0.0.1:\(client.port!)", sourceLocation: sourceLocation)
+            try await expectServerMatchesDocument(
+                baseURL: "http://127.0.0.1:\(client.port!)", excludedChecks: excludedChecks, sourceLocation: sourceLocation)
         }
     }
 }

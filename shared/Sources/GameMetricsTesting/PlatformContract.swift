@@ -140,14 +140,14 @@ public enum PlatformContract {
     /// its consumers' checks, which fail until they have prepared.
     public static func expectKept<App: ApplicationProtocol>(
         notReadyWhileUnanswered dependencies: [String], ownChecks: [String] = [], unpreparedConsumers: [String] = [],
-        sourceLocation: SourceLocation = #_sourceLocation, build: (EnvironmentReader) throws -> App
+        excludedContractChecks: [String] = [], sourceLocation: SourceLocation = #_sourceLocation, build: (EnvironmentReader) throws -> App
     ) async throws {
         try await expectLiveButNotReady(
             try build(unreachableDependencies), naming: dependencies, ownChecks: ownChecks, unpreparedConsumers: unpreparedConsumers,
             sourceLocation: sourceLocation)
         try await expectOperatorEndpointsOnlyOnInternalPort(sourceLocation: sourceLocation, build: build)
         let live = try build(unreachableDependencies.merging(["GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0"]))
-        try await APIContract.expectServerMatchesDocument(live, sourceLocation: sourceLocation)
+        try await APIContract.expectServerMatchesDocument(live, excludedChecks: excludedContractChecks, sourceLocation: sourceLocation)
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
