@@ -70,7 +70,7 @@ struct LoginController: Sendable {
         }
         let tokens: TokenSet
         do {
-            tokens = try await access.tokens.redeem(code: code, verifier: pending.verifier)
+            tokens = try await access.tokens.redeem(code: code, verifier: pending.verifier, trace: context.trace.description)
         } catch TokenEndpointError.refused(let status, let error) {
             logger.notice("login code refused", metadata: ["status": "\(status)", "error": "\(error)"])
             return failure(.badRequest, "The user service refused the login (\(error)). Log in again.", outcome: "refused")
@@ -116,7 +116,7 @@ struct LoginController: Sendable {
         }
         var note: String?
         do {
-            try await access.tokens.revoke(signedIn.session.refreshToken)
+            try await access.tokens.revoke(signedIn.session.refreshToken, trace: context.trace.description)
         } catch {
             logger.error("refresh token not revoked at logout", metadata: ["error": "\(error)"])
             note = "The user service could not be reached to revoke this login everywhere; it ends when its refresh token expires."

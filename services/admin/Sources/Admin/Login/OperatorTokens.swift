@@ -11,9 +11,10 @@ struct OperatorTokens: Sendable {
     let clientID: String
     let redirectURI: String
 
-    func redeem(code: String, verifier: String) async throws -> TokenSet {
+    func redeem(code: String, verifier: String, trace: String?) async throws -> TokenSet {
         try await grant(
-            ["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "client_id": clientID, "code_verifier": verifier])
+            ["grant_type": "authorization_code", "code": code, "redirect_uri": redirectURI, "client_id": clientID, "code_verifier": verifier],
+            trace: trace)
     }
 
     func refresh(_ refreshToken: String) async throws -> TokenSet {
@@ -21,13 +22,14 @@ struct OperatorTokens: Sendable {
     }
 
     /// Revokes `refreshToken` and its whole family (the login). RFC 7009: unknown tokens answer 200 too.
-    func revoke(_ refreshToken: String) async throws {
-        let (status, body) = try await post("oauth/revoke", ["token": refreshToken, "token_type_hint": "refresh_token", "client_id": clientID])
+    func revoke(_ refreshToken: String, trace: String? = nil) async throws {
+        let (status, body) = try await post(
+            "oauth/revoke", ["token": refreshToken, "token_type_hint": "refresh_token", "client_id": clientID], trace: trace)
         guard status == 200 else { throw Self.error(status: status, body: body) }
     }
 
-    private func grant(_ fields: [String: String]) async throws -> TokenSet {
-        let (status, body) = try await post("oauth/token", fields)
+    private func grant(_ fields: [String: String], trace: String? = nil) async throws -> TokenSet {
+        let (status, body) = try await post("oauth/token", fields, trace: trace)
         guard status == 200 else { throw Self.error(status: status, body: body) }
         guard let tokens = try? JSONDecoder().decode(TokenSet.self, from: Data(body)) else {
             throw TokenEndpointError.unavailable("the token endpoint's answer is not a token set")
@@ -35,8 +37,9 @@ struct OperatorTokens: Sendable {
         return tokens
     }
 
-    private func post(_ path: String, _ fields: [String: String]) async throws -> (Int, [UInt8]) {
+    private func post(_ path: String, _ fields: [String: String], trace: String?) async throws -> (Int, [UInt8]) {
         var request = HTTPRequest(method: .post, url: userServiceURL.appendingPathComponent(path))
+        if let trace, let name = HTTPField.Name("traceparent") { request.headerFields[name] = trace }
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"
         request.headerFields[.accept] = "application/json"
         do {

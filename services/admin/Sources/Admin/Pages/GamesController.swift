@@ -31,7 +31,7 @@ struct GamesController: Sendable {
             let frame = PageFrame.signedIn(signedIn.session, title: "Games", current: "/games", script: "games.js")
             do {
                 let answer = try await analytics.run(
-                    .topGames, variables, as: RankedGamesAnswer.self, token: signedIn.session.accessToken, trace: context.trace.description)
+                    .topGames, variables, as: RankedGamesAnswer.self, for: OperatorCall(signedIn, context))
                 return pages.renderer.page("games", frame: frame, content: GamesPage(choice: choice, connection: answer.topGames, problem: nil))
             } catch let error as UpstreamError where error.isRefusal {
                 return pages.renderer.page("games", frame: frame, content: GamesPage(choice: choice, connection: nil, problem: error.message), status: .badRequest)
@@ -43,8 +43,7 @@ struct GamesController: Sendable {
         try await pages.page(request) { signedIn in
             let id = try context.parameters.require("id")
             let choice = try GamesChoice(request.uri.queryParameters)
-            let token = signedIn.session.accessToken
-            let trace = context.trace.description
+            let caller = OperatorCall(signedIn, context)
             struct Variables: Encodable {
                 let metric: String
                 let grain = "DAY"
@@ -57,7 +56,7 @@ struct GamesController: Sendable {
             func series(_ metric: String, currency: String? = nil) async throws -> [SeriesAnswer.Series.Point] {
                 try await analytics.run(
                     .metricSeries, Variables(metric: metric, from: choice.from, to: choice.to, timeZone: choice.timeZone, currency: currency, gameId: id),
-                    as: SeriesAnswer.self, token: token, trace: trace
+                    as: SeriesAnswer.self, for: caller
                 ).timeSeries.points
             }
             let frame = PageFrame.signedIn(signedIn.session, title: "Game \(id)", current: "/games", script: "games.js")

@@ -23,7 +23,7 @@ struct LiveController: Sendable {
         guard let signedIn = try? await access.session(request) else {
             return ConsolePages.signedOutJSON
         }
-        let token = signedIn.session.accessToken
+        let caller = OperatorCall(signedIn, context)
         var headers = PageRenderer.securityHeaders
         headers[.contentType] = "text/event-stream"
         let relay = self.relay
@@ -43,7 +43,7 @@ struct LiveController: Sendable {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         defer { sink.finish() }
-                        try? await relay.relay(token: token, emit: emit)
+                        try? await relay.relay(for: caller, emit: emit)
                     }
                     group.addTask {
                         while true {

@@ -23,7 +23,7 @@ struct OverviewController: Sendable {
             guard let zone = Formatting.timeZone(request.uri.queryParameters.get("tz")) else {
                 throw ConsolePageError.badRequest("Unknown time zone: use an IANA name such as Europe/Malta or UTC.")
             }
-            let summary = await summary(signedIn.session, zone: zone, trace: context.trace.description)
+            let summary = await summary(OperatorCall(signedIn, context), zone: zone)
             let frame = PageFrame.signedIn(signedIn.session, title: "Live overview", current: "/overview", script: "overview.js")
             return pages.renderer.page("overview", frame: frame, content: OverviewPage(summary: summary))
         }
@@ -34,28 +34,27 @@ struct OverviewController: Sendable {
             return ConsolePages.signedOutJSON
         }
         let zone = Formatting.timeZone(request.uri.queryParameters.get("tz")) ?? Formatting.timeZone(nil)!
-        let summary = await summary(signedIn.session, zone: zone, trace: context.trace.description)
+        let summary = await summary(OperatorCall(signedIn, context), zone: zone)
         var headers = PageRenderer.securityHeaders
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(summary))))
     }
 
     /// Reads the parts concurrently; a part that fails is named in `unavailable`, the others show.
-    func summary(_ session: ConsoleSession, zone named: NamedTimeZone, trace: String) async -> OverviewSummary {
+    func summary(_ caller: OperatorCall, zone named: NamedTimeZone) async -> OverviewSummary {
         let zone = named.zone
         let now = Date()
         let to = Formatting.rfc3339(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
         let today = RangeVariables(from: Formatting.rfc3339(Formatting.startOfDay(now, in: zone)), to: to)
         let recent = RangeVariables(from: Formatting.rfc3339(now.addingTimeInterval(TimeInterval(-60 * Self.nowMinutes))), to: to)
         let hour = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: Formatting.rfc3339(now.addingTimeInterval(-3_600)), to: to, timeZone: named.name)
-        let token = session.accessToken
-        async let day = attempt { try await analytics.run(.overview, today, as: OverviewAnswer.self, token: token, trace: trace).overview }
-        async let active = attempt { try await analytics.run(.overview, recent, as: OverviewAnswer.self, token: token, trace: trace).overview.activePlayers }
+        async let day = attempt { try await analytics.run(.overview, today, as: OverviewAnswer.self, for: caller).overview }
+        async let active = attempt { try await analytics.run(.overview, recent, as: OverviewAnswer.self, for: caller).overview.activePlayers }
         async let games = attempt {
-            try await analytics.run(.topGames, TopGamesVariables(by: "PLAYERS", from: today.from, to: today.to, first: 5), as: TopGamesAnswer.self, token: token, trace: trace)
+            try await analytics.run(.topGames, TopGamesVariables(by: "PLAYERS", from: today.from, to: today.to, first: 5), as: TopGamesAnswer.self, for: caller)
                 .topGames.edges.map(\.node)
         }
-        async let series = attempt { try await analytics.run(.metricSeries, hour, as: SeriesAnswer.self, token: token, trace: trace).timeSeries.points }
+        async let series = attempt { try await analytics.run(.metricSeries, hour, as: SeriesAnswer.self, for: caller).timeSeries.points }
         let (dayResult, activeResult, gamesResult, seriesResult) = await (day, active, games, series)
         var unavailable: [String] = []
         for case .failure(let error) in [dayResult.map { _ in () }, activeResult.map { _ in () }, gamesResult.map { _ in () }, seriesResult.map { _ in () }] {

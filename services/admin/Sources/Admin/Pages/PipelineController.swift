@@ -20,11 +20,10 @@ struct PipelineController: Sendable {
             let to = Formatting.rfc3339(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
             let day = RangeVariables(from: Formatting.rfc3339(now.addingTimeInterval(-86_400)), to: to)
             let recent = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: Formatting.rfc3339(now.addingTimeInterval(-1_800)), to: to, timeZone: "UTC")
-            let token = signedIn.session.accessToken
-            let trace = context.trace.description
+            let caller = OperatorCall(signedIn, context)
             async let services = readiness.rows()
-            async let health = attempt { try await analytics.run(.pipelineHealth, day, as: PipelineAnswer.self, token: token, trace: trace).pipelineHealth }
-            async let rate = attempt { try await analytics.run(.metricSeries, recent, as: SeriesAnswer.self, token: token, trace: trace).timeSeries.points }
+            async let health = attempt { try await analytics.run(.pipelineHealth, day, as: PipelineAnswer.self, for: caller).pipelineHealth }
+            async let rate = attempt { try await analytics.run(.metricSeries, recent, as: SeriesAnswer.self, for: caller).timeSeries.points }
             let content = PipelinePage(services: await services, health: await health, rate: await rate)
             let frame = PageFrame.signedIn(signedIn.session, title: "Pipeline health", current: "/pipeline", script: "pipeline.js")
             return pages.renderer.page("pipeline", frame: frame, content: content)

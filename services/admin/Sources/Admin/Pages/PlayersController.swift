@@ -27,7 +27,7 @@ struct PlayersController: Sendable {
             var content = PlayerSearchPage(query: query, results: [], searched: !query.isEmpty)
             if !query.isEmpty {
                 content = PlayerSearchPage(
-                    query: query, results: try await users.searchPlayers(String(query.prefix(128)), token: signedIn.session.accessToken), searched: true)
+                    query: query, results: try await users.searchPlayers(String(query.prefix(128)), as: OperatorCall(signedIn, context)), searched: true)
             }
             return pages.renderer.page("players", frame: .signedIn(signedIn.session, title: "Players", current: "/players"), content: content)
         }
@@ -36,10 +36,10 @@ struct PlayersController: Sendable {
     @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await pages.page(request) { signedIn in
             let id = try context.parameters.require("id")
-            let token = signedIn.session.accessToken
+            let caller = OperatorCall(signedIn, context)
             struct Variables: Encodable { let playerId: String }
-            async let player = users.player(id, token: token)
-            async let activity = analytics.run(.playerActivity, Variables(playerId: id), as: PlayerActivityAnswer.self, token: token, trace: context.trace.description)
+            async let player = users.player(id, as: caller)
+            async let activity = analytics.run(.playerActivity, Variables(playerId: id), as: PlayerActivityAnswer.self, for: caller)
             let profile = try await player
             let summary = try? await activity
             guard profile != nil || summary?.player != nil else { throw ConsolePageError.notFound("No player \(id) in this tenant.") }
@@ -53,7 +53,7 @@ struct PlayersController: Sendable {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await pages.page(request) { signedIn in
             let id = try context.parameters.require("id")
-            let bytes = try await users.export(id, token: signedIn.session.accessToken)
+            let bytes = try await users.export(id, as: OperatorCall(signedIn, context))
             var headers = PageRenderer.securityHeaders
             headers[.contentType] = "application/json"
             headers[.contentDisposition] = "attachment; filename=\"player-export-\(UserDirectory.segment(id)).json\""
@@ -82,7 +82,7 @@ struct PlayersController: Sendable {
                     problem: "The id typed does not match; nothing was erased.")
                 return pages.renderer.page("player", frame: frame, content: content, status: .badRequest)
             }
-            let requestID = try await users.requestErasure(id, token: signedIn.session.accessToken)
+            let requestID = try await users.requestErasure(id, as: OperatorCall(signedIn, context))
             return ConsolePages.redirect(to: "/erasures/\(UserDirectory.segment(requestID))")
         }
     }
@@ -90,7 +90,7 @@ struct PlayersController: Sendable {
     @Sendable func erasure(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await pages.page(request) { signedIn in
             let requestID = try context.parameters.require("request")
-            guard let status = try await users.erasure(requestID, token: signedIn.session.accessToken) else {
+            guard let status = try await users.erasure(requestID, as: OperatorCall(signedIn, context)) else {
                 throw ConsolePageError.notFound("No erasure request \(requestID) in this tenant.")
             }
             let frame = PageFrame.signedIn(signedIn.session, title: "Erasure", current: "/players", script: "erasure.js")
@@ -103,7 +103,7 @@ struct PlayersController: Sendable {
             return ConsolePages.signedOutJSON
         }
         let requestID = try context.parameters.require("request")
-        guard let status = try await users.erasure(requestID, token: signedIn.session.accessToken) else { throw HTTPError(.notFound) }
+        guard let status = try await users.erasure(requestID, as: OperatorCall(signedIn, context)) else { throw HTTPError(.notFound) }
         var headers = PageRenderer.securityHeaders
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(status))))

@@ -16,19 +16,19 @@ struct SettingsController: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await admin(request) { signedIn in try await render(signedIn, notice: nil) }
+        try await admin(request) { signedIn in try await render(signedIn, context, notice: nil) }
     }
 
     @Sendable func createWriteKey(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await admin(request) { signedIn in
             let fields = try await pages.access.form(request, of: signedIn)
             let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { return try await render(signedIn, notice: .problem("Give the write key a name.")) }
+            guard !name.isEmpty else { return try await render(signedIn, context, notice: .problem("Give the write key a name.")) }
             do {
-                let created = try await users.createWriteKey(name: name, token: signedIn.session.accessToken)
-                return try await render(signedIn, notice: .created(name: created.writeKey.name, key: created.key))
+                let created = try await users.createWriteKey(name: name, as: OperatorCall(signedIn, context))
+                return try await render(signedIn, context, notice: .created(name: created.writeKey.name, key: created.key))
             } catch let error as UpstreamError where error.isRefusal {
-                return try await render(signedIn, notice: .problem(error.message))
+                return try await render(signedIn, context, notice: .problem(error.message))
             }
         }
     }
@@ -38,10 +38,10 @@ struct SettingsController: Sendable {
             _ = try await pages.access.form(request, of: signedIn)
             let id = try context.parameters.require("id")
             do {
-                try await users.revokeWriteKey(id: id, token: signedIn.session.accessToken)
-                return try await render(signedIn, notice: .done("Write key revoked. Ingestion refuses it within its revocation time (see the ingestion README)."))
+                try await users.revokeWriteKey(id: id, as: OperatorCall(signedIn, context))
+                return try await render(signedIn, context, notice: .done("Write key revoked. Ingestion refuses it within its revocation time (see the ingestion README)."))
             } catch let error as UpstreamError where error.isRefusal {
-                return try await render(signedIn, notice: .problem(error.message))
+                return try await render(signedIn, context, notice: .problem(error.message))
             }
         }
     }
@@ -51,13 +51,13 @@ struct SettingsController: Sendable {
             let fields = try await pages.access.form(request, of: signedIn)
             let roles = ["viewer", "operator", "admin"].filter { fields["role_\($0)"] == "on" }
             guard let email = fields["email"], !email.isEmpty, let password = fields["password"], !password.isEmpty, !roles.isEmpty else {
-                return try await render(signedIn, notice: .problem("An operator needs an email, a password and at least one role."))
+                return try await render(signedIn, context, notice: .problem("An operator needs an email, a password and at least one role."))
             }
             do {
-                let created = try await users.createOperator(email: email, password: password, roles: roles, token: signedIn.session.accessToken)
-                return try await render(signedIn, notice: .done("Operator \(created.email) created with roles \(created.roles.joined(separator: ", "))."))
+                let created = try await users.createOperator(email: email, password: password, roles: roles, as: OperatorCall(signedIn, context))
+                return try await render(signedIn, context, notice: .done("Operator \(created.email) created with roles \(created.roles.joined(separator: ", "))."))
             } catch let error as UpstreamError where error.isRefusal {
-                return try await render(signedIn, notice: .problem(error.message))
+                return try await render(signedIn, context, notice: .problem(error.message))
             }
         }
     }
@@ -72,10 +72,10 @@ struct SettingsController: Sendable {
         }
     }
 
-    private func render(_ signedIn: SignedIn, notice: SettingsPage.Notice?) async throws -> Response {
-        let token = signedIn.session.accessToken
-        async let keys = users.writeKeys(token: token)
-        async let operators = users.operators(token: token)
+    private func render(_ signedIn: SignedIn, _ context: AppRequestContext, notice: SettingsPage.Notice?) async throws -> Response {
+        let caller = OperatorCall(signedIn, context)
+        async let keys = users.writeKeys(as: caller)
+        async let operators = users.operators(as: caller)
         let content = SettingsPage(keys: try await keys, operators: try await operators, notice: notice, csrfToken: signedIn.session.csrfToken)
         return pages.renderer.page("settings", frame: .signedIn(signedIn.session, title: "Settings", current: "/settings"), content: content)
     }

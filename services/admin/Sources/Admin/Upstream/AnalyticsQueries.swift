@@ -26,12 +26,12 @@ struct AnalyticsQueries: Sendable {
     }
 
     func run<Variables: Encodable, Data: Decodable>(
-        _ operation: DashboardOperation, _ variables: Variables, as type: Data.Type, token: String, trace: String? = nil
+        _ operation: DashboardOperation, _ variables: Variables, as type: Data.Type, for caller: OperatorCall
     ) async throws -> Data {
         let body = Body(variables: variables, extensions: .init(persistedQuery: .init(sha256Hash: operation.sha256)))
         let (status, bytes) = try await calls.send(
-            .post, baseURL.appendingPathComponent("graphql"), service: Self.service, token: token, json: Array(try JSONEncoder().encode(body)),
-            trace: trace)
+            .post, baseURL.appendingPathComponent("graphql"), service: Self.service, token: caller.token, json: Array(try JSONEncoder().encode(body)),
+            trace: caller.trace)
         guard let answer = try? JSONDecoder().decode(Answer<Data>.self, from: Foundation.Data(bytes)) else {
             throw UpstreamError(service: Self.service, kind: .unavailable, message: "analytics-api answered \(status) without a GraphQL result")
         }

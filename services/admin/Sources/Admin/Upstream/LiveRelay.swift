@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 
@@ -17,14 +18,15 @@ struct LiveRelay: Sendable {
     }
 
     /// Relays until the subscription ends; `emit` gets each event's text, ready to write.
-    func relay(token: String, emit: @escaping @Sendable (String) -> Bool) async throws {
+    func relay(for caller: OperatorCall, emit: @escaping @Sendable (String) -> Bool) async throws {
         var configuration = WebSocketClientConfiguration()
         configuration.additionalHeaders = [.secWebSocketProtocol: "graphql-transport-ws"]
+        if let trace = caller.trace, let name = HTTPField.Name("traceparent") { configuration.additionalHeaders[name] = trace }
         let subscribe = Self.json([
             "id": "live", "type": "subscribe",
             "payload": ["extensions": ["persistedQuery": ["version": 1, "sha256Hash": DashboardOperation.liveMetrics.sha256]]],
         ])
-        let initialise = Self.json(["type": "connection_init", "payload": ["authorization": "Bearer \(token)"]])
+        let initialise = Self.json(["type": "connection_init", "payload": ["authorization": "Bearer \(caller.token)"]])
         let close = try await WebSocketClient.connect(url: webSocketURL, configuration: configuration, logger: logger) { inbound, outbound, _ in
             try await outbound.write(.text(initialise))
             for try await message in inbound.messages(maxSize: 1 << 20) {
