@@ -8,7 +8,7 @@ enum ConsoleMetrics {
     /// The user service unreachable or failing while a login completes.
     static let loginsFailed = Counter(label: "gm_admin_logins_total", dimensions: [("outcome", "failed")])
     static let csrfRefused = Counter(label: "gm_admin_csrf_refused_total")
-    static let liveStreams = Gauge(label: "gm_admin_live_streams")
+    static let liveStreams = Meter(label: "gm_admin_live_streams")
     static let upstreamOutcomes = ["ok", "client_error", "failed"]
 
     static func upstream(_ service: String, _ outcome: String) -> Counter {
@@ -19,7 +19,7 @@ enum ConsoleMetrics {
     /// `increase()`, which cannot see a series' first sample.
     static func registerAtZero(upstreams: [String]) {
         _ = (loginsCompleted, loginsRefused, loginsFailed, csrfRefused)
-        liveStreams.record(0)
+        liveStreams.set(0)
         for service in upstreams {
             for outcome in upstreamOutcomes { _ = upstream(service, outcome) }
         }

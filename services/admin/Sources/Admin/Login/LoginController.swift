@@ -54,7 +54,7 @@ struct LoginController: Sendable {
         ]
         var headers = PageRenderer.securityHeaders
         headers[.location] = components.url!.absoluteString
-        headers[.setCookie] = "\(Self.stateCookie)=\(state); Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=600"
+        headers[.setCookie] = SessionCookie.header(Self.stateCookie, state, maxAge: 600)
         return Response(status: .seeOther, headers: headers)
     }
 
@@ -96,7 +96,7 @@ struct LoginController: Sendable {
         var headers = PageRenderer.securityHeaders
         headers[.location] = pending.returnTo
         headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(id)))
-        headers.append(HTTPField(name: .setCookie, value: "\(Self.stateCookie)=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"))
+        headers.append(HTTPField(name: .setCookie, value: SessionCookie.header(Self.stateCookie, "", maxAge: 0)))
         return Response(status: .seeOther, headers: headers)
     }
 

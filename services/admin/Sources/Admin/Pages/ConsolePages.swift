@@ -16,7 +16,7 @@ struct ConsolePages: Sendable {
         do {
             signedIn = try await access.session(request)
         } catch ConsoleRedirect.login(let returnTo) {
-            return Self.redirect(to: "/login?return_to=\(returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-", "_", "."])) ?? "/overview")")
+            return Self.login(returnTo: returnTo)
         } catch is RedisError {
             return sessionsUnavailable()
         }
@@ -27,7 +27,7 @@ struct ConsolePages: Sendable {
         } catch let error as UpstreamError {
             if case .unauthorized = error.kind {
                 try? await access.store.delete(id: signedIn.id)
-                return Self.redirect(to: "/login?return_to=\(LocalPath.checked(request.uri.path))")
+                return Self.login(returnTo: request.uri.path)
             }
             return renderer.page("message", frame: .signedIn(signedIn.session, title: "Not available", current: ""), content: Message(error.message), status: .serviceUnavailable)
         }
@@ -44,6 +44,12 @@ struct ConsolePages: Sendable {
     /// What a script's request (JSON, SSE) gets without a session: its page sends the browser to the login.
     static var signedOutJSON: Response {
         Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"unauthorized","message":"Not signed in to the console: log in again.","details":[]}}"#)))
+    }
+
+    /// To the login, which comes back to `returnTo` (a local path) afterwards.
+    static func login(returnTo: String) -> Response {
+        let path = LocalPath.checked(returnTo)
+        return redirect(to: "/login?return_to=\(path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-", "_", "."])) ?? "/overview")")
     }
 
     static func redirect(to location: String) -> Response {

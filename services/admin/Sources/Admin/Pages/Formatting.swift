@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 
 /// How the console writes numbers, amounts and times: the same everywhere, in the operator's
 /// chosen time zone.
@@ -33,19 +34,9 @@ enum Formatting {
         "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0, "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
     ]
 
-    /// RFC 3339 in UTC, to the second: what analytics-api takes.
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
     /// The day (YYYY-MM-DD) in the zone named `zone` of an RFC 3339 instant.
     static func day(of instant: String, in zone: String) -> String {
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime]
-        guard let date = parser.date(from: instant), let timeZone = TimeZone(identifier: zone == "UTC" ? "GMT" : zone) else { return String(instant.prefix(10)) }
+        guard let date = RFC3339.parse(instant), let timeZone = TimeZone(identifier: zone == "UTC" ? "GMT" : zone) else { return String(instant.prefix(10)) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import GameMetricsHTTP
 import Hummingbird
 
@@ -113,8 +114,8 @@ struct GamesChoice: Sendable {
         guard first <= last else { throw ConsolePageError.badRequest("The range must not end before it starts.") }
         fromDay = day.string(from: first)
         toDay = day.string(from: last)
-        from = Formatting.rfc3339(first)
-        to = Formatting.rfc3339(calendar.date(byAdding: .day, value: 1, to: last)!)
+        from = RFC3339.format(first)
+        to = RFC3339.format(calendar.date(byAdding: .day, value: 1, to: last)!)
         let ranking = fields["by"] ?? "players"
         guard ["players", "rounds", "revenue"].contains(ranking) else { throw ConsolePageError.badRequest("Rank by players, rounds or revenue.") }
         self.ranking = ranking

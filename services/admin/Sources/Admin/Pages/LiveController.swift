@@ -13,7 +13,6 @@ struct LiveController: Sendable {
     static let heartbeat: Duration = .seconds(15)
     /// Events waiting for a slow browser before it is dropped.
     static let bufferedEvents = 256
-    static let open = OpenStreams()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("live", use: live)
@@ -30,8 +29,8 @@ struct LiveController: Sendable {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                ConsoleMetrics.liveStreams.record(Self.open.change(by: 1))
-                defer { ConsoleMetrics.liveStreams.record(Self.open.change(by: -1)) }
+                ConsoleMetrics.liveStreams.increment()
+                defer { ConsoleMetrics.liveStreams.decrement() }
                 let (events, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.bufferedEvents))
                 let emit: @Sendable (String) -> Bool = { event in
                     guard case .enqueued = sink.yield(event) else {

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import GameMetricsHTTP
 import Hummingbird
 import NIOCore
@@ -44,10 +45,10 @@ struct OverviewController: Sendable {
     func summary(_ caller: OperatorCall, zone named: NamedTimeZone) async -> OverviewSummary {
         let zone = named.zone
         let now = Date()
-        let to = Formatting.rfc3339(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
-        let today = RangeVariables(from: Formatting.rfc3339(Formatting.startOfDay(now, in: zone)), to: to)
-        let recent = RangeVariables(from: Formatting.rfc3339(now.addingTimeInterval(TimeInterval(-60 * Self.nowMinutes))), to: to)
-        let hour = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: Formatting.rfc3339(now.addingTimeInterval(-3_600)), to: to, timeZone: named.name)
+        let to = RFC3339.format(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
+        let today = RangeVariables(from: RFC3339.format(Formatting.startOfDay(now, in: zone)), to: to)
+        let recent = RangeVariables(from: RFC3339.format(now.addingTimeInterval(TimeInterval(-60 * Self.nowMinutes))), to: to)
+        let hour = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: RFC3339.format(now.addingTimeInterval(-3_600)), to: to, timeZone: named.name)
         async let day = attempt { try await analytics.run(.overview, today, as: OverviewAnswer.self, for: caller).overview }
         async let active = attempt { try await analytics.run(.overview, recent, as: OverviewAnswer.self, for: caller).overview.activePlayers }
         async let games = attempt {

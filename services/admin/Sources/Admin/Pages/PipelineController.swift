@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsKit
 import GameMetricsHTTP
 import Hummingbird
 
@@ -17,9 +18,9 @@ struct PipelineController: Sendable {
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await pages.page(request) { signedIn in
             let now = Date()
-            let to = Formatting.rfc3339(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
-            let day = RangeVariables(from: Formatting.rfc3339(now.addingTimeInterval(-86_400)), to: to)
-            let recent = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: Formatting.rfc3339(now.addingTimeInterval(-1_800)), to: to, timeZone: "UTC")
+            let to = RFC3339.format(now.addingTimeInterval(60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)))
+            let day = RangeVariables(from: RFC3339.format(now.addingTimeInterval(-86_400)), to: to)
+            let recent = SeriesVariables(metric: "EVENTS", grain: "MINUTE", from: RFC3339.format(now.addingTimeInterval(-1_800)), to: to, timeZone: "UTC")
             let caller = OperatorCall(signedIn, context)
             async let services = readiness.rows()
             async let health = attempt { try await analytics.run(.pipelineHealth, day, as: PipelineAnswer.self, for: caller).pipelineHealth }

@@ -11,9 +11,13 @@ enum SessionCookie {
         request.cookies[name]?.value
     }
 
-    static func set(_ id: String) -> String {
-        "\(name)=\(id); Path=/; Secure; HttpOnly; SameSite=Lax"
-    }
+    static func set(_ id: String) -> String { header(name, id) }
 
-    static let cleared = "\(name)=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
+    static let cleared = header(name, "", maxAge: 0)
+
+    /// A `Set-Cookie` value with the console's attributes (Secure, HttpOnly, SameSite=Lax, Path=/);
+    /// `maxAge` nil: until the browser closes.
+    static func header(_ name: String, _ value: String, maxAge: Int? = nil) -> String {
+        "\(name)=\(value); Path=/; Secure; HttpOnly; SameSite=Lax" + (maxAge.map { "; Max-Age=\($0)" } ?? "")
+    }
 }
