@@ -5,9 +5,9 @@ import HTTPTypes
 /// clears options but keeps the handle's live connections and DNS cache, which is the point of
 /// reusing it.
 final class CurlEasyHandle {
-    private let handle: UnsafeMutableRawPointer
-    private let configuration: HTTPClientConfiguration
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+    let handle: UnsafeMutableRawPointer
+    let configuration: HTTPClientConfiguration
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
     init(configuration: HTTPClientConfiguration) {
         guard let handle = curl_easy_init() else {
@@ -134,7 +134,7 @@ final class CurlEasyHandle {
         }
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int {
+    static func milliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }

@@ -7,25 +7,26 @@ import Foundation
 /// reused without a shared CURLSH and its locking.
 final class CurlWorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [CurlTransferJob] = []
+    private var queue: [any CurlJob] = []
     private var queueHead = 0
     private var shuttingDown = false
     private var threads: [Thread] = []
 
-    init(configuration: HTTPClientConfiguration) {
+    /// `count` workers named `<name>-<index>`, each with a handle for `configuration`.
+    init(configuration: HTTPClientConfiguration, threads count: Int, name: String) {
         CurlGlobal.ensureInitialized()
-        for index in 0..<configuration.maxConcurrentRequests {
+        for index in 0..<max(1, count) {
             let thread = Thread { [self] in
                 let handle = CurlEasyHandle(configuration: configuration)
                 while let job = self.next() {
                     if job.isCancelled {
-                        job.resume(with: .failure(CancellationError()))
+                        job.fail(CancellationError())
                         continue
                     }
-                    job.resume(with: handle.perform(job))
+                    job.perform(on: handle)
                 }
             }
-            thread.name = "curl-http-\(index)"
+            thread.name = "\(name)-\(index)"
             // A bounded stack: 32 clients x 4 workers must not reserve 8 MiB each; curl and
             // OpenSSL handshakes stay far below 1 MiB.
             thread.stackSize = 1 << 20
@@ -34,15 +35,15 @@ final class CurlWorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Queues a job, or fails it at once if its task was cancelled before it got here.
-    func enqueue(_ job: CurlTransferJob, continuation: CheckedContinuation<CurlResult, any Error>) {
+    /// Queues a job (its continuation already set), or fails it at once if its task was
+    /// cancelled before it got here.
+    func enqueue(_ job: any CurlJob) {
         condition.lock()
         if job.isCancelled || shuttingDown {
             condition.unlock()
-            continuation.resume(throwing: CancellationError())
+            job.fail(CancellationError())
             return
         }
-        job.continuation = continuation
         queue.append(job)
         condition.signal()
         condition.unlock()
@@ -50,14 +51,14 @@ final class CurlWorkerPool: @unchecked Sendable {
 
     /// Called from the cancellation handler: a job still waiting in the queue is removed and
     /// failed now; a job a worker already holds is stopped by its progress callback instead.
-    func cancel(_ job: CurlTransferJob) {
+    func cancel(_ job: any CurlJob) {
         job.cancelled.store(true, ordering: .releasing)
         condition.lock()
         let index = queue[queueHead...].firstIndex { $0 === job }
         if let index { queue.remove(at: index) }
         condition.unlock()
         if index != nil {
-            job.resume(with: .failure(CancellationError()))
+            job.fail(CancellationError())
         }
     }
 
@@ -70,7 +71,7 @@ final class CurlWorkerPool: @unchecked Sendable {
     }
 
     /// Blocks a worker until there is a job; nil once the pool shuts down and the queue is empty.
-    private func next() -> CurlTransferJob? {
+    private func next() -> (any CurlJob)? {
         condition.lock()
         defer { condition.unlock() }
         while queueHead == queue.count {

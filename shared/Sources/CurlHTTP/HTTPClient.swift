@@ -13,7 +13,7 @@ public final class HTTPClient: Sendable {
 
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
         self.configuration = configuration
-        self.pool = CurlWorkerPool(configuration: configuration)
+        self.pool = CurlWorkerPool(configuration: configuration, threads: configuration.maxConcurrentRequests, name: "curl-http")
     }
 
     deinit {
@@ -38,7 +38,8 @@ public final class HTTPClient: Sendable {
         let job = CurlTransferJob(transfer: try CurlTransfer(request: request, body: body, timeout: timeout, signing: signing))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                pool.enqueue(job, continuation: continuation)
+                job.continuation = continuation
+                pool.enqueue(job)
             }
         } onCancel: {
             pool.cancel(job)
