@@ -109,7 +109,12 @@ let services: [ServiceTargets] = [
     ServiceTargets(
         directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
         resources: [.copy("openapi.json")]),
-    ServiceTargets(directory: "notification", module: "NotificationService", dependencies: kafkaGlue),
+    // Queues notifications in PostgreSQL and delivers them by SMTP and HTTP (libcurl); verifies
+    // callers' tokens at the user service; takes part in erasure.
+    ServiceTargets(
+        directory: "notification", module: "NotificationService",
+        dependencies: kafkaGlue + postgresGlue + peersGlue + erasureGlue + ["GameMetricsAuth", crypto, mustache, httpTypes],
+        resources: [.copy("templates"), .copy("openapi.json")]),
     ServiceTargets(directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue),
     // Server-rendered pages over the user service and analytics-api; sessions in Redis; the live
     // overview relayed from analytics-api's subscription.

@@ -87,8 +87,18 @@ GRANT EXECUTE ON FUNCTION drop_events_raw_partition(date) TO gm_retention;
 -- recommendation: play history (who played which game, when), never payloads or amounts ------
 GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO gm_recommendation;
 
+-- notification: its queue and history, tenants' settings and endpoints, players' addresses and
+-- preferences, its erasure ledger. It records erasures itself (ADR 0034): a send to a player
+-- holds the erasure lock shared and checks the record, which its own erasure writes first.
+GRANT SELECT ON notification_schema_migrations TO gm_notification;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    notifications, notification_attempts, notification_settings, notification_endpoints, notification_recipients,
+    erasure_ledger_notification
+    TO gm_notification;
+GRANT SELECT, INSERT, UPDATE ON erased_subjects TO gm_notification;
+
 -- Every consumer of player events checks the record of erased players (ADR 0014) -------------
-GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation, gm_notification;
+GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation;
 
 -- cdc: Debezium (KafkaConnect, charts/kafka) streams the players table's changes to Kafka -----
 -- Logical decoding sends what the publication names: the players table only, and of it every

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make down`: stops exactly what `make up` and `make demo` started, by the pids in .gm/pids (the
-# player simulator, the services, then Prometheus, S3, devkafka, Redis, PostgreSQL). Harmless
+# player simulator, the services, then Prometheus, the SMTP sink, S3, devkafka, Redis, PostgreSQL). Harmless
 # when nothing runs.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
@@ -21,7 +21,7 @@ for ((i = ${#GM_SERVICES[@]} - 1; i >= 0; i--)); do
     stop_pid "$svc" "$PIDS/$svc.pid"
     rm -f "$PIDS/$svc.stamp"
 done
-for name in prometheus s3 devkafka redis; do
+for name in prometheus smtp s3 devkafka redis; do
     stop_pid "$name" "$PIDS/$name.pid"
     rm -f "$PIDS/$name.stamp"
 done

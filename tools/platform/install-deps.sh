@@ -22,6 +22,8 @@ APT_PACKAGES=(
     libpq-dev
     # the admin console serves Debian's charting library (GM_ADMIN_VENDOR_DIR)
     libjs-chart.js
+    # the notification service's tests submit mail to a real SMTP server (tools/smtp-sink)
+    python3-aiosmtpd
 )
 
 # `install-deps.sh images` (make images): also what builds and runs the OCI images.

@@ -388,7 +388,7 @@ SQL
 # its role exists already, with what the grants file gives it.
 GM_PG_SERVICES=(user processor analytics-api retention recommendation notification)
 # The services whose migrations `make up` runs as the owner, in this order, before the grants.
-GM_PG_MIGRATING_SERVICES=(user processor analytics-api)
+GM_PG_MIGRATING_SERVICES=(user processor analytics-api notification)
 
 # pg_role_of SERVICE: the service's PostgreSQL role name (gm_analytics_api for analytics-api).
 pg_role_of() {

@@ -18,6 +18,7 @@
 #   GM_TEST_PROCESSOR_BIN   the processor executable (for the tests that kill it with SIGKILL or SIGTERM)
 #   GM_TEST_INGESTION_BIN   the ingestion executable (for the test that stops it with SIGTERM under load)
 #   GM_TEST_ANALYTICS_API_BIN analytics-api's executable (its `migrate` for the databases that hold every schema)
+#   GM_TEST_NOTIFICATION_BIN the notification service's executable (the test that kills it between send and commit)
 #   GM_TEST_SIMULATOR_BIN   the player simulator, whose --dry-run events the schema agreement test judges
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
@@ -167,7 +168,7 @@ export GM_TEST_S3_AUDIT_ACCESS_KEY="$s3_audit_key" GM_TEST_S3_AUDIT_SECRET_KEY="
 GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
-export GM_TEST_INGESTION_BIN="$BIN/ingestion" GM_TEST_ANALYTICS_API_BIN="$BIN/analytics-api"
+export GM_TEST_INGESTION_BIN="$BIN/ingestion" GM_TEST_ANALYTICS_API_BIN="$BIN/analytics-api" GM_TEST_NOTIFICATION_BIN="$BIN/notification"
 export GM_TEST_SIMULATOR_BIN="$BIN/player-simulator"
 export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"

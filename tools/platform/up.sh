@@ -16,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TIMEOUT="${GM_UP_TIMEOUT:-120}"
 PIDS="$GM_DIR/pids"
 LOGS="$GM_DIR/logs"
-PG_PORT=5432 REDIS_PORT=6379 S3_PORT=9000 DEVKAFKA_PORT=9644 PROM_PORT=9090
+PG_PORT=5432 REDIS_PORT=6379 S3_PORT=9000 DEVKAFKA_PORT=9644 PROM_PORT=9090 SMTP_PORT=2525
 S3_BUCKET=gm-archive
 # The user service anchors the audit log's head here, with its own credential.
 S3_AUDIT_BUCKET=gm-audit-anchors
@@ -66,6 +66,10 @@ if ! grep -q '^GM_AUDIT_ANCHOR_S3_ACCESS_KEY=' "$SECRETS"; then
         echo "GM_AUDIT_ANCHOR_S3_ACCESS_KEY=$(gen_secret 12)"
         echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$(gen_secret 24)"
     } >>"$SECRETS"
+fi
+# The notification service's key: seals endpoint secrets and signs unsubscribe links.
+if ! grep -q '^GM_NOTIFICATION_SECRET_KEY=' "$SECRETS"; then
+    echo "GM_NOTIFICATION_SECRET_KEY=$(head -c 32 /dev/urandom | base64 -w0)" >>"$SECRETS"
 fi
 # Each service's own PostgreSQL role (ADR 0016); GM_PG_PASSWORD stays the schema owner's.
 for svc in "${GM_PG_SERVICES[@]}"; do
@@ -306,6 +310,17 @@ fi
 wait_until prometheus "$TIMEOUT" "$PIDS/prometheus.pid" "$PROM_EXE" "$LOGS/prometheus.log" \
     http_ready "http://127.0.0.1:$PROM_PORT/-/ready"
 
+# The notification service's SMTP relay: a sink that keeps every email in .gm/mail (one .eml
+# file each) instead of sending it.
+SMTP_EXE=/usr/bin/python3
+if ! pid_alive "$PIDS/smtp.pid" "$SMTP_EXE" >/dev/null; then
+    log "==> smtp sink for notification 127.0.0.1:$SMTP_PORT (mail kept in .gm/mail)"
+    require_free_port smtp "$SMTP_PORT"
+    START_EXE="$SMTP_EXE" start_bg "$PIDS/smtp.pid" "$LOGS/smtp.log" "$SMTP_EXE" "$GM_ROOT/tools/smtp-sink/smtp_sink.py" \
+        --port "$SMTP_PORT" --dir "$GM_DIR/mail"
+fi
+wait_until smtp "$TIMEOUT" "$PIDS/smtp.pid" "$SMTP_EXE" "$LOGS/smtp.log" port_open "$SMTP_PORT"
+
 # Each database service's GM_PG_URL: its own role, in a file of its own (mode 600).
 DB_ENV_DIR="$GM_DIR/db"
 mkdir -p "$DB_ENV_DIR"
@@ -339,6 +354,12 @@ for svc in "${GM_SERVICES[@]}"; do
         ;;
     analytics-api)
         own_env+=("${ANALYTICS_ENV_LINES[@]}")
+        ;;
+    notification)
+        # The local sink speaks plain SMTP; endpoints may be on loopback (the demo's receivers).
+        own_env+=(GM_NOTIFICATION_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GM_NOTIFICATION_SMTP_TLS=none
+            GM_NOTIFICATION_SECRET_KEY="$GM_NOTIFICATION_SECRET_KEY" GM_NOTIFICATION_ALLOW_PRIVATE_DESTINATIONS=true
+            GM_NOTIFICATION_PUBLIC_URL="http://127.0.0.1:${GM_SERVICE_PORT[notification]}")
         ;;
     esac
     (

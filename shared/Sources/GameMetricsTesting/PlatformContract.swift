@@ -38,6 +38,8 @@ public enum PlatformContract {
         "GM_ANALYTICS_API_CLIENT_ID": "unused",
         "GM_ANALYTICS_API_CLIENT_SECRET": "unused",
         "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey,
+        "GM_NOTIFICATION_SMTP_URL": "smtp://127.0.0.1:1",
+        "GM_NOTIFICATION_SECRET_KEY": Data((0..<32).map { UInt8(truncatingIfNeeded: 0x5A ^ $0) }).base64EncodedString(),
         // Router-mode tests still run the internal listener: any free port, never a fixed one.
         "GM_INTERNAL_HTTP_PORT": "0",
         "GM_WRITE_KEY_MAC_SECRET": writeKeyMACSecret,

@@ -17,7 +17,7 @@ struct PlatformTopicTests {
     func declaredInSpec() throws {
         let spec = try JSONDecoder().decode(Spec.self, from: Data(contentsOf: Self.topicSpec))
         let declared = Set(spec.topics.map(\.name))
-        #expect(PlatformTopic.all.count == 6)
+        #expect(PlatformTopic.all.count == 7)
         for topic in PlatformTopic.all {
             #expect(declared.contains(topic), "\(topic) is not in charts/kafka/topics.json")
         }

@@ -57,6 +57,7 @@ struct PrivacyFixture: Sendable {
     struct Running {
         let module: PrivacyModule
         let topic: String
+        let noticeTopic: String
         let producer: KafkaProducer
         let router: Router<AppRequestContext>
     }
@@ -70,6 +71,8 @@ struct PrivacyFixture: Sendable {
         let topic = "privacy.erasure.test-\(suffix)"
         try await Self.createTopic(topic, partitions: 3)
         try await Self.createTopic(topic + DeadLetterQueue.suffix, partitions: 3)
+        let noticeTopic = "notifications.requested.test-\(suffix)"
+        try await Self.createTopic(noticeTopic, partitions: 3)
         let environment = EnvironmentReader(
             [
                 "GM_KAFKA_BOOTSTRAP": bootstrap
@@ -78,7 +81,7 @@ struct PrivacyFixture: Sendable {
             configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: logger)
         let module = try buildPrivacy(
             postgres: client, producer: producer, environment: environment, logger: logger,
-            participants: participants, topic: topic, groupID: "user-erasure-test-\(suffix)")
+            participants: participants, topic: topic, groupID: "user-erasure-test-\(suffix)", noticeTopic: noticeTopic)
         Observability.bootstrap(service: "user", logLevel: .warning)
         let router = Router.platform(health: HealthController(checks: []))
         router.add(middleware: BearerAuthenticator(verifier: TestTokens()))
@@ -87,7 +90,7 @@ struct PrivacyFixture: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
-                try await body(Running(module: module, topic: topic, producer: producer, router: router))
+                try await body(Running(module: module, topic: topic, noticeTopic: noticeTopic, producer: producer, router: router))
             } catch {
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()

@@ -171,14 +171,14 @@ struct PrivacyTests {
         }
     }
 
-    @Test("by default the coordinator waits for every participant of the platform, the processor and analytics-api included")
+    @Test("by default the coordinator waits for every participant of the platform, the processor, analytics-api and notification included")
     func coordinatorWaitsForEveryParticipant() async throws {
         try await PrivacyFixture.run { fixture in
             let environment = EnvironmentReader(["GM_KAFKA_BOOTSTRAP": "127.0.0.1:9"].merging(PlatformContract.auditLog) { $1 })
             let producer = try KafkaProducer(
                 configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: fixture.logger)
             let module = try buildPrivacy(postgres: fixture.client, producer: producer, environment: environment, logger: fixture.logger)
-            #expect(module.participants == ["user", "processor", "analytics-api"])
+            #expect(module.participants == ["user", "processor", "analytics-api", "notification"])
         }
     }
 
@@ -190,6 +190,7 @@ struct PrivacyTests {
             try await fixture.createPlayer("gdpr-1", tenant: "tenant-a")
             try await fixture.createPlayer("gdpr-1", tenant: "tenant-b")
             try await fixture.withCoordinator { running in
+                let noticeTopic = running.noticeTopic
                 try await Application(router: running.router).test(.router) { client in
                     let (status, body) = try await client.privacyCall(
                         .post, "/v1/privacy/erasure", token: Self.adminA, body: #"{"player_id":"gdpr-1"}"#)
@@ -234,6 +235,17 @@ struct PrivacyTests {
                     #expect((user["erasure_requests"] as? [Any])?.count == 1)
                     #expect((user["audit_log"] as? [Any])?.count == 3)
                     #expect((export["coverage"] as? String)?.contains("user service") == true)
+
+                    // The tenant's operators are told, by request id, never by player.
+                    let notices = try await KafkaTopicReader.read(noticeTopic, count: 2, idle: .seconds(3))
+                    #expect(notices.count == 1)
+                    let notice = try #require(notices.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any] })
+                    #expect(notice["tenant_id"] as? String == "tenant-a")
+                    #expect(notice["template"] as? String == "erasure_finished")
+                    #expect((notice["to"] as? [String: Bool]) == ["operators": true])
+                    #expect((notice["data"] as? [String: String])?["request_id"] == requestID)
+                    #expect((notice["data"] as? [String: String])?["status"] == "completed")
+                    #expect(!String(decoding: notices[0].value, as: UTF8.self).contains("gdpr-1"))
                 }
             }
             let audit = try await AuditAnchorTests.AuditSetup.make(key: PlatformContract.auditLog["GM_AUDIT_HMAC_KEY"]!)

@@ -10,6 +10,8 @@ public enum ErasureParticipantName: String, CaseIterable, Sendable, Codable {
     case processor
     /// Holds no player events, only cached answers about players (Redis): it drops them.
     case analyticsAPI = "analytics-api"
+    /// Holds players' contact addresses, preferences and notification history.
+    case notification
 
     /// The names as they appear in `erasure.completed` (`service`) and in a request's status.
     public static var all: [String] { allCases.map(\.rawValue) }

@@ -13,7 +13,9 @@ public enum PlatformTopic {
     public static let recommendations = "recommendations.generated"
     /// Notifications to deliver.
     public static let notifications = "notifications.requested"
+    /// Notifications that could not be delivered, with every attempt (from the notification service).
+    public static let notificationDeadLetters = "notifications.dlq"
 
     /// Every topic above.
-    public static let all = [rawEvents, processedEvents, invalidEvents, erasure, recommendations, notifications]
+    public static let all = [rawEvents, processedEvents, invalidEvents, erasure, recommendations, notifications, notificationDeadLetters]
 }

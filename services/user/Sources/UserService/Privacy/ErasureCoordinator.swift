@@ -7,9 +7,13 @@ import Logging
 /// The coordinator's part of erasure: records every participant's `erasure.completed` (itself
 /// included) and completes the request once all of its participants confirmed. The user
 /// service's `ErasureParticipant` (name `user`, group `user-erasure`) hands it the completions it
-/// consumes; recording is idempotent, so a redelivery changes nothing.
+/// consumes; recording is idempotent, so a redelivery changes nothing. Once a request has
+/// ended it asks the notification service to tell the tenant's operators (``ErasureFinishedNotice``),
+/// on every completion it records for an ended request, so a crash before the notice is made
+/// good by the redelivery.
 struct ErasureCoordinator: Sendable {
     let repository: any ErasureRepository
+    let notice: ErasureFinishedNotice
     let logger: Logger
 
     func record(_ completion: ErasureCompleted) async throws {
@@ -25,5 +29,7 @@ struct ErasureCoordinator: Sendable {
         case .recorded(let status):
             logger.info("erasure completion recorded", metadata: metadata.merging(["status": "\(status.rawValue)"]) { $1 })
         }
+        guard let request = try await repository.status(completion.requestID, tenant: completion.tenantID), request.status != .pending else { return }
+        try await notice.send(tenantID: completion.tenantID, requestID: completion.requestID, status: request.status, completedAt: request.completedAt)
     }
 }

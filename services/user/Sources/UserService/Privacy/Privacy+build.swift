@@ -41,8 +41,11 @@ struct PrivacyModule: Sendable {
 /// erasure as participant `user` (``ErasureParticipant/kafkaAccess(topic:groupID:tombstoneTopics:)``,
 /// no compacted topic of its own). The service's producer is built for exactly this, and the
 /// chart's KafkaUser `user` grants it.
-func privacyKafkaAccess(topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user)) -> KafkaAccess {
-    KafkaAccess(produces: [topic]).union(ErasureParticipant.kafkaAccess(topic: topic, groupID: groupID))
+/// It also asks the notification service to tell operators of ended requests (`noticeTopic`).
+func privacyKafkaAccess(
+    topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user), noticeTopic: String = PlatformTopic.notifications
+) -> KafkaAccess {
+    KafkaAccess(produces: [topic, noticeTopic]).union(ErasureParticipant.kafkaAccess(topic: topic, groupID: groupID))
 }
 
 /// Builds the GDPR module: reads `GM_KAFKA_BOOTSTRAP`, the audit chain key
@@ -54,13 +57,13 @@ func privacyKafkaAccess(topic: String = ErasureMessage.topic, groupID: String = 
 func buildPrivacy(
     postgres: PostgresClient, producer: KafkaProducer, environment: EnvironmentReader, logger: Logger,
     participants: [ErasureParticipantName] = ErasureParticipantName.allCases,
-    topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user)
+    topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user), noticeTopic: String = PlatformTopic.notifications
 ) throws -> PrivacyModule {
     let keys = try AuditKeyring(environment: environment)
     let anchors = try AuditAnchorStore(environment: environment)
     let scope = TenantScope(client: postgres, logger: logger)
     let repository = PostgresErasureRepository(scope: scope, auditKey: keys.current)
-    let coordinator = ErasureCoordinator(repository: repository, logger: logger)
+    let coordinator = ErasureCoordinator(repository: repository, notice: ErasureFinishedNotice(producer: producer, topic: noticeTopic), logger: logger)
     let erasure = try ErasureParticipant(
         name: .user, environment: environment, producer: producer, postgres: postgres, topic: topic, groupID: groupID,
         completions: { completion, _ in try await coordinator.record(completion) }, logger: logger
