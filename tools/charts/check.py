@@ -31,7 +31,7 @@ def self_test() -> list[str]:
     result = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(
         unittest.defaultTestLoader.loadTestsFromNames(["test_policy", "test_argocd", "test_topics", "test_admission", "test_registry_schemas",
                                                        "test_databases", "test_data_platform", "test_kafka",
-                                                       "test_secret_stores", "test_mirror"]))
+                                                       "test_secret_stores", "test_mirror", "test_edges"]))
     return [f"self-test {test.id()} failed" for test, _ in result.failures + result.errors]
 
 

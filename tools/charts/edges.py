@@ -20,7 +20,10 @@ def labels_match(selector: dict, labels: dict) -> bool:
     return selector == labels
 
 
-def peer_of(rule_peer: dict, peers: dict, destinations: dict, services: dict) -> str | None:
+def peer_of(rule_peer: dict, peers: dict, destinations: dict, services: dict, ports: list[int] | None = None) -> str | None:
+    """The call-graph name of a rule's peer. Destinations by address (ipBlocks) may share their
+    blocks (the internet on different ports): one of those is the one that also has the rule's
+    ports."""
     if "podSelector" in rule_peer and "namespaceSelector" not in rule_peer:
         name = rule_peer["podSelector"]["matchLabels"].get("app.kubernetes.io/name")
         return name if name in services else None
@@ -31,7 +34,7 @@ def peer_of(rule_peer: dict, peers: dict, destinations: dict, services: dict) ->
             return name
     if "ipBlock" in rule_peer:
         for name, destination in destinations.items():
-            if rule_peer["ipBlock"] in destination.get("ipBlocks", []):
+            if rule_peer["ipBlock"] in destination.get("ipBlocks", []) and set(ports or []) <= set(destination["ports"]):
                 return name
     return None
 
@@ -59,7 +62,7 @@ def allowed() -> dict:
                         ingress.add((caller or "unknown", owner, port_name(owner, port["port"], services, "")))
             for rule in policy["spec"].get("egress") or []:
                 for target in rule["to"]:
-                    callee = peer_of(target, peers, destinations, services)
+                    callee = peer_of(target, peers, destinations, services, [port["port"] for port in rule["ports"]])
                     if callee is None:
                         continue  # kube-dns, istiod
                     for port in rule["ports"]:

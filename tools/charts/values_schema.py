@@ -68,9 +68,11 @@ ANALYSIS = {
 KEDA = {
     "type": "object",
     "properties": {
-        "enabled": {"type": "boolean"}, "signal": {"enum": ["requestRate", "kafkaLag"]},
+        "enabled": {"type": "boolean"}, "signal": {"enum": ["requestRate", "kafkaLag", "queueAge"]},
         "requestsPerReplica": {"type": "integer", "minimum": 1},
         "topic": NON_EMPTY, "consumerGroup": NON_EMPTY, "lagThreshold": {"type": "integer", "minimum": 1},
+        # queueAge: a PromQL query of the oldest queued item's age (one series) and the seconds per replica.
+        "query": NON_EMPTY, "threshold": {"type": "integer", "minimum": 1},
     },
     "required": ["enabled"],
     "additionalProperties": False,
@@ -78,6 +80,7 @@ KEDA = {
         {"if": {"properties": {"enabled": {"const": True}}}, "then": {"required": ["signal"]}},
         {"if": {"properties": {"signal": {"const": "requestRate"}}, "required": ["signal"]}, "then": {"required": ["requestsPerReplica"]}},
         {"if": {"properties": {"signal": {"const": "kafkaLag"}}, "required": ["signal"]}, "then": {"required": ["topic", "consumerGroup", "lagThreshold"]}},
+        {"if": {"properties": {"signal": {"const": "queueAge"}}, "required": ["signal"]}, "then": {"required": ["query", "threshold"]}},
     ],
 }
 
@@ -107,7 +110,10 @@ SCHEMA = {
         "ingress": obj({"enabled": {"type": "boolean"}, "host": STRING, "pathPrefixes": {"type": "array", "items": STRING},
                         "timeout": DURATION, "trustedProxiesVariable": {"type": "string", "pattern": GM_VARIABLE}},
                        ["enabled", "host", "pathPrefixes", "timeout"]),
-        "mesh": obj({"maxRequests": {"type": "integer", "minimum": 1}}, ["maxRequests"]),
+        "mesh": obj({"maxRequests": {"type": "integer", "minimum": 1},
+                     "excludeOutboundPorts": {"type": "array", "uniqueItems": True,
+                                              "items": {"type": "integer", "minimum": 1, "maximum": 65535}}},
+                    ["maxRequests"]),
         "rollout": obj({
             "strategy": {"enum": ["canary", "blueGreen"]},
             "trafficRouting": {"enum": ["istio", "replicas"]},

@@ -14,6 +14,11 @@ metadata:
     {{- if .Values.global.mesh.enabled }}
     # The sidecar holds the pod until it can route, and outlives the service on shutdown.
     proxy.istio.io/config: '{"holdApplicationUntilProxyStarts": true, "terminationDrainDuration": "{{ .Values.shutdownGraceSeconds }}s"}'
+    {{- with .Values.mesh.excludeOutboundPorts }}
+    # Connections to these ports leave outside the sidecar (the mesh admits only registered
+    # hosts); the pod's NetworkPolicy still limits them to the addresses its edges allow.
+    traffic.sidecar.istio.io/excludeOutboundPorts: {{ join "," . | quote }}
+    {{- end }}
     {{- end }}
 spec:
   serviceAccountName: {{ include "gm.serviceAccountName" . }}

@@ -51,6 +51,7 @@ struct ServiceCallGraph {
                 switch CallTarget(variable: name) {
                 case .connects(let to, let port): edges.insert(CallEdge(from: caller, to: to, port: port))
                 case .scrapedByPrometheus: edges.insert(CallEdge(from: "prometheus", to: caller, port: "internal"))
+                case .calledBy(let from, let port): edges.insert(CallEdge(from: from, to: caller, port: port))
                 case .unknownAddress, .none: break
                 }
             }
@@ -107,6 +108,13 @@ struct ServiceCallGraph {
             "user-migrate", EnvironmentReader([:]),
             {
                 await MigrateCommand.run(service: "user", migrations: UserMigrations.all, table: UserMigrations.table, environment: $0)
+            }
+        ),
+        (
+            "notification-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(
+                    service: "notification", migrations: NotificationMigrations.all, table: NotificationMigrations.table, environment: $0)
             }
         ),
         ("user-audit-verify", PlatformContract.unreachableDependencies, { await AuditVerifyCommand.run(environment: $0) }),

@@ -2,6 +2,7 @@ import GameMetricsKit
 
 @testable import AnalyticsAPI
 @testable import Ingestion
+@testable import NotificationService
 @testable import Processor
 @testable import UserService
 
@@ -14,8 +15,7 @@ enum ServiceKafkaAccess {
         case .processor: try ProcessorSettings(environment: environment).kafkaAccess
         case .user: UserService.privacyKafkaAccess()
         case .analyticsAPI: try AnalyticsSettings(environment: environment).kafkaAccess
-        // Builds a producer for readiness only (`.kafkaProducer(for: .none)`).
-        case .notification: KafkaAccess.none
+        case .notification: try NotificationSettings(environment: environment).kafkaAccess
         default: nil
         }
     }

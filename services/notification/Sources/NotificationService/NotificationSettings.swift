@@ -55,7 +55,7 @@ struct NotificationSettings: Sendable {
         guard EmailAddress.isValid(fromAddress) else {
             throw ConfigurationError(variable: "GM_NOTIFICATION_FROM_ADDRESS", problem: "is not an email address")
         }
-        publicURL = try environment.url("GM_NOTIFICATION_PUBLIC_URL", schemes: ["http", "https"]) ?? URL(string: "http://127.0.0.1:8086")!
+        publicURL = try environment.url("GM_NOTIFICATION_PUBLIC_URL", schemes: ["http", "https"]) ?? URL(string: "http://127.0.0.1:\(PlatformService.notification.port)")!
         let key = try environment.requiredSecret("GM_NOTIFICATION_SECRET_KEY")
         guard let bytes = Data(base64Encoded: key), bytes.count >= 32 else {
             throw ConfigurationError(variable: "GM_NOTIFICATION_SECRET_KEY", problem: "must be base64 of at least 32 random bytes")
@@ -94,7 +94,7 @@ struct NotificationSettings: Sendable {
         return SMTPConfiguration(
             host: host, port: url.port ?? (security == .implicit ? 465 : 587), security: security,
             username: environment.optional("GM_NOTIFICATION_SMTP_USERNAME"), password: try environment.secret("GM_NOTIFICATION_SMTP_PASSWORD"),
-            caFile: environment.optional("GM_NOTIFICATION_SMTP_CA_FILE"),
+            caFile: environment.optional("GM_NOTIFICATION_SMTP_CA_PATH"),
             timeout: try environment.milliseconds("GM_NOTIFICATION_DELIVERY_TIMEOUT_MS", default: .seconds(10)),
             maxConcurrentSessions: try environment.int("GM_NOTIFICATION_SMTP_SESSIONS", default: 4, in: 1...64))
     }

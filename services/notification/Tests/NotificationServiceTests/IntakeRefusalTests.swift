@@ -6,10 +6,16 @@ import Testing
 
 @Suite("Bad requests get clear 4xx JSON errors and queue nothing", .serialized)
 struct IntakeRefusalTests {
-    @Test("unknown channel, invalid address, oversized body, missing key, template injection, reused key, foreign tenant, no token")
+    /// `HH:00` of an hour of the day (taken modulo 24).
+    static func clock(_ hour: Int) -> String {
+        let wrapped = hour % 24
+        return (wrapped < 10 ? "0" : "") + "\(wrapped):00"
+    }
+
+    @Test("unknown channel, invalid address, oversized body, missing key, template injection, reused key, foreign tenant, no token, a full queue")
     func refusals() async throws {
         try await NotificationFixture.run { fixture in
-            try await fixture.withService { api in
+            try await fixture.withService(["GM_NOTIFICATION_TENANT_PENDING_LIMIT": "3"]) { api in
                 let token = try await fixture.operatorToken()
                 let valid = #"{"channel":"email","to":{"email":"ops@example.org"},"template":"operator_message","data":{"title":"t","message":"m"}}"#
                 let cases: [(String, String, Int, String)] = [
@@ -58,6 +64,24 @@ struct IntakeRefusalTests {
                 #expect(try await api.send("GET", "/v1/notifications/\(try NotificationAPI.notificationID(first))", token: other).status == 404)
 
                 #expect(try await api.send("POST", "/v1/notifications", headers: ["Idempotency-Key": "x"], json: valid).status == 401)
+
+                // Tenant B fills its queue (a quiet hour holds its players' emails): 429 for B only.
+                let minute = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+                let hour = minute.hour ?? 0
+                let window = #"{"start":"\#(Self.clock(hour + 23))","end":"\#(Self.clock(hour + 2))"}"#
+                let sleeper = try await api.send(
+                    "PUT", "/v1/recipients/sleeper", token: other, json: #"{"email":"s@example.org","quiet_hours":\#(window)}"#)
+                #expect(sleeper.status == 200, "\(sleeper.text)")
+                var statuses: [Int] = []
+                for index in 0..<4 {
+                    let answer = try await api.notify(
+                        #"{"channel":"email","to":{"player_id":"sleeper"},"template":"achievement_unlocked","data":{"achievement":"a\#(index)"}}"#, token: other)
+                    statuses.append(answer.status)
+                    if answer.status == 429 { #expect(answer.errorCode == "tenant_queue_full") }
+                }
+                #expect(statuses.filter { $0 == 202 }.count == 3)
+                #expect(statuses.last == 429)
+                #expect(try await api.notify(valid, token: token, key: "tenant-a-still-served").status == 202)
                 let endpoint = try await api.send("POST", "/v1/endpoints", token: try await fixture.user.adminToken(), json: #"{"kind":"pager","url":"https://x.example"}"#)
                 #expect(endpoint.errorCode == "unknown_channel")
                 let recipient = try await api.send("PUT", "/v1/recipients/p1", token: token, json: #"{"email":"not an address","time_zone":"Mars/Olympus"}"#)

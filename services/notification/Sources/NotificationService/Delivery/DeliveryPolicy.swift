@@ -20,6 +20,9 @@ struct DeliveryPolicy: Sendable, Equatable {
     var timeout: Duration
     /// `GM_NOTIFICATION_POLL_INTERVAL_MS` (250): how often an idle worker looks for due work.
     var pollInterval: Duration
+    /// `GM_NOTIFICATION_TENANT_PENDING_LIMIT` (100000): a tenant's API requests are refused (429)
+    /// while it has this many notifications pending, so one tenant cannot fill the queue.
+    var tenantPendingLimit: Int = 100_000
 
     init(
         maxAttempts: Int = 8, backoffBase: Duration = .seconds(1), backoffMax: Duration = .seconds(3_600), concurrency: Int = 32,
@@ -45,6 +48,7 @@ struct DeliveryPolicy: Sendable, Equatable {
             perTenantBatch: try environment.int("GM_NOTIFICATION_PER_TENANT_BATCH", default: 8, in: 1...1_000),
             timeout: .milliseconds(try environment.int("GM_NOTIFICATION_DELIVERY_TIMEOUT_MS", default: 10_000, in: 100...120_000)),
             pollInterval: .milliseconds(try environment.int("GM_NOTIFICATION_POLL_INTERVAL_MS", default: 250, in: 10...60_000)))
+        tenantPendingLimit = try environment.int("GM_NOTIFICATION_TENANT_PENDING_LIMIT", default: 100_000, in: 1...100_000_000)
     }
 
     /// The wait before attempt `attempt + 1` after `attempt` failed: exponential with jitter,

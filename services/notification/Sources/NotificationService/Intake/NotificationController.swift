@@ -12,6 +12,8 @@ struct NotificationController {
     let intake: Intake
     let deadLetters: DeadLetterStore
     let statuses: NotificationStatusReader
+    /// A tenant with this many notifications pending gets 429 (``DeliveryPolicy/tenantPendingLimit``).
+    let tenantPendingLimit: Int
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/notifications", use: create)
@@ -41,6 +43,12 @@ struct NotificationController {
         switch body.validated() {
         case .success(let request): validated = request
         case .failure(let invalid): throw APIError.badRequest("The notification is not valid.", code: invalid.code, details: invalid.errors)
+        }
+        if try await intake.queue.hasPending(tenantID: identity.tenantID, atLeast: tenantPendingLimit) {
+            throw APIError(
+                .tooManyRequests, code: "tenant_queue_full",
+                message: "This tenant has \(tenantPendingLimit) notifications waiting; try again when they are delivered.",
+                headers: [.retryAfter: "60"])
         }
         let queued = try await intake.submit(
             validated, tenantID: identity.tenantID, key: key, source: "api", traceparent: context.trace.description)

@@ -56,6 +56,18 @@ struct NotificationQueue: Sendable {
         }
     }
 
+    /// Whether `tenantID` has at least `limit` notifications pending (counted up to the limit only).
+    func hasPending(tenantID: String, atLeast limit: Int) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            SELECT count(*)::bigint FROM (
+                SELECT 1 FROM notifications WHERE tenant_id = \(tenantID) AND status = 'pending' LIMIT \(limit)
+            ) pending
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count >= limit }
+        return false
+    }
+
     // MARK: Delivery
 
     /// Claims up to `limit` due notifications, at most `perTenant` of one tenant, oldest due
