@@ -32,13 +32,17 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         pages: pages, logger: logger)
     let overview = OverviewController(pages: pages, analytics: analytics)
     let live = LiveController(access: access, relay: LiveRelay(analyticsURL: settings.analyticsURL, logger: logger))
-    let pipeline = PipelineController(pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets))
+    let deadLetters = settings.readinessTargets.first { $0.name == NotificationDeadLetters.service }.map {
+        NotificationDeadLetters(calls: UpstreamCalls(http: http), baseURL: $0.url)
+    }
+    let pipeline = PipelineController(
+        pages: pages, analytics: analytics, readiness: ServiceReadiness(http: http, targets: settings.readinessTargets), deadLetters: deadLetters)
     let players = PlayersController(pages: pages, users: users, analytics: analytics)
     let settingsPage = SettingsController(pages: pages, users: users)
     let games = GamesController(pages: pages, analytics: analytics)
     let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
     return ServiceApplication.build(configuration, clients: clients, logger: logger) { router in
-        ConsoleMetrics.registerAtZero(upstreams: [AnalyticsQueries.service, UserDirectory.service])
+        ConsoleMetrics.registerAtZero(upstreams: [AnalyticsQueries.service, UserDirectory.service, NotificationDeadLetters.service])
         openAPI.addRoutes(to: router)
         assets.addRoutes(to: router)
         login.addRoutes(to: router)

@@ -10,6 +10,8 @@ struct PipelineController: Sendable {
     let pages: ConsolePages
     let analytics: AnalyticsQueries
     let readiness: ServiceReadiness
+    /// Nil when `GM_NOTIFICATION_URL` is not set.
+    let deadLetters: NotificationDeadLetters?
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("pipeline", use: page)
@@ -25,7 +27,8 @@ struct PipelineController: Sendable {
             async let services = readiness.rows()
             async let health = attempt { try await analytics.run(.pipelineHealth, day, as: PipelineAnswer.self, for: caller).pipelineHealth }
             async let rate = attempt { try await analytics.run(.metricSeries, recent, as: SeriesAnswer.self, for: caller).timeSeries.points }
-            let content = PipelinePage(services: await services, health: await health, rate: await rate)
+            async let dead = attempt { () -> Int? in try await deadLetters?.count(as: caller) }
+            let content = PipelinePage(services: await services, health: await health, rate: await rate, deadLetters: await dead)
             let frame = PageFrame.signedIn(signedIn.session, title: "Pipeline health", current: "/pipeline", script: "pipeline.js")
             return pages.renderer.page("pipeline", frame: frame, content: content)
         }
@@ -62,7 +65,10 @@ struct PipelinePage: Sendable {
     let rateJSON: String
     let lastMinuteRate: String
 
-    init(services: [ServiceReadiness.Row], health: Result<PipelineAnswer.Health, any Error>, rate: Result<[SeriesAnswer.Series.Point], any Error>) {
+    init(
+        services: [ServiceReadiness.Row], health: Result<PipelineAnswer.Health, any Error>, rate: Result<[SeriesAnswer.Series.Point], any Error>,
+        deadLetters dead: Result<Int?, any Error>
+    ) {
         self.services = services
         noServices = services.isEmpty
         func message(_ error: any Error) -> String { (error as? UpstreamError)?.message ?? "\(error)" }
@@ -80,10 +86,17 @@ struct PipelinePage: Sendable {
                     partition: $0.partition, committed: $0.committedOffset.map(Formatting.count) ?? "none", highWatermark: Formatting.count($0.highWatermark),
                     lag: Formatting.count($0.lag))
             }
-            deadLetters = health.deadLetterQueueDepth.map(Formatting.count) ?? "not reported (the notification service does not run yet)"
         case .failure(let error):
             healthError = message(error)
-            (invalidTotal, invalid, lagError, lagGroup, lagTopic, totalLag, partitions, deadLetters) = ("—", [], nil, "", "", "—", [], "—")
+            (invalidTotal, invalid, lagError, lagGroup, lagTopic, totalLag, partitions) = ("—", [], nil, "", "", "—", [])
+        }
+        switch dead {
+        case .success(let count?):
+            deadLetters = count >= NotificationDeadLetters.pageSize ? "\(NotificationDeadLetters.pageSize) or more" : Formatting.count(Double(count))
+        case .success(nil):
+            deadLetters = "not reported (GM_NOTIFICATION_URL is not set)"
+        case .failure(let error):
+            deadLetters = "not reported: \(message(error))"
         }
         noInvalid = invalid.isEmpty
         switch rate {
