@@ -22,6 +22,16 @@ struct WebhookDeliveryTests {
         return header.split(separator: " ").contains { $0 == expected }
     }
 
+    /// Registers `url` as a webhook endpoint of tenant A and asks for one operator message to it;
+    /// the notification's id and the operator token used.
+    static func notifyNewEndpoint(_ url: String, api: NotificationAPI, fixture: NotificationFixture) async throws -> (id: String, token: String) {
+        let endpoint = try await api.addEndpoint(url: url, adminToken: try await fixture.user.adminToken())
+        let token = try await fixture.operatorToken()
+        let accepted = try await api.notify(
+            #"{"channel":"webhook","to":{"endpoint_id":"\#(endpoint.id)"},"template":"operator_message","data":{"title":"t","message":"m"}}"#, token: token)
+        return (try NotificationAPI.notificationID(accepted), token)
+    }
+
     @Test("a webhook's signature verifies with the documented recipe, and fails with another secret or a changed body")
     func signatureVerifies() async throws {
         try await NotificationFixture.run { fixture in
@@ -64,12 +74,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver { request in request.occurrence <= 3 ? (503, [:]) : (200, [:]) }
             try await receiver.run { url in
                 try await fixture.withService(["GM_NOTIFICATION_MAX_ATTEMPTS": "5"]) { api in
-                    let endpoint = try await api.addEndpoint(url: url, adminToken: try await fixture.user.adminToken())
-                    let token = try await fixture.operatorToken()
-                    let accepted = try await api.notify(
-                        #"{"channel":"webhook","to":{"endpoint_id":"\#(endpoint.id)"},"template":"operator_message","data":{"title":"t","message":"m"}}"#,
-                        token: token)
-                    let id = try NotificationAPI.notificationID(accepted)
+                    let (id, token) = try await Self.notifyNewEndpoint(url, api: api, fixture: fixture)
                     let status = try await api.status(id, token: token) { $0["status"] as? String == "delivered" }
                     let attempts = try #require(status["attempts"] as? [[String: Any]])
                     #expect(attempts.map { $0["outcome"] as? String } == ["transient", "transient", "transient", "delivered"])
@@ -89,12 +94,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver { request in request.occurrence == 1 ? (429, ["Retry-After": "2"]) : (200, [:]) }
             try await receiver.run { url in
                 try await fixture.withService { api in
-                    let endpoint = try await api.addEndpoint(url: url, adminToken: try await fixture.user.adminToken())
-                    let token = try await fixture.operatorToken()
-                    let id = try NotificationAPI.notificationID(
-                        try await api.notify(
-                            #"{"channel":"webhook","to":{"endpoint_id":"\#(endpoint.id)"},"template":"operator_message","data":{"title":"t","message":"m"}}"#,
-                            token: token))
+                    let (id, token) = try await Self.notifyNewEndpoint(url, api: api, fixture: fixture)
                     let status = try await api.status(id, token: token) { $0["status"] as? String == "delivered" }
                     let attempts = try #require(status["attempts"] as? [[String: Any]])
                     try #require(attempts.count == 2)
@@ -115,12 +115,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver { _ in healthy.load(ordering: .acquiring) ? (204, [:]) : (500, [:]) }
             try await receiver.run { url in
                 try await fixture.withService(["GM_NOTIFICATION_MAX_ATTEMPTS": "3"]) { api in
-                    let endpoint = try await api.addEndpoint(url: url, adminToken: try await fixture.user.adminToken())
-                    let token = try await fixture.operatorToken()
-                    let id = try NotificationAPI.notificationID(
-                        try await api.notify(
-                            #"{"channel":"webhook","to":{"endpoint_id":"\#(endpoint.id)"},"template":"operator_message","data":{"title":"t","message":"m"}}"#,
-                            token: token))
+                    let (id, token) = try await Self.notifyNewEndpoint(url, api: api, fixture: fixture)
                     _ = try await api.status(id, token: token) { $0["status"] as? String == "dead" }
 
                     let list = try await api.send("GET", "/v1/dead-letters", token: token)
