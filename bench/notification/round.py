@@ -109,6 +109,37 @@ def cpu_snapshot(args):
     }
 
 
+def checks(status_of, seen, attempt_rows):
+    """Exactly-once from the receiver's side. `status_of`: message id -> (status, attempts) of
+    the round's rows; `seen`: the receiver's /stats?ids=1; `attempt_rows`: the round's rows in
+    notification_attempts. Every key is a count or a verdict; a good round has the three
+    verdicts true and every count but receiver_requests_for_round 0."""
+    delivered_ids = {i for i, (s, _) in status_of.items() if s == "delivered"}
+    dead_ids = {i for i, (s, _) in status_of.items() if s == "dead"}
+    ok_ids = set(seen["ids_ok_list"])
+    per_id = seen["requests_per_id"]
+    ours = sum(r for i, r in per_id.items() if i in status_of)
+    return {
+        "ok_ids_equal_delivered_rows": ok_ids & set(status_of) == delivered_ids,
+        "delivered_rows_not_seen_ok": len(delivered_ids - ok_ids),
+        "ok_ids_not_delivered": len((ok_ids & set(status_of)) - delivered_ids),
+        "ids_ok_more_than_once": seen["ids_ok_more_than_once"],
+        "receiver_requests_equal_attempt_rows": ours == attempt_rows,
+        "receiver_requests_for_round": ours,
+        "dead_rows_whose_request_count_differs_from_attempts": sum(1 for i in dead_ids if per_id.get(i, 0) != status_of[i][1]),
+        "requests_from_unknown_ids": sum(r for i, r in per_id.items() if i not in status_of),
+    }
+
+
+def passed(result):
+    """Whether a round passes: nothing stuck or lost, exactly-once holds, every signature verified."""
+    c = result["checks"]
+    return (not result["stuck"] and result["lost"] == 0 and c["ok_ids_equal_delivered_rows"] and c["ids_ok_more_than_once"] == 0
+            and c["receiver_requests_equal_attempt_rows"] and c["dead_rows_whose_request_count_differs_from_attempts"] == 0
+            and c["requests_from_unknown_ids"] == 0 and result["receiver"]["bad_signatures"] == 0
+            and result["receiver"]["stale_timestamps"] == 0 and result["receiver"]["unsigned"] == 0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ("receiver", "bootstrap", "topic", "tenant", "endpoint", "prefix"):
@@ -217,12 +248,7 @@ def main():
 
     attempts_histogram = {f"{s}:{a}": int(c) for s, a, c in db.rows(
         f"SELECT status, attempts, count(*) FROM notifications WHERE {mine} GROUP BY 1, 2 ORDER BY 1, 2")}
-    delivered_ids = {i for i, (s, _) in status_of.items() if s == "delivered"}
     dead_ids = {i for i, (s, _) in status_of.items() if s == "dead"}
-    ok_ids = set(seen["ids_ok_list"])
-    per_id = seen["requests_per_id"]
-    ours = {i: r for i, r in per_id.items() if i in status_of}
-    dead_not_four = sum(1 for i in dead_ids if per_id.get(i, 0) != status_of[i][1])
     ok_times = sorted(seen["ok_times"])
     after_intake = [t for t in ok_times if created_last is not None and t > created_last]
 
@@ -255,16 +281,7 @@ def main():
         "dead": len(dead_ids), "dead_share": round(len(dead_ids) / args.count, 4),
         "dead_unpublished_after_30s": unpublished,
         "attempt_rows": attempt_rows, "attempt_status_codes": status_codes, "rows_by_status_and_attempts": attempts_histogram,
-        "checks": {
-            "ok_ids_equal_delivered_rows": ok_ids & set(status_of) == delivered_ids,
-            "delivered_rows_not_seen_ok": len(delivered_ids - ok_ids),
-            "ok_ids_not_delivered": len((ok_ids & set(status_of)) - delivered_ids),
-            "ids_ok_more_than_once": seen["ids_ok_more_than_once"],
-            "receiver_requests_equal_attempt_rows": sum(ours.values()) == sum(attempt_rows.values()),
-            "receiver_requests_for_round": sum(ours.values()),
-            "dead_rows_whose_request_count_differs_from_attempts": dead_not_four,
-            "requests_from_unknown_ids": sum(r for i, r in per_id.items() if i not in status_of),
-        },
+        "checks": checks(status_of, seen, sum(attempt_rows.values())),
         "rss_kib": {"idle_before": rss_idle, "peak_sampled": peak, "end": rss_end, "hwm": hwm_kib(args.service_pid),
                     "median_sampled": statistics.median(r for _, r in rss_samples) if rss_samples else 0, "samples": len(rss_samples)},
         "cpu_us_per_delivery": {n: cpu_us(n, len(ok_times)) for n in ("service", "postgres", "receiver", "devkafka")},
@@ -275,6 +292,7 @@ def main():
         "other_cpu_s": round((busy - sum(cpu1[n] - cpu0[n] for n in ("service", "postgres", "receiver", "devkafka"))) / CLK_TCK, 2),
         "timeline": timeline, "rss_samples": rss_samples,
     }
+    result["passed"] = passed(result)
     json.dump(result, sys.stdout)
     print()
 

@@ -37,7 +37,8 @@
 # Results: .gm/bench-notification/results.md (the latest run) and
 # .gm/bench-notification/runs/<UTC time>/ (results.md, one JSON per round with the DLQ and RSS
 # timelines, wrk output, logs). Exit status 1 when a round lost a notification, got stuck, or
-# failed an exactly-once check.
+# failed an exactly-once check (round.py `passed`; bench/notification/test_bench.py shows each
+# check failing on a bad fixture: python3 -m unittest discover -s bench/notification).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -176,7 +177,7 @@ PGHOST=127.0.0.1 PGUSER=gm PGPASSWORD="$role_pw" PGDATABASE=gamemetrics \
     --service-pid "$(pid_of notification)" --postgres-pid "$(pid_of postgres)" --receiver-pid "$(pid_of receiver)" \
     --devkafka-pid "$(pid_of devkafka)" --pg-port "$PG_PORT" --stall-seconds 60 >"$RAW/smoke.json" ||
     die "the smoke round failed (see $LOGS/notification.log)"
-jq -e '.final.delivered == 1 and .checks.ok_ids_equal_delivered_rows and .receiver.bad_signatures == 0' "$RAW/smoke.json" >/dev/null ||
+jq -e '.final.delivered == 1 and .passed' "$RAW/smoke.json" >/dev/null ||
     die "smoke test: the notification was not delivered once with a valid signature: $(jq -c '{final, receiver, checks}' "$RAW/smoke.json")"
 
 # --- a quiet machine --------------------------------------------------------------------------
@@ -222,9 +223,7 @@ run_round() { # PHASE ROUND RECEIVER_NAME RECEIVER_URL ENDPOINT FAIL_RATIO [roun
         die "round $phase $r failed (see $LOGS/notification.log)"
     jq -c '{wall_s, intake_rows_per_s, deliveries_per_s, attempts_per_s, dead, lost, stuck, rss_peak_kib: .rss_kib.peak_sampled, checks}' \
         "$RAW/$phase-$r.json" >&2
-    jq -e '(.stuck | not) and .lost == 0 and .checks.ok_ids_equal_delivered_rows and .checks.ids_ok_more_than_once == 0
-           and .checks.receiver_requests_equal_attempt_rows and .checks.dead_rows_whose_request_count_differs_from_attempts == 0
-           and .receiver.bad_signatures == 0 and .receiver.stale_timestamps == 0' "$RAW/$phase-$r.json" >/dev/null ||
+    jq -e .passed "$RAW/$phase-$r.json" >/dev/null ||
         { log "    warning: round $phase $r failed a check (lost, stuck or exactly-once): see $RAW/$phase-$r.json"; status=1; }
 }
 for ((r = 1; r <= rounds; r++)); do run_round deliveries "$r" receiver "$RECEIVER_URL" "$endpoint" 0; done
