@@ -50,14 +50,7 @@ struct AnalyticsFixture: Sendable {
         try await TestDatabase.withFresh { ownerURL in
             let logger = Logger(label: "analytics-fixture")
             try await UserServiceProcess.run(databaseURL: ownerURL, environment: ["GM_KAFKA_BOOTSTRAP": kafka].merging(userEnvironment) { $1 }) { user in
-                let processor = try await ChildProcess.run(try TestServers.value("GM_TEST_PROCESSOR_BIN"), ["migrate"], environment: [MigrateCommand.variable: ownerURL])
-                try #require(processor.status == 0, "processor migrate: \(processor.output)")
-                try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: try #require(URL(string: ownerURL))), logger: logger) { client in
-                    _ = try await MigrationRunner(client: client, migrations: AnalyticsMigrations.all, logger: logger, table: AnalyticsMigrations.table).migrate()
-                    for statement in try SQLScript(repositoryFile: "db/roles.sql").statements {
-                        try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                }
+                try await PlatformSchemas.apply(ownerURL: ownerURL, logger: logger)
                 var analytics = try #require(URLComponents(string: try TestServers.value("GM_TEST_PG_ANALYTICS_API_URL")))
                 analytics.path = try #require(URLComponents(string: ownerURL)).path
                 try await body(

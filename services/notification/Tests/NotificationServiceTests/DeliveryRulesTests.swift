@@ -42,6 +42,21 @@ struct DeliveryRulesTests {
         }
     }
 
+    @Test("a channel or destination at its limit gets no further slot until one is released, and others are not held up")
+    func concurrencyLimits() {
+        let limiter = ConcurrencyLimiter { $0 == "email" ? 2 : 1 }
+        #expect(limiter.tryAcquire("email"))
+        #expect(limiter.tryAcquire("email"))
+        #expect(!limiter.tryAcquire("email"))
+        #expect(limiter.tryAcquire("slow.example:443"))
+        #expect(!limiter.tryAcquire("slow.example:443"))
+        #expect(limiter.tryAcquire("fast.example:443"))
+        limiter.release("email")
+        #expect(limiter.tryAcquire("email"))
+        limiter.release("slow.example:443")
+        #expect(limiter.tryAcquire("slow.example:443"))
+    }
+
     @Test("Retry-After is read as seconds or as an HTTP date")
     func retryAfterForms() {
         let now = Date(timeIntervalSince1970: 1_700_000_000)

@@ -46,16 +46,7 @@ struct NotificationFixture: Sendable {
         try await TestDatabase.withFresh { ownerURL in
             let logger = Logger(label: "notification-fixture")
             try await UserServiceProcess.run(databaseURL: ownerURL, environment: ["GM_KAFKA_BOOTSTRAP": kafka]) { user in
-                for executable in ["GM_TEST_PROCESSOR_BIN", "GM_TEST_ANALYTICS_API_BIN"] {
-                    let migrated = try await ChildProcess.run(try TestServers.value(executable), ["migrate"], environment: [MigrateCommand.variable: ownerURL])
-                    try #require(migrated.status == 0, "\(executable) migrate: \(migrated.output)")
-                }
-                try await PostgresClient.withShortLivedClient(try PostgresClient.Configuration(url: try #require(URL(string: ownerURL))), logger: logger) { client in
-                    _ = try await MigrationRunner(client: client, migrations: NotificationMigrations.all, logger: logger, table: NotificationMigrations.table).migrate()
-                    for statement in try SQLScript(repositoryFile: "db/roles.sql").statements {
-                        try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                }
+                try await PlatformSchemas.apply(ownerURL: ownerURL, logger: logger)
                 var service = try #require(URLComponents(string: try TestServers.value("GM_TEST_PG_NOTIFICATION_URL")))
                 service.path = try #require(URLComponents(string: ownerURL)).path
                 try await body(

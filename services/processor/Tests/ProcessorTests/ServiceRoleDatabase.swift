@@ -9,7 +9,7 @@ import Testing
 
 @testable import Processor
 
-/// A fresh database holding the user service's, the processor's and analytics-api's schemas, migrated as the
+/// A fresh database holding every service's schema (``PlatformSchemas``), migrated as the
 /// owner, with `db/roles.sql` applied by the owner afterwards, as `make up` does. `as(_:)` connects
 /// as one service's runtime role (`GM_TEST_PG_<SERVICE>_URL` from `tools/platform/test.sh`).
 struct ServiceRoleDatabase {
@@ -26,19 +26,7 @@ struct ServiceRoleDatabase {
         try await TestDatabase.withFresh { url in
             let database = ServiceRoleDatabase(ownerURL: try #require(URLComponents(string: url)))
             let logger = database.logger
-            let grants = try SQLScript(repositoryFile: "db/roles.sql")
-            // The user service's schema through its own `migrate` command, as a deployment applies it.
-            let user = try await ChildProcess.run(try TestServers.value("GM_TEST_USER_BIN"), ["migrate"], environment: [MigrateCommand.variable: url])
-            try #require(user.status == 0, "user migrate: \(user.output)")
-            let analytics = try await ChildProcess.run(
-                try TestServers.value("GM_TEST_ANALYTICS_API_BIN"), ["migrate"], environment: [MigrateCommand.variable: url])
-            try #require(analytics.status == 0, "analytics-api migrate: \(analytics.output)")
-            try await database.asOwner { client in
-                try await MigrationRunner(client: client, migrations: ProcessorMigrations.all, logger: logger, table: ProcessorMigrations.table).migrate()
-                for statement in grants.statements {
-                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-            }
+            try await PlatformSchemas.apply(ownerURL: url, logger: logger)
             try await body(database)
         }
     }

@@ -242,11 +242,18 @@ struct ServiceRoleGrantsTests {
         }
     }
 
-    @Test("notification reads only the record of erased subjects")
+    @Test("notification uses its own tables and records erasures; it cannot read players, events or anyone's credentials")
     func notificationRole() async throws {
         try await ServiceRoleDatabase.run { database in
             try await database.as(.notification) { client in
+                for table in ["notifications", "notification_attempts", "notification_settings", "notification_endpoints", "notification_recipients"] {
+                    try await database.run(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), on: client)
+                }
                 try await database.run("SELECT count(*) FROM erased_subjects", on: client)
+                try await database.run(
+                    "INSERT INTO erased_subjects (subject, erased_at) VALUES (decode(repeat('ab', 32), 'hex'), now()) ON CONFLICT (subject) DO UPDATE SET erased_at = now()",
+                    on: client)
+                await database.expectDenied("DELETE FROM erased_subjects", on: client, "forgetting erasures")
                 await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
                 await database.expectDenied("SELECT count(*) FROM players", on: client, "reading players")
                 await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading player state")

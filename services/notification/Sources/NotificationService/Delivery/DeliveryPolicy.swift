@@ -13,6 +13,9 @@ struct DeliveryPolicy: Sendable, Equatable {
     /// `GM_NOTIFICATION_DESTINATION_CONCURRENCY` (4): deliveries in flight to one host (or to
     /// the SMTP relay), so one slow receiver holds at most this many of the slots.
     var destinationConcurrency: Int
+    /// `GM_NOTIFICATION_EMAIL_CONCURRENCY` (8), `_WEBHOOK_` (32), `_SLACK_` (8): deliveries in
+    /// flight per channel in this replica (email also waits for one of the SMTP sessions).
+    var channelConcurrency: [Channel: Int] = [.email: 8, .webhook: 32, .slack: 8]
     /// `GM_NOTIFICATION_PER_TENANT_BATCH` (8): the most one tenant gets of one claim, so a
     /// tenant's backlog never stands in front of the others'.
     var perTenantBatch: Int
@@ -49,6 +52,10 @@ struct DeliveryPolicy: Sendable, Equatable {
             timeout: .milliseconds(try environment.int("GM_NOTIFICATION_DELIVERY_TIMEOUT_MS", default: 10_000, in: 100...120_000)),
             pollInterval: .milliseconds(try environment.int("GM_NOTIFICATION_POLL_INTERVAL_MS", default: 250, in: 10...60_000)))
         tenantPendingLimit = try environment.int("GM_NOTIFICATION_TENANT_PENDING_LIMIT", default: 100_000, in: 1...100_000_000)
+        for (channel, fallback) in channelConcurrency {
+            channelConcurrency[channel] = try environment.int(
+                "GM_NOTIFICATION_\(channel.rawValue.uppercased())_CONCURRENCY", default: fallback, in: 1...1_024)
+        }
     }
 
     /// The wait before attempt `attempt + 1` after `attempt` failed: exponential with jitter,

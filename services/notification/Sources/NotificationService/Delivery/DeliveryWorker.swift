@@ -6,14 +6,16 @@ import ServiceLifecycle
 import Synchronization
 
 /// Delivers what is due: claims notifications (a few per tenant per claim), runs each attempt as
-/// a child task, at most `concurrency` at once and `destinationConcurrency` per destination, and
+/// a child task, at most `concurrency` at once, `channelConcurrency` per channel and
+/// `destinationConcurrency` per destination, and
 /// records the outcome — delivered, another try after a backoff, or dead (the DLQ). On graceful
 /// shutdown it claims nothing more and lets the attempts in flight end (each within its timeout).
 final class DeliveryWorker: Service {
     private let queue: NotificationQueue
     private let courier: Courier
     private let policy: DeliveryPolicy
-    private let limiter: DestinationLimiter
+    private let destinations: ConcurrencyLimiter
+    private let channels: ConcurrencyLimiter
     private let metrics: NotificationMetrics
     private let deadLetters: WakeSignal
     private let logger: Logger
@@ -25,7 +27,8 @@ final class DeliveryWorker: Service {
         self.queue = queue
         self.courier = courier
         self.policy = policy
-        self.limiter = DestinationLimiter(limit: policy.destinationConcurrency)
+        self.destinations = ConcurrencyLimiter { [limit = policy.destinationConcurrency] _ in limit }
+        self.channels = ConcurrencyLimiter { [limits = policy.channelConcurrency] key in limits[Channel(rawValue: key) ?? .webhook] ?? 1 }
         self.metrics = metrics
         self.deadLetters = deadLetters
         self.logger = logger
@@ -80,11 +83,17 @@ final class DeliveryWorker: Service {
         case .refuse(let why):
             await finish(notification, started: started, outcome: .permanent(error: why, statusCode: nil))
         case .send(let destination, let send):
-            guard limiter.tryAcquire(destination) else {
+            let channel = notification.channel.rawValue
+            guard channels.tryAcquire(channel) else {
                 try? await queue.postpone(notification, until: Date().addingTimeInterval(0.2 + Double.random(in: 0..<0.2)))
                 return
             }
-            defer { limiter.release(destination) }
+            defer { channels.release(channel) }
+            guard destinations.tryAcquire(destination) else {
+                try? await queue.postpone(notification, until: Date().addingTimeInterval(0.2 + Double.random(in: 0..<0.2)))
+                return
+            }
+            defer { destinations.release(destination) }
             guard let outcome = await sendUnlessErased(notification, send) else {
                 await suppress(notification, .erased)
                 return

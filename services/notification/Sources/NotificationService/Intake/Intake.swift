@@ -22,6 +22,14 @@ struct Intake: Sendable {
     func submit(
         _ request: ValidatedRequest, tenantID: String, key: String, source: String, rule: NotificationRule? = nil, traceparent: String?
     ) async throws -> [Queued] {
+        // A rule's email to a player without an address is not queued at all: nobody asked for
+        // it and nothing could be sent (player events carry many of them).
+        if rule != nil, case .player(let player) = request.target,
+            try await directory.recipient(tenantID: tenantID, playerID: player)?.email == nil
+        {
+            metrics.suppressed(.noAddress)
+            return []
+        }
         var destinations: [(Channel, String, String?)] = []
         var suppressed: SuppressionReason?
         let settings = try await directory.settings(tenantID: tenantID)
