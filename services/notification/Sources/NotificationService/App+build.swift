@@ -91,7 +91,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         AlertmanagerController(intake: intake, token: settings.alertmanagerToken).addRoutes(to: router)
         router.add(middleware: BearerAuthenticator(verifier: verifier))
         NotificationController(
-            intake: intake, deadLetters: deadLetterStore, statuses: NotificationStatusReader(client: postgres, deadLetters: deadLetterStore, logger: logger),
+            intake: intake, statuses: NotificationStatusReader(client: postgres, deadLetters: deadLetterStore, logger: logger),
             tenantPendingLimit: settings.delivery.tenantPendingLimit
         ).addRoutes(to: router)
         DeadLetterController(store: deadLetterStore, wakeup: worker.wakeup).addRoutes(to: router)

@@ -112,7 +112,7 @@ struct Courier: Sendable {
         }
         let brand = try await directory.settings(tenantID: notification.tenantID)
         let message = renderer.render(notification.template, data: notification.data, brand: brand, unsubscribeURL: nil)
-        let body = Array(try JSONEncoder.sorted.encode(["text": message.subject + "\n" + Self.strippedFooter(message.text, brand: brand)]))
+        let body = Array(try JSONEncoder.sorted.encode(["text": message.subject + "\n" + Self.strippedFooter(message.text)]))
         let attempt = Send { [http, timeout] in
             let headers: HTTPFields = [
                 .contentType: "application/json", HTTPField.Name("traceparent")!: Self.childTrace(notification.traceparent),
@@ -148,7 +148,7 @@ struct Courier: Sendable {
     }
 
     /// A Slack message has no footer: the text part without the signature block.
-    private static func strippedFooter(_ text: String, brand: TenantSettings) -> String {
+    private static func strippedFooter(_ text: String) -> String {
         guard let range = text.range(of: "\n\n-- \n") else { return text }
         return String(text[..<range.lowerBound])
     }

@@ -10,7 +10,6 @@ import Hummingbird
 /// `GET /v1/notifications/{id}`: where one of the tenant's notifications stands, with its attempts.
 struct NotificationController {
     let intake: Intake
-    let deadLetters: DeadLetterStore
     let statuses: NotificationStatusReader
     /// A tenant with this many notifications pending gets 429 (``DeliveryPolicy/tenantPendingLimit``).
     let tenantPendingLimit: Int
