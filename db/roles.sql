@@ -80,9 +80,36 @@ GRANT SELECT, INSERT, UPDATE ON invalid_event_counts, invalid_events_consumed TO
 GRANT SELECT, INSERT, UPDATE, DELETE ON erasure_ledger_analytics_api TO gm_analytics_api;
 GRANT EXECUTE ON FUNCTION analytics_buckets(timestamptz, timestamptz, text, text) TO gm_analytics_api;
 
--- retention: archives raw events to S3, then drops partitions older than ingestion's window ---
-GRANT SELECT ON events_raw TO gm_retention;
+-- retention: archives raw events to S3 (deleting exactly the rows it archived, or rows past the
+-- tenant's whole policy), drops emptied partitions older than ingestion's window, keeps its
+-- catalogue of archived objects, tenants' policies, restore tables and its erasure ledger. It
+-- records erasures itself (ADR 0036): a part holds the erasure lock shared and leaves out the
+-- rows of players its own erasure recorded first.
+GRANT SELECT ON retention_schema_migrations TO gm_retention;
+GRANT SELECT, DELETE ON events_raw TO gm_retention;
 GRANT EXECUTE ON FUNCTION drop_events_raw_partition(date) TO gm_retention;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    retention_policies, archive_objects, archive_players, retention_tenant_status, restores, restored_events,
+    erasure_ledger_retention
+    TO gm_retention;
+GRANT SELECT, INSERT, UPDATE ON erased_subjects TO gm_retention;
+-- It deletes aggregates past their grain's window (ADR 0036): it may read only the columns that
+-- select them (never a count, an amount or a player id), and delete, in every tenant.
+GRANT SELECT (tenant_id, grain, bucket), DELETE ON event_metrics, active_players, player_activity, player_bitmaps TO gm_retention;
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['event_metrics', 'active_players', 'player_activity', 'player_bitmaps'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = t AND policyname = t || '_retention_reads') THEN
+            EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO gm_retention USING (true)', t || '_retention_reads', t);
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = t AND policyname = t || '_retention_deletes') THEN
+            EXECUTE format('CREATE POLICY %I ON %I FOR DELETE TO gm_retention USING (true)', t || '_retention_deletes', t);
+        END IF;
+    END LOOP;
+END
+$$;
 
 -- recommendation: play history (who played which game, when), never payloads or amounts ------
 GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO gm_recommendation;
@@ -98,7 +125,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
 GRANT SELECT, INSERT, UPDATE ON erased_subjects TO gm_notification;
 
 -- Every consumer of player events checks the record of erased players (ADR 0014) -------------
-GRANT SELECT ON erased_subjects TO gm_retention, gm_recommendation;
+GRANT SELECT ON erased_subjects TO gm_recommendation;
 
 -- cdc: Debezium (KafkaConnect, charts/kafka) streams the players table's changes to Kafka -----
 -- Logical decoding sends what the publication names: the players table only, and of it every

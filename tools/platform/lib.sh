@@ -384,11 +384,10 @@ SQL
 }
 
 # The services that connect to PostgreSQL, each as its own role (db/roles.sql grants them;
-# ADR 0016). Ingestion and admin have no database access. Notification has no table yet but
-# its role exists already, with what the grants file gives it.
+# ADR 0016). Ingestion and admin have no database access.
 GM_PG_SERVICES=(user processor analytics-api retention recommendation notification)
 # The services whose migrations `make up` runs as the owner, in this order, before the grants.
-GM_PG_MIGRATING_SERVICES=(user processor analytics-api notification)
+GM_PG_MIGRATING_SERVICES=(user processor analytics-api notification retention)
 
 # pg_role_of SERVICE: the service's PostgreSQL role name (gm_analytics_api for analytics-api).
 pg_role_of() {

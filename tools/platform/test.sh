@@ -169,6 +169,7 @@ GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion" GM_TEST_ANALYTICS_API_BIN="$BIN/analytics-api" GM_TEST_NOTIFICATION_BIN="$BIN/notification"
+export GM_TEST_RETENTION_BIN="$BIN/retention"
 export GM_TEST_SIMULATOR_BIN="$BIN/player-simulator"
 export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"

@@ -12,15 +12,25 @@ import Synchronization
 /// tests running in parallel (and sharing the process's metrics registry) cannot disturb it.
 public final class CountingProxy: Sendable {
     private let target: String
-    private let countedMethod: HTTPRequest.Method
-    private let countedPath: String
+    private let isCounted: @Sendable (HTTPRequest.Method, String) -> Bool
+    private let afterCounted: @Sendable () async throws -> Void
     private let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 16))
     private let counted = Mutex(0)
 
-    public init(target: String, counting method: HTTPRequest.Method, _ path: String) {
+    public convenience init(target: String, counting method: HTTPRequest.Method, _ path: String) {
+        self.init(target: target, counting: { $0 == method && $1 == path })
+    }
+
+    /// Counts the requests `isCounted` picks by method and path; `afterCounted` runs once such a
+    /// request has been forwarded, before its answer goes back (a test may hold the answer there,
+    /// to stop its client between a server's work and the client's knowing of it).
+    public init(
+        target: String, counting isCounted: @escaping @Sendable (HTTPRequest.Method, String) -> Bool,
+        afterCounted: @escaping @Sendable () async throws -> Void = {}
+    ) {
         self.target = target
-        self.countedMethod = method
-        self.countedPath = path
+        self.isCounted = isCounted
+        self.afterCounted = afterCounted
     }
 
     /// Counted requests forwarded so far.
@@ -40,15 +50,17 @@ public final class CountingProxy: Sendable {
     private static let hopByHop: Set<String> = ["connection", "content-length", "transfer-encoding", "keep-alive", "host"]
 
     private func forward(_ request: Request) async throws -> Response {
-        if request.method == countedMethod, request.uri.path == countedPath {
+        let isCounted = isCounted(request.method, request.uri.path)
+        if isCounted {
             counted.withLock { $0 += 1 }
         }
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.body.collect(upTo: 64 << 20)
         let (answer, answerBody) = try await http.execute(
             HTTPRequest(
                 method: request.method, url: URL(string: target + request.uri.description)!,
                 headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
             body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
+        if isCounted { try await afterCounted() }
         let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }
         return Response(status: answer.status, headers: HTTPFields(fields), body: .init(byteBuffer: ByteBuffer(bytes: answerBody)))
     }

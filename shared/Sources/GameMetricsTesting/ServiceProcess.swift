@@ -9,9 +9,10 @@ public final class ServiceProcess: @unchecked Sendable {
         self.process = process
     }
 
-    public static func start(_ path: String, environment: [String: String]) throws -> ServiceProcess {
+    public static func start(_ path: String, arguments: [String] = [], environment: [String: String]) throws -> ServiceProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try logFile(for: path) ?? FileHandle.nullDevice
         try process.run()

@@ -117,6 +117,12 @@ struct ServiceCallGraph {
                     service: "notification", migrations: NotificationMigrations.all, table: NotificationMigrations.table, environment: $0)
             }
         ),
+        (
+            "retention-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(service: "retention", migrations: RetentionMigrations.all, table: RetentionMigrations.table, environment: $0)
+            }
+        ),
         ("user-audit-verify", PlatformContract.unreachableDependencies, { await AuditVerifyCommand.run(environment: $0) }),
     ]
 }

@@ -97,12 +97,7 @@ struct NotificationFixture: Sendable {
 
     /// Produces `value` to `topic` and waits for the acknowledgement.
     func produce(_ topic: String, key: String, value: [UInt8]) async throws {
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(bootstrapServers: kafka.split(separator: ",").map(String.init), clientID: "notification-tests"),
-            logger: Logger(label: "notification-tests"))
-        try await withRunningServices([producer]) {
-            _ = try await producer.send(KafkaProducerMessage(topic: topic, key: key, value: value))
-        }
+        try await TestProducer.send(topic, key: key, value: value, clientID: "notification-tests")
     }
 }
 

@@ -12,6 +12,8 @@ public enum ErasureParticipantName: String, CaseIterable, Sendable, Codable {
     case analyticsAPI = "analytics-api"
     /// Holds players' contact addresses, preferences and notification history.
     case notification
+    /// Holds players' events in the S3 archive and in restore tables.
+    case retention
 
     /// The names as they appear in `erasure.completed` (`service`) and in a request's status.
     public static var all: [String] { allCases.map(\.rawValue) }

@@ -37,7 +37,7 @@ struct NotificationController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let identity = try context.requireIdentity(.operator)
         let key = try Self.idempotencyKey(request)
-        let body = try await RequestBody.decode(NotificationRequest.self, from: request, context: context)
+        let body = try await JSONBody.decode(NotificationRequest.self, from: request, context: context)
         let validated: ValidatedRequest
         switch body.validated() {
         case .success(let request): validated = request

@@ -59,7 +59,7 @@ struct EndpointController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Created> {
         let identity = try context.requireIdentity(.admin)
-        let body = try await RequestBody.decode(Body.self, from: request, context: context)
+        let body = try await JSONBody.decode(Body.self, from: request, context: context)
         guard let kind = Channel(rawValue: body.kind), kind != .email else {
             throw APIError.badRequest(
                 "kind must be webhook or slack.", code: "unknown_channel", details: [FieldError(field: "kind", reason: "unknown_channel")])

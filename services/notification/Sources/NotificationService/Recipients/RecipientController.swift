@@ -80,7 +80,7 @@ struct RecipientController {
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Shown {
         let identity = try context.requireIdentity(.operator)
         let player = try Self.playerID(context)
-        let body = try await RequestBody.decode(Body.self, from: request, context: context)
+        let body = try await JSONBody.decode(Body.self, from: request, context: context)
         var errors: [FieldError] = []
         if let email = body.email, !EmailAddress.isValid(email) { errors.append(FieldError(field: "email", reason: "invalid_address")) }
         let zone = body.timeZone ?? "UTC"

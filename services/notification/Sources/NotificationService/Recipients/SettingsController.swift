@@ -25,7 +25,7 @@ struct SettingsController {
 
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Shown {
         let identity = try context.requireIdentity(.admin)
-        let settings = try await RequestBody.decode(TenantSettings.self, from: request, context: context)
+        let settings = try await JSONBody.decode(TenantSettings.self, from: request, context: context)
         var errors: [FieldError] = []
         if settings.brandName.isEmpty || settings.brandName.count > 80 || settings.brandName.unicodeScalars.contains(where: { $0.value < 0x20 }) {
             errors.append(FieldError(field: "brand_name", reason: "invalid", detail: "1 to 80 characters, no control characters"))

@@ -1,15 +1,14 @@
 import Foundation
-import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
 import NIOCore
 
 /// Reads a JSON request body of at most `limit` bytes: 415 for another media type, 413 JSON for
 /// a larger body, 400 naming the field for one that does not decode.
-enum RequestBody {
-    static let limit = 16_384
+public enum JSONBody {
+    public static let limit = 16_384
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext, limit: Int = limit) async throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext, limit: Int = limit) async throws -> T {
         try JSONContentType.require(request.headers[.contentType])
         let body: ByteBuffer
         do {
