@@ -95,6 +95,13 @@ log "==> no PostgresNIO withTransaction in service code"
 if grep -rn --include='*.swift' '\.withTransaction(' shared/Sources services/*/Sources; then
     die "use withTransactionEndingWithConnection or withTimedTransaction instead (ADR 0021)"
 fi
+log "==> no unbounded wait for a process on the cooperative pool"
+# Test helpers stop processes from synchronous code on Swift's cooperative pool (two threads
+# here): waitUntilExit() or a loop on isRunning that never sees the exit stalls every test in the
+# process. Process.waitForExit(atMost:) (GameMetricsTesting) is bounded; ChildProcess.run awaits.
+if grep -rnE --include='*.swift' 'waitUntilExit\(\)|isRunning \{ *usleep' shared services tools; then
+    die "wait for a process with Process.waitForExit(atMost:) or ChildProcess.run, never unboundedly"
+fi
 log "==> openapi-spec-validator"
 "$GM_VENV/bin/openapi-spec-validator" "$GM_ROOT"/services/*/Sources/*/openapi.json
 log "==> charts: render, schemas, policies, checkov"

@@ -123,7 +123,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-        try runCLI(["--cluster", "create"] + seeds + ["--cluster-replicas", "1", "--cluster-yes"])
+        try await runCLI(["--cluster", "create"] + seeds + ["--cluster-replicas", "1", "--cluster-yes"])
         try await waitUntilHealthy(timeout: .seconds(60))
     }
 
@@ -248,7 +248,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
         guard let process = node.process else { return }
         node.process = nil
         killHard(process.processIdentifier)
-        while process.isRunning { usleep(10_000) }
+        process.waitForExit()
     }
 
     /// Stops every node and deletes the directory.
@@ -257,7 +257,7 @@ public final class RedisClusterTestServer: @unchecked Sendable {
             if let process = node.process {
                 node.process = nil
                 killHard(process.processIdentifier)
-                while process.isRunning { usleep(10_000) }
+                process.waitForExit()
             }
         }
         try? FileManager.default.removeItem(at: directory)
@@ -291,18 +291,10 @@ public final class RedisClusterTestServer: @unchecked Sendable {
         node.process = process
     }
 
-    private func runCLI(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = cli
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NotAvailable(description: "redis-cli \(arguments.joined(separator: " ")) failed: \(text)")
+    private func runCLI(_ arguments: [String]) async throws {
+        let (status, output) = try await ChildProcess.run(cli.path, arguments)
+        guard status == 0 else {
+            throw NotAvailable(description: "redis-cli \(arguments.joined(separator: " ")) failed: \(output)")
         }
     }
 

@@ -85,13 +85,9 @@ public final class RedisTestServer {
         guard let process else { return }
         self.process = nil
         Self.sendShutdown(port: port)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning, ContinuousClock.now < deadline {
-            usleep(10_000)
-        }
-        if process.isRunning {
+        if !process.waitForExit(atMost: .seconds(5)) {
             kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { usleep(10_000) }
+            process.waitForExit()
         }
     }
 

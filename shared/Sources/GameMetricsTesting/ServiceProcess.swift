@@ -14,13 +14,16 @@ public final class ServiceProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try logFile(for: path) ?? FileHandle.nullDevice
+        let log = try logFile(for: path) ?? FileHandle.nullDevice
+        // Both streams: a configuration error (exit 78) is said on stderr before any log line.
+        process.standardOutput = log
+        process.standardError = log
         try process.run()
         return ServiceProcess(process: process)
     }
 
-    /// With `GM_TEST_SERVICE_LOGS` (test.sh sets it to its logs folder), the process's log lines
-    /// go to `<executable>-<time>.log` there, to read after a failure; otherwise nowhere.
+    /// With `GM_TEST_SERVICE_LOGS` (test.sh sets it to its logs folder), the process's output
+    /// (log lines and anything on stderr) goes to `<executable>-<time>.log` there, to read after a failure; otherwise nowhere.
     private static func logFile(for path: String) throws -> FileHandle? {
         guard let folder = ProcessInfo.processInfo.environment["GM_TEST_SERVICE_LOGS"] else { return nil }
         let name = "\(URL(fileURLWithPath: path).lastPathComponent)-\(Int(Date().timeIntervalSince1970 * 1000)).log"
@@ -38,7 +41,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     /// SIGTERM: what an orchestrator sends first; the service shuts down gracefully.

@@ -44,7 +44,7 @@ final class SMTPTestServer: @unchecked Sendable {
         guard let process else { return }
         self.process = nil
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     func remove() {
