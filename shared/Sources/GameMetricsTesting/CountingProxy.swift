@@ -14,6 +14,7 @@ public final class CountingProxy: Sendable {
     private let target: String
     private let isCounted: @Sendable (HTTPRequest.Method, String) -> Bool
     private let afterCounted: @Sendable () async throws -> Void
+    private let preservesHost: Bool
     private let http = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 16))
     private let counted = Mutex(0)
 
@@ -24,12 +25,14 @@ public final class CountingProxy: Sendable {
     /// Counts the requests `isCounted` picks by method and path; `afterCounted` runs once such a
     /// request has been forwarded, before its answer goes back (a test may hold the answer there,
     /// to stop its client between a server's work and the client's knowing of it).
+    /// `preservesHost` forwards the client's `Host` (a signed request, such as S3's SigV4, names it).
     public init(
-        target: String, counting isCounted: @escaping @Sendable (HTTPRequest.Method, String) -> Bool,
+        target: String, counting isCounted: @escaping @Sendable (HTTPRequest.Method, String) -> Bool, preservesHost: Bool = false,
         afterCounted: @escaping @Sendable () async throws -> Void = {}
     ) {
         self.target = target
         self.isCounted = isCounted
+        self.preservesHost = preservesHost
         self.afterCounted = afterCounted
     }
 
@@ -55,10 +58,12 @@ public final class CountingProxy: Sendable {
             counted.withLock { $0 += 1 }
         }
         let body = try await request.body.collect(upTo: 64 << 20)
+        var headers = HTTPFields(request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) })
+        if preservesHost, let authority = request.head.authority, let host = HTTPField.Name("Host") {
+            headers[host] = authority
+        }
         let (answer, answerBody) = try await http.execute(
-            HTTPRequest(
-                method: request.method, url: URL(string: target + request.uri.description)!,
-                headerFields: request.headers.filter { !Self.hopByHop.contains($0.name.canonicalName) }),
+            HTTPRequest(method: request.method, url: URL(string: target + request.uri.description)!, headerFields: headers),
             body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
         if isCounted { try await afterCounted() }
         let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }

@@ -4,6 +4,7 @@ import GameMetricsKit
 @testable import Ingestion
 @testable import NotificationService
 @testable import Processor
+@testable import Retention
 @testable import UserService
 
 /// Each service's ``KafkaAccess`` as its `buildApplication` computes it to build its producer
@@ -16,6 +17,7 @@ enum ServiceKafkaAccess {
         case .user: UserService.privacyKafkaAccess()
         case .analyticsAPI: try AnalyticsSettings(environment: environment).kafkaAccess
         case .notification: try NotificationSettings(environment: environment).kafkaAccess
+        case .retention: try RetentionSettings(environment: environment).kafkaAccess
         default: nil
         }
     }

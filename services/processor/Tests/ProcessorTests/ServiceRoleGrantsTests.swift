@@ -191,7 +191,9 @@ struct ServiceRoleGrantsTests {
         }
     }
 
-    @Test("retention reads raw events and drops only old partitions, only through the owner's function")
+    @Test(
+        "retention reads and deletes raw events, deletes aggregates without reading their numbers or players, drops only old partitions through the owner's function"
+    )
     func retentionRole() async throws {
         try await ServiceRoleDatabase.run { database in
             let oldDay = DailyPartitions.day(Date(), offset: -20)
@@ -208,8 +210,15 @@ struct ServiceRoleGrantsTests {
 
                 await database.expectDenied("SELECT ensure_events_raw_partition(current_date + 1)", on: client, "creating a partition")
                 await database.expectDenied(PostgresQuery(unsafeSQL: "DROP TABLE events_raw_default"), on: client, "dropping a partition directly")
-                await database.expectDenied("DELETE FROM events_raw", on: client, "deleting raw events")
-                await database.expectDenied("SELECT count(*) FROM event_metrics", on: client, "reading the time series")
+                try await database.run("DELETE FROM events_raw WHERE occurred_at < '1971-01-01'", on: client)
+                await database.expectDenied("UPDATE events_raw SET player_id = player_id", on: client, "changing raw events")
+                try await database.run("DELETE FROM event_metrics WHERE grain = 'minute' AND bucket < '1971-01-01'", on: client)
+                try await database.run("DELETE FROM player_activity WHERE grain = 'minute' AND bucket < '1971-01-01'", on: client)
+                await database.expectDenied("SELECT events, amount_minor FROM event_metrics", on: client, "reading the time series")
+                await database.expectDenied("SELECT player_id FROM player_activity", on: client, "reading who was active")
+                await database.expectDenied("UPDATE event_metrics SET events = 0", on: client, "changing the time series")
+                await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading player state")
+                await database.expectDenied("SELECT count(*) FROM player_ordinals", on: client, "reading player numbers")
                 await database.expectCommonDenials(on: client)
             }
             // A partition still inside ingestion's window is refused, whoever asks.

@@ -21,7 +21,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let postgres = try clients.require(.postgres)
     let http = try clients.require(.http)
     let s3 = try clients.require(.s3(http: http))
-    let producer = try clients.require(.kafkaProducer(for: ErasureParticipant.kafkaAccess(topic: settings.erasureTopic, groupID: settings.erasureGroup)))
+    let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
     let subjects = try ErasedSubjects(environment: environment)
     let metrics = RetentionMetrics()
     metrics.registerAll()

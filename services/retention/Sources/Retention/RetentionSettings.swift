@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsErasure
 import GameMetricsKit
 
 /// The retention service's own configuration, which its one-shot commands share (the shared HTTP, PostgreSQL, S3 and Kafka variables
@@ -19,6 +20,9 @@ struct RetentionSettings: Sendable {
     /// `GM_RETENTION_ERASURE_TOPIC` / `_GROUP`.
     var erasureTopic: String
     var erasureGroup: String
+
+    /// What it does with Kafka: only the erasure participant's consumer and producer.
+    var kafkaAccess: KafkaAccess { ErasureParticipant.kafkaAccess(topic: erasureTopic, groupID: erasureGroup) }
 
     init(environment: EnvironmentReader) throws {
         let expression = environment.string("GM_RETENTION_SCHEDULE", default: "17 3 * * *")

@@ -17,18 +17,20 @@ struct CrashSafetyTests {
     func killedDuringAnUpload() async throws {
         try await RetentionFixture.run { fixture in
             let (day, generated) = try await Self.prepare(fixture)
+            let stored = Mutex(false)
             let released = Mutex(false)
             let proxy = CountingProxy(
-                target: try TestServers.value("GM_TEST_S3_ENDPOINT"), counting: { method, path in method == .put && path.contains("/events-") },
+                target: try TestServers.value("GM_TEST_S3_ENDPOINT"), counting: { method, path in method == .put && path.contains("/events-") }, preservesHost: true,
                 afterCounted: {
                     // S3 has stored the object; its answer waits here until the client is dead.
+                    stored.withLock { $0 = true }
                     for _ in 0..<600 where !released.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
                 })
             try await proxy.run { s3 in
                 let process = try ServiceProcess.start(
                     try TestServers.value("GM_TEST_RETENTION_BIN"), arguments: ["run"],
                     environment: try fixture.environment(["GM_RETENTION_PART_ROWS": "100"], s3Endpoint: s3))
-                try await eventually(.seconds(60)) { proxy.count >= 1 }
+                try await eventually(.seconds(60)) { stored.withLock { $0 } }
                 process.kill()
                 released.withLock { $0 = true }
             }
@@ -52,10 +54,10 @@ struct CrashSafetyTests {
                     let process = try ServiceProcess.start(
                         try TestServers.value("GM_TEST_RETENTION_BIN"), arguments: ["run"],
                         environment: try fixture.environment(["GM_RETENTION_PART_ROWS": "100"]))
+                    // Only the part's DELETE wants a lock that conflicts with SHARE on events_raw.
                     try await eventually(.seconds(60)) {
                         try await fixture.count(
-                            "SELECT count(*)::int FROM pg_stat_activity WHERE usename = 'gm_retention' AND wait_event_type = 'Lock' AND query LIKE '%DELETE FROM events_raw%'"
-                        ) == 1
+                            "SELECT count(*)::int FROM pg_locks WHERE NOT granted AND relation = 'events_raw'::regclass AND mode = 'RowExclusiveLock'") == 1
                     }
                     process.kill()
                 }
@@ -76,11 +78,15 @@ struct CrashSafetyTests {
         return (day, Set(try await fixture.rows("events_raw", tenantID: "alpha", day: day)))
     }
 
-    /// The killed process's backends are gone (PostgreSQL ends them once it notices the socket).
+    /// The killed process's backends are gone: ended by the superuser, as PostgreSQL would once it
+    /// noticed the closed sockets.
     private static func waitForRetentionBackends(_ fixture: RetentionFixture) async throws {
-        try await fixture.count(
-            "SELECT count(*)::int FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'gm_retention') AS ended")
-        try await eventually(.seconds(30)) { try await fixture.count("SELECT count(*)::int FROM pg_stat_activity WHERE usename = 'gm_retention'") == 0 }
+        let inThisDatabase = "usename = 'gm_retention' AND datname = current_database()"
+        _ = try await fixture.countAsSuperuser(
+            "SELECT count(*)::int FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE \(inThisDatabase)) AS ended")
+        try await eventually(.seconds(30)) {
+            try await fixture.countAsSuperuser("SELECT count(*)::int FROM pg_stat_activity WHERE \(inThisDatabase)") == 0
+        }
     }
 
     private static func rerunAndExpectEveryRowOnce(_ fixture: RetentionFixture, day: ArchiveDay, expected: Set<String>) async throws {

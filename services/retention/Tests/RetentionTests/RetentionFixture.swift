@@ -38,7 +38,7 @@ struct RetentionFixture: Sendable {
                 try await PlatformSchemas.apply(ownerURL: ownerURL, logger: Logger(label: "retention-fixture"))
                 return try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, user: nil))
             }
-            try await UserServiceProcess.run(databaseURL: ownerURL) { user in
+            try await UserServiceProcess.run(databaseURL: ownerURL, environment: ["GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")]) { user in
                 try await PlatformSchemas.apply(ownerURL: ownerURL, logger: Logger(label: "retention-fixture"))
                 try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, user: user))
             }
@@ -127,11 +127,21 @@ struct RetentionFixture: Sendable {
     }
 
     func count(_ sql: String) async throws -> Int {
-        try await withOwner { owner in
-            var value = 0
-            for try await count in try await owner.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
-            return value
-        }
+        try await withOwner { try await Self.count(sql, on: $0, logger: logger) }
+    }
+
+    /// As the test cluster's superuser, in this test's database (ending other roles' backends).
+    func countAsSuperuser(_ sql: String) async throws -> Int {
+        var url = try #require(URLComponents(string: try TestServers.value("GM_TEST_PG_ADMIN_URL")))
+        url.path = try #require(URLComponents(string: ownerURL)).path
+        let configuration = try PostgresClient.Configuration(url: try #require(url.url))
+        return try await PostgresClient.withShortLivedClient(configuration, logger: logger) { try await Self.count(sql, on: $0, logger: logger) }
+    }
+
+    private static func count(_ sql: String, on client: PostgresClient, logger: Logger) async throws -> Int {
+        var value = 0
+        for try await count in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
+        return value
     }
 
     /// Every line of every object under the tenant's prefix (manifests aside), by key.

@@ -36,7 +36,7 @@ struct Restorer: Sendable {
             _ = try await connection.answeredStatement(
                 """
                 INSERT INTO restores (restore_id, tenant_id, day, requested_by, expires_at, objects, rows)
-                VALUES (\(restoreID), \(tenantID), \(day.description)::date, \(requestedBy), now() + make_interval(days => \(keepDays)), \(parts.count), 0)
+                VALUES (\(restoreID), \(tenantID), \(day.description)::date, \(requestedBy), now() + \(keepDays) * interval '1 day', \(parts.count), 0)
                 """, logger: logger)
             for part in parts {
                 let lines = try ArchiveObject.lines(of: try await catalogue.bucket.getVerified(key: part.key, sha256: part.sha256))
