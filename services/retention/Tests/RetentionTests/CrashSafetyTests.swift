@@ -30,6 +30,7 @@ struct CrashSafetyTests {
                 let process = try ServiceProcess.start(
                     try TestServers.value("GM_TEST_RETENTION_BIN"), arguments: ["run"],
                     environment: try fixture.environment(["GM_RETENTION_PART_ROWS": "100"], s3Endpoint: s3))
+                defer { process.kill() }
                 try await eventually(.seconds(60)) { stored.withLock { $0 } }
                 process.kill()
                 released.withLock { $0 = true }
@@ -54,6 +55,7 @@ struct CrashSafetyTests {
                     let process = try ServiceProcess.start(
                         try TestServers.value("GM_TEST_RETENTION_BIN"), arguments: ["run"],
                         environment: try fixture.environment(["GM_RETENTION_PART_ROWS": "100"]))
+                    defer { process.kill() }
                     // Only the part's DELETE wants a lock that conflicts with SHARE on events_raw.
                     try await eventually(.seconds(60)) {
                         try await fixture.count(

@@ -112,12 +112,8 @@ struct RetentionFixture: Sendable {
                 let rows = try await connection.answeredStatement(
                     PostgresQuery(
                         unsafeSQL: """
-                            SELECT json_build_object(
-                                'tenant_id', tenant_id, 'event_id', event_id, 'player_id', player_id, 'type', type,
-                                'occurred_at', occurred_at, 'game_id', game_id, 'amount_minor', amount_minor, 'currency', currency,
-                                'session_duration_ms', session_duration_ms, 'properties', properties, 'ingested_at', ingested_at,
-                                'kafka_partition', kafka_partition, 'kafka_offset', kafka_offset, 'stored_at', stored_at)::text
-                              FROM \(table)
+                            SELECT row_to_json(json_populate_record(NULL::events_raw, to_json(r)))::text
+                              FROM \(table) AS r
                              WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 \(restoreFilter)
                              ORDER BY occurred_at, event_id
                             """, binds: try binds(tenantID, day.start, day.end)), logger: logger)

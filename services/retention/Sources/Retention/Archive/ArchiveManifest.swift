@@ -5,7 +5,7 @@ import GameMetricsKit
 /// SHA-256, as the catalogue holds them. Rewritten whenever the day's objects change (a part
 /// archived, an erasure's rewrite), inside the transaction that changes the catalogue.
 struct ArchiveManifest: Codable, Sendable, Equatable {
-    static let format = "ndjson+gzip; one archived_event per line (json_build_object)"
+    static let format = "ndjson+gzip; one events_raw row per line (row_to_json, UTC)"
 
     var tenantID: String
     var dayText: String

@@ -3,8 +3,8 @@ import Foundation
 import GameMetricsHTTP
 import GameMetricsKit
 
-/// The body of one archive object: NDJSON (one event per line, as PostgreSQL's
-/// `json_build_object` writes it, in the columns of `archived_event`), gzip-compressed, with the
+/// The body of one archive object: NDJSON (one `events_raw` row per line, as PostgreSQL's
+/// `row_to_json` writes it, in UTC), gzip-compressed, with the
 /// checksums that verify it after upload (MD5: S3's ETag of a single-part upload) and in the
 /// manifest (SHA-256).
 struct ArchiveObject: Sendable {

@@ -74,12 +74,8 @@ struct DayArchiver: Sendable {
             _ = try await connection.answeredStatement("SELECT set_config('TimeZone', 'UTC', true)", logger: logger)
             let rows = try await connection.answeredStatement(
                 """
-                SELECT event_id, occurred_at, player_id, ingested_at, json_build_object(
-                    'tenant_id', tenant_id, 'event_id', event_id, 'player_id', player_id, 'type', type,
-                    'occurred_at', occurred_at, 'game_id', game_id, 'amount_minor', amount_minor, 'currency', currency,
-                    'session_duration_ms', session_duration_ms, 'properties', properties, 'ingested_at', ingested_at,
-                    'kafka_partition', kafka_partition, 'kafka_offset', kafka_offset, 'stored_at', stored_at)::text
-                  FROM events_raw
+                SELECT event_id, occurred_at, player_id, ingested_at, row_to_json(e)::text
+                  FROM events_raw AS e
                  WHERE tenant_id = \(tenantID) AND occurred_at >= \(day.start) AND occurred_at < \(day.end)
                  ORDER BY occurred_at, event_id
                  LIMIT \(partRows)

@@ -104,12 +104,8 @@ struct RestoreController {
             _ = try await connection.answeredStatement("SELECT set_config('TimeZone', 'UTC', true)", logger: logger)
             return try await connection.answeredStatement(
                 """
-                SELECT event_id, json_build_object(
-                    'tenant_id', tenant_id, 'event_id', event_id, 'player_id', player_id, 'type', type,
-                    'occurred_at', occurred_at, 'game_id', game_id, 'amount_minor', amount_minor, 'currency', currency,
-                    'session_duration_ms', session_duration_ms, 'properties', properties, 'ingested_at', ingested_at,
-                    'kafka_partition', kafka_partition, 'kafka_offset', kafka_offset, 'stored_at', stored_at)::text
-                  FROM restored_events
+                SELECT event_id, (to_jsonb(r) - 'restore_id')::text
+                  FROM restored_events AS r
                  WHERE restore_id = \(id) AND tenant_id = \(identity.tenantID) AND event_id > \(after)
                  ORDER BY event_id LIMIT \(limit + 1)
                 """, logger: logger)

@@ -69,11 +69,8 @@ struct Restorer: Sendable {
         let array = "[" + lines.joined(separator: ",") + "]"
         _ = try await connection.answeredStatement(
             """
-            INSERT INTO restored_events (restore_id, tenant_id, event_id, player_id, type, occurred_at, game_id, amount_minor, currency,
-                                         session_duration_ms, properties, ingested_at, kafka_partition, kafka_offset, stored_at)
-            SELECT \(restoreID), r.tenant_id, r.event_id, r.player_id, r.type, r.occurred_at, r.game_id, r.amount_minor, r.currency,
-                   r.session_duration_ms, r.properties, r.ingested_at, r.kafka_partition, r.kafka_offset, r.stored_at
-              FROM json_populate_recordset(NULL::archived_event, \(array)::json) AS r
+            INSERT INTO restored_events
+            SELECT \(restoreID), r.* FROM json_populate_recordset(NULL::events_raw, \(array)::json) AS r
              WHERE r.tenant_id = \(tenantID)
             ON CONFLICT DO NOTHING
             """, logger: logger)

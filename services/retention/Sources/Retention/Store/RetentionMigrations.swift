@@ -80,32 +80,12 @@ enum RetentionMigrations {
                 )
                 """,
                 "CREATE INDEX restores_tenant ON restores (tenant_id, created_at)",
-                // The columns of events_raw, in an archive line's field order.
-                """
-                CREATE TYPE archived_event AS (
-                    tenant_id text, event_id uuid, player_id text, type text, occurred_at timestamptz,
-                    game_id text, amount_minor bigint, currency text, session_duration_ms bigint,
-                    properties jsonb, ingested_at timestamptz, kafka_partition integer, kafka_offset bigint,
-                    stored_at timestamptz
-                )
-                """,
+                // events_raw's columns, in its order (an archive line is one of its rows as JSON),
+                // after the restore's id.
                 """
                 CREATE TABLE restored_events (
                     restore_id uuid NOT NULL REFERENCES restores ON DELETE CASCADE,
-                    tenant_id text NOT NULL,
-                    event_id uuid NOT NULL,
-                    player_id text NOT NULL,
-                    type text NOT NULL,
-                    occurred_at timestamptz NOT NULL,
-                    game_id text,
-                    amount_minor bigint,
-                    currency text,
-                    session_duration_ms bigint,
-                    properties jsonb NOT NULL,
-                    ingested_at timestamptz,
-                    kafka_partition integer NOT NULL,
-                    kafka_offset bigint NOT NULL,
-                    stored_at timestamptz NOT NULL,
+                    LIKE events_raw,
                     PRIMARY KEY (restore_id, event_id, occurred_at)
                 )
                 """,
