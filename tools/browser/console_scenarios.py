@@ -241,7 +241,10 @@ class ConsoleScenarios(unittest.TestCase):
         wait_for(driver, lambda d: d.find_element(By.ID, "erasure-status").get_attribute("data-status") == "completed", 60)
         services = {row.get_attribute("data-service"): row.find_elements(By.TAG_NAME, "td")[0].text
                     for row in driver.find_elements(By.CSS_SELECTOR, "#erasure-services tbody tr")}
-        self.assertEqual(services, {"user": "completed", "processor": "completed", "analytics-api": "completed", "notification": "completed"})
+        self.assertEqual(
+            services,
+            {"user": "completed", "processor": "completed", "analytics-api": "completed", "notification": "completed", "retention": "completed"},
+        )
         check_accessibility(self, driver, "erasure")
 
     def test_an_operator_without_admin_rights_reaches_neither_settings_nor_erasure(self) -> None:
