@@ -107,7 +107,7 @@ let services: [ServiceTargets] = [
         resources: [.copy("schema.graphql"), .copy("openapi.json"), .copy("persisted-queries.json")],
         testProducts: [webSocketClient]),
     ServiceTargets(
-        directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", crypto, httpTypes],
+        directory: "user", module: "UserService", dependencies: kafkaGlue + postgresGlue + s3Glue + erasureGlue + ["GameMetricsAuth", "GameMetricsAudit", crypto, httpTypes],
         resources: [.copy("openapi.json")]),
     // Queues notifications in PostgreSQL and delivers them by SMTP and HTTP (libcurl); verifies
     // callers' tokens at the user service; takes part in erasure.
@@ -130,7 +130,8 @@ let services: [ServiceTargets] = [
 
 let allSharedModules: [Target.Dependency] = [
     "GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", "GameMetricsAuth", "GameMetricsPostgres",
-    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "GameMetricsErasure", "Kafka", "Redis", "CurlHTTP", "S3",
+    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "GameMetricsErasure", "GameMetricsAudit", "Kafka", "Redis", "CurlHTTP",
+    "S3",
 ]
 
 /// What every per-client glue module builds on.
@@ -172,6 +173,9 @@ let sharedTargets: [Target] = [
     // The GDPR erasure participant: consumes privacy.erasure, erases in PostgreSQL, publishes the
     // completion; only services that hold player data link it.
     sharedModule("GameMetricsErasure", glue + ["GameMetricsPostgres", "GameMetricsKafka", "Kafka", metrics, postgres]),
+    // Hash-chained, append-only audit logs whose heads and daily digests are anchored in S3 under
+    // their own credential: one implementation for every service that keeps one (ADR 0035).
+    sharedModule("GameMetricsAudit", ["GameMetricsKit", "GameMetricsPostgres", "S3", crypto, logging, metrics, postgres, serviceLifecycle]),
 
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),

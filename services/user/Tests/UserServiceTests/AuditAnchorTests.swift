@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsAuth
 import GameMetricsKit
 import GameMetricsPostgres
@@ -54,16 +55,19 @@ struct AuditAnchorTests {
         func anchorNow(client: PostgresClient, logger: Logger) async throws -> AuditAnchorService.Outcome {
             let environment = EnvironmentReader(try self.environment)
             return try await AuditAnchorService(
-                postgres: client, keys: try AuditKeyring(environment: environment), store: try AuditAnchorStore(environment: environment),
+                chain: .user, postgres: client, keys: try AuditKeyring(environment: environment), store: try AuditAnchorStore(environment: environment, chain: .user),
                 logger: logger
             ).anchorOnce()
         }
 
-        /// The newest anchor's `seq`, or nil while none has been written.
+        /// The anchored head's `seq` (the service's default head object), or nil while none has been written.
         func anchoredSeq() async throws -> Int64? {
-            let objects = try await s3.listObjects(bucket: bucket)
-            guard let newest = objects.map(\.key).max() else { return nil }
-            let body = try await s3.getObject(bucket: bucket, key: newest)
+            let body: [UInt8]
+            do {
+                body = try await s3.getObject(bucket: bucket, key: "audit-log/head.json")
+            } catch .noSuchKey {
+                return nil
+            }
             let json = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
             return (json?["seq"] as? NSNumber)?.int64Value
         }
@@ -146,7 +150,7 @@ struct AuditAnchorTests {
             for index in 0..<2 {
                 try await fixture.scope.run(tenant: "tenant-a") { connection in
                     _ = try await AuditLog.append(
-                        on: connection, tenant: "tenant-a", actor: "new", action: "test.keyed", subject: "player:k\(index)",
+                        to: .user, on: connection, tenant: "tenant-a", actor: "new", action: "test.keyed", subject: "player:k\(index)",
                         payload: .object([:]), key: keys.current, logger: fixture.logger)
                 }
             }
@@ -165,7 +169,7 @@ struct AuditAnchorTests {
 
             // Another key does not verify the keyed rows.
             let other = AuditKeyring(current: try AuditChainKey(secret: Array(OpaqueToken.generate(bytes: 32).utf8)))
-            guard case .broken(let seq, let reason) = try await AuditVerifier(client: fixture.client, keys: other, logger: fixture.logger).verify()
+            guard case .broken(let seq, let reason) = try await AuditVerifier(chain: .user, client: fixture.client, keys: other, logger: fixture.logger).verify()
             else {
                 Issue.record("keyed rows verified under another key")
                 return
@@ -192,7 +196,89 @@ struct AuditAnchorTests {
         }
     }
 
+    @Test("a second chain made with the migration helper beside audit_log anchors and verifies independently of the user's")
+    func secondChainVerifiesIndependently() async throws {
+        try await PrivacyFixture.run { fixture in
+            let logger = fixture.logger
+            let other = AuditChain(
+                table: "scratch.retention_audit_log", lockKey: 0x0073_6372_6174_6368, metricsLabel: "scratch", anchorPrefix: "scratch-audit/")
+            try await fixture.client.query("CREATE SCHEMA scratch", logger: logger)
+            for statement in AuditLog.migrationStatements(for: other) {
+                try await fixture.client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            // The same columns as the user's table, without its tenant row-level security.
+            #expect(try await Self.columns(fixture, "public", "audit_log") == Self.columns(fixture, "scratch", "retention_audit_log"))
+            let rowSecurity = try await fixture.client.query(
+                "SELECT relname, relrowsecurity FROM pg_class WHERE relname IN ('audit_log', 'retention_audit_log') ORDER BY relname",
+                logger: logger
+            ).collect().map { try $0.decode((String, Bool).self) }
+            #expect(rowSecurity.map(\.0) == ["audit_log", "retention_audit_log"] && rowSecurity.map(\.1) == [true, false])
+
+            let key = PrivacyFixture.auditKeys.current
+            for index in 0..<2 {
+                try await fixture.scope.run(tenant: "tenant-a") { connection in
+                    _ = try await AuditLog.append(
+                        to: .user, on: connection, tenant: "tenant-a", actor: "tester", action: "test.user", subject: "player:p\(index)",
+                        payload: .object([:]), key: key, logger: logger)
+                }
+            }
+            for index in 0..<3 {
+                try await fixture.client.withTransactionEndingWithConnection(logger: logger) { connection in
+                    _ = try await AuditLog.append(
+                        to: other, on: connection, tenant: "platform", actor: "retention", action: "test.purge", subject: "table:t\(index)",
+                        payload: .object([:]), key: key, logger: logger)
+                }
+            }
+
+            // One bucket, one credential, each chain under its own prefix.
+            let audit = try await AuditSetup.make(key: PlatformContract.auditLog["GM_AUDIT_HMAC_KEY"]!)
+            let environment = EnvironmentReader(["GM_PG_URL": fixture.databaseURL].merging(try audit.environment) { $1 })
+            let keys = PrivacyFixture.auditKeys
+            let userStore = try AuditAnchorStore(environment: environment, chain: .user)
+            let otherStore = try AuditAnchorStore(environment: environment, chain: other)
+            #expect(try await audit.anchorNow(client: fixture.client, logger: logger) == .anchored(seq: try await Self.seqs(fixture).last!))
+            #expect(
+                try await AuditAnchorService(chain: other, postgres: fixture.client, keys: keys, store: otherStore, logger: logger).anchorOnce()
+                    == .anchored(seq: 3))
+            let today = AuditDigest.day(of: Date()).replacingOccurrences(of: "-", with: "/")
+            #expect(try await userStore.digestKeys() == ["audit-log/digests/\(today).json"])
+            #expect(try await otherStore.digestKeys() == ["scratch-audit/digests/\(today).json"])
+
+            let userVerifier = AuditVerifier(chain: .user, client: fixture.client, keys: keys, logger: logger)
+            let otherVerifier = AuditVerifier(chain: other, client: fixture.client, keys: keys, logger: logger)
+            #expect(try await userVerifier.verify(anchoredIn: userStore).problems == [])
+            #expect(try await otherVerifier.verify(anchoredIn: otherStore).digestsVerified == 1)
+            #expect(await AuditVerifyCommand.run(environment: environment) == 0)
+
+            // Breaking the user's chain leaves the other one intact, and the other way round.
+            try await fixture.asSuperuser("SET session_replication_role = replica; UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
+            #expect(try await userVerifier.verify(anchoredIn: userStore).problems.map(\.description).first?.hasPrefix("broken at seq 1") == true)
+            #expect(await AuditVerifyCommand.run(environment: environment) == 1)
+            let intact = try await otherVerifier.verify(anchoredIn: otherStore)
+            #expect(intact.problems == [] && intact.rows == .intact(rows: 3, lastSeq: 3, lastHash: intact.anchor?.hash ?? ""))
+            try await fixture.asSuperuser("SET session_replication_role = replica; DELETE FROM scratch.retention_audit_log WHERE seq = 3")
+            #expect(try await otherVerifier.verify(anchoredIn: otherStore).isIntact == false)
+        }
+    }
+
     // MARK: helpers
+
+    /// Name, type and nullability of each column, in order.
+    static func columns(_ fixture: PrivacyFixture, _ schema: String, _ table: String) async throws -> [String] {
+        try await fixture.client.query(
+            """
+            SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns
+            WHERE table_schema = \(schema) AND table_name = \(table) ORDER BY ordinal_position
+            """, logger: fixture.logger
+        ).collect().map { try $0.decode(String.self) }
+    }
+
+    /// The `seq` of every row of the user's chain, in order.
+    static func seqs(_ fixture: PrivacyFixture) async throws -> [Int64] {
+        try await withSuperuser(fixture.databaseURL) { connection, logger in
+            try await connection.query("SELECT seq FROM audit_log ORDER BY seq", logger: logger).collect().map { try $0.decode(Int64.self) }
+        }
+    }
 
     /// Whether `condition` held within `limit` (errors count as not yet).
     static func within(_ limit: Duration, _ condition: @Sendable () async throws -> Bool) async -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsTesting
@@ -195,7 +196,7 @@ struct AuditRecordTests {
 
     static func verify(_ fixture: UserServiceFixture) async throws -> AuditVerifier.Result {
         try await withClient(fixture) { client, logger in
-            try await AuditVerifier(client: client, keys: PrivacyFixture.auditKeys, logger: logger).verify()
+            try await AuditVerifier(chain: .user, client: client, keys: PrivacyFixture.auditKeys, logger: logger).verify()
         }
     }
 

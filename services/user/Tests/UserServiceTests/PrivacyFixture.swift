@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsAuth
 import GameMetricsHTTP
 import GameMetricsKafka
@@ -30,7 +31,7 @@ struct PrivacyFixture: Sendable {
     var repository: PostgresErasureRepository { PostgresErasureRepository(scope: scope, auditKey: Self.auditKeys.current) }
     /// The audit chain key the module reads from `PlatformContract.auditLog`.
     static let auditKeys = try! AuditKeyring(environment: EnvironmentReader(PlatformContract.auditLog))
-    var verifier: AuditVerifier { AuditVerifier(client: client, keys: Self.auditKeys, logger: logger) }
+    var verifier: AuditVerifier { AuditVerifier(chain: .user, client: client, keys: Self.auditKeys, logger: logger) }
     var players: PostgresPlayerRepository { PostgresPlayerRepository(scope: scope) }
 
     static func run(_ body: @Sendable (PrivacyFixture) async throws -> Void) async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsKit
 import GameMetricsService
 import GameMetricsTesting
@@ -25,7 +26,7 @@ struct PrivacyTests {
             for (index, tenant) in ["tenant-a", "tenant-b", "tenant-a", "tenant-b"].enumerated() {
                 try await fixture.scope.run(tenant: tenant) { connection in
                     try await AuditLog.append(
-                        on: connection, tenant: tenant, actor: "tester", action: "test.event", subject: "player:p\(index)",
+                        to: .user, on: connection, tenant: tenant, actor: "tester", action: "test.event", subject: "player:p\(index)",
                         payload: .object(["n": .number(String(index)), "z": .string("ü"), "a": .bool(true)]),
                         key: PrivacyFixture.auditKeys.current, logger: fixture.logger)
                 }
@@ -77,7 +78,7 @@ struct PrivacyTests {
             for index in 0..<3 {
                 try await fixture.scope.run(tenant: "tenant-a") { connection in
                     try await AuditLog.append(
-                        on: connection, tenant: "tenant-a", actor: "tester", action: "test.event", subject: "player:p",
+                        to: .user, on: connection, tenant: "tenant-a", actor: "tester", action: "test.event", subject: "player:p",
                         payload: .object(["n": .number(String(index))]), key: PrivacyFixture.auditKeys.current, logger: fixture.logger)
                 }
             }
@@ -101,7 +102,7 @@ struct PrivacyTests {
                     group.addTask { () async throws -> Void in
                         _ = try await fixture.scope.run(tenant: tenant) { connection in
                             try await AuditLog.append(
-                                on: connection, tenant: tenant, actor: "tester", action: "test.concurrent",
+                                to: .user, on: connection, tenant: tenant, actor: "tester", action: "test.concurrent",
                                 subject: "player:p\(index)", payload: .object([:]), key: PrivacyFixture.auditKeys.current,
                                 logger: fixture.logger)
                         }

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird
@@ -10,7 +11,7 @@ import Hummingbird
 /// writes records; the stored payload names the calling client in `recorded_by`.
 ///
 /// Bounded per request: the body is read up to ``AuditRecord/maximumBodyBytes`` (413 beyond),
-/// parsed once, and appended with one ``AuditLog/append(on:tenant:actor:action:subject:payload:key:logger:)``
+/// parsed once, and appended with one ``AuditLog/append(to:on:tenant:actor:action:subject:payload:key:logger:)``
 /// (an advisory lock and the chain's tail by primary key) in a transaction under the record's
 /// tenant, as the service's own appends are.
 struct AuditRecordController {
@@ -45,7 +46,7 @@ struct AuditRecordController {
         let logger = scope.logger
         let entry = try await scope.run(tenant: record.tenantID) { connection in
             try await AuditLog.append(
-                on: connection, tenant: record.tenantID, actor: record.actor, action: record.action, subject: record.subject,
+                to: .user, on: connection, tenant: record.tenantID, actor: record.actor, action: record.action, subject: record.subject,
                 payload: payload, key: key, logger: logger)
         }
         return EditedResponse(

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsKit
 
 /// Erasure requests, confirmations, the user service's own player data and the audit trail.

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsKit
 import Logging
 import PostgresNIO
@@ -26,7 +27,7 @@ struct PostgresErasureRepository: ErasureRepository {
                         \(request.requestedAt), \(request.participants), 'pending')
                 """, logger: logger)
             try await AuditLog.append(
-                on: connection, tenant: request.tenantID, actor: request.requestedBy, action: "erasure.requested",
+                to: .user, on: connection, tenant: request.tenantID, actor: request.requestedBy, action: "erasure.requested",
                 subject: Self.subject(request.playerID),
                 payload: .object([
                     "request_id": .string(request.requestID.uuidString.lowercased()),
@@ -47,7 +48,7 @@ struct PostgresErasureRepository: ErasureRepository {
                 """, logger: logger)
             for try await playerID in rows.decode(String.self) {
                 try await AuditLog.append(
-                    on: connection, tenant: tenant, actor: "service:user", action: "erasure.publish_failed",
+                    to: .user, on: connection, tenant: tenant, actor: "service:user", action: "erasure.publish_failed",
                     subject: Self.subject(playerID),
                     payload: .object(["request_id": .string(requestID.uuidString.lowercased()), "reason": .string(reason)]),
                     key: auditKey, logger: logger)
@@ -118,7 +119,7 @@ struct PostgresErasureRepository: ErasureRepository {
             }
             if let reason = completion.reason { payload["reason"] = .string(reason) }
             try await AuditLog.append(
-                on: connection, tenant: tenant, actor: "service:\(completion.service)",
+                to: .user, on: connection, tenant: tenant, actor: "service:\(completion.service)",
                 action: completion.status == .completed ? "erasure.store_completed" : "erasure.store_failed",
                 subject: Self.subject(completion.playerID), payload: .object(payload), key: auditKey, logger: logger)
 
@@ -166,7 +167,7 @@ struct PostgresErasureRepository: ErasureRepository {
                 }
                 if let failure { summary["failure"] = .string(failure) }
                 try await AuditLog.append(
-                    on: connection, tenant: tenant, actor: "service:user",
+                    to: .user, on: connection, tenant: tenant, actor: "service:user",
                     action: next == .completed ? "erasure.completed" : "erasure.failed",
                     subject: Self.subject(completion.playerID), payload: .object(summary), key: auditKey, logger: logger)
             }
@@ -197,7 +198,7 @@ struct PostgresErasureRepository: ErasureRepository {
             try await AuditLog.entries(
                 connection.query(
                     """
-                    SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log
+                    SELECT \(unescaped: AuditLog.selectColumns) FROM \(unescaped: AuditChain.user.table)
                     WHERE tenant_id = \(tenant) AND subject = \(Self.subject(playerID)) ORDER BY seq
                     """, logger: logger))
         }

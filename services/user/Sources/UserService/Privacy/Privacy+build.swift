@@ -1,3 +1,4 @@
+import GameMetricsAudit
 import GameMetricsErasure
 import GameMetricsHTTP
 import GameMetricsKafka
@@ -22,7 +23,7 @@ struct PrivacyModule: Sendable {
     let publisher: KafkaErasurePublisher
     /// The user service's erasure participant, which hands completions to the coordinator.
     let erasure: ErasureParticipant
-    /// Anchors the audit chain's head in S3.
+    /// Anchors the audit chain's head and daily digests in S3.
     let anchoring: AuditAnchorService
     let logger: Logger
 
@@ -60,7 +61,7 @@ func buildPrivacy(
     topic: String = ErasureMessage.topic, groupID: String = ErasureParticipant.groupID(for: .user), noticeTopic: String = PlatformTopic.notifications
 ) throws -> PrivacyModule {
     let keys = try AuditKeyring(environment: environment)
-    let anchors = try AuditAnchorStore(environment: environment)
+    let anchors = try AuditAnchorStore(environment: environment, chain: .user)
     let scope = TenantScope(client: postgres, logger: logger)
     let repository = PostgresErasureRepository(scope: scope, auditKey: keys.current)
     let coordinator = ErasureCoordinator(repository: repository, notice: ErasureFinishedNotice(producer: producer, topic: noticeTopic), logger: logger)
@@ -73,5 +74,5 @@ func buildPrivacy(
     return PrivacyModule(
         participants: participants.map(\.rawValue), repository: repository, players: PostgresPlayerRepository(scope: scope),
         publisher: KafkaErasurePublisher(producer: producer, topic: topic), erasure: erasure,
-        anchoring: AuditAnchorService(postgres: postgres, keys: keys, store: anchors, logger: logger), logger: logger)
+        anchoring: AuditAnchorService(chain: .user, postgres: postgres, keys: keys, store: anchors, logger: logger), logger: logger)
 }

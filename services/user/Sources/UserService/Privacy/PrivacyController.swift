@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import Hummingbird

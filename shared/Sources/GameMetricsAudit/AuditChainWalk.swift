@@ -1,55 +1,5 @@
-import GameMetricsKit
-import GameMetricsPostgres
-import Logging
-import PostgresNIO
-
-/// Walks the audit chain in `seq` order, checking every link and MAC, and — given an anchor — that
-/// the row at the anchor's `seq` is still the anchored one; reports the first problem.
-struct AuditVerifier: Sendable {
-    enum Result: Sendable, Equatable {
-        /// Every row verified; `lastSeq`/`lastHash` are the chain's head (0 and genesis when empty).
-        case intact(rows: Int, lastSeq: Int64, lastHash: String)
-        /// The first bad row (or the anchored one) and why.
-        case broken(seq: Int64, reason: String)
-    }
-
-    let client: PostgresClient
-    let keys: AuditKeyring
-    let logger: Logger
-
-    /// Verifies the whole chain, and against `anchor` when given: the row at its `seq` must
-    /// exist with its hash (else the chain was rewritten or rows were removed), and the chain
-    /// must not end before it (else the newest rows were removed).
-    func verify(against anchor: AuditAnchor? = nil) async throws -> Result {
-        try await walk(rows: "SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log ORDER BY seq", anchor: anchor, startingAtAnchor: false)
-    }
-
-    /// Verifies only what was appended since `anchor`, starting from the anchored row (which
-    /// must still be there with the anchored hash): what ``AuditAnchorService`` checks before it
-    /// moves the anchor, so that it never anchors a head that does not chain onto the last one.
-    func verify(since anchor: AuditAnchor) async throws -> Result {
-        try await walk(
-            rows: "SELECT \(unescaped: AuditLog.selectColumns) FROM audit_log WHERE seq >= \(anchor.seq) ORDER BY seq",
-            anchor: anchor, startingAtAnchor: true)
-    }
-
-    private func walk(rows query: PostgresQuery, anchor: AuditAnchor?, startingAtAnchor: Bool) async throws -> Result {
-        try await client.withTransactionEndingWithConnection(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            try await connection.query("SELECT set_config('gm.audit_chain', 'on', true)", logger: logger)
-            let rows = try await connection.query(query, logger: logger)
-            var walk = ChainWalk(keys: keys, anchor: anchor, startingAtAnchor: startingAtAnchor)
-            for try await row in rows.decode(AuditLog.Row.self) {
-                // Keep draining the stream after a failure: the connection must end the query cleanly.
-                walk.check(row)
-            }
-            return walk.finish()
-        }
-    }
-}
-
-/// The state of one verification pass over the rows in `seq` order.
-private struct ChainWalk {
+/// The state of one verification pass over an audit chain's rows in `seq` order.
+struct AuditChainWalk {
     let keys: AuditKeyring
     let anchor: AuditAnchor?
     let startingAtAnchor: Bool
@@ -89,7 +39,7 @@ private struct ChainWalk {
         } else if keyID == nil, keyed {
             broken = .broken(seq: seq, reason: "an unkeyed row after keyed rows (rows were rewritten by someone without the key)")
         } else if let keyID, keys.key(id: keyID) == nil {
-            broken = .broken(seq: seq, reason: "keyed with key \(keyID), which is not configured (GM_AUDIT_HMAC_KEY / _PREVIOUS_KEY)")
+            broken = .broken(seq: seq, reason: "keyed with key \(keyID), which is not configured (the chain key or the previous key)")
         } else if AuditLog.recomputedHash(row, keys: keys) != hash {
             broken = .broken(
                 seq: seq,
