@@ -16,7 +16,9 @@ argocd/environments/<env>/root-values.yaml and release.yaml), checked offline:
   the read-only account the workflows use, and no webhook secret in git;
 - each environment has the shape it promises (environment_shape): dev one replica and canaries
   that do not wait, staging short pauses, prod full pauses, autoscaling floors, PDBs and
-  zone spread that refuses to schedule unevenly."""
+  zone spread that refuses to schedule unevenly;
+- settings that several services must hold equal (SHARED_SETTINGS: retention's and
+  analytics-api's minute grain) are equal in each environment's rendered services."""
 from __future__ import annotations
 
 import copy
@@ -289,6 +291,36 @@ def environment_shape(environment: str, synced: list[Synced]) -> list[str]:
     return problems
 
 
+# Settings several services must hold equal, each as (service, variable, the service's own
+# default when its chart leaves the variable out).
+SHARED_SETTINGS = {
+    # Retention deletes minute buckets older than this; analytics-api answers ranges from minute
+    # buckets only this far back (ADR 0036).
+    "the minute grain's days": [("analytics-api", "GM_ANALYTICS_MINUTE_GRAIN_DAYS", "30"),
+                                ("retention", "GM_RETENTION_MINUTE_GRAIN_DAYS", "30")],
+}
+
+
+def shared_settings(environment: str, synced: list[Synced]) -> list[str]:
+    """SHARED_SETTINGS as the environment's services get them, read back from their Rollouts."""
+    environments: dict[str, dict[str, str]] = {}
+    for rollout in (m for item in synced for m in item.manifests if m["kind"] == "Rollout"):
+        name = rollout["metadata"]["name"]
+        container = next(c for c in rollout["spec"]["template"]["spec"]["containers"] if c["name"] == name)
+        environments[name] = {e["name"]: e.get("value") for e in container.get("env", [])}
+    problems = []
+    for setting, holders in SHARED_SETTINGS.items():
+        held = []
+        for service, variable, default in holders:
+            if service in environments:
+                value = environments[service].get(variable)
+                held.append((f"{service} {variable}", default if value is None else value, value is None))
+        if len({value for _, value, _ in held}) > 1:
+            described = ", ".join(f"{name}={value}" + (" (its default)" if defaulted else "") for name, value, defaulted in held)
+            problems.append(f"{environment}: {setting} differ: {described}")
+    return problems
+
+
 def check_environment(environment: str) -> tuple[list[str], list[render.Rendering]]:
     """The environment's problems, and what its applications of this repository render (for
     checkov, scan.py)."""
@@ -336,6 +368,7 @@ def check_environment(environment: str) -> tuple[list[str], list[render.Renderin
             synced.append(item)
     problems += check_ordering(environment, applications, synced)
     problems += environment_shape(environment, synced)
+    problems += shared_settings(environment, synced)
     return problems, [render.Rendering(s.name, f"argocd-{environment}", s.manifests) for s in synced if s.manifests]
 
 

@@ -1,7 +1,8 @@
 """The app-of-apps check catches what it claims to: a missing chart or value file, an
 application syncing with or before its AppProject, defaults syncing after the services, a custom
 resource before its CRDs, a namespace nobody creates, an upstream chart not pinned, a release
-file of the wrong shape, an application not at the release's revision or digest."""
+file of the wrong shape, an application not at the release's revision or digest, services that
+disagree on a setting they share."""
 from __future__ import annotations
 
 import copy
@@ -78,6 +79,18 @@ class AppOfAppsChecksCatchBreakage(unittest.TestCase):
         self.assertIn("dev runs one replica without autoscaling", as_dev)
         self.assertIn("dev's canaries do not wait", as_dev)
         self.assertEqual(argocd.environment_shape("staging", staging), [])
+
+    def test_services_that_share_a_setting_must_agree(self):
+        manifests = argocd.root_manifests("staging")
+        synced = [argocd.check_repository_chart("staging", application(manifests, name), []) for name in ("analytics-api", "retention")]
+        self.assertEqual(argocd.shared_settings("staging", synced), [])
+        analytics, retention = ([c for m in item.manifests if m["kind"] == "Rollout" for c in m["spec"]["template"]["spec"]["containers"]][0]
+                                for item in synced)
+        analytics["env"] = [v for v in analytics["env"] if v["name"] != "GM_ANALYTICS_MINUTE_GRAIN_DAYS"]
+        next(v for v in retention["env"] if v["name"] == "GM_RETENTION_MINUTE_GRAIN_DAYS")["value"] = "45"
+        found = "\n".join(argocd.shared_settings("staging", synced))
+        self.assertIn("staging: the minute grain's days differ: analytics-api GM_ANALYTICS_MINUTE_GRAIN_DAYS=30 (its default), "
+                      "retention GM_RETENTION_MINUTE_GRAIN_DAYS=45", found)
 
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
