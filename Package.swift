@@ -115,9 +115,10 @@ let services: [ServiceTargets] = [
         directory: "notification", module: "NotificationService",
         dependencies: kafkaGlue + postgresGlue + peersGlue + erasureGlue + ["GameMetricsAuth", crypto, mustache, httpTypes],
         resources: [.copy("templates"), .copy("openapi.json")]),
-    // Archives raw events to S3 and restores them; takes part in erasure (rewrites archives).
+    // Archives raw events to S3 and restores them; takes part in erasure (rewrites archives);
+    // keeps its own audit chain.
     ServiceTargets(
-        directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue + kafkaGlue + erasureGlue + [crypto, metrics],
+        directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue + kafkaGlue + erasureGlue + ["GameMetricsAudit", crypto, metrics],
         resources: [.copy("openapi.json")]),
     // Server-rendered pages over the user service and analytics-api; sessions in Redis; the live
     // overview relayed from analytics-api's subscription.

@@ -92,6 +92,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     retention_policies, archive_objects, archive_players, retention_tenant_status, restores, restored_events,
     erasure_ledger_retention
     TO gm_retention;
+-- Its audit trail is append-only: read and insert, never update, delete or truncate.
+GRANT SELECT, INSERT ON retention_audit_log TO gm_retention;
+GRANT USAGE ON SEQUENCE retention_audit_log_seq_seq TO gm_retention;
 GRANT SELECT, INSERT, UPDATE ON erased_subjects TO gm_retention;
 -- It deletes aggregates past their grain's window (ADR 0036): it may read only the columns that
 -- select them (never a count, an amount or a player id), and delete, in every tenant.

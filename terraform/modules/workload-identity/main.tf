@@ -293,12 +293,15 @@ data "aws_iam_policy_document" "minio_offload" {
     resources = ["${var.minio_offload.archive_bucket_arn}/*"]
   }
 
-  # The audit anchor's copy: write and read under audit-log/, never delete (object lock keeps
-  # every version anyway).
+  # The audit anchors' copy: write and read under the user service's and retention's prefixes,
+  # never delete (object lock keeps every version anyway).
   statement {
-    sid       = "AuditAnchorCopy"
-    actions   = ["s3:PutObject", "s3:GetObject"]
-    resources = ["${var.minio_offload.audit_bucket_arn}/audit-log/*"]
+    sid     = "AuditAnchorCopy"
+    actions = ["s3:PutObject", "s3:GetObject"]
+    resources = [
+      "${var.minio_offload.audit_bucket_arn}/audit-log/*",
+      "${var.minio_offload.audit_bucket_arn}/retention-audit/*",
+    ]
   }
 }
 

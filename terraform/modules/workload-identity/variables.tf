@@ -125,7 +125,7 @@ variable "minio_offload" {
     archive_bucket_arn = string
     audit_bucket_arn   = string
   })
-  description = "The MinIO tenant's copy outside the cluster: its remote tier for retention's archives (archive bucket) and the audit anchor's locked copy (audit bucket, audit-log/ only, no delete). null: no role."
+  description = "The MinIO tenant's copy outside the cluster: its remote tier for retention's archives (archive bucket) and the audit anchors' locked copy (audit bucket, audit-log/ and retention-audit/ only, no delete). null: no role."
   default     = null
 
   validation {

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsErasure
 import GameMetricsHTTP
 import GameMetricsKafka
@@ -23,20 +24,23 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let s3 = try clients.require(.s3(http: http))
     let producer = try clients.require(.kafkaProducer(for: settings.kafkaAccess))
     let subjects = try ErasedSubjects(environment: environment)
+    let auditKeys = try AuditKeyring(environment: environment)
+    let anchors = try AuditAnchorStore(environment: environment, chain: .retention)
     let metrics = RetentionMetrics()
     metrics.registerAll()
 
-    let parts = RetentionParts(postgres: postgres, bucket: ArchiveBucket(client: s3.client, name: s3.name), subjects: subjects, settings: settings, logger: logger)
+    let parts = RetentionParts(postgres: postgres, bucket: ArchiveBucket(client: s3.client, name: s3.name), subjects: subjects, auditKey: auditKeys.current, settings: settings, logger: logger)
     let migrations = MigrationRunner(client: postgres, migrations: RetentionMigrations.all, logger: logger, table: RetentionMigrations.table)
     let erasure = try ErasureParticipant(
         name: .retention, environment: environment, producer: producer, postgres: postgres, subjects: subjects, topic: settings.erasureTopic,
         groupID: settings.erasureGroup, prepare: { _ = try await migrations.migrate() }, logger: logger
     ) { request, connection in
-        try await parts.eraser.erase(tenantID: request.tenantID, playerID: request.playerID, on: connection)
+        try await parts.eraser.erase(requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, on: connection)
     }
     let scheduler = RetentionScheduler(
         schedule: settings.schedule, pass: parts.pass(metrics: metrics), leadership: PassLeadership(postgres: postgres, logger: logger), metrics: metrics,
         logger: logger)
+    let anchoring = AuditAnchorService(chain: .retention, postgres: postgres, keys: auditKeys, store: anchors, logger: logger)
     let monitor = RetentionStatusMonitor(postgres: postgres, metrics: metrics, interval: .seconds(30), logger: logger)
 
     // Callers' tokens, verified against the user service's keys (`GM_USER_URL`, `GM_AUTH_ISSUER`).
@@ -47,7 +51,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let openAPI = try OpenAPIController(resource: Bundle.module.url(forResource: "openapi", withExtension: "json"))
     return ServiceApplication.build(
         configuration, checks: clients.checks + [erasure.progress.readinessCheck],
-        services: clients.services + [erasure, scheduler, monitor], logger: logger
+        services: clients.services + [erasure, scheduler, monitor, anchoring], logger: logger
     ) { router in
         openAPI.addRoutes(to: router)
         router.add(middleware: BearerAuthenticator(verifier: verifier))

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsPostgres
@@ -9,6 +10,11 @@ struct RetentionApp {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "migrate" {
             exit(await MigrateCommand.run(service: "retention", migrations: RetentionMigrations.all, table: RetentionMigrations.table, environment: EnvironmentReader()))
+        }
+        if arguments.first == "audit-verify" {
+            exit(
+                await AuditChainVerifyCommand.run(
+                    chain: .retention, environment: EnvironmentReader(), title: "retention audit log", logLabel: "retention.audit-verify"))
         }
         if let command = arguments.first, RetentionCommand.names.contains(command) {
             exit(await RetentionCommand.run(arguments, environment: EnvironmentReader()))

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsPostgres
@@ -7,7 +8,7 @@ import PostgresNIO
 import S3
 
 /// The one-shot commands, with the service's own configuration (`GM_PG_URL`, `GM_S3_*`,
-/// `GM_ERASURE_SUBJECT_KEY`, `GM_RETENTION_*`) and no HTTP server:
+/// `GM_ERASURE_SUBJECT_KEY`, `GM_AUDIT_HMAC_KEY`, `GM_RETENTION_*`) and no HTTP server:
 /// - `retention run`: one pass now, as the leader would run it (waits for no schedule; skips
 ///   when another replica's pass holds the lock); prints its report as JSON.
 /// - `retention restore TENANT YYYY-MM-DD`: loads the archived day into a restore table and
@@ -22,6 +23,7 @@ enum RetentionCommand {
         let postgresConfiguration: PostgresClient.Configuration
         let bucket: ArchiveBucket
         let subjects: ErasedSubjects
+        let auditKeys: AuditKeyring
         do {
             settings = try RetentionSettings(environment: environment)
             postgresConfiguration = try PostgresClient.Configuration(environment: environment)
@@ -33,6 +35,7 @@ enum RetentionCommand {
                         accessKey: try environment.requiredSecret("GM_S3_ACCESS_KEY"), secretKey: try environment.requiredSecret("GM_S3_SECRET_KEY"))),
                 name: try environment.required("GM_S3_BUCKET"))
             subjects = try ErasedSubjects(environment: environment)
+            auditKeys = try AuditKeyring(environment: environment)
         } catch {
             standardError("retention: \(error)")
             return 2
@@ -40,7 +43,7 @@ enum RetentionCommand {
         let usage = "usage: retention run | retention restore TENANT YYYY-MM-DD"
         do {
             return try await PostgresClient.withShortLivedClient(postgresConfiguration, logger: logger) { postgres in
-                let parts = RetentionParts(postgres: postgres, bucket: bucket, subjects: subjects, settings: settings, logger: logger)
+                let parts = RetentionParts(postgres: postgres, bucket: bucket, subjects: subjects, auditKey: auditKeys.current, settings: settings, logger: logger)
                 switch arguments {
                 case ["run"]:
                     let leadership = PassLeadership(postgres: postgres, logger: logger)

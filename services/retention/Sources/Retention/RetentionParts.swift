@@ -1,3 +1,4 @@
+import GameMetricsAudit
 import GameMetricsPostgres
 import Logging
 import PostgresNIO
@@ -12,20 +13,25 @@ struct RetentionParts: Sendable {
     let restorer: Restorer
     let eraser: ArchiveEraser
     let aggregates: AggregatePruner
+    let audit: RetentionAudit
     let logger: Logger
 
-    init(postgres: PostgresClient, bucket: ArchiveBucket, subjects: ErasedSubjects, settings: RetentionSettings, logger: Logger) {
+    init(
+        postgres: PostgresClient, bucket: ArchiveBucket, subjects: ErasedSubjects, auditKey: AuditChainKey, settings: RetentionSettings, logger: Logger
+    ) {
+        let audit = RetentionAudit(key: auditKey, logger: logger)
         self.postgres = postgres
+        self.audit = audit
         catalogue = ArchiveCatalogue(bucket: bucket, logger: logger)
-        policies = PolicyStore(postgres: postgres, defaults: settings.defaultPolicy, logger: logger)
-        archiver = DayArchiver(postgres: postgres, catalogue: catalogue, subjects: subjects, partRows: settings.partRows, logger: logger)
-        restorer = Restorer(postgres: postgres, catalogue: catalogue, subjects: subjects, keepDays: settings.restoreDays, logger: logger)
-        eraser = ArchiveEraser(catalogue: catalogue, logger: logger)
+        policies = PolicyStore(postgres: postgres, defaults: settings.defaultPolicy, audit: audit, logger: logger)
+        archiver = DayArchiver(postgres: postgres, catalogue: catalogue, subjects: subjects, audit: audit, partRows: settings.partRows, logger: logger)
+        restorer = Restorer(postgres: postgres, catalogue: catalogue, subjects: subjects, audit: audit, keepDays: settings.restoreDays, logger: logger)
+        eraser = ArchiveEraser(catalogue: catalogue, audit: audit, logger: logger)
         aggregates = AggregatePruner(postgres: postgres, minuteGrainDays: settings.minuteGrainDays, logger: logger)
         self.logger = logger
     }
 
     func pass(metrics: RetentionMetrics) -> RetentionPass {
-        RetentionPass(postgres: postgres, archiver: archiver, catalogue: catalogue, policies: policies, aggregates: aggregates, metrics: metrics, logger: logger)
+        RetentionPass(postgres: postgres, archiver: archiver, catalogue: catalogue, policies: policies, aggregates: aggregates, audit: audit, metrics: metrics, logger: logger)
     }
 }

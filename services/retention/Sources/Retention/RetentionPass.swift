@@ -46,6 +46,7 @@ struct RetentionPass: Sendable {
     let catalogue: ArchiveCatalogue
     let policies: PolicyStore
     let aggregates: AggregatePruner
+    let audit: RetentionAudit
     let metrics: RetentionMetrics
     let logger: Logger
 
@@ -106,6 +107,13 @@ struct RetentionPass: Sendable {
         report.partitionsDropped = try await dropEmptyPartitions(today: today)
         report.restoresPurged = try await purgeExpiredRestores()
         report.aggregateRowsDeleted = try await aggregates.prune(today: today, policies: own, defaults: policies.defaults)
+        if report.aggregateRowsDeleted.values.contains(where: { $0 > 0 }) {
+            try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
+                try await audit.record(
+                    .aggregatesPruned, tenantID: RetentionAudit.platformTenant, subject: "aggregates:\(today)",
+                    payload: report.aggregateRowsDeleted.mapValues { .int($0) }, on: connection)
+            }
+        }
         try await recordStatus(tenants: tenants, failures: report.failedTenants, lag: lag)
         return report
     }
@@ -142,6 +150,9 @@ struct RetentionPass: Sendable {
             for key in keys { try await catalogue.bucket.delete(key: key) }
             _ = try await connection.answeredStatement(
                 "DELETE FROM archive_objects WHERE tenant_id = \(tenantID) AND day = \(day.description)::date", logger: logger)
+            try await audit.record(
+                .archiveDeleted, tenantID: tenantID, subject: ArchiveBucket.folder(tenantID: tenantID, day: day),
+                payload: ["day": .string(day.description), "objects": .int(keys.count)], on: connection)
             logger.info("deleted an archived day past its policy", metadata: ["tenant": "\(tenantID)", "day": "\(day)", "objects": "\(keys.count)"])
             return keys.count
         }
@@ -170,8 +181,15 @@ struct RetentionPass: Sendable {
                 empty = isEmpty
             }
             guard empty else { continue }
-            for try await wasDropped in try await postgres.query("SELECT drop_events_raw_partition(\(day.description)::date)", logger: logger).decode(Bool.self)
-            where wasDropped {
+            let wasDropped = try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
+                let rows = try await connection.answeredStatement("SELECT drop_events_raw_partition(\(day.description)::date)", logger: logger)
+                guard try rows.first?.decode(Bool.self) == true else { return false }
+                try await audit.record(
+                    .partitionDropped, tenantID: RetentionAudit.platformTenant, subject: "events_raw_p" + day.description.filter { $0 != "-" },
+                    payload: ["day": .string(day.description)], on: connection)
+                return true
+            }
+            if wasDropped {
                 dropped.append(day.description)
                 metrics.partitionDropped()
                 logger.info("dropped an empty events_raw partition", metadata: ["day": "\(day)"])
@@ -181,11 +199,17 @@ struct RetentionPass: Sendable {
     }
 
     private func purgeExpiredRestores() async throws -> Int {
-        var purged = 0
-        for try await _ in try await postgres.query("DELETE FROM restores WHERE expires_at < now() RETURNING 1", logger: logger).decode(Int.self) {
-            purged += 1
+        try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
+            let rows = try await connection.answeredStatement(
+                "DELETE FROM restores WHERE expires_at < now() RETURNING restore_id, tenant_id, day::text", logger: logger)
+            for row in rows {
+                let (restoreID, tenantID, day) = try row.decode((UUID, String, String).self)
+                try await audit.record(
+                    .restoreDeleted, tenantID: tenantID, subject: restoreID.uuidString.lowercased(),
+                    payload: ["day": .string(day), "reason": .string("expired")], on: connection)
+            }
+            return rows.count
         }
-        return purged
     }
 
     private func recordStatus(tenants: Set<String>, failures: [String: String], lag: [String: Int]) async throws {

@@ -51,6 +51,19 @@ struct ArchivalTests {
             #expect(restore.rows == 400)
             #expect(restore.objects == 3)
             #expect(try await fixture.rows("restored_events", tenantID: "alpha", day: days[1], restoreID: restore.restoreID) == before)
+
+            // The command does the same from a shell, and says what is wrong with its arguments.
+            let retention = try TestServers.value("GM_TEST_RETENTION_BIN")
+            let command = try await ChildProcess.capture(
+                retention, ["restore", "alpha", days[1].description], in: FileManager.default.temporaryDirectory, environment: try fixture.environment())
+            #expect(command.status == 0, "\(command.standardError)")
+            let printed = try JSONSerialization.jsonObject(with: command.standardOutput) as? [String: Any]
+            #expect(printed?["rows"] as? Int == 400)
+            let restoreID = try #require(printed?["restore_id"] as? String)
+            #expect(
+                try await fixture.rows("restored_events", tenantID: "alpha", day: days[1], restoreID: try #require(UUID(uuidString: restoreID))) == before)
+            #expect(try await ChildProcess.run(retention, ["restore", "alpha", "2026-02-30"], environment: try fixture.environment()).status == 2)
+            #expect(try await ChildProcess.run(retention, ["restore", "alpha", days[1].adding(days: -5).description], environment: try fixture.environment()).status == 1)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GameMetricsAudit
 import GameMetricsKit
 import GameMetricsPostgres
 import GameMetricsTesting
@@ -17,11 +18,15 @@ struct RetentionFixture: Sendable {
     let serviceURL: String
     let bucketName: String
     let s3: S3Client
+    /// The audit anchor's bucket, reached with the anchor's own credential.
+    let anchorBucket: String
+    let anchorS3: S3Client
     /// The user service (tokens, JWKS), when the test asked for it.
     let user: UserServiceProcess?
     let logger = Logger(label: "retention-fixture")
 
     static let subjectKey = Data(base64Encoded: PlatformContract.testErasureSubjectKey)!
+    static let auditKey = "retention-test-audit-chain-key-0123456789"
 
     static func run(withUserService: Bool = false, _ body: @Sendable (RetentionFixture) async throws -> Void) async throws {
         let s3 = S3Client(
@@ -30,17 +35,23 @@ struct RetentionFixture: Sendable {
                 secretKey: try TestServers.value("GM_TEST_S3_SECRET_KEY")))
         let bucketName = "gm-retention-\(UUID().uuidString.prefix(8).lowercased())"
         try await s3.createBucket(bucketName)
+        let anchorS3 = S3Client(
+            configuration: S3Configuration(
+                endpoint: try TestServers.value("GM_TEST_S3_ENDPOINT"), region: "us-east-1", accessKey: try TestServers.value("GM_TEST_S3_AUDIT_ACCESS_KEY"),
+                secretKey: try TestServers.value("GM_TEST_S3_AUDIT_SECRET_KEY")))
+        let anchorBucket = "gm-retention-audit-\(UUID().uuidString.prefix(8).lowercased())"
+        try await anchorS3.createBucket(anchorBucket)
         try await TestDatabase.withFresh { ownerURL in
             var service = try #require(URLComponents(string: try TestServers.value("GM_TEST_PG_RETENTION_URL")))
             service.path = try #require(URLComponents(string: ownerURL)).path
             let serviceURL = try #require(service.string)
             guard withUserService else {
                 try await PlatformSchemas.apply(ownerURL: ownerURL, logger: Logger(label: "retention-fixture"))
-                return try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, user: nil))
+                return try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, anchorBucket: anchorBucket, anchorS3: anchorS3, user: nil))
             }
             try await UserServiceProcess.run(databaseURL: ownerURL, environment: ["GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP")]) { user in
                 try await PlatformSchemas.apply(ownerURL: ownerURL, logger: Logger(label: "retention-fixture"))
-                try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, user: user))
+                try await body(RetentionFixture(ownerURL: ownerURL, serviceURL: serviceURL, bucketName: bucketName, s3: s3, anchorBucket: anchorBucket, anchorS3: anchorS3, user: user))
             }
         }
     }
@@ -51,6 +62,9 @@ struct RetentionFixture: Sendable {
             "GM_PG_URL": serviceURL, "GM_S3_ENDPOINT": try s3Endpoint ?? TestServers.value("GM_TEST_S3_ENDPOINT"),
             "GM_S3_ACCESS_KEY": try TestServers.value("GM_TEST_S3_ACCESS_KEY"), "GM_S3_SECRET_KEY": try TestServers.value("GM_TEST_S3_SECRET_KEY"),
             "GM_S3_BUCKET": bucketName, "GM_ERASURE_SUBJECT_KEY": PlatformContract.testErasureSubjectKey, "GM_LOG_LEVEL": "warning",
+            "GM_AUDIT_HMAC_KEY": Self.auditKey, "GM_AUDIT_ANCHOR_S3_ENDPOINT": try TestServers.value("GM_TEST_S3_ENDPOINT"),
+            "GM_AUDIT_ANCHOR_S3_ACCESS_KEY": try TestServers.value("GM_TEST_S3_AUDIT_ACCESS_KEY"),
+            "GM_AUDIT_ANCHOR_S3_SECRET_KEY": try TestServers.value("GM_TEST_S3_AUDIT_SECRET_KEY"), "GM_AUDIT_ANCHOR_S3_BUCKET": anchorBucket,
         ].merging(extra) { $1 }
     }
 
@@ -61,7 +75,7 @@ struct RetentionFixture: Sendable {
         return try await PostgresClient.withShortLivedClient(configuration, logger: logger) { postgres in
             let parts = RetentionParts(
                 postgres: postgres, bucket: ArchiveBucket(client: s3, name: bucketName), subjects: try ErasedSubjects(key: Array(Self.subjectKey)),
-                settings: settings, logger: logger)
+                auditKey: try AuditChainKey(secret: Array(Self.auditKey.utf8)), settings: settings, logger: logger)
             return try await body(parts)
         }
     }
@@ -128,10 +142,23 @@ struct RetentionFixture: Sendable {
 
     /// As the test cluster's superuser, in this test's database (ending other roles' backends).
     func countAsSuperuser(_ sql: String) async throws -> Int {
+        try await withSuperuser { try await Self.count(sql, on: $0, logger: logger) }
+    }
+
+    /// Runs `statements` in order on one connection as the superuser (`SET` applies to the rest).
+    func runAsSuperuser(_ statements: [String]) async throws {
+        try await withSuperuser { client in
+            try await client.withConnection { connection in
+                for statement in statements { _ = try await connection.answeredStatement(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            }
+        }
+    }
+
+    private func withSuperuser<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         var url = try #require(URLComponents(string: try TestServers.value("GM_TEST_PG_ADMIN_URL")))
         url.path = try #require(URLComponents(string: ownerURL)).path
         let configuration = try PostgresClient.Configuration(url: try #require(url.url))
-        return try await PostgresClient.withShortLivedClient(configuration, logger: logger) { try await Self.count(sql, on: $0, logger: logger) }
+        return try await PostgresClient.withShortLivedClient(configuration, logger: logger, body)
     }
 
     private static func count(_ sql: String, on client: PostgresClient, logger: Logger) async throws -> Int {

@@ -26,6 +26,7 @@ struct DayArchiver: Sendable {
     let postgres: PostgresClient
     let catalogue: ArchiveCatalogue
     let subjects: ErasedSubjects
+    let audit: RetentionAudit
     let partRows: Int
     let logger: Logger
 
@@ -59,6 +60,11 @@ struct DayArchiver: Sendable {
                          LIMIT \(partRows))
                     RETURNING 1
                     """, logger: logger)
+                if !rows.isEmpty {
+                    try await audit.record(
+                        .expired, tenantID: tenantID, subject: ArchiveBucket.folder(tenantID: tenantID, day: day), payload: ["rows": .int(rows.count)],
+                        on: connection)
+                }
                 return rows.count
             }
             deleted += count
@@ -114,8 +120,18 @@ struct DayArchiver: Sendable {
             guard deleted.count == read.count else {
                 throw RowsChanged(tenantID: tenantID, day: day, read: read.count, deleted: deleted.count)
             }
-            if outcome.parts > 0 {
+            if outcome.parts > 0, let part = try await catalogue.parts(tenantID: tenantID, day: day, on: connection).last {
                 try await catalogue.writeManifest(tenantID: tenantID, day: day, on: connection)
+                try await audit.record(
+                    .archived, tenantID: tenantID, subject: part.key,
+                    payload: [
+                        "day": .string(day.description), "part": .int(part.part), "kind": .string(part.kind.rawValue), "rows": .int(part.rows),
+                        "bytes": .int(part.bytes), "sha256": .string(part.sha256), "erased_rows_left_out": .int(outcome.erasedRows),
+                    ], on: connection)
+            } else if outcome.erasedRows > 0 {
+                try await audit.record(
+                    .erasedRowsDeleted, tenantID: tenantID, subject: ArchiveBucket.folder(tenantID: tenantID, day: day),
+                    payload: ["rows": .int(outcome.erasedRows)], on: connection)
             }
             return outcome
         }

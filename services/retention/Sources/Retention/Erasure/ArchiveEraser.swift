@@ -12,9 +12,11 @@ import PostgresNIO
 /// Repeating it finds nothing more to remove.
 struct ArchiveEraser: Sendable {
     let catalogue: ArchiveCatalogue
+    let audit: RetentionAudit
     let logger: Logger
 
-    func erase(tenantID: String, playerID: String, on connection: PostgresConnection) async throws -> [String: Int] {
+    /// `requestID` names the erasure in the audit trail (never the player).
+    func erase(requestID: UUID, tenantID: String, playerID: String, on connection: PostgresConnection) async throws -> [String: Int] {
         try await catalogue.lockTenant(tenantID, on: connection)
         let restored = try await connection.answeredStatement(
             "DELETE FROM restored_events WHERE tenant_id = \(tenantID) AND player_id = \(playerID) RETURNING 1", logger: logger)
@@ -39,7 +41,10 @@ struct ArchiveEraser: Sendable {
         for day in days.sorted() {
             try await catalogue.writeManifest(tenantID: tenantID, day: day, on: connection)
         }
-        return ["restored_events": restored.count, "archive_lines": linesRemoved, "archive_objects": objectsRewritten]
+        let counts = ["restored_events": restored.count, "archive_lines": linesRemoved, "archive_objects": objectsRewritten]
+        try await audit.record(
+            .erased, tenantID: tenantID, subject: "erasure:\(requestID.uuidString.lowercased())", payload: counts.mapValues { .int($0) }, on: connection)
+        return counts
     }
 
     /// Rewrites one object without the player's lines; returns how many lines went.

@@ -7,6 +7,7 @@ import PostgresNIO
 struct PolicyStore: Sendable {
     let postgres: PostgresClient
     let defaults: RetentionPolicy
+    let audit: RetentionAudit
     let logger: Logger
 
     struct Stored: Sendable, Equatable {
@@ -37,15 +38,19 @@ struct PolicyStore: Sendable {
     }
 
     func save(_ policy: RetentionPolicy, tenantID: String, by subject: String) async throws -> Stored {
-        let rows = try await postgres.query(
-            """
-            INSERT INTO retention_policies (tenant_id, hot_days, archive_days, updated_by) VALUES (\(tenantID), \(policy.hotDays), \(policy.archiveDays), \(subject))
-            ON CONFLICT (tenant_id) DO UPDATE SET hot_days = excluded.hot_days, archive_days = excluded.archive_days,
-                updated_at = now(), updated_by = excluded.updated_by
-            RETURNING updated_at
-            """, logger: logger)
-        var updatedAt = Date()
-        for try await at in rows.decode(Date.self) { updatedAt = at }
-        return Stored(policy: policy, updatedAt: updatedAt, updatedBy: subject)
+        try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
+            let rows = try await connection.answeredStatement(
+                """
+                INSERT INTO retention_policies (tenant_id, hot_days, archive_days, updated_by)
+                VALUES (\(tenantID), \(policy.hotDays), \(policy.archiveDays), \(subject))
+                ON CONFLICT (tenant_id) DO UPDATE SET hot_days = excluded.hot_days, archive_days = excluded.archive_days,
+                    updated_at = now(), updated_by = excluded.updated_by
+                RETURNING updated_at
+                """, logger: logger)
+            try await audit.record(
+                .policyChanged, tenantID: tenantID, subject: "policy", actor: subject,
+                payload: ["hot_days": .int(policy.hotDays), "archive_days": .int(policy.archiveDays)], on: connection)
+            return Stored(policy: policy, updatedAt: try rows.first?.decode(Date.self) ?? Date(), updatedBy: subject)
+        }
     }
 }

@@ -76,10 +76,15 @@ struct RestoreController {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity(.admin)
         let id = try restoreID(context)
-        let rows = try await postgres.query(
-            "DELETE FROM restores WHERE restore_id = \(id) AND tenant_id = \(identity.tenantID) RETURNING 1", logger: logger)
-        var deleted = false
-        for try await _ in rows { deleted = true }
+        let deleted = try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
+            let rows = try await connection.answeredStatement(
+                "DELETE FROM restores WHERE restore_id = \(id) AND tenant_id = \(identity.tenantID) RETURNING day::text", logger: logger)
+            guard let day = try rows.first?.decode(String.self) else { return false }
+            try await restorer.audit.record(
+                .restoreDeleted, tenantID: identity.tenantID, subject: id.uuidString.lowercased(), actor: identity.subject,
+                payload: ["day": .string(day), "reason": .string("deleted")], on: connection)
+            return true
+        }
         guard deleted else { throw APIError.notFound("No such restore.") }
         return Response(status: .noContent)
     }

@@ -15,6 +15,7 @@ struct Restorer: Sendable {
     let postgres: PostgresClient
     let catalogue: ArchiveCatalogue
     let subjects: ErasedSubjects
+    let audit: RetentionAudit
     let keepDays: Int
     let logger: Logger
 
@@ -55,7 +56,11 @@ struct Restorer: Sendable {
                 RETURNING \(unescaped: Self.summaryColumns)
                 """, logger: logger)
             guard let row = rows.first else { throw NothingArchived() }
-            return try Self.summary(row)
+            let summary = try Self.summary(row)
+            try await audit.record(
+                .restored, tenantID: tenantID, subject: restoreID.uuidString.lowercased(), actor: requestedBy,
+                payload: ["day": .string(day.description), "objects": .int(summary.objects), "rows": .int(summary.rows)], on: connection)
+            return summary
         }
     }
 

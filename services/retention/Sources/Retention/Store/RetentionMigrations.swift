@@ -1,3 +1,4 @@
+import GameMetricsAudit
 import GameMetricsErasure
 import GameMetricsPostgres
 
@@ -92,5 +93,7 @@ enum RetentionMigrations {
                 "CREATE INDEX restored_events_player ON restored_events (tenant_id, player_id)",
             ]),
         Migration(version: 4, name: "erasure_ledger", statements: ErasureParticipant.migrationStatements(for: .retention)),
+        // The audit trail of archival, deletion, restore, erasure and policy changes (ADR 0035).
+        Migration(version: 5, name: "audit_log", statements: AuditLog.migrationStatements(for: .retention)),
     ]
 }
