@@ -85,6 +85,11 @@ AUDIT_KEY_FILE="$GM_DIR/audit-hmac.key"
 if [[ ! -s "$AUDIT_KEY_FILE" ]]; then
     (umask 077 && gen_secret 32 >"$AUDIT_KEY_FILE")
 fi
+# Retention's audit chain has a key of its own (never the user service's).
+RETENTION_AUDIT_KEY_FILE="$GM_DIR/retention-audit-hmac.key"
+if [[ ! -s "$RETENTION_AUDIT_KEY_FILE" ]]; then
+    (umask 077 && gen_secret 32 >"$RETENTION_AUDIT_KEY_FILE")
+fi
 # The write-key MAC secret is shared by the user service and ingestion only (ADR 0015): a file
 # of its own, handed to those two (and the seed command), never to the shared environment.
 WRITE_KEY_MAC_FILE="$GM_DIR/write-key-mac.secret"
@@ -245,6 +250,20 @@ AUDIT_ENV="$GM_DIR/audit.env"
     } >"$AUDIT_ENV"
 )
 mapfile -t AUDIT_ENV_LINES <"$AUDIT_ENV"
+# Retention's audit trail: its own key; its head and digests under retention-audit/ of the same
+# anchor bucket, with the anchor's credential (in clusters a MinIO user of its own).
+RETENTION_AUDIT_ENV="$GM_DIR/retention-audit.env"
+(
+    umask 077
+    {
+        echo "GM_AUDIT_HMAC_KEY_FILE=$RETENTION_AUDIT_KEY_FILE"
+        echo "GM_AUDIT_ANCHOR_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
+        echo "GM_AUDIT_ANCHOR_S3_ACCESS_KEY=$GM_AUDIT_ANCHOR_S3_ACCESS_KEY"
+        echo "GM_AUDIT_ANCHOR_S3_SECRET_KEY=$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
+        echo "GM_AUDIT_ANCHOR_S3_BUCKET=$S3_AUDIT_BUCKET"
+    } >"$RETENTION_AUDIT_ENV"
+)
+mapfile -t RETENTION_AUDIT_ENV_LINES <"$RETENTION_AUDIT_ENV"
 # Demo keys seeded before write keys carried a MAC (kept in .gm/seed.env) are `gmk_` + 43
 # characters: ingestion keeps looking those up (the documented migration) until `make clean`.
 ACCEPT_LEGACY_KEYS=false
@@ -354,6 +373,9 @@ for svc in "${GM_SERVICES[@]}"; do
         ;;
     analytics-api)
         own_env+=("${ANALYTICS_ENV_LINES[@]}")
+        ;;
+    retention)
+        own_env+=("${RETENTION_AUDIT_ENV_LINES[@]}")
         ;;
     notification)
         # The local sink speaks plain SMTP; endpoints may be on loopback (the demo's receivers).

@@ -32,7 +32,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     let parts = RetentionParts(postgres: postgres, bucket: ArchiveBucket(client: s3.client, name: s3.name), subjects: subjects, auditKey: auditKeys.current, settings: settings, logger: logger)
     let migrations = MigrationRunner(client: postgres, migrations: RetentionMigrations.all, logger: logger, table: RetentionMigrations.table)
     let erasure = try ErasureParticipant(
-        name: .retention, environment: environment, producer: producer, postgres: postgres, subjects: subjects, topic: settings.erasureTopic,
+        // No `subjects:` here: the eraser records the player itself, at the end of its rewrites.
+        name: .retention, environment: environment, producer: producer, postgres: postgres, topic: settings.erasureTopic,
         groupID: settings.erasureGroup, prepare: { _ = try await migrations.migrate() }, logger: logger
     ) { request, connection in
         try await parts.eraser.erase(requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, on: connection)

@@ -52,7 +52,7 @@ enum RetentionCommand {
                         return 1
                     }
                     print(String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self))
-                    return report.failedTenants.isEmpty ? 0 : 1
+                    return report.failedTenants.isEmpty && !report.interrupted ? 0 : 1
                 case let command where command.count == 3 && command[0] == "restore":
                     guard let day = ArchiveDay(iso: command[2]) else {
                         standardError("retention restore: '\(command[2])' is not a date (YYYY-MM-DD)\n\(usage)")

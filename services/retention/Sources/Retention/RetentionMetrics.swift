@@ -20,7 +20,8 @@ struct RetentionMetrics: Sendable {
 
     func passFinished(seconds: Double, failedTenants: Int, at timestamp: Double) {
         Gauge(label: "gm_retention_last_pass_timestamp_seconds").record(timestamp)
-        Metrics.Timer(label: "gm_retention_pass_duration_seconds").recordNanoseconds(Int64(max(0, seconds) * 1e9))
+        // A gauge, not a histogram: a pass takes minutes to hours, past any default bucket.
+        Gauge(label: "gm_retention_last_pass_duration_seconds").record(seconds)
         if failedTenants > 0 { Counter(label: "gm_retention_pass_failures_total").increment(by: failedTenants) }
     }
 

@@ -26,7 +26,7 @@ struct RetentionParts: Sendable {
         policies = PolicyStore(postgres: postgres, defaults: settings.defaultPolicy, audit: audit, logger: logger)
         archiver = DayArchiver(postgres: postgres, catalogue: catalogue, subjects: subjects, audit: audit, partRows: settings.partRows, logger: logger)
         restorer = Restorer(postgres: postgres, catalogue: catalogue, subjects: subjects, audit: audit, keepDays: settings.restoreDays, logger: logger)
-        eraser = ArchiveEraser(catalogue: catalogue, audit: audit, logger: logger)
+        eraser = ArchiveEraser(catalogue: catalogue, subjects: subjects, audit: audit, logger: logger)
         aggregates = AggregatePruner(postgres: postgres, minuteGrainDays: settings.minuteGrainDays, logger: logger)
         self.logger = logger
     }

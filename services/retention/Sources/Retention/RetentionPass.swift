@@ -26,6 +26,9 @@ struct RetentionPass: Sendable {
         /// Aggregate rows deleted, by grain (`minute`, `hour_and_day`).
         var aggregateRowsDeleted: [String: Int] = [:]
         var failedTenants: [String: String] = [:]
+        /// SIGTERM stopped the pass before it went through every tenant: nobody's status is
+        /// recorded as a success and the pass is not counted as one.
+        var interrupted = false
 
         enum CodingKeys: String, CodingKey {
             case rowsArchived = "rows_archived"
@@ -38,6 +41,7 @@ struct RetentionPass: Sendable {
             case restoresPurged = "restores_purged"
             case aggregateRowsDeleted = "aggregate_rows_deleted"
             case failedTenants = "failed_tenants"
+            case interrupted
         }
     }
 
@@ -64,7 +68,10 @@ struct RetentionPass: Sendable {
             let policy = policy(tenantID)
             for day in days.sorted() where !policy.isHot(day, today: today) {
                 // A pass stopped by SIGTERM leaves the rest to the next one; each part is atomic.
-                if Task.isShuttingDownGracefully { break }
+                if Task.isShuttingDownGracefully {
+                    report.interrupted = true
+                    break
+                }
                 if report.failedTenants[tenantID] != nil {
                     lag[tenantID] = max(lag[tenantID] ?? 0, today.adding(days: -policy.hotDays).ordinal - day.ordinal)
                     continue
@@ -104,6 +111,10 @@ struct RetentionPass: Sendable {
             }
         }
 
+        if report.interrupted || Task.isShuttingDownGracefully {
+            report.interrupted = true
+            return report
+        }
         report.partitionsDropped = try await dropEmptyPartitions(today: today)
         report.restoresPurged = try await purgeExpiredRestores()
         report.aggregateRowsDeleted = try await aggregates.prune(today: today, policies: own, defaults: policies.defaults)
@@ -212,8 +223,14 @@ struct RetentionPass: Sendable {
         }
     }
 
+    /// Every tenant the pass went through, and every tenant already on record (one with nothing
+    /// to do succeeded too: an idle tenant must not look like a failing one), gets its result.
     private func recordStatus(tenants: Set<String>, failures: [String: String], lag: [String: Int]) async throws {
-        for tenantID in tenants.sorted() {
+        var known = tenants
+        for try await tenantID in try await postgres.query("SELECT tenant_id FROM retention_tenant_status", logger: logger).decode(String.self) {
+            known.insert(tenantID)
+        }
+        for tenantID in known.sorted() {
             if let error = failures[tenantID] {
                 _ = try await postgres.query(
                     """

@@ -77,7 +77,14 @@ struct ArchivalTests {
             try await fixture.setPolicy("alpha", hotDays: 5, archiveDays: 365)
             try await fixture.setPolicy("beta", hotDays: 5, archiveDays: 0)
 
+            // A tenant on record with nothing to do this time: the pass succeeded for it too.
+            try await fixture.withOwner { owner in
+                try await owner.query(
+                    "INSERT INTO retention_tenant_status (tenant_id, last_success_at, lag_days) VALUES ('idle', now() - interval '3 days', 0)",
+                    logger: fixture.logger)
+            }
             let first = try await fixture.withParts { try await $0.pass(metrics: RetentionMetrics()).run() }
+            #expect(try await fixture.count("SELECT count(*)::int FROM retention_tenant_status WHERE last_success_at > now() - interval '1 hour'") == 3)
             #expect(first.rowsArchived == 300)
             #expect(first.rowsExpired == 200)
             #expect(first.partitionsDropped == [day.description])

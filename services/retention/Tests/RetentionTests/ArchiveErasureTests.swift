@@ -1,6 +1,9 @@
 import Foundation
 import GameMetricsKit
+import GameMetricsPostgres
 import GameMetricsTesting
+import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import Retention
@@ -66,6 +69,94 @@ struct ArchiveErasureTests {
             #expect(try await fixture.count("SELECT count(*)::int FROM restored_events WHERE restore_id = '\(restore.restoreID)'") == restore.rows - 10)
             let again = try await fixture.withParts { try await $0.restorer.restore(tenantID: "alpha", day: days[0], requestedBy: "test") }
             #expect(again.rows == restore.rows - 10)
+        }
+    }
+}
+
+@Suite("Erasure inside the archive, under failure and load")
+struct ArchiveErasureRobustnessTests {
+    struct Interrupted: Error {}
+
+    @Test("an erasure whose transaction fails after it emptied and deleted an object completes when retried")
+    func retriedErasureCompletes() async throws {
+        try await RetentionFixture.run { fixture in
+            let day = ArchiveDay(Date()).adding(days: -40)
+            try await fixture.generate(tenantID: "alpha", day: day, count: 30, players: 1)
+            try await fixture.generate(tenantID: "alpha", day: day.adding(days: 1), count: 30, players: 3)
+            try await fixture.setPolicy("alpha", hotDays: 5, archiveDays: 365)
+            _ = try await fixture.withParts { try await $0.pass(metrics: RetentionMetrics()).run() }
+            try await fixture.withParts { parts in
+                await #expect(throws: Interrupted.self) {
+                    try await parts.postgres.withTransactionEndingWithConnection(logger: fixture.logger) { connection in
+                        _ = try await parts.eraser.erase(requestID: UUID(), tenantID: "alpha", playerID: "player-0", on: connection)
+                        throw Interrupted()
+                    }
+                }
+                let counts = try await parts.postgres.withTransactionEndingWithConnection(logger: fixture.logger) { connection in
+                    try await parts.eraser.erase(requestID: UUID(), tenantID: "alpha", playerID: "player-0", on: connection)
+                }
+                #expect(counts["archive_objects"] == 2)
+            }
+            let lines = try await fixture.archivedLines(tenantID: "alpha").values.flatMap { $0 }
+            #expect(lines.count == 20)
+            #expect(!lines.contains { ArchiveObject.playerID(of: $0) == "player-0" })
+            #expect(try await fixture.count("SELECT count(*)::int FROM archive_objects") == 1)
+        }
+    }
+
+    @Test("while an erasure rewrites objects, the erasure lock that every processor store takes stays free")
+    func rewritesDoNotHoldTheErasureLock() async throws {
+        try await RetentionFixture.run { fixture in
+            let day = ArchiveDay(Date()).adding(days: -40)
+            try await fixture.generate(tenantID: "alpha", day: day, count: 60, players: 3)
+            try await fixture.setPolicy("alpha", hotDays: 5, archiveDays: 365)
+            _ = try await fixture.withParts { try await $0.pass(metrics: RetentionMetrics()).run() }
+            let reading = Mutex(false)
+            let released = Mutex(false)
+            let proxy = CountingProxy(
+                target: try TestServers.value("GM_TEST_S3_ENDPOINT"), counting: { method, path in method == .get && path.contains("/events-") },
+                preservesHost: true,
+                afterCounted: {
+                    reading.withLock { $0 = true }
+                    for _ in 0..<600 where !released.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+                })
+            let suffix = String(UUID().uuidString.prefix(8).lowercased())
+            let topic = "test.retention-erasure-lock.\(suffix)"
+            let control = DevKafkaControl(baseURL: try TestServers.devKafkaURL)
+            for name in [topic, topic + ".dlq"] { try await control.createTopic(name, partitions: 1) }
+            try await proxy.run { s3 in
+                // The whole service, so the participant's own steps (the ledger, the completion)
+                // run as in production, against S3 through the proxy.
+                let environment = try fixture.environment(
+                    [
+                        "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": "0", "GM_USER_URL": "http://127.0.0.1:1",
+                        "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"), "GM_RETENTION_ERASURE_TOPIC": topic,
+                        "GM_RETENTION_ERASURE_GROUP": "retention-erasure-\(suffix)",
+                    ], s3Endpoint: s3)
+                try await buildApplication(environment: EnvironmentReader(environment)).test(.live) { _ in
+                    let erasure = ErasureMessage.requested(
+                        ErasureRequested(requestID: UUID(), tenantID: "alpha", playerID: "player-1", requestedAt: Date(), requestedBy: "test"))
+                    try await TestProducer.send(topic, key: erasure.key, value: try erasure.encoded())
+                    try await eventually(.seconds(60)) { reading.withLock { $0 } }
+                    // What a processor store does (ErasedSubjects.holdShared), without waiting.
+                    let free = try await fixture.withOwner { owner in
+                        try await owner.withTransactionEndingWithConnection(logger: fixture.logger) { connection in
+                            let rows = try await connection.answeredStatement(
+                                "SELECT pg_try_advisory_xact_lock_shared(\(ErasedSubjects.lockKey))", logger: fixture.logger)
+                            return try rows.first?.decode(Bool.self) ?? false
+                        }
+                    }
+                    released.withLock { $0 = true }
+                    #expect(free, "the erasure held the erasure lock while it rewrote an object")
+                    try await eventually(.seconds(60)) {
+                        try await KafkaTopicReader.read(topic, count: 2, idle: .seconds(1)).contains { record in
+                            if case .completed(let done)? = try? ErasureMessage.decode(record.value) { return done.service == "retention" }
+                            return false
+                        }
+                    }
+                }
+            }
+            #expect(!(try await fixture.archivedLines(tenantID: "alpha")).values.flatMap { $0 }.contains { ArchiveObject.playerID(of: $0) == "player-1" })
         }
     }
 }

@@ -69,15 +69,25 @@ struct RetentionFixture: Sendable {
     }
 
     /// Retention's parts on a client of the service's role, as the service assembles them.
-    func withParts<T: Sendable>(partRows: Int = 100_000, _ body: @Sendable (RetentionParts) async throws -> T) async throws -> T {
+    func withParts<T: Sendable>(
+        partRows: Int = 100_000, s3Endpoint: String? = nil, _ body: @Sendable (RetentionParts) async throws -> T
+    ) async throws -> T {
         let settings = try RetentionSettings(environment: EnvironmentReader(try environment(["GM_RETENTION_PART_ROWS": String(partRows)])))
         let configuration = try PostgresClient.Configuration(url: try #require(URL(string: serviceURL)))
         return try await PostgresClient.withShortLivedClient(configuration, logger: logger) { postgres in
             let parts = RetentionParts(
-                postgres: postgres, bucket: ArchiveBucket(client: s3, name: bucketName), subjects: try ErasedSubjects(key: Array(Self.subjectKey)),
+                postgres: postgres, bucket: ArchiveBucket(client: try s3Endpoint.map(client(endpoint:)) ?? s3, name: bucketName), subjects: try ErasedSubjects(key: Array(Self.subjectKey)),
                 auditKey: try AuditChainKey(secret: Array(Self.auditKey.utf8)), settings: settings, logger: logger)
             return try await body(parts)
         }
+    }
+
+    /// An S3 client of the archive's credential at another endpoint (a proxy in front of S3).
+    func client(endpoint: String) throws -> S3Client {
+        S3Client(
+            configuration: S3Configuration(
+                endpoint: endpoint, region: "us-east-1", accessKey: try TestServers.value("GM_TEST_S3_ACCESS_KEY"),
+                secretKey: try TestServers.value("GM_TEST_S3_SECRET_KEY")))
     }
 
     func withOwner<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {

@@ -55,6 +55,15 @@ struct ArchiveBucket: Sendable {
         return body
     }
 
+    /// The object's bytes as stored, or nil when there is no such object.
+    func object(key: String) async throws -> [UInt8]? {
+        do {
+            return try await client.getObject(bucket: name, key: key)
+        } catch .noSuchKey {
+            return nil
+        }
+    }
+
     func put(manifest: ArchiveManifest) async throws {
         try await client.putObject(
             bucket: name, key: Self.manifestKey(tenantID: manifest.tenantID, day: manifest.day), body: try manifest.encoded(),

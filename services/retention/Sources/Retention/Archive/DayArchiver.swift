@@ -75,8 +75,10 @@ struct DayArchiver: Sendable {
     /// One part; nil when the day holds no more rows of the tenant.
     private func archivePart(tenantID: String, day: ArchiveDay, kind: ArchivePart.Kind) async throws -> Outcome? {
         try await postgres.withTransactionEndingWithConnection(logger: logger) { connection in
-            try await ErasedSubjects.holdShared(on: connection, logger: logger)
+            // The tenant's lock first, as an erasure takes it: the erasure lock is held only for
+            // the part itself, never while waiting for the tenant.
             try await catalogue.lockTenant(tenantID, on: connection)
+            try await ErasedSubjects.holdShared(on: connection, logger: logger)
             _ = try await connection.answeredStatement("SELECT set_config('TimeZone', 'UTC', true)", logger: logger)
             let rows = try await connection.answeredStatement(
                 """

@@ -6,12 +6,13 @@ import PostgresNIO
 /// A player's erasure in what retention holds: their rows of every restore table, and their
 /// lines in every archive object that holds them (``ArchiveCatalogue`` knows which), each object
 /// rewritten without them and verified, its catalogue row and its day's manifest updated; an
-/// object left empty is deleted. Runs inside the erasure participant's transaction, after the
-/// player was recorded as erased, holding the tenant's archive lock: a pass either archived the
-/// player's rows before (and this rewrites them away) or archives after and leaves them out.
-/// Repeating it finds nothing more to remove.
+/// object left empty is deleted. Runs inside the erasure participant's transaction, holding the
+/// tenant's archive lock, and records the player as erased at its end: a pass either archived the
+/// player's rows before (and this rewrites them away) or takes the tenant's lock after the commit
+/// and leaves them out. Repeating it finds nothing more to remove.
 struct ArchiveEraser: Sendable {
     let catalogue: ArchiveCatalogue
+    let subjects: ErasedSubjects
     let audit: RetentionAudit
     let logger: Logger
 
@@ -41,6 +42,10 @@ struct ArchiveEraser: Sendable {
         for day in days.sorted() {
             try await catalogue.writeManifest(tenantID: tenantID, day: day, on: connection)
         }
+        // Recorded last: the exclusive erasure lock, which every processor store waits for, is
+        // held from here to the commit, not through the rewrites above (those hold only the
+        // tenant's archive lock, which a part takes before the erasure lock).
+        try await subjects.record(tenantID: tenantID, playerID: playerID, on: connection, logger: logger)
         let counts = ["restored_events": restored.count, "archive_lines": linesRemoved, "archive_objects": objectsRewritten]
         try await audit.record(
             .erased, tenantID: tenantID, subject: "erasure:\(requestID.uuidString.lowercased())", payload: counts.mapValues { .int($0) }, on: connection)
@@ -51,7 +56,14 @@ struct ArchiveEraser: Sendable {
     private func rewrite(_ part: ArchivePart, tenantID: String, day: ArchiveDay, without playerID: String, on connection: PostgresConnection)
         async throws -> Int
     {
-        let body = try await catalogue.bucket.client.getObject(bucket: catalogue.bucket.name, key: part.key)
+        guard let body = try await catalogue.bucket.object(key: part.key) else {
+            // An object this erasure emptied and deleted before a retry rolled its transaction
+            // back (or one lost otherwise): nothing of the player is left in it; the catalogue follows S3.
+            logger.warning("archive object listed in the catalogue is not in S3; dropping its catalogue row", metadata: ["key": "\(part.key)"])
+            _ = try await connection.answeredStatement(
+                "DELETE FROM archive_objects WHERE tenant_id = \(tenantID) AND day = \(day.description)::date AND part = \(part.part)", logger: logger)
+            return 0
+        }
         let matchesCatalogue = ArchiveObject.sha256(body) == part.sha256
         if !matchesCatalogue {
             // A rewrite whose transaction did not commit (the erasure is being retried): the

@@ -30,6 +30,10 @@ struct RetentionScheduler: Service {
                 logger.info("another replica leads this retention pass")
                 return
             }
+            if report.interrupted {
+                logger.notice("retention pass stopped by shutdown; the next one goes on", metadata: ["rows_archived": "\(report.rowsArchived)"])
+                return
+            }
             metrics.passFinished(seconds: Date().timeIntervalSince(started), failedTenants: report.failedTenants.count, at: Date().timeIntervalSince1970)
             logger.info(
                 "retention pass finished",
