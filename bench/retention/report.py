@@ -264,7 +264,7 @@ def render(records, meta):
             out.append(f"| {e['tenant']} | {objects:,} | {rows_per_object:,.0f} | **{e['seconds']:.1f} s** | "
                        f"{e['ms_per_object'] or 0:,.0f} ms | {e['deleted'].get('archive_lines', 0):,} | "
                        f"{fmt(probe['max_ms']) if probe['max_ms'] is not None else '—'} ms "
-                       f"({probe['samples']} probes) | {fmt(e.get('processor_lag_max_ms', -1))} ms, "
+                       f"(median {fmt(probe['median_ms']) if probe['median_ms'] is not None else '—'} ms, {probe['samples']} probes) | {fmt(e.get('processor_lag_max_ms', -1))} ms, "
                        f"{fmt(e.get('processor_lag_p50_ms', -1))} ms ({fmt(e.get('processor_rows', 0))} events) |")
         out.append("")
         for e in erasures:

@@ -183,7 +183,7 @@ if has_phase archive; then
             reset_archive
             generate bench-t "$tenants" "$rows" "$days" "$oldest" 20000 0 "0.$r$part"
             sql "VACUUM ANALYZE events_raw" >/dev/null
-            sql "CHECKPOINT"
+            PGPASSWORD="$super_pw" psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d gamemetrics -q -c CHECKPOINT
             policy bench-t "$tenants"
             log "    baseline: COPY (SELECT <archive line> ...) TO STDOUT | gzip -6"
             started="$(now)"
