@@ -100,9 +100,9 @@ def erasure_record(text, request_id, probe_text, **fields):
         "phase": "erasure", "request_id": request_id, "status": completion.get("status"),
         "seconds": seconds, "deleted": deleted,
         "ms_per_object": round(1000 * seconds / objects, 1) if objects else None,
-        # The probe's acquisitions that started while the erasure was under way; a probe that
-        # started before the request can wait into it too, so the window opens 30 s early.
-        "probe": probe_waits(probe_text, request_ms - 30_000, completion_ms),
+        # The probe's acquisitions that started while the erasure was under way (one started a
+        # moment before the request is consumed can wait into it too: the window opens 1 s early).
+        "probe": probe_waits(probe_text, request_ms - 1_000, completion_ms),
     })
     return record
 
