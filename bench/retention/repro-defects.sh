@@ -6,8 +6,8 @@
 #      PostgreSQL error, SIGKILL), the catalogue row comes back with the rollback but the object does
 #      not, and every retry then fails on GET with "S3 object does not exist": the erasure never
 #      completes, even after the failing object is repaired.
-#   2. `retention restore TENANT DAY` fails: make_interval(days => $5) with $5 bound as bigint
-#      (PostgreSQL 15: 42883, no such function).
+#   2. `retention restore TENANT DAY` fails at cb06e44: make_interval(days => $5) with $5 bound as
+#      bigint (PostgreSQL 15: 42883, no such function); fixed by 98baf97.
 #
 #   GM_BIN_DIR=<release build> bash bench/retention/repro-defects.sh    (~1 min; prints what it sees)
 set -euo pipefail
