@@ -135,7 +135,10 @@ reset_archive() {
 }
 # What `retention run` and the service share (the service adds its HTTP and Kafka settings).
 retention_env=(GM_LOG_LEVEL=warning GM_PG_URL="$PG_URL" GM_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" GM_S3_BUCKET="$BUCKET"
-    GM_S3_ACCESS_KEY="$s3_key" GM_S3_SECRET_KEY="$s3_secret" GM_ERASURE_SUBJECT_KEY="$subject_key")
+    GM_S3_ACCESS_KEY="$s3_key" GM_S3_SECRET_KEY="$s3_secret" GM_ERASURE_SUBJECT_KEY="$subject_key"
+    GM_AUDIT_HMAC_KEY="bench-retention-audit-chain-key-0123456789"
+    GM_AUDIT_ANCHOR_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" GM_AUDIT_ANCHOR_S3_BUCKET="$BUCKET"
+    GM_AUDIT_ANCHOR_S3_ACCESS_KEY="$s3_key" GM_AUDIT_ANCHOR_S3_SECRET_KEY="$s3_secret")
 # retention_pass NAME PART_ROWS: `retention run` in the foreground; its report in RAW/NAME.json,
 # the wall time in pass_seconds.
 retention_pass() {
@@ -145,10 +148,8 @@ retention_pass() {
         { log_tail "$LOGS/retention-run.log"; die "retention run ($1) failed: $(tail -c 2000 "$RAW/$1.json")"; }
     pass_seconds="$(python3 -c "print(round($(now) - $started, 3))")"
 }
-archive_line="json_build_object('tenant_id', tenant_id, 'event_id', event_id, 'player_id', player_id, 'type', type,
-    'occurred_at', occurred_at, 'game_id', game_id, 'amount_minor', amount_minor, 'currency', currency,
-    'session_duration_ms', session_duration_ms, 'properties', properties, 'ingested_at', ingested_at,
-    'kafka_partition', kafka_partition, 'kafka_offset', kafka_offset, 'stored_at', stored_at)::text"
+# What a part writes per row (DayArchiver): the row as PostgreSQL's row_to_json, in UTC.
+archive_line="row_to_json(events_raw)::text"
 start_processor() {
     require_free_port processor "$PROCESSOR_PORT"
     START_EXE="$BIN/processor" start_bg "$PIDS/processor.pid" "$LOGS/processor.log" \
