@@ -66,7 +66,9 @@ public final class CountingProxy: Sendable {
             HTTPRequest(method: request.method, url: URL(string: target + request.uri.description)!, headerFields: headers),
             body: body.readableBytes > 0 ? Array(buffer: body) : nil, timeout: .seconds(10))
         if isCounted { try await afterCounted() }
-        let fields = answer.headerFields.filter { !Self.hopByHop.contains($0.name.canonicalName) }
+        // A HEAD answer's Content-Length is the object's size (what S3 clients verify), not its empty body's.
+        let kept = request.method == .head ? Self.hopByHop.subtracting(["content-length"]) : Self.hopByHop
+        let fields = answer.headerFields.filter { !kept.contains($0.name.canonicalName) }
         return Response(status: answer.status, headers: HTTPFields(fields), body: .init(byteBuffer: ByteBuffer(bytes: answerBody)))
     }
 }

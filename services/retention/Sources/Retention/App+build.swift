@@ -56,7 +56,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     ) { router in
         openAPI.addRoutes(to: router)
         router.add(middleware: BearerAuthenticator(verifier: verifier))
-        PolicyController(store: parts.policies).addRoutes(to: router)
+        PolicyController(store: parts.policies, maxArchiveDays: settings.maxArchiveDays).addRoutes(to: router)
         RestoreController(restorer: parts.restorer, postgres: postgres, logger: logger).addRoutes(to: router)
     }
 }

@@ -10,6 +10,9 @@ struct RetentionSettings: Sendable {
     /// `GM_RETENTION_DEFAULT_HOT_DAYS` / `GM_RETENTION_DEFAULT_ARCHIVE_DAYS`: the policy of a
     /// tenant that has not set one.
     var defaultPolicy: RetentionPolicy
+    /// `GM_RETENTION_MAX_ARCHIVE_DAYS`: the longest archive window a tenant may set (and the
+    /// default may have): no longer than the archive bucket keeps objects by its own lifecycle.
+    var maxArchiveDays: Int
     /// `GM_RETENTION_PART_ROWS`: rows per archive object (one transaction each).
     var partRows: Int
     /// `GM_RETENTION_MINUTE_GRAIN_DAYS`: how long the per-minute aggregates are kept (the same
@@ -31,9 +34,10 @@ struct RetentionSettings: Sendable {
         } catch {
             throw ConfigurationError(variable: "GM_RETENTION_SCHEDULE", problem: "is not a cron expression: \(error)")
         }
+        maxArchiveDays = try environment.int("GM_RETENTION_MAX_ARCHIVE_DAYS", default: RetentionPolicy.archiveDaysRange.upperBound, in: RetentionPolicy.archiveDaysRange)
         defaultPolicy = RetentionPolicy(
             hotDays: try environment.int("GM_RETENTION_DEFAULT_HOT_DAYS", default: 30, in: RetentionPolicy.hotDaysRange),
-            archiveDays: try environment.int("GM_RETENTION_DEFAULT_ARCHIVE_DAYS", default: 2557, in: RetentionPolicy.archiveDaysRange))
+            archiveDays: try environment.int("GM_RETENTION_DEFAULT_ARCHIVE_DAYS", default: min(2555, maxArchiveDays), in: 0...maxArchiveDays))
         partRows = try environment.int("GM_RETENTION_PART_ROWS", default: 100_000, in: 1...1_000_000)
         minuteGrainDays = try environment.int("GM_RETENTION_MINUTE_GRAIN_DAYS", default: 30, in: 1...3650)
         restoreDays = try environment.int("GM_RETENTION_RESTORE_DAYS", default: 7, in: 1...90)

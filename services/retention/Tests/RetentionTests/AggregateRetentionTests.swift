@@ -11,7 +11,7 @@ struct AggregateRetentionTests {
     func grainsKeptByTheirWindows() async throws {
         try await RetentionFixture.run { fixture in
             let today = ArchiveDay(Date())
-            // (tenant, grain, age in days): alpha keeps 5 + 365 days, beta the defaults (30 + 2557).
+            // (tenant, grain, age in days): alpha keeps 5 + 365 days, beta the defaults (30 + 2555).
             let rows: [(String, String, Int)] = [
                 ("alpha", "minute", 31), ("alpha", "minute", 29), ("alpha", "hour", 371), ("alpha", "hour", 369), ("alpha", "day", 371),
                 ("beta", "minute", 31), ("beta", "hour", 371), ("beta", "day", 2600),

@@ -33,6 +33,9 @@ struct RetentionAPITests {
                 #expect(refused.fields == ["hot_days", "archive_days"])
                 #expect(try await call("PUT", "/v1/retention/policy", admin, #"{"hot_days":"ten","archive_days":1}"#).status == 400)
                 #expect(try await call("PUT", "/v1/retention/policy", admin, #"{"hot_days":10}"#).status == 400)
+                // Longer than the archive bucket keeps objects (GM_RETENTION_MAX_ARCHIVE_DAYS, 400 here).
+                let tooLong = try await call("PUT", "/v1/retention/policy", admin, #"{"hot_days":10,"archive_days":401}"#)
+                #expect(tooLong.fields == ["archive_days"])
 
                 let saved = try await call("PUT", "/v1/retention/policy", admin, #"{"hot_days":10,"archive_days":100}"#)
                 #expect(saved.status == 200)
@@ -110,7 +113,7 @@ struct RetentionAPITests {
         let environment = try fixture.environment([
             "GM_HTTP_HOST": "127.0.0.1", "GM_HTTP_PORT": "0", "GM_INTERNAL_HTTP_PORT": "0", "GM_USER_URL": user.url,
             "GM_KAFKA_BOOTSTRAP": try TestServers.value("GM_TEST_KAFKA_BOOTSTRAP"), "GM_RETENTION_ERASURE_TOPIC": topic,
-            "GM_RETENTION_ERASURE_GROUP": "retention-erasure-\(suffix)",
+            "GM_RETENTION_ERASURE_GROUP": "retention-erasure-\(suffix)", "GM_RETENTION_MAX_ARCHIVE_DAYS": "400",
         ])
         let application = try buildApplication(environment: EnvironmentReader(environment))
         try await application.test(.live) { client in

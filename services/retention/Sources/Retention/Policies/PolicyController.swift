@@ -7,6 +7,8 @@ import Hummingbird
 /// an admin may change it, within the ranges the OpenAPI document states.
 struct PolicyController {
     let store: PolicyStore
+    /// `GM_RETENTION_MAX_ARCHIVE_DAYS`: what the archive bucket's lifecycle allows.
+    let maxArchiveDays: Int
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/v1/retention/policy", use: show)
@@ -49,8 +51,8 @@ struct PolicyController {
         if !RetentionPolicy.hotDaysRange.contains(policy.hotDays) {
             errors.append(FieldError(field: "hot_days", reason: "out_of_range", detail: "\(RetentionPolicy.hotDaysRange)"))
         }
-        if !RetentionPolicy.archiveDaysRange.contains(policy.archiveDays) {
-            errors.append(FieldError(field: "archive_days", reason: "out_of_range", detail: "\(RetentionPolicy.archiveDaysRange)"))
+        if !(0...maxArchiveDays).contains(policy.archiveDays) {
+            errors.append(FieldError(field: "archive_days", reason: "out_of_range", detail: "0...\(maxArchiveDays)"))
         }
         guard errors.isEmpty else { throw APIError.badRequest("The policy is not valid.", code: "invalid_policy", details: errors) }
         return Shown(tenantID: identity.tenantID, stored: try await store.save(policy, tenantID: identity.tenantID, by: identity.subject))
