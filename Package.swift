@@ -118,7 +118,7 @@ let services: [ServiceTargets] = [
     // Archives raw events to S3 and restores them; takes part in erasure (rewrites archives);
     // keeps its own audit chain.
     ServiceTargets(
-        directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + peersGlue + kafkaGlue + erasureGlue + ["GameMetricsAudit", crypto, metrics],
+        directory: "retention", module: "Retention", dependencies: postgresGlue + s3Glue + ["GameMetricsPeers"] + kafkaGlue + erasureGlue + ["GameMetricsAudit", crypto, metrics],
         resources: [.copy("openapi.json")]),
     // Server-rendered pages over the user service and analytics-api; sessions in Redis; the live
     // overview relayed from analytics-api's subscription.

@@ -1,11 +1,12 @@
+import CurlHTTP
 import Foundation
 import GameMetricsAudit
 import GameMetricsHTTP
 import GameMetricsKit
 import GameMetricsPostgres
+import GameMetricsS3
 import Logging
 import PostgresNIO
-import S3
 
 /// The one-shot commands, with the service's own configuration (`GM_PG_URL`, `GM_S3_*`,
 /// `GM_ERASURE_SUBJECT_KEY`, `GM_AUDIT_HMAC_KEY`, `GM_RETENTION_*`) and no HTTP server:
@@ -27,13 +28,9 @@ enum RetentionCommand {
         do {
             settings = try RetentionSettings(environment: environment)
             postgresConfiguration = try PostgresClient.Configuration(environment: environment)
-            bucket = ArchiveBucket(
-                client: S3Client(
-                    configuration: S3Configuration(
-                        endpoint: try environment.requiredURL("GM_S3_ENDPOINT", schemes: ["http", "https"]).absoluteString,
-                        region: environment.string("GM_S3_REGION", default: "us-east-1"),
-                        accessKey: try environment.requiredSecret("GM_S3_ACCESS_KEY"), secretKey: try environment.requiredSecret("GM_S3_SECRET_KEY"))),
-                name: try environment.required("GM_S3_BUCKET"))
+            // The service's own requirement reads GM_S3_* the one way they are read.
+            let s3 = try S3Requirement.s3(http: HTTPClient()).makeClient(environment: environment, clientID: "retention", logger: logger).client
+            bucket = ArchiveBucket(client: s3.client, name: s3.name)
             subjects = try ErasedSubjects(environment: environment)
             auditKeys = try AuditKeyring(environment: environment)
         } catch {
