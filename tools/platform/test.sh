@@ -69,7 +69,19 @@ on_exit() {
     log "==> stopping test servers"
     stop_test_servers || true
     remove_outside_pgdata || true
+    ((status == 0)) || print_test_failures
     exit "$status"
+}
+
+# Last, so that a log cut to its tail (as CI shows it) still names what failed and why.
+# shellcheck disable=SC2317  # invoked by on_exit
+print_test_failures() {
+    [[ -s "${TEST_LOG:-}" ]] || return 0
+    local failures
+    failures="$(grep -aE '^✘ ' "$TEST_LOG" | grep -avE '^✘ (Suite |Test run with )' | cut -c1-400)"
+    [[ -n "$failures" ]] || return 0
+    log "==> what failed:"
+    head -n 16 <<<"$failures" | sed 's/^/    /' >&2
 }
 
 cd "$GM_ROOT"
