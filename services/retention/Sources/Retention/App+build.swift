@@ -39,7 +39,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         try await parts.eraser.erase(requestID: request.requestID, tenantID: request.tenantID, playerID: request.playerID, on: connection)
     }
     let scheduler = RetentionScheduler(
-        schedule: settings.schedule, pass: parts.pass(metrics: metrics), leadership: PassLeadership(postgres: postgres, logger: logger), metrics: metrics,
+        schedule: settings.schedule, pass: parts.pass(metrics: metrics), leadership: SessionLockLeadership.retentionPass(postgres: postgres, logger: logger), metrics: metrics,
         logger: logger)
     let anchoring = AuditAnchorService(chain: .retention, postgres: postgres, keys: auditKeys, store: anchors, logger: logger)
     let monitor = RetentionStatusMonitor(postgres: postgres, metrics: metrics, interval: .seconds(30), logger: logger)

@@ -43,7 +43,7 @@ enum RetentionCommand {
                 let parts = RetentionParts(postgres: postgres, bucket: bucket, subjects: subjects, auditKey: auditKeys.current, settings: settings, logger: logger)
                 switch arguments {
                 case ["run"]:
-                    let leadership = PassLeadership(postgres: postgres, logger: logger)
+                    let leadership = SessionLockLeadership.retentionPass(postgres: postgres, logger: logger)
                     guard let report = try await leadership.ifLeading({ try await parts.pass(metrics: RetentionMetrics()).run() }) else {
                         standardError("retention run: another replica's pass holds the lock; nothing done")
                         return 1

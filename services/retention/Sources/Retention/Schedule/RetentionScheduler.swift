@@ -1,13 +1,15 @@
 import Foundation
+import GameMetricsKit
+import GameMetricsPostgres
 import Logging
 import ServiceLifecycle
 
 /// Runs a ``RetentionPass`` at each time the cron schedule names, on the replica that leads
-/// (``PassLeadership``). A failed pass is logged and counted; the next scheduled time tries again.
+/// (``SessionLockLeadership/retentionPass(postgres:logger:)``). A failed pass is logged and counted; the next scheduled time tries again.
 struct RetentionScheduler: Service {
     let schedule: CronSchedule
     let pass: RetentionPass
-    let leadership: PassLeadership
+    let leadership: SessionLockLeadership
     let metrics: RetentionMetrics
     let logger: Logger
 

@@ -3,20 +3,21 @@ import Foundation
 /// A five-field cron expression (minute hour day-of-month month day-of-week) in UTC, as crontab(5)
 /// reads it: `*`, numbers, ranges `a-b`, steps `*/n` and `a-b/n`, lists `a,b`; day-of-week 0–7
 /// with 0 and 7 both Sunday; when both day fields are restricted a day matching either runs.
-/// Hand-written: no cron package is in the package mirror (ADR 0036).
-struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
-    struct ParseError: Error, CustomStringConvertible, Equatable {
-        let description: String
+/// Hand-written: no cron package is in the package mirror (ADR 0036). The retention pass and
+/// the recommendation model's training run on one.
+public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
+    public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public let description: String
     }
 
-    let minutes: Set<Int>
-    let hours: Set<Int>
-    let daysOfMonth: Set<Int>
-    let months: Set<Int>
-    let daysOfWeek: Set<Int>
+    public let minutes: Set<Int>
+    public let hours: Set<Int>
+    public let daysOfMonth: Set<Int>
+    public let months: Set<Int>
+    public let daysOfWeek: Set<Int>
     private let dayOfMonthRestricted: Bool
     private let dayOfWeekRestricted: Bool
-    let description: String
+    public let description: String
 
     private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
@@ -24,7 +25,7 @@ struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         return calendar
     }()
 
-    init(_ expression: String) throws(ParseError) {
+    public init(_ expression: String) throws(ParseError) {
         let fields = expression.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 else { throw ParseError(description: "'\(expression)' has \(fields.count) fields, not 5") }
         minutes = try Self.field(fields[0], name: "minute", 0...59)
@@ -39,7 +40,7 @@ struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
 
     /// The first minute strictly after `date` that the expression matches, within five years
     /// (nil for an expression that never matches, such as `0 0 31 2 *`).
-    func next(after date: Date) -> Date? {
+    public func next(after date: Date) -> Date? {
         let startOfMinute = Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60)
         var candidate = startOfMinute.addingTimeInterval(60)
         let limit = date.addingTimeInterval(5 * 366 * 86_400)

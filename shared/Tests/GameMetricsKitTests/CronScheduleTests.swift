@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Retention
+import GameMetricsKit
 
 @Suite("Cron schedules")
 struct CronScheduleTests {
