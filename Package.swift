@@ -98,7 +98,13 @@ let services: [ServiceTargets] = [
         testDependencies: ["EventParserOracle"]),
     // The processor's pipeline stages hand batches on through AsyncChannel.
     ServiceTargets(directory: "processor", module: "Processor", dependencies: kafkaGlue + postgresGlue + redisGlue + erasureGlue + [asyncAlgorithms]),
-    ServiceTargets(directory: "recommendation", module: "Recommendation", dependencies: postgresGlue + redisGlue),
+    // Trains implicit-ALS models into pgvector, serves them through a Redis cache and a rollout of
+    // two models, follows players' activity, publishes served lists and takes part in erasure.
+    ServiceTargets(
+        directory: "recommendation", module: "Recommendation",
+        dependencies: postgresGlue + redisGlue + kafkaGlue + s3Glue + erasureGlue
+            + ["GameMetricsPeers", "GameMetricsAuth", "GameMetricsRecommender", asyncAlgorithms, crypto, metrics, postgres],
+        resources: [.copy("openapi.json")]),
     // GraphQL over the processor's tables, live updates over WebSocket; consumes the invalid
     // events and takes part in erasure; records platform-admins' cross-tenant reads at the user service.
     ServiceTargets(
@@ -131,7 +137,7 @@ let services: [ServiceTargets] = [
 
 let allSharedModules: [Target.Dependency] = [
     "GameMetricsKit", "GameMetricsHTTP", "GameMetricsService", "GameMetricsAuth", "GameMetricsPostgres",
-    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "GameMetricsErasure", "GameMetricsAudit", "Kafka", "Redis", "CurlHTTP",
+    "GameMetricsKafka", "GameMetricsRedis", "GameMetricsS3", "GameMetricsPeers", "GameMetricsErasure", "GameMetricsAudit", "GameMetricsRecommender", "Kafka", "Redis", "CurlHTTP",
     "S3",
 ]
 
@@ -177,6 +183,9 @@ let sharedTargets: [Target] = [
     // Hash-chained, append-only audit logs whose heads and daily digests are anchored in S3 under
     // their own credential: one implementation for every service that keeps one (ADR 0035).
     sharedModule("GameMetricsAudit", ["GameMetricsKit", "GameMetricsPostgres", "S3", crypto, logging, metrics, postgres, serviceLifecycle]),
+    // Implicit-feedback ALS, fold-in, offline evaluation and the model artifact: pure Swift, so
+    // the service and the bench train the same way (ADR 0038).
+    sharedModule("GameMetricsRecommender", []),
 
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),

@@ -114,8 +114,21 @@ BEGIN
 END
 $$;
 
--- recommendation: play history (who played which game, when), never payloads or amounts ------
-GRANT SELECT (tenant_id, player_id, game_id, type, occurred_at) ON events_raw TO gm_recommendation;
+-- recommendation: its catalogue, models, vectors, rollouts and recent plays; play history as the
+-- processor's daily memberships (who played which game on which day, under the tenant policy:
+-- its training names the tenant), never events, payloads or amounts. A model's partitions and
+-- index are made and dropped only through the owner's functions (recommendation migration 2).
+GRANT SELECT ON recommendation_schema_migrations TO gm_recommendation;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    rec_games, rec_recent_plays, rec_models, rec_game_vectors, rec_player_vectors, rec_rollouts, erasure_ledger_recommendation
+    TO gm_recommendation;
+GRANT USAGE ON SEQUENCE rec_models_model_id_seq TO gm_recommendation;
+GRANT EXECUTE ON FUNCTION rec_create_model_partitions(bigint), rec_index_model(bigint, integer, integer), rec_drop_model_partitions(bigint)
+    TO gm_recommendation;
+GRANT SELECT (tenant_id, player_id, grain, bucket, game_id) ON player_activity TO gm_recommendation;
+-- It records erasures itself, like notification: a model loaded while a player was erased
+-- drops them before it serves, under the erasure lock.
+GRANT INSERT, UPDATE ON erased_subjects TO gm_recommendation;
 
 -- notification: its queue and history, tenants' settings and endpoints, players' addresses and
 -- preferences, its erasure ledger. It records erasures itself (ADR 0034): a send to a player

@@ -19,6 +19,7 @@
 #   GM_TEST_INGESTION_BIN   the ingestion executable (for the test that stops it with SIGTERM under load)
 #   GM_TEST_ANALYTICS_API_BIN analytics-api's executable (its `migrate` for the databases that hold every schema)
 #   GM_TEST_NOTIFICATION_BIN the notification service's executable (the test that kills it between send and commit)
+#   GM_TEST_RETENTION_BIN, GM_TEST_RECOMMENDATION_BIN  those services' executables (their `migrate`, `run`, `train`)
 #   GM_TEST_SIMULATOR_BIN   the player simulator, whose --dry-run events the schema agreement test judges
 #   GM_TEST_SERVICE_LOGS    .gm/test/logs: executables started by tests log there (<name>-<ms>.log)
 #   GM_TEST_USER_BIN        the user service's executable: other services' tests run it as a process
@@ -188,7 +189,7 @@ GM_TEST_REDIS_SERVER="$(command -v redis-server)"
 export GM_TEST_REDIS_SERVER
 export GM_TEST_PROCESSOR_BIN="$BIN/processor" GM_TEST_USER_BIN="$BIN/user" GM_TEST_DEVKAFKA_BIN="$BIN/devkafka"
 export GM_TEST_INGESTION_BIN="$BIN/ingestion" GM_TEST_ANALYTICS_API_BIN="$BIN/analytics-api" GM_TEST_NOTIFICATION_BIN="$BIN/notification"
-export GM_TEST_RETENTION_BIN="$BIN/retention"
+export GM_TEST_RETENTION_BIN="$BIN/retention" GM_TEST_RECOMMENDATION_BIN="$BIN/recommendation"
 export GM_TEST_SIMULATOR_BIN="$BIN/player-simulator"
 export GM_TEST_SERVICE_LOGS="$LOGS"
 export GM_TEST_DEVKAFKA_LIBRARY_PATH="$GM_DEVKAFKA_LIB_DIR"

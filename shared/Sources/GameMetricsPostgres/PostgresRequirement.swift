@@ -32,13 +32,16 @@ extension ClientRequirement where Self == PostgresRequirement {
     /// (`default_transaction_read_only`), and PostgreSQL ends each statement after
     /// `statementTimeout` (SQLSTATE 57014), so a read needs no transaction to be bounded. No
     /// parallel workers: a query path's reads are short and many, and workers spend the
-    /// server's CPU on one read's latency at the others' cost.
-    public static func readOnlyPostgres(statementTimeout: Duration, maximumConnections: Int? = nil) -> PostgresRequirement {
+    /// server's CPU on one read's latency at the others' cost. `settings` are the path's own
+    /// (e.g. pgvector's search breadth).
+    public static func readOnlyPostgres(
+        statementTimeout: Duration, maximumConnections: Int? = nil, settings: [(String, String)] = []
+    ) -> PostgresRequirement {
         PostgresRequirement(
             name: "postgres-reads",
             sessionSettings: [
                 ("default_transaction_read_only", "on"), ("statement_timeout", statementTimeout.statementTimeoutSetting), ("max_parallel_workers_per_gather", "0"),
-            ],
+            ] + settings,
             maximumConnections: maximumConnections)
     }
 }

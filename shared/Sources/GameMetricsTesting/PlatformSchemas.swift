@@ -9,7 +9,7 @@ import Testing
 /// the order of `GM_PG_MIGRATING_SERVICES` in tools/platform/lib.sh), then `db/roles.sql`, which
 /// grants on every service's tables and so needs all of them.
 public enum PlatformSchemas {
-    public static let migratingExecutables = ["GM_TEST_USER_BIN", "GM_TEST_PROCESSOR_BIN", "GM_TEST_ANALYTICS_API_BIN", "GM_TEST_NOTIFICATION_BIN", "GM_TEST_RETENTION_BIN"]
+    public static let migratingExecutables = ["GM_TEST_USER_BIN", "GM_TEST_PROCESSOR_BIN", "GM_TEST_ANALYTICS_API_BIN", "GM_TEST_NOTIFICATION_BIN", "GM_TEST_RETENTION_BIN", "GM_TEST_RECOMMENDATION_BIN"]
 
     public static func apply(ownerURL: String, logger: Logger) async throws {
         for variable in migratingExecutables {

@@ -236,16 +236,50 @@ struct ServiceRoleGrantsTests {
         }
     }
 
-    @Test("recommendation reads the play history columns of raw events and the erased subjects, nothing else")
+    @Test(
+        "recommendation uses its own tables, reads who played which game on which day of one tenant, records erasures, and makes model partitions only through the owner's functions"
+    )
     func recommendationRole() async throws {
         try await ServiceRoleDatabase.run { database in
+            try await database.asOwner { client in
+                try await database.run(
+                    """
+                    INSERT INTO player_activity (tenant_id, player_id, grain, bucket, game_id)
+                    VALUES ('tenant-a', 'p1', 'day', '2026-01-01', 'slot-1'), ('tenant-b', 'p2', 'day', '2026-01-01', 'slot-2')
+                    """, on: client)
+            }
             try await database.as(.recommendation) { client in
-                try await database.run("SELECT tenant_id, player_id, game_id, type, occurred_at FROM events_raw", on: client)
-                try await database.run("SELECT count(*) FROM erased_subjects", on: client)
-                await database.expectDenied("SELECT properties FROM events_raw", on: client, "reading event properties")
-                await database.expectDenied("SELECT amount_minor FROM events_raw", on: client, "reading purchase amounts")
+                for table in ["rec_games", "rec_recent_plays", "rec_models", "rec_game_vectors", "rec_player_vectors", "rec_rollouts"] {
+                    try await database.run(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), on: client)
+                }
+                let visible = try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SELECT set_config('gm.tenant_id', 'tenant-a', true)", logger: database.logger)
+                    return try await connection.query("SELECT player_id FROM player_activity", logger: database.logger).collect().map { try $0.decode(String.self) }
+                }
+                #expect(visible == ["p1"], "only the named tenant's play history")
+                try await database.run(
+                    "INSERT INTO erased_subjects (subject, erased_at) VALUES (decode(repeat('cd', 32), 'hex'), now()) ON CONFLICT (subject) DO UPDATE SET erased_at = now()",
+                    on: client)
+                try await database.run(
+                    """
+                    INSERT INTO rec_models (tenant_id, version, state, window_from, window_to, players, games, interactions, parameters, metrics, popular,
+                                            artifact_key, artifact_sha256)
+                    VALUES ('tenant-a', 'v1', 'loading', now(), now(), 0, 0, 0, '{}', '{}', '{}', 'k', repeat('0', 64))
+                    """, on: client)
+                let model = try await client.query("SELECT model_id FROM rec_models WHERE version = 'v1'", logger: database.logger).collect()
+                let modelID = try #require(try model.first?.decode(Int64.self))
+                try await database.run("SELECT rec_create_model_partitions(\(modelID))", on: client)
+                try await database.run("SELECT rec_index_model(\(modelID), 16, 64)", on: client)
+                await database.expectDenied(PostgresQuery(unsafeSQL: "DROP TABLE rec_game_vectors_m\(modelID)"), on: client, "dropping a model's partition directly")
+                await database.expectDenied(PostgresQuery(unsafeSQL: "CREATE TABLE rec_own (id int)"), on: client, "creating tables")
+                await #expect(throws: PSQLError.self, "dropping a model that is not retired") {
+                    try await database.run("UPDATE rec_models SET state = 'ready' WHERE model_id = \(modelID)", on: client)
+                    try await database.run("SELECT rec_drop_model_partitions(\(modelID))", on: client)
+                }
+                await database.expectDenied("SELECT events, amount_minor FROM event_metrics", on: client, "reading the time series")
+                await database.expectDenied("SELECT count(*) FROM events_raw", on: client, "reading raw events")
                 await database.expectDenied("SELECT count(*) FROM player_state", on: client, "reading player state")
-                await database.expectDenied("INSERT INTO erased_subjects (subject, erased_at) VALUES ('\\x00', now())", on: client, "recording erasures")
+                await database.expectDenied("DELETE FROM erased_subjects", on: client, "forgetting erasures")
                 await database.expectCommonDenials(on: client)
             }
         }

@@ -5,8 +5,13 @@ import Testing
 
 @Suite("recommendation service")
 struct RecommendationAppTests {
-    @Test("keeps the platform contract: live, not ready while postgres and redis do not answer, /metrics internal only, its OpenAPI document true")
+    @Test(
+        "keeps the platform contract: live, not ready while PostgreSQL, Redis, S3 and Kafka do not answer, /metrics internal only, its OpenAPI document true"
+    )
     func keepsThePlatformContract() async throws {
-        try await PlatformContract.expectKept(notReadyWhileUnanswered: ["postgres", "redis"]) { try buildApplication(environment: $0) }
+        try await PlatformContract.expectKept(
+            notReadyWhileUnanswered: ["postgres", "postgres-reads", "redis", "s3", "kafka"], ownChecks: ["rollouts"],
+            unpreparedConsumers: ["erasure-consumer", "activity-consumer"]
+        ) { try buildApplication(environment: $0) }
     }
 }

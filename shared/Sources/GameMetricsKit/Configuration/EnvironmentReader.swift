@@ -98,6 +98,17 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    public func double(_ name: String, default fallback: Double, in range: ClosedRange<Double>) throws -> Double {
+        guard let raw = optional(name) else { return fallback }
+        guard let value = Double(raw), value.isFinite else {
+            throw ConfigurationError(variable: name, problem: "must be a number, got '\(raw)'")
+        }
+        guard range.contains(value) else {
+            throw ConfigurationError(variable: name, problem: "must be within \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
     /// A duration given in milliseconds.
     public func milliseconds(_ name: String, default fallback: Duration) throws -> Duration {
         guard optional(name) != nil else { return fallback }

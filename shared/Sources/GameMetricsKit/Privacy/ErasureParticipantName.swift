@@ -14,6 +14,8 @@ public enum ErasureParticipantName: String, CaseIterable, Sendable, Codable {
     case notification
     /// Holds players' events in the S3 archive and in restore tables.
     case retention
+    /// Holds players' taste vectors, their recent plays and cached recommendations.
+    case recommendation
 
     /// The names as they appear in `erasure.completed` (`service`) and in a request's status.
     public static var all: [String] { allCases.map(\.rawValue) }

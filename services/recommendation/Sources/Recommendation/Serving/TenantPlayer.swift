@@ -1,0 +1,5 @@
+/// A player of a tenant.
+struct TenantPlayer: Sendable, Hashable {
+    var tenantID: String
+    var playerID: String
+}

@@ -1,0 +1,4 @@
+struct ModelLoadFailed: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "loading the model failed: \(reason)" }
+}
