@@ -12,6 +12,9 @@ public struct PlantedTasteDataset: Sendable {
     public let players: Int
     public let games: Int
     public let clusters: Int
+    public let zipfExponent: Double
+    public let clusterShare: Double
+    public let popularShare: Double
     /// Each player's cluster.
     public let playerCluster: [Int32]
     /// Each cluster's games, ascending.
@@ -28,6 +31,9 @@ public struct PlantedTasteDataset: Sendable {
         self.players = players
         self.games = games
         self.clusters = clusters
+        self.zipfExponent = zipfExponent
+        self.clusterShare = clusterShare
+        self.popularShare = popularShare
         var generator = SeededGenerator(seed: seed)
         let weights = (0..<games).map { 1 / pow(Double($0 + 1), zipfExponent) }
         let globalCumulative = Self.cumulative(weights)
@@ -70,6 +76,29 @@ public struct PlantedTasteDataset: Sendable {
     /// The players × games matrix of the draws.
     public func matrix() -> InteractionMatrix {
         InteractionMatrix(players: players, games: games, interactions: interactions)
+    }
+
+    /// The distribution the draws come from, as a factor model: one factor per cluster, a player's
+    /// vector the indicator of their cluster, a game's the probability that one draw of a player of
+    /// each cluster picks it. Ranking by it is the best any recommender can do in expectation on
+    /// this data: the ceiling the bench reports beside ALS and popularity.
+    public func generatingModel() -> FactorModel {
+        let weights = (0..<games).map { 1 / pow(Double($0 + 1), zipfExponent) }
+        let total = weights.reduce(0, +)
+        let noise = 1 - clusterShare - popularShare
+        var gameFactors = [Float](repeating: 0, count: games * clusters)
+        for cluster in 0..<clusters {
+            let clusterTotal = clusterGames[cluster].map { weights[Int($0)] }.reduce(0, +)
+            for game in 0..<games {
+                gameFactors[game * clusters + cluster] = Float(popularShare * weights[game] / total + noise / Double(games))
+            }
+            for game in clusterGames[cluster] {
+                gameFactors[Int(game) * clusters + cluster] += Float(clusterShare * weights[Int(game)] / clusterTotal)
+            }
+        }
+        var playerFactors = [Float](repeating: 0, count: players * clusters)
+        for player in 0..<players { playerFactors[player * clusters + Int(playerCluster[player])] = 1 }
+        return FactorModel(factors: clusters, players: players, games: games, playerFactors: playerFactors, gameFactors: gameFactors)
     }
 
     private static func cumulative(_ weights: [Double]) -> [Double] {

@@ -28,4 +28,17 @@ struct PlantedTasteDatasetTests {
         #expect(popularity.ranked.prefix(3).contains { $0.gameIndex < 3 })
         #expect(dataset.interactions.allSatisfy { $0.count >= 1 && $0.count == $0.count.rounded() })
     }
+
+    @Test("the generating model gives each cluster a probability distribution over games")
+    func generatingModel() {
+        let dataset = PlantedTasteDataset(players: 50, games: 60, clusters: 3, gamesPerCluster: 10, seed: 8)
+        let model = dataset.generatingModel()
+        for cluster in 0..<3 {
+            let total = (0..<60).map { Double(model.gameFactors[$0 * 3 + cluster]) }.reduce(0, +)
+            #expect(abs(total - 1) < 1e-5)
+        }
+        let player = 7
+        let cluster = Int(dataset.playerCluster[player])
+        #expect(model.playerVector(player).enumerated().allSatisfy { $0.element == ($0.offset == cluster ? 1 : 0) })
+    }
 }
