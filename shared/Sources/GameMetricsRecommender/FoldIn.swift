@@ -30,18 +30,22 @@ public struct FoldIn: Sendable {
         var vector = [Float](repeating: 0, count: f)
         if games.isEmpty { return vector }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: f * f + f)
-        defer { scratch.deallocate() }
+        let gathered = UnsafeMutablePointer<Float>.allocate(capacity: games.count * f)
+        defer {
+            scratch.deallocate()
+            gathered.deallocate()
+        }
+        model.gameFactors.withUnsafeBufferPointer { others in
+            games.withUnsafeBufferPointer { indices in
+                Kernels.gather(others.baseAddress!, indices: indices.baseAddress!, entries: games.count, factors: f, into: gathered)
+            }
+        }
         _ = gramian.withUnsafeBufferPointer { gramian in
-            model.gameFactors.withUnsafeBufferPointer { others in
-                games.withUnsafeBufferPointer { indices in
-                    confidences.withUnsafeBufferPointer { confidences in
-                        vector.withUnsafeMutableBufferPointer { vector in
-                            Kernels.cholesky(
-                                x: vector.baseAddress!, gramian: gramian.baseAddress!, others: others.baseAddress!,
-                                indices: indices.baseAddress!, confidences: confidences.baseAddress!,
-                                entries: games.count, factors: f, scratch: scratch)
-                        }
-                    }
+            confidences.withUnsafeBufferPointer { confidences in
+                vector.withUnsafeMutableBufferPointer { vector in
+                    Kernels.cholesky(
+                        x: vector.baseAddress!, gramian: gramian.baseAddress!, vectors: gathered,
+                        confidences: confidences.baseAddress!, entries: games.count, factors: f, scratch: scratch)
                 }
             }
         }

@@ -1,5 +1,6 @@
 /// One half-step of ALS: every row of one side (players, or games) solved against the other
-/// side's fixed factors, rows spread over the cores in batches.
+/// side's fixed factors, rows spread over the cores in batches. Each row's vectors of the other
+/// side are gathered into a buffer of the batch first (`Kernels.gather`).
 struct HalfStep {
     /// The compressed rows of this side: `offsets[r]..<offsets[r + 1]` indexes `indices` (the
     /// other side's rows) and `confidences`.
@@ -31,25 +32,31 @@ struct HalfStep {
                                 let scratchSize = parameters.solver == .cholesky ? f * f + f : 3 * f
                                 Parallel.forEach(batches.count) { batch in
                                     if shouldStop() { return }
+                                    let longest = batches[batch].map { offsets[$0 &+ 1] &- offsets[$0] }.max() ?? 0
                                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
-                                    defer { scratch.deallocate() }
+                                    let gathered = UnsafeMutablePointer<Float>.allocate(capacity: max(1, longest &* f))
+                                    defer {
+                                        scratch.deallocate()
+                                        gathered.deallocate()
+                                    }
                                     for row in batches[batch] {
                                         let start = offsets[row]
                                         let entries = offsets[row &+ 1] &- start
                                         let x = rows.baseAddress! + row &* f
-                                        let rowIndices = indices.baseAddress! + start
                                         let rowConfidences = confidences.baseAddress! + start
+                                        Kernels.gather(
+                                            others.baseAddress!, indices: indices.baseAddress! + start, entries: entries,
+                                            factors: f, into: gathered)
                                         switch parameters.solver {
                                         case .conjugateGradient:
                                             Kernels.conjugateGradient(
-                                                x: x, gramian: gramian.baseAddress!, others: others.baseAddress!,
-                                                indices: rowIndices, confidences: rowConfidences, entries: entries,
-                                                factors: f, steps: parameters.conjugateGradientSteps, scratch: scratch)
+                                                x: x, gramian: gramian.baseAddress!, vectors: gathered,
+                                                confidences: rowConfidences, entries: entries, factors: f,
+                                                steps: parameters.conjugateGradientSteps, scratch: scratch)
                                         case .cholesky:
                                             Kernels.cholesky(
-                                                x: x, gramian: gramian.baseAddress!, others: others.baseAddress!,
-                                                indices: rowIndices, confidences: rowConfidences, entries: entries,
-                                                factors: f, scratch: scratch)
+                                                x: x, gramian: gramian.baseAddress!, vectors: gathered,
+                                                confidences: rowConfidences, entries: entries, factors: f, scratch: scratch)
                                         }
                                     }
                                 }

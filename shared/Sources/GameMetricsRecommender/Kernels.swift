@@ -58,12 +58,25 @@ enum Kernels {
         return result
     }
 
+    /// Copies the `entries` rows of `others` named by `indices` into `gathered`, one after the
+    /// other: the solvers then read them several times from contiguous memory instead of from all
+    /// over a large matrix (a popular game's players are spread over 128 MB at a million players).
+    @inline(__always)
+    static func gather(
+        _ others: UnsafePointer<Float>, indices: UnsafePointer<Int32>, entries: Int, factors f: Int,
+        into gathered: UnsafeMutablePointer<Float>
+    ) {
+        for entry in 0..<entries {
+            (gathered + entry &* f).update(from: others + Int(indices[entry]) &* f, count: f)
+        }
+    }
+
     /// Conjugate-gradient steps on one row's normal equations, from the row's current factors `x`:
-    /// A = G + Σᵢ (cᵢ − 1) yᵢyᵢᵀ, b = Σᵢ cᵢ yᵢ over the row's entries (G already holds λI).
-    /// `scratch` holds 3f floats.
+    /// A = G + Σᵢ (cᵢ − 1) yᵢyᵢᵀ, b = Σᵢ cᵢ yᵢ over the row's entries, whose vectors yᵢ are
+    /// `vectors` (gathered, entries × f; G already holds λI). `scratch` holds 3f floats.
     static func conjugateGradient(
-        x: UnsafeMutablePointer<Float>, gramian: UnsafePointer<Float>, others: UnsafePointer<Float>,
-        indices: UnsafePointer<Int32>, confidences: UnsafePointer<Float>, entries: Int, factors f: Int,
+        x: UnsafeMutablePointer<Float>, gramian: UnsafePointer<Float>, vectors: UnsafePointer<Float>,
+        confidences: UnsafePointer<Float>, entries: Int, factors f: Int,
         steps: Int, scratch: UnsafeMutablePointer<Float>
     ) {
         let residual = scratch
@@ -72,7 +85,7 @@ enum Kernels {
         // r = b − A·x = −G·x + Σ (c − (c − 1)·yᵢ·x) yᵢ
         for row in 0..<f { residual[row] = -dot(gramian + row &* f, x, f) }
         for entry in 0..<entries {
-            let vector = others + Int(indices[entry]) &* f
+            let vector = vectors + entry &* f
             let confidence = confidences[entry]
             axpy(confidence - (confidence - 1) * dot(vector, x, f), vector, residual, f)
         }
@@ -82,7 +95,7 @@ enum Kernels {
             if residualNorm < 1e-20 { break }
             for row in 0..<f { product[row] = dot(gramian + row &* f, direction, f) }
             for entry in 0..<entries {
-                let vector = others + Int(indices[entry]) &* f
+                let vector = vectors + entry &* f
                 axpy((confidences[entry] - 1) * dot(vector, direction, f), vector, product, f)
             }
             let curvature = dot(direction, product, f)
@@ -97,13 +110,13 @@ enum Kernels {
         }
     }
 
-    /// The exact solve of one row's normal equations (same A and b as `conjugateGradient`) by
+    /// The exact solve of one row's normal equations (same A, b and `vectors` as `conjugateGradient`) by
     /// Cholesky factorisation. `scratch` holds f² + f floats. Returns false if A is not positive
     /// definite (only possible with λ = 0), leaving `x` unchanged.
     @discardableResult
     static func cholesky(
-        x: UnsafeMutablePointer<Float>, gramian: UnsafePointer<Float>, others: UnsafePointer<Float>,
-        indices: UnsafePointer<Int32>, confidences: UnsafePointer<Float>, entries: Int, factors f: Int,
+        x: UnsafeMutablePointer<Float>, gramian: UnsafePointer<Float>, vectors: UnsafePointer<Float>,
+        confidences: UnsafePointer<Float>, entries: Int, factors f: Int,
         scratch: UnsafeMutablePointer<Float>
     ) -> Bool {
         let matrix = scratch
@@ -111,7 +124,7 @@ enum Kernels {
         matrix.update(from: gramian, count: f &* f)
         solution.initialize(repeating: 0, count: f)
         for entry in 0..<entries {
-            let vector = others + Int(indices[entry]) &* f
+            let vector = vectors + entry &* f
             let confidence = confidences[entry]
             axpy(confidence, vector, solution, f)
             let weight = confidence - 1
