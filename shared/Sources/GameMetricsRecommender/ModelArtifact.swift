@@ -49,8 +49,8 @@ public struct ModelArtifact: Sendable, Equatable {
         bytes.reserveCapacity(8 + 4 + json.count + 4 * (model.gameFactors.count + model.playerFactors.count) + 4)
         Self.append(UInt32(json.count), to: &bytes)
         bytes += json
-        for value in model.gameFactors { Self.append(value.bitPattern, to: &bytes) }
-        for value in model.playerFactors { Self.append(value.bitPattern, to: &bytes) }
+        Self.append(model.gameFactors, to: &bytes)
+        Self.append(model.playerFactors, to: &bytes)
         let crc = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[Self.magic.count...])) }
         Self.append(crc, to: &bytes)
         return bytes
@@ -115,6 +115,16 @@ public struct ModelArtifact: Sendable, Equatable {
         withUnsafeBytes(of: little) { bytes += $0 }
     }
 
+    /// Float32 little-endian: the array's own bytes on a little-endian host (one copy of a few
+    /// hundred MB at a million players), value by value otherwise.
+    private static func append(_ values: [Float], to bytes: inout [UInt8]) {
+        #if _endian(little)
+            values.withUnsafeBytes { bytes += $0 }
+        #else
+            for value in values { append(value.bitPattern, to: &bytes) }
+        #endif
+    }
+
     private static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
@@ -122,10 +132,15 @@ public struct ModelArtifact: Sendable, Equatable {
     private static func readFloats(_ bytes: [UInt8], at offset: Int, count: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
-                for index in 0..<count {
-                    let bits = raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self)
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
-                }
+                #if _endian(little)
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 4 * count)]))
+                #else
+                    for index in 0..<count {
+                        let bits = raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self)
+                        buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
+                    }
+                #endif
             }
             initialized = count
         }

@@ -2,7 +2,8 @@ import Foundation
 import GameMetricsRecommender
 
 // The recommendation model offline: quality against popularity on planted-taste data
-// (`evaluate`), and training time and memory at scale (`train`). Prints one JSON object.
+// (`evaluate`), and training time and memory at scale, and the model artifact's size and coding
+// time (`train`). Prints one JSON object.
 //   recommender-bench evaluate [--players 50000] [--games 2000] [--clusters 20] [--plays-per-player 20]
 //     [--games-per-cluster 2·games/clusters] [--seed 1] [ALS options]
 //   recommender-bench train [--players 1000000] [--games 10000] [--clusters 50] [--plays-per-player 20] [ALS options]
@@ -155,7 +156,7 @@ default:
     var iterations: [[String: Any]] = []
     let trainingStart = clock.now
     let trainingCPUStart = cpuSeconds()
-    _ = try ImplicitALS.train(matrix: matrix, parameters: parameters, computeLoss: flags.contains("loss")) { report in
+    let model = try ImplicitALS.train(matrix: matrix, parameters: parameters, computeLoss: flags.contains("loss")) { report in
         var entry: [String: Any] = ["iteration": report.iteration, "seconds": rounded(report.seconds, 2)]
         if let loss = report.loss { entry["loss"] = loss }
         iterations.append(entry)
@@ -163,7 +164,21 @@ default:
     }
     let trainingSeconds = seconds(clock.now - trainingStart)
     let trainingCPUSeconds = cpuSeconds() - trainingCPUStart
+    // The artifact as the service would upload it: game ids always, player ids too.
+    let artifact = ModelArtifact(
+        model: model, parameters: parameters, gameIds: (0..<games).map { "game-\($0)" },
+        playerIds: (0..<players).map { "player-\($0)" })
+    let encodingStart = clock.now
+    let bytes = artifact.encode()
+    let encodingSeconds = seconds(clock.now - encodingStart)
+    let decodingStart = clock.now
+    let decoded = try ModelArtifact(decoding: bytes)
+    let decodingSeconds = seconds(clock.now - decodingStart)
+    precondition(decoded == artifact, "the artifact must decode to what was encoded")
     printJSON([
+        "artifact": [
+            "bytes": bytes.count, "encode_seconds": rounded(encodingSeconds, 2), "decode_seconds": rounded(decodingSeconds, 2),
+        ],
         "command": "train", "players": players, "games": games, "clusters": clusters, "seed": seed,
         "draws": dataset.interactions.count, "non_zeros": matrix.nonZeros, "parameters": parameterFields,
         "generation_seconds": rounded(generationSeconds, 2), "matrix_seconds": rounded(matrixSeconds, 2),
