@@ -187,9 +187,15 @@ let sharedTargets: [Target] = [
     // the service and the bench train the same way (ADR 0038).
     sharedModule("GameMetricsRecommender", []),
 
+    // Implicit-feedback ALS for game recommendations, its offline evaluation and model artifact
+    // (ADR 0038): Foundation and Dispatch only; training runs on Dispatch's threads, not the
+    // Swift concurrency pool.
+    sharedModule("GameMetricsRecommender", []),
+
     // Checks of the platform contract that every service's test suite reuses.
     sharedModule("GameMetricsTesting", allSharedModules + [httpTypes, hummingbird, hummingbirdTesting, postgres, logging, serviceLifecycle]),
     sharedTests("GameMetricsAuthTests", ["GameMetricsAuth"]),
+    sharedTests("GameMetricsRecommenderTests", ["GameMetricsRecommender"]),
     sharedTests("GameMetricsKitTests", ["GameMetricsKit", "GameMetricsHTTP", "GameMetricsTesting", hummingbird, hummingbirdTesting]),
     // The event-parser fuzzer's differential oracle and corpus generator (fuzz/event-parser), which
     // the integration tests replay against PostgreSQL.
@@ -223,6 +229,7 @@ let toolTargets: [Target] = [
     executable("TokenBench", path: "bench/user-tokens/Sources/TokenBench", ["GameMetricsAuth"]),
     executable("EventValidationBench", path: "bench/event-validation/Sources/EventValidationBench", ["GameMetricsKit"]),
     executable("KafkaProducerBench", path: "bench/kafka-producer/Sources/KafkaProducerBench", ["Kafka"]),
+    executable("RecommenderBench", path: "bench/recommendation/Sources/RecommenderBench", ["GameMetricsRecommender"]),
 ]
 
 // MARK: - Package
@@ -237,6 +244,7 @@ let package = Package(
         .executable(name: "kafka-producer-bench", targets: ["KafkaProducerBench"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
         .executable(name: "event-validation-bench", targets: ["EventValidationBench"]),
+        .executable(name: "recommender-bench", targets: ["RecommenderBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

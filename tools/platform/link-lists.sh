@@ -21,7 +21,7 @@ shift || true
 
 # Our own modules, in the order of the module graph (ADR 0020).
 first_party=(GameMetricsKit GameMetricsHTTP GameMetricsService GameMetricsPostgres GameMetricsKafka
-    GameMetricsRedis GameMetricsS3 GameMetricsPeers GameMetricsAuth Kafka Redis CurlHTTP S3)
+    GameMetricsRedis GameMetricsS3 GameMetricsPeers GameMetricsAuth GameMetricsRecommender Kafka Redis CurlHTTP S3)
 # Third-party modules that are an HTTP server or a database driver.
 servers_and_drivers=(Hummingbird HummingbirdCore NIOHTTP1 PostgresNIO)
 # C client libraries (their ELF sonames without the version).
