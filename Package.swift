@@ -183,10 +183,6 @@ let sharedTargets: [Target] = [
     // Hash-chained, append-only audit logs whose heads and daily digests are anchored in S3 under
     // their own credential: one implementation for every service that keeps one (ADR 0035).
     sharedModule("GameMetricsAudit", ["GameMetricsKit", "GameMetricsPostgres", "S3", crypto, logging, metrics, postgres, serviceLifecycle]),
-    // Implicit-feedback ALS, fold-in, offline evaluation and the model artifact: pure Swift, so
-    // the service and the bench train the same way (ADR 0038).
-    sharedModule("GameMetricsRecommender", []),
-
     // Implicit-feedback ALS for game recommendations, its offline evaluation and model artifact
     // (ADR 0038): Foundation and Dispatch only; training runs on Dispatch's threads, not the
     // Swift concurrency pool.
