@@ -86,8 +86,8 @@ def hwm_kib(pid):
 
 class Database:
     def __init__(self, port):
-        # The binary itself: Debian's /usr/bin/psql is a Perl wrapper that costs more CPU per call.
-        psql = "/usr/lib/postgresql/15/bin/psql" if os.path.exists("/usr/lib/postgresql/15/bin/psql") else "psql"
+        # The platform's psql (GM_PGBIN, tools/platform/lib.sh; bench/notification/run.sh passes it).
+        psql = os.path.join(os.environ["GM_PGBIN"], "psql") if "GM_PGBIN" in os.environ else "psql"
         self.command = [psql, "-X", "-h", "127.0.0.1", "-p", str(port), "-Atq", "-v", "ON_ERROR_STOP=1", "-F", "\t"]
 
     def rows(self, sql):

@@ -42,6 +42,8 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# round.py queries the server with the platform's psql.
+export GM_PGBIN
 
 count="${1:-20000}" rounds="${2:-3}"
 [[ "$count" =~ ^[1-9][0-9]*$ && "$rounds" =~ ^[1-9][0-9]*$ ]] || die "usage: bench/notification/run.sh [count=20000] [rounds=3]"

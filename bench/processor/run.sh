@@ -63,7 +63,7 @@ bench_devkafka "$DEVKAFKA_PORT"
 curl -sf -X POST -H 'Content-Type: application/json' -d "{\"name\":\"$RAW_TOPIC\",\"partitions\":$RAW_PARTITIONS}" \
     "http://127.0.0.1:$DEVKAFKA_PORT/v1/topics" >/dev/null || die "devkafka did not create $RAW_TOPIC"
 
-sql() { PGPASSWORD="$role_pw" psql -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -c "$1"; }
+sql() { PGPASSWORD="$role_pw" "$GM_PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -c "$1"; }
 stored() { sql "SELECT count(*) FROM events_raw" 2>/dev/null || echo 0; }
 feed() { # count rate seed (the live phase's seed differs: the same ids would be dropped as already stored)
     python3 "$GM_ROOT/bench/processor/feed.py" "$1" "$2" "$3" |

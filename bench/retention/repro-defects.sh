@@ -24,8 +24,8 @@ for t in "$TOPIC" "$TOPIC.dlq"; do curl -sf -X POST -H 'Content-Type: applicatio
 k="$(gen_secret 12)" s="$(gen_secret 24)"
 start_s3 "$S3_PORT" "$BENCH/s3" "$k" "$s" "$BUCKET" "$PIDS/s3.pid" "$LOGS/s3.log" 60
 for svc in processor retention; do GM_PG_MIGRATION_URL="$PG_URL" GM_LOG_LEVEL=warning "$BIN/$svc" migrate >>"$LOGS/migrate.log" 2>&1; done
-sql() { PGPASSWORD="$role_pw" PGTZ=UTC psql -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -v ON_ERROR_STOP=1 -c "$1"; }
-gen() { PGPASSWORD="$role_pw" psql -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -q -v ON_ERROR_STOP=1 -v prefix=repro -v tenants=1 \
+sql() { PGPASSWORD="$role_pw" PGTZ=UTC "$GM_PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -v ON_ERROR_STOP=1 -c "$1"; }
+gen() { PGPASSWORD="$role_pw" "$GM_PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -q -v ON_ERROR_STOP=1 -v prefix=repro -v tenants=1 \
         -v rows="$1" -v days=1 -v oldest="$2" -v players=50 -v target=p-target -v target_every="$3" -v seed=0.3 -f "$GM_ROOT/bench/retention/generate.sql" >/dev/null; }
 gen 5 12 1      # day C (12 days ago): only p-target
 gen 200 11 40   # day B (11 days ago): 200 rows, p-target among them

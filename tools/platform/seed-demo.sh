@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seed_file="$GM_DIR/seed.env"
-if [[ -s "$seed_file" ]] && psql "$GM_PG_URL" -tAc "SELECT 1 FROM tenants WHERE id = 'demo-casino'" 2>/dev/null | grep -q 1; then
+if [[ -s "$seed_file" ]] && "$GM_PGBIN/psql" -X "$GM_PG_URL" -tAc "SELECT 1 FROM tenants WHERE id = 'demo-casino'" 2>/dev/null | grep -q 1; then
     cat "$seed_file"
     exit 0
 fi

@@ -46,6 +46,7 @@ init)
     pg_init "$datadir" "$PORT" "$super_pw" "$TEST_DIR/logs/postgres-restartable-init.log"
     pg_start "$datadir" "$LOGFILE" "$PIDFILE"
     wait_ready
+    pg_enable_vector "$PORT" "$super_pw"
     pg_ensure_db "$PORT" "$super_pw" gm_restart "$role_pw" gamemetrics_restart
     printf 'postgres://gm_restart:%s@127.0.0.1:%s/gamemetrics_restart\n' "$role_pw" "$PORT"
     ;;

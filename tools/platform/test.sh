@@ -160,6 +160,9 @@ pg_init "$pgdata" "$PG_PORT" "$super_pw" "$LOGS/postgres-init.log"
 pg_start "$pgdata" "$LOGS/postgres.log" "$PIDS/postgres.pid"
 wait_until "test postgres" "$TIMEOUT" "$PIDS/postgres.pid" "$GM_PGBIN/postgres" \
     "$LOGS/postgres.log" pg_ready "$PG_PORT"
+# pgvector in template1 first: gamemetrics_test and every test's own database (TestDatabase)
+# are made from it (ADR 0037).
+pg_enable_vector "$PG_PORT" "$super_pw"
 pg_ensure_db "$PG_PORT" "$super_pw" gm_test "$role_pw" gamemetrics_test
 restartable_pg_url="$("$RESTARTABLE_PG" init)"
 

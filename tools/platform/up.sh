@@ -119,6 +119,8 @@ if ! pg_ensure_db "$PG_PORT" "$GM_PG_SUPERUSER_PASSWORD" gm "$GM_PG_PASSWORD" ga
         "the database was created, its superuser password no longer matches: restore the old" \
         "secrets.env, or 'make down' and delete $PGDATA_DIR to start with an empty database."
 fi
+# pgvector for recommendation's vectors, before any migration may ask for it (ADR 0037).
+pg_enable_vector "$PG_PORT" "$GM_PG_SUPERUSER_PASSWORD" gamemetrics
 for svc in "${GM_PG_SERVICES[@]}"; do
     pw_var="GM_PG_$(svc_var "$svc")_PASSWORD"
     pg_ensure_service_role "$PG_PORT" "$GM_PG_SUPERUSER_PASSWORD" "$(pg_role_of "$svc")" "${!pw_var}"
