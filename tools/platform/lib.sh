@@ -387,7 +387,7 @@ SQL
 # ADR 0016). Ingestion and admin have no database access.
 GM_PG_SERVICES=(user processor analytics-api retention recommendation notification)
 # The services whose migrations `make up` runs as the owner, in this order, before the grants.
-GM_PG_MIGRATING_SERVICES=(user processor analytics-api notification retention)
+GM_PG_MIGRATING_SERVICES=(user processor analytics-api notification retention recommendation)
 
 # pg_role_of SERVICE: the service's PostgreSQL role name (gm_analytics_api for analytics-api).
 pg_role_of() {
