@@ -20,6 +20,8 @@ PG_PORT=5432 REDIS_PORT=6379 S3_PORT=9000 DEVKAFKA_PORT=9644 PROM_PORT=9090 SMTP
 S3_BUCKET=gm-archive
 # The user service anchors the audit log's head here, with its own credential.
 S3_AUDIT_BUCKET=gm-audit-anchors
+# The recommendation service's trained models (models/<tenant>/<version>.gmrec and .json).
+S3_MODELS_BUCKET=gm-models
 
 mkdir -p "$PIDS" "$LOGS"
 
@@ -147,7 +149,7 @@ log "==> redis 127.0.0.1:$REDIS_PORT"
 start_redis "$REDIS_PORT" "$GM_DIR/redis" "$PIDS/redis.pid" "$LOGS/redis.log" "$TIMEOUT"
 
 log "==> s3 (rclone) 127.0.0.1:$S3_PORT"
-mkdir -p "$GM_DIR/s3/$S3_AUDIT_BUCKET"
+mkdir -p "$GM_DIR/s3/$S3_AUDIT_BUCKET" "$GM_DIR/s3/$S3_MODELS_BUCKET"
 start_s3 "$S3_PORT" "$GM_DIR/s3" "$GM_S3_ACCESS_KEY" "$GM_S3_SECRET_KEY" "$S3_BUCKET" \
     "$PIDS/s3.pid" "$LOGS/s3.log" "$TIMEOUT" "$GM_AUDIT_ANCHOR_S3_ACCESS_KEY" "$GM_AUDIT_ANCHOR_S3_SECRET_KEY"
 # An rclone started by an older up.sh knows only the first key pair: restart it once.
@@ -378,6 +380,13 @@ for svc in "${GM_SERVICES[@]}"; do
         ;;
     retention)
         own_env+=("${RETENTION_AUDIT_ENV_LINES[@]}")
+        ;;
+    recommendation)
+        # Kafka, GM_USER_URL (JWKS; its default GM_AUTH_ISSUER is the same URL, the user
+        # service's local issuer), GM_ERASURE_SUBJECT_KEY and the S3 key pair come from
+        # services.env; its models go to a bucket of their own (this line wins over the shared
+        # GM_S3_BUCKET: the last assignment does).
+        own_env+=(GM_S3_BUCKET="$S3_MODELS_BUCKET")
         ;;
     notification)
         # The local sink speaks plain SMTP; endpoints may be on loopback (the demo's receivers).
