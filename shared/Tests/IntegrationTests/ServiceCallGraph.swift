@@ -123,6 +123,13 @@ struct ServiceCallGraph {
                 await MigrateCommand.run(service: "retention", migrations: RetentionMigrations.all, table: RetentionMigrations.table, environment: $0)
             }
         ),
+        (
+            "recommendation-migrate", EnvironmentReader([:]),
+            {
+                await MigrateCommand.run(
+                    service: "recommendation", migrations: RecommendationMigrations.all, table: RecommendationMigrations.table, environment: $0)
+            }
+        ),
         ("user-audit-verify", PlatformContract.unreachableDependencies, { await AuditVerifyCommand.run(environment: $0) }),
     ]
 }

@@ -4,6 +4,7 @@ import GameMetricsKit
 @testable import Ingestion
 @testable import NotificationService
 @testable import Processor
+@testable import Recommendation
 @testable import Retention
 @testable import UserService
 
@@ -18,6 +19,7 @@ enum ServiceKafkaAccess {
         case .analyticsAPI: try AnalyticsSettings(environment: environment).kafkaAccess
         case .notification: try NotificationSettings(environment: environment).kafkaAccess
         case .retention: try RetentionSettings(environment: environment).kafkaAccess
+        case .recommendation: try RecommendationSettings(environment: environment).kafkaAccess
         default: nil
         }
     }
