@@ -243,7 +243,7 @@ class ConsoleScenarios(unittest.TestCase):
                     for row in driver.find_elements(By.CSS_SELECTOR, "#erasure-services tbody tr")}
         self.assertEqual(
             services,
-            {"user": "completed", "processor": "completed", "analytics-api": "completed", "notification": "completed", "retention": "completed"},
+            {"user": "completed", "processor": "completed", "analytics-api": "completed", "notification": "completed", "retention": "completed", "recommendation": "completed"},
         )
         check_accessibility(self, driver, "erasure")
 

@@ -172,14 +172,14 @@ struct PrivacyTests {
         }
     }
 
-    @Test("by default the coordinator waits for every participant of the platform, the processor, analytics-api, notification and retention included")
+    @Test("by default the coordinator waits for every participant of the platform, the processor, analytics-api, notification, retention and recommendation included")
     func coordinatorWaitsForEveryParticipant() async throws {
         try await PrivacyFixture.run { fixture in
             let environment = EnvironmentReader(["GM_KAFKA_BOOTSTRAP": "127.0.0.1:9"].merging(PlatformContract.auditLog) { $1 })
             let producer = try KafkaProducer(
                 configuration: KafkaProducerConfiguration(environment: environment, clientID: "privacy-tests"), logger: fixture.logger)
             let module = try buildPrivacy(postgres: fixture.client, producer: producer, environment: environment, logger: fixture.logger)
-            #expect(module.participants == ["user", "processor", "analytics-api", "notification", "retention"])
+            #expect(module.participants == ["user", "processor", "analytics-api", "notification", "retention", "recommendation"])
         }
     }
 
