@@ -1,5 +1,6 @@
 /// The hyperparameters of implicit ALS. The defaults were chosen on the planted-taste data set by
-/// `recommender-bench evaluate` (see docs/adr/0038-implicit-als-for-recommendations.md).
+/// `recommender-bench evaluate` (see docs/adr/0038-implicit-als-for-recommendations.md); λ is not
+/// scaled by the data's size, so choose it again with `OfflineEvaluation` on real plays.
 public struct ALSParameters: Sendable, Hashable, Codable {
     /// Latent dimensions f.
     public var factors: Int

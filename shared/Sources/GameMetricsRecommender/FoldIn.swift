@@ -10,10 +10,13 @@ public struct FoldIn: Sendable {
         precondition(model.factors == parameters.factors)
         self.model = model
         self.parameters = parameters
-        gramian = model.gameFactors.withUnsafeBufferPointer { games in
-            Kernels.gramian(
-                games.baseAddress!, rows: model.games, factors: model.factors, regularization: parameters.regularization)
-        }
+        gramian =
+            model.games == 0
+            ? Kernels.identity(model.factors, scaledBy: parameters.regularization)
+            : model.gameFactors.withUnsafeBufferPointer { games in
+                Kernels.gramian(
+                    games.baseAddress!, rows: model.games, factors: model.factors, regularization: parameters.regularization)
+            }
     }
 
     /// The vector of a player with this history (duplicates of a game are summed; games outside

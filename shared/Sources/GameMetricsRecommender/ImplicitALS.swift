@@ -34,6 +34,12 @@ public enum ImplicitALS {
         let playerConfidences = matrix.playerCounts.map { parameters.confidence.confidence($0) }
         let gameConfidences = matrix.gameCounts.map { parameters.confidence.confidence($0) }
 
+        // Nothing to fit without players or games (and no memory to point at).
+        if matrix.players == 0 || matrix.games == 0 {
+            return FactorModel(
+                factors: f, players: matrix.players, games: matrix.games, playerFactors: playerFactors,
+                gameFactors: gameFactors)
+        }
         for iteration in 0..<parameters.iterations {
             let start = ContinuousClock.now
             let players = HalfStep(
@@ -78,6 +84,12 @@ public enum ImplicitALS {
         parameters: ALSParameters
     ) -> Double {
         let f = parameters.factors
+        var regularisation: Double = 0
+        for value in gameFactors { regularisation += Double(value * value) }
+        if matrix.players == 0 || matrix.games == 0 {
+            for value in playerFactors { regularisation += Double(value * value) }
+            return Double(parameters.regularization) * regularisation
+        }
         let chunks = Kernels.ranges(matrix.players, parts: 64)
         var partials = [Double](repeating: 0, count: chunks.count)
         gameFactors.withUnsafeBufferPointer { games in
@@ -110,8 +122,6 @@ public enum ImplicitALS {
                 }
             }
         }
-        var regularisation: Double = 0
-        for value in gameFactors { regularisation += Double(value * value) }
         return partials.reduce(0, +) + Double(parameters.regularization) * regularisation
     }
 }

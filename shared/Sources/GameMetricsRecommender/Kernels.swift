@@ -36,6 +36,13 @@ enum Kernels {
         return (0..<pieces).map { piece in (count * piece / pieces)..<(count * (piece + 1) / pieces) }
     }
 
+    /// λI, f×f.
+    static func identity(_ f: Int, scaledBy scale: Float) -> [Float] {
+        var result = [Float](repeating: 0, count: f * f)
+        for diagonal in 0..<f { result[diagonal * f + diagonal] = scale }
+        return result
+    }
+
     /// YᵀY + λI (f×f, both triangles) over `rows` vectors of `f` floats, summed in parallel.
     static func gramian(_ vectors: UnsafePointer<Float>, rows: Int, factors f: Int, regularization: Float) -> [Float] {
         let chunks = ranges(rows, parts: 64)

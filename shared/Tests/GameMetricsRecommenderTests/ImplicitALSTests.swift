@@ -85,6 +85,18 @@ struct ImplicitALSTests {
         #expect(first == second)
     }
 
+    @Test("a matrix without players or without games gives a model of the right shape", arguments: [(0, 5), (4, 0), (0, 0)])
+    func emptyMatrix(players: Int, games: Int) throws {
+        let matrix = InteractionMatrix(players: players, games: games, interactions: [])
+        let parameters = ALSParameters(factors: 4, iterations: 2)
+        let model = try ImplicitALS.train(matrix: matrix, parameters: parameters, computeLoss: true)
+        #expect(model.playerFactors.count == players * 4 && model.gameFactors.count == games * 4)
+        #expect(ImplicitALS.loss(matrix: matrix, model: model, parameters: parameters) >= 0)
+        let folded = FoldIn(model: model, parameters: parameters).playerVector(history: [(0, 1)])
+        #expect(folded.count == 4)
+        if games == 0 { #expect(folded == [0, 0, 0, 0]) }
+    }
+
     @Test("a stop requested after the second sweep ends training with two sweeps done")
     func stopsBetweenIterations() {
         let stop = StopFlag()

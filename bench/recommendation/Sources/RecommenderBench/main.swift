@@ -164,6 +164,7 @@ default:
     }
     let trainingSeconds = seconds(clock.now - trainingStart)
     let trainingCPUSeconds = cpuSeconds() - trainingCPUStart
+    let memoryAfterTraining = memoryMiB()
     // The artifact as the service would upload it: game ids always, player ids too.
     let artifact = ModelArtifact(
         model: model, parameters: parameters, gameIds: (0..<games).map { "game-\($0)" },
@@ -184,7 +185,8 @@ default:
         "generation_seconds": rounded(generationSeconds, 2), "matrix_seconds": rounded(matrixSeconds, 2),
         "training_seconds": rounded(trainingSeconds, 2), "training_cpu_seconds": rounded(trainingCPUSeconds, 2),
         "iterations": iterations,
-        "memory_before_training": memoryBeforeTraining, "memory_at_end": memoryMiB(),
+        "memory_before_training": memoryBeforeTraining, "memory_after_training": memoryAfterTraining,
+        "memory_at_end": memoryMiB(),
         "cores": ProcessInfo.processInfo.activeProcessorCount,
     ])
 }
