@@ -16,7 +16,7 @@ struct RecommendationSettings: Sendable {
     var alsAlpha: Float
     /// The regularisations λ tried on each training's hold-out; the best one trains the model
     /// (λ does not carry over between data sizes: ADR 0038): `GM_RECOMMENDATION_ALS_REGULARIZATION`,
-    /// comma-separated (`5,20,100`).
+    /// comma-separated (`5,20,50,100`).
     var alsRegularizations: [Float]
     /// The traffic share a newly trained model gets beside the tenant's primary one:
     /// `GM_RECOMMENDATION_CANDIDATE_PERCENT` (10; 0 trains it without serving it).
@@ -50,7 +50,7 @@ struct RecommendationSettings: Sendable {
         trainMinPlayers = try environment.int("GM_RECOMMENDATION_TRAIN_MIN_PLAYERS", default: 20, in: 2...10_000_000)
         alsIterations = try environment.int("GM_RECOMMENDATION_ALS_ITERATIONS", default: 15, in: 1...100)
         alsAlpha = Float(try environment.double("GM_RECOMMENDATION_ALS_ALPHA", default: 2, in: 0.01...10_000))
-        let lambdas = environment.string("GM_RECOMMENDATION_ALS_REGULARIZATION", default: "5,20,100").split(separator: ",").map {
+        let lambdas = environment.string("GM_RECOMMENDATION_ALS_REGULARIZATION", default: "5,20,50,100").split(separator: ",").map {
             Float($0.trimmingCharacters(in: .whitespaces))
         }
         guard !lambdas.isEmpty, lambdas.count <= 6, lambdas.allSatisfy({ $0 != nil && $0! > 0 && $0! <= 100_000 }) else {
