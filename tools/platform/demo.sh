@@ -3,7 +3,9 @@
 # to log in and how to stop it.
 # Environment: GM_DEMO_RATE (simulated events per second over both demo tenants, 10...200000,
 # default 200); any GM_SIM_* variable of the simulator (tools/simulator/README.md); and those of
-# up.sh (GM_BUILD_CONFIG, GM_BIN_DIR, ...). Running it again restarts the simulator (new seed).
+# up.sh (GM_BUILD_CONFIG, GM_BIN_DIR, ...). Running it again restarts the simulator (new seed,
+# unless GM_SIM_SEED fixes it). The simulator's game catalogue (same seed) is loaded into the
+# recommendation service first, so that a model trained on the demo's play describes real games.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,9 +40,20 @@ if [[ -z "${GM_WRITE_KEY:-}" ]]; then
 elif [[ ! -x "$SIM" ]]; then
     traffic="none: no simulator executable at $SIM"
 else
+    # One seed for the run and its catalogue: the catalogue depends on it (and on GM_SIM_GAMES_PER_TENANT
+    # and GM_SIM_TASTE_CLUSTERS, which both read from the environment).
+    SEED="${GM_SIM_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}"
+    log "==> recommendation catalogue: the simulator's games (seed $SEED)"
+    # --print-catalogue labels the tenants as the run does (GM_TENANT, GM_TENANT_B, in the order of
+    # their write keys), so each tenant gets its own games, sent with its own operator client.
+    if catalogue="$("$SIM" --print-catalogue --seed "$SEED" | "$GM_VENV/bin/python" "$GM_ROOT/tools/platform/load_demo_catalogue.py")"; then
+        catalogue="${catalogue//$'\n'/; }"
+    else
+        catalogue="not loaded (see the lines above); recommendations fall back to popular games"
+    fi
     log "==> player simulator: $RATE events/s (log: .gm/logs/player-simulator.log)"
     # Keys and GM_INGESTION_URL reach it through the environment exported from demo.env.
-    START_EXE="$SIM" start_bg "$SIM_PID" "$SIM_LOG" "$SIM" --rate "$RATE" --profile steady
+    START_EXE="$SIM" start_bg "$SIM_PID" "$SIM_LOG" "$SIM" --rate "$RATE" --profile steady --seed "$SEED"
     sleep 1
     if ! sim="$(pid_alive "$SIM_PID" "$SIM")"; then
         log "error: the player simulator exited at once"
@@ -60,6 +73,10 @@ else
     printf '               come with the user service tenant issue (tools/platform/seed-demo.sh).\n'
 fi
 printf '  Traffic:     %s\n' "$traffic"
+if [[ -n "${catalogue:-}" ]]; then
+    printf '  Catalogue:   %s\n' "$catalogue"
+    printf '               recommendations: README.md, "Recommendations in the demo"\n'
+fi
 if [[ -s "$SIM_PID" ]]; then
     printf '               progress every 5 s: tail -f .gm/logs/player-simulator.log\n'
 fi

@@ -6,6 +6,10 @@ import GameMetricsRecommender
 // time (`train`). Prints one JSON object.
 //   recommender-bench evaluate [--players 50000] [--games 2000] [--clusters 20] [--plays-per-player 20]
 //     [--games-per-cluster 2·games/clusters] [--seed 1] [ALS options]
+//   recommender-bench evaluate --events FILE|- --catalogue FILE [--taste FILE] [--regularization 5,20,100] [ALS options]
+//     (the simulator's --dry-run events, --print-catalogue and --print-taste; per tenant)
+//   recommender-bench evaluate --interactions FILE|- [--regularization 5,20,100] [ALS options]
+//     (player<TAB>game<TAB>count lines)
 //   recommender-bench train [--players 1000000] [--games 10000] [--clusters 50] [--plays-per-player 20] [ALS options]
 // ALS options: --factors 32 --regularization 100 --alpha 2 --epsilon 1 --linear (c = 1 + alpha·r)
 //   --iterations 15 --solver cg|cholesky --cg-steps 3 --loss (train: the objective after each sweep)
@@ -100,19 +104,114 @@ let solver: LinearSolver =
     case "cholesky": .cholesky
     default: fatalError("--solver is cg or cholesky")
     }
+let observed = options["events"] != nil || options["interactions"] != nil
+// A comma-separated grid on observed data (the service's default grid, which it picks from on
+// the same hold-out), one value otherwise.
+let regularizations: [Float] = (options["regularization"] ?? (observed ? "5,20,100" : "\(defaults.regularization)"))
+    .split(separator: ",").map {
+        guard let value = Float($0) else { fatalError("--regularization takes numbers separated by commas") }
+        return value
+    }
+guard observed || regularizations.count == 1 else { fatalError("a --regularization grid needs --events or --interactions") }
 let parameters = ALSParameters(
-    factors: integer("factors", defaults.factors), regularization: real("regularization", defaults.regularization),
+    factors: integer("factors", defaults.factors), regularization: regularizations[0],
     confidence: confidence, iterations: integer("iterations", defaults.iterations), solver: solver,
     conjugateGradientSteps: integer("cg-steps", defaults.conjugateGradientSteps), seed: seed)
 let parameterFields: [String: Any] = [
-    "factors": parameters.factors, "regularization": parameters.regularization, "iterations": parameters.iterations,
+    "factors": parameters.factors, "regularization": observed ? regularizations as Any : parameters.regularization as Any, "iterations": parameters.iterations,
     "solver": options["solver"] ?? "cg", "cg_steps": parameters.conjugateGradientSteps,
     "confidence": flags.contains("linear")
         ? "linear alpha=\(real("alpha", 1))" : "log alpha=\(real("alpha", 2)) epsilon=\(real("epsilon", 1))",
 ]
 
 let clock = ContinuousClock()
+
+/// ALS at every λ of the grid against popularity on one hold-out of `history` (split as the
+/// service splits before it picks λ), plus the cluster oracle when the true clusters are known.
+func evaluate(_ history: PlayHistory, clusterOfPlayerID: [String: Int]?) throws -> [String: Any] {
+    let matrix = history.matrix()
+    let split = HoldOutSplit(matrix: matrix, seed: seed)
+    var daysPerPair = 0.0
+    for count in matrix.playerCounts { daysPerPair += Double(count) }
+    var result: [String: Any] = [
+        "tenant": history.tenant, "players": matrix.players, "games": matrix.games, "non_zeros": matrix.nonZeros,
+        "mean_games_per_player": rounded(Double(matrix.nonZeros) / Double(max(1, matrix.players)), 2),
+        "mean_count_per_pair": rounded(daysPerPair / Double(max(1, matrix.nonZeros)), 3),
+        "training_non_zeros": split.training.nonZeros, "evaluated_players": split.heldOut.count,
+    ]
+    var candidates: [[String: Any]] = []
+    var best: (regularization: Float, ndcg: Double)?
+    var popularity: RankingMetrics?
+    for regularization in regularizations {
+        var candidate = parameters
+        candidate.regularization = regularization
+        let trainingStart = clock.now
+        let trainingCPUStart = cpuSeconds()
+        let model = try ImplicitALS.train(matrix: split.training, parameters: candidate)
+        let trainingSeconds = seconds(clock.now - trainingStart)
+        let trainingCPUSeconds = cpuSeconds() - trainingCPUStart
+        let evaluation = OfflineEvaluation.evaluate(split: split, model: model, k: 10)
+        popularity = evaluation.popularity
+        if best == nil || evaluation.model.ndcg > best!.ndcg { best = (regularization, evaluation.model.ndcg) }
+        candidates.append([
+            "regularization": regularization,
+            "als": ["recall@10": rounded(evaluation.model.recall), "ndcg@10": rounded(evaluation.model.ndcg)],
+            "lift": ["recall@10": rounded(evaluation.recallLift), "ndcg@10": rounded(evaluation.ndcgLift)],
+            "training_seconds": rounded(trainingSeconds, 2), "training_cpu_seconds": rounded(trainingCPUSeconds, 2),
+        ])
+    }
+    result["als"] = candidates
+    result["best_regularization_by_ndcg"] = best?.regularization
+    if let popularity {
+        result["popularity"] = ["recall@10": rounded(popularity.recall), "ndcg@10": rounded(popularity.ndcg)]
+    }
+    if let clusterOfPlayerID {
+        let clusterOfPlayer = history.players.ids.map { clusterOfPlayerID[$0] }
+        let clusters = (clusterOfPlayerID.values.max() ?? 0) + 1
+        let oracle = ClusterOracle.model(training: split.training, clusterOfPlayer: clusterOfPlayer, clusters: clusters)
+        let ceiling = OfflineEvaluation.evaluate(split: split, model: oracle, k: 10)
+        result["cluster_oracle"] = [
+            "clusters": clusters, "players_without_cluster": clusterOfPlayer.filter { $0 == nil }.count,
+            "recall@10": rounded(ceiling.model.recall), "ndcg@10": rounded(ceiling.model.ndcg),
+            "lift_recall@10": rounded(ceiling.recallLift), "lift_ndcg@10": rounded(ceiling.ndcgLift),
+        ]
+    }
+    return result
+}
+
 switch command {
+case "evaluate" where options["interactions"] != nil:
+    let history = try PlayHistory.readInteractions(path: options["interactions"]!)
+    var result = try evaluate(history, clusterOfPlayerID: nil)
+    result["command"] = "evaluate"
+    result["seed"] = seed
+    result["parameters"] = parameterFields
+    printJSON(result)
+case "evaluate" where options["events"] != nil:
+    guard let cataloguePath = options["catalogue"] else { fatalError("--events needs --catalogue (player-simulator --print-catalogue)") }
+    let readingStart = clock.now
+    let histories = try SimulatorPlayHistory(eventsPath: options["events"]!, cataloguePath: cataloguePath)
+    let readingSeconds = seconds(clock.now - readingStart)
+    // tenant → player id → main cluster, from --print-taste.
+    var clusters: [String: [String: Int]] = [:]
+    if let tastePath = options["taste"] {
+        var reader = try LineReader(path: tastePath)
+        let decoder = JSONDecoder()
+        while let line = reader.next() {
+            guard !line.isEmpty else { continue }
+            let taste = try decoder.decode(TasteLine.self, from: Data(line))
+            clusters[taste.tenant_id, default: [:]][taste.player_id] = taste.cluster
+        }
+    }
+    var tenants: [[String: Any]] = []
+    for history in histories.tenants {
+        tenants.append(try evaluate(history, clusterOfPlayerID: options["taste"] == nil ? nil : clusters[history.tenant] ?? [:]))
+    }
+    printJSON([
+        "command": "evaluate", "seed": seed, "parameters": parameterFields, "events": histories.events,
+        "game_events": histories.gameEvents, "unattributed_game_events": histories.unattributed,
+        "days": histories.days.ids.sorted(), "reading_seconds": rounded(readingSeconds, 2), "tenants": tenants,
+    ])
 case "evaluate":
     let players = integer("players", 50_000)
     let games = integer("games", 2_000)

@@ -1,5 +1,6 @@
-/// A game players can bet on, with a pay table: each winning outcome's probability and the
-/// multiple of the stake it pays. Every other outcome loses the stake.
+/// A pay table players bet against: each winning outcome's probability and the multiple of the
+/// stake it pays. Every other outcome loses the stake. Each game of a ``GameCatalogue`` plays
+/// the table of its category and volatility.
 ///
 /// ``catalog(returnToPlayer:)`` scales each table's multipliers so that the expected payout is
 /// exactly `returnToPlayer` × stake (a 96 % return to player is a 4 % house edge); the raw
@@ -35,30 +36,39 @@ struct CasinoGame: Sendable, Equatable {
         return CasinoGame(id: id, outcomes: outcomes.map { Outcome(probability: $0.probability, multiplier: $0.multiplier * factor) })
     }
 
-    /// The games of the simulated casino (ids as a game client would send them).
+    /// The pay tables of the simulated casino, one per category and volatility, in the order
+    /// of ``index(category:volatility:)``. Low volatility pays about 2× often; high volatility
+    /// loses more often and now and then pays 25–50×. Their spread is kept near the old
+    /// eight-game casino's, so the house edge shows within the same number of bets.
     static let rawCatalog: [CasinoGame] = [
-        CasinoGame(id: "slots-starburst", outcomes: [.init(probability: 0.28, multiplier: 2), .init(probability: 0.06, multiplier: 5)]),
-        CasinoGame(
-            id: "slots-book-of-dead",
-            outcomes: [
-                .init(probability: 0.20, multiplier: 2), .init(probability: 0.05, multiplier: 5),
-                .init(probability: 0.01, multiplier: 20), .init(probability: 0.001, multiplier: 50),
-            ]),
-        CasinoGame(
-            id: "slots-gonzos-quest",
-            outcomes: [
-                .init(probability: 0.25, multiplier: 1.5), .init(probability: 0.08, multiplier: 4), .init(probability: 0.01, multiplier: 15),
-            ]),
-        CasinoGame(id: "roulette-european", outcomes: [.init(probability: 18.0 / 37, multiplier: 2)]),
-        CasinoGame(id: "blackjack-classic", outcomes: [.init(probability: 0.42, multiplier: 2), .init(probability: 0.045, multiplier: 2.5)]),
-        CasinoGame(id: "baccarat-punto-banco", outcomes: [.init(probability: 0.4586, multiplier: 2)]),
-        CasinoGame(
-            id: "crash-aviator",
-            outcomes: [
-                .init(probability: 0.40, multiplier: 1.5), .init(probability: 0.12, multiplier: 3), .init(probability: 0.02, multiplier: 10),
-            ]),
-        CasinoGame(id: "dice-hi-lo", outcomes: [.init(probability: 0.49, multiplier: 2)]),
+        table("slots-low", [(0.30, 2), (0.05, 4)]),
+        table("slots-medium", [(0.25, 1.5), (0.08, 4), (0.01, 15)]),
+        table("slots-high", [(0.20, 2), (0.05, 5), (0.01, 20), (0.001, 50)]),
+        table("table-low", [(0.4586, 2)]),
+        table("table-medium", [(0.40, 2), (0.03, 5)]),
+        table("table-high", [(0.30, 2), (0.012, 25)]),
+        table("live-casino-low", [(0.4586, 2)]),
+        table("live-casino-medium", [(0.42, 2), (0.045, 2.5)]),
+        table("live-casino-high", [(0.45, 2), (0.002, 50)]),
+        table("crash-low", [(0.45, 1.6), (0.08, 3)]),
+        table("crash-medium", [(0.40, 1.5), (0.12, 3), (0.02, 10)]),
+        table("crash-high", [(0.30, 1.5), (0.06, 5), (0.005, 40)]),
+        table("instant-low", [(0.49, 2)]),
+        table("instant-medium", [(0.35, 2), (0.05, 5)]),
+        table("instant-high", [(0.30, 1.5), (0.03, 10), (0.002, 50)]),
+        table("bingo-low", [(0.35, 2), (0.02, 5)]),
+        table("bingo-medium", [(0.28, 2), (0.03, 10)]),
+        table("bingo-high", [(0.30, 2), (0.02, 10), (0.001, 50)]),
     ]
+
+    /// Index into ``rawCatalog`` (and ``catalog(returnToPlayer:)``) of a kind of game's pay table.
+    static func index(category: GameCategory, volatility: GameVolatility) -> Int {
+        category.index * GameVolatility.allCases.count + GameVolatility.allCases.firstIndex(of: volatility)!
+    }
+
+    private static func table(_ id: String, _ wins: [(probability: Double, multiplier: Double)]) -> CasinoGame {
+        CasinoGame(id: id, outcomes: wins.map { Outcome(probability: $0.probability, multiplier: $0.multiplier) })
+    }
 
     static func catalog(returnToPlayer: Double) -> [CasinoGame] {
         rawCatalog.map { $0.scaled(toReturn: returnToPlayer) }

@@ -7,7 +7,10 @@ import GameMetricsKit
 /// `stake × multiplier` (rounded) from the game's pay table, whose expected value is the
 /// configured return to player.
 struct PlayerModel: Sendable {
-    let games: [CasinoGame]
+    /// Pay tables by ``CasinoGame/index(category:volatility:)``, scaled to the return to player.
+    let payTables: [CasinoGame]
+    /// Per tenant: its catalogue and how its players choose from it.
+    let tastes: [TasteModel]
 
     /// Stakes a casual player picks from (minor units); other segments multiply them.
     static let stakes: [Int64] = [10, 20, 50, 100, 200, 500]
@@ -21,8 +24,14 @@ struct PlayerModel: Sendable {
     static let roundsPerSession = 5...60
     static let xpPerRound = 10
 
-    init(returnToPlayer: Double) {
-        self.games = CasinoGame.catalog(returnToPlayer: returnToPlayer)
+    init(returnToPlayer: Double, tastes: [TasteModel]) {
+        self.payTables = CasinoGame.catalog(returnToPlayer: returnToPlayer)
+        self.tastes = tastes
+    }
+
+    /// The `game_id` of game `index` of the player's tenant.
+    private func gameID(_ index: Int, _ p: PlayerState) -> String {
+        tastes[p.tenantIndex].catalogue.games[index].gameID
     }
 
     /// The player's next event, at virtual time `micros`.
@@ -48,7 +57,7 @@ struct PlayerModel: Sendable {
 
     private func startSession(_ p: inout PlayerState, _ micros: Int64, _ rng: inout SeededGenerator) -> SimulatedEvent {
         let eventID = rng.nextUUID()
-        let gameIndex = rng.chance(0.6) ? p.favouriteGame : rng.nextInt(below: games.count)
+        let gameIndex = tastes[p.tenantIndex].chooseGame(for: p, &rng)
         let session = PlayerState.Session(
             id: rng.nextUUID(), startedAtMicros: micros, gameIndex: gameIndex,
             roundsLeft: rng.nextInt(in: Self.roundsPerSession)
@@ -121,10 +130,10 @@ struct PlayerModel: Sendable {
                 ])
         }
         if r < 0.09 {
-            session.gameIndex = rng.nextInt(below: games.count)
+            session.gameIndex = tastes[p.tenantIndex].chooseGame(for: p, &rng)
             p.session = session
             return event(
-                eventID, .pageView, p, micros, gameID: games[session.gameIndex].id,
+                eventID, .pageView, p, micros, gameID: gameID(session.gameIndex, p),
                 properties: [
                     .uuid("session_id", session.id), .string("page", "game"),
                 ])
@@ -134,7 +143,7 @@ struct PlayerModel: Sendable {
         p.session = session
         p.phase = .roundOpen(roundID: roundID)
         return event(
-            eventID, .gameRound, p, micros, gameID: games[session.gameIndex].id,
+            eventID, .gameRound, p, micros, gameID: gameID(session.gameIndex, p),
             properties: [
                 .uuid("round_id", roundID), .uuid("session_id", session.id), .int("round_number", session.roundsPlayed),
             ])
@@ -155,7 +164,7 @@ struct PlayerModel: Sendable {
         p.stakedMinor += stake
         p.phase = .betOpen(roundID: roundID, betEventID: eventID, stake: stake)
         return event(
-            eventID, .betPlaced, p, micros, gameID: games[session.gameIndex].id, amount: stake,
+            eventID, .betPlaced, p, micros, gameID: gameID(session.gameIndex, p), amount: stake,
             properties: [
                 .uuid("round_id", roundID), .uuid("session_id", session.id),
             ])
@@ -166,7 +175,8 @@ struct PlayerModel: Sendable {
     ) -> SimulatedEvent {
         let eventID = rng.nextUUID()
         guard var session = p.session else { return startSession(&p, micros, &rng) }
-        let multiplier = games[session.gameIndex].multiplier(for: rng.nextDouble())
+        let payTable = tastes[p.tenantIndex].catalogue.games[session.gameIndex].payTable
+        let multiplier = payTables[payTable].multiplier(for: rng.nextDouble())
         let payout = Int64((Double(stake) * multiplier).rounded())
         let won = payout > 0
         p.balanceMinor += payout
@@ -192,7 +202,7 @@ struct PlayerModel: Sendable {
         }
 
         return event(
-            eventID, .betSettled, p, micros, gameID: games[session.gameIndex].id, amount: payout,
+            eventID, .betSettled, p, micros, gameID: gameID(session.gameIndex, p), amount: payout,
             properties: [
                 .string("outcome", won ? "win" : "loss"), .uuid("bet_event_id", betEventID),
                 .int("payout_minor", payout), .int("stake_minor", stake), .uuid("round_id", roundID),
@@ -203,7 +213,7 @@ struct PlayerModel: Sendable {
         _ followUp: PlayerState.FollowUp, _ p: inout PlayerState, _ micros: Int64, _ rng: inout SeededGenerator
     ) -> SimulatedEvent {
         let eventID = rng.nextUUID()
-        let gameID = games[p.session?.gameIndex ?? p.favouriteGame].id
+        let gameID = gameID(p.session?.gameIndex ?? Int(p.favouriteGames[0]), p)
         switch followUp {
         case .achievement(let achievement):
             return event(

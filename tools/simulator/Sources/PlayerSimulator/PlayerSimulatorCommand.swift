@@ -28,6 +28,23 @@ struct PlayerSimulatorCommand {
         let startMicros = Int64((startDate.timeIntervalSince1970 * 1_000_000).rounded())
         let traffic = options.traffic(seed: seed, startMicros: startMicros)
 
+        if options.printCatalogue || options.printTaste {
+            let write: ([UInt8]) -> Void = { try? FileHandle.standardOutput.write(contentsOf: $0) }
+            if options.printCatalogue {
+                CatalogueWriter.writeCatalogues(traffic: traffic, tenants: options.tenants, to: write)
+            } else {
+                CatalogueWriter.writeTastes(traffic: traffic, tenants: options.tenants, to: write)
+            }
+            var line = JSONLine()
+            line.add("event", options.printCatalogue ? "catalogue" : "taste")
+            line.add("seed", seed)
+            line.add("tenants", options.tenants.map(\.label))
+            line.add("games_per_tenant", options.gamesPerTenant)
+            line.add("taste_clusters", options.tasteClusters)
+            writeError(line.text + "\n")
+            return
+        }
+
         if options.dryRun {
             let perTenant = DryRunWriter.write(count: options.count, traffic: traffic) { chunk in
                 try? FileHandle.standardOutput.write(contentsOf: chunk)

@@ -37,7 +37,11 @@ struct PlayerState: Sendable {
     let segment: PlayerSegment
     let currency: String
     let platform: String
-    let favouriteGame: Int
+    /// The player's taste cluster (see ``TasteModel``), and a second one it leans to, or -1.
+    let cluster: Int16
+    let secondCluster: Int16
+    /// Indices into the tenant's catalogue of the games the player keeps coming back to.
+    let favouriteGames: InlineArray<3, Int32>
 
     var phase: Phase = .offline
     var session: Session?
@@ -58,13 +62,18 @@ struct PlayerState: Sendable {
     var stakedMinor: Int64 = 0
     var paidOutMinor: Int64 = 0
 
-    init(tenantIndex: Int, playerID: String, segment: PlayerSegment, currency: String, platform: String, favouriteGame: Int) {
+    init(
+        tenantIndex: Int, playerID: String, segment: PlayerSegment, currency: String, platform: String,
+        cluster: Int16, secondCluster: Int16, favouriteGames: InlineArray<3, Int32>
+    ) {
         self.tenantIndex = tenantIndex
         self.playerID = playerID
         self.segment = segment
         self.currency = currency
         self.platform = platform
-        self.favouriteGame = favouriteGame
+        self.cluster = cluster
+        self.secondCluster = secondCluster
+        self.favouriteGames = favouriteGames
     }
 
     func has(_ achievement: Achievement) -> Bool { achievements & achievement.bit != 0 }

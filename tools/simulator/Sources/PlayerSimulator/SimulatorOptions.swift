@@ -17,6 +17,8 @@ struct SimulatorOptions: Sendable, Equatable {
     /// nil: a random seed, printed at the start so the run can be repeated.
     var seed: UInt64?
     var playersPerTenant = 1000
+    var gamesPerTenant = 300
+    var tasteClusters = 8
     var batchSize = 100
     var lingerMilliseconds = 500
     var concurrency = 4
@@ -33,6 +35,10 @@ struct SimulatorOptions: Sendable, Equatable {
     var dryRun = false
     /// Events `--dry-run` prints.
     var count = 20
+    /// Print each tenant's game catalogue (one JSON object per tenant) instead of events.
+    var printCatalogue = false
+    /// Print each player's taste cluster (one JSON object per player) instead of events.
+    var printTaste = false
     var tenants: [SimulatedTenant] = []
     var showHelp = false
 
@@ -46,7 +52,8 @@ struct SimulatorOptions: Sendable, Equatable {
     /// The generated stream's settings for this run.
     func traffic(seed: UInt64, startMicros: Int64) -> TrafficConfiguration {
         TrafficConfiguration(
-            seed: seed, tenantCount: tenants.count, playersPerTenant: playersPerTenant,
+            seed: seed, tenantCount: tenants.count, playersPerTenant: playersPerTenant, gamesPerTenant: gamesPerTenant,
+            tasteClusters: tasteClusters,
             returnToPlayer: returnToPlayer, baseRate: Double(rate), profile: rateProfile(seed: seed),
             startMicros: startMicros
         )
@@ -64,15 +71,18 @@ struct SimulatorOptions: Sendable, Equatable {
 
     /// Flags that take a value, in the order `--help` lists them.
     static let valueFlags = [
-        "rate", "duration", "seed", "players-per-tenant", "batch-size", "linger-ms", "concurrency",
+        "rate", "duration", "seed", "players-per-tenant", "games-per-tenant", "taste-clusters", "batch-size", "linger-ms", "concurrency",
         "profile", "day-seconds", "amplitude", "burst-factor", "rtp", "url", "start-time",
         "report-every", "drain-seconds", "count",
     ]
 
+    /// Flags that are on or off (`--dry-run`, `--dry-run=false`, `GM_SIM_DRY_RUN=1`).
+    static let switchFlags = ["dry-run", "print-catalogue", "print-taste"]
+
     static func parse(arguments: [String], environment: [String: String]) throws(SimulatorOptionsError) -> SimulatorOptions {
         // Raw values by flag name, with where each came from (for error messages).
         var raw: [String: (value: String, source: String)] = [:]
-        for flag in valueFlags + ["dry-run"] {
+        for flag in valueFlags + switchFlags {
             let variable = "GM_SIM_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
             if let value = environment[variable]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
                 raw[flag] = (value, variable)
@@ -99,8 +109,8 @@ struct SimulatorOptions: Sendable, Equatable {
             switch name {
             case "help":
                 options.showHelp = true
-            case "dry-run":
-                raw["dry-run"] = (inlineValue ?? "true", "--dry-run")
+            case _ where switchFlags.contains(name):
+                raw[name] = (inlineValue ?? "true", "--\(name)")
             case _ where valueFlags.contains(name):
                 if let inlineValue {
                     raw[name] = (inlineValue, "--\(name)")
@@ -145,6 +155,9 @@ struct SimulatorOptions: Sendable, Equatable {
         // 272 bytes of state per player: 250k per tenant is 136 MB for two tenants, and as many
         // as 200k events/s keep online (0.4 events/s each).
         if let v = try int("players-per-tenant", 1...250_000) { options.playersPerTenant = v }
+        // 20 000 games is a big casino's whole lobby; the alias tables cost 16 bytes a game per cluster.
+        if let v = try int("games-per-tenant", 1...20_000) { options.gamesPerTenant = v }
+        if let v = try int("taste-clusters", 1...64) { options.tasteClusters = v }
         if let v = try int("batch-size", 1...EventBatchParser.defaultMaxEvents) { options.batchSize = v }
         if let v = try int("linger-ms", 1...60_000) { options.lingerMilliseconds = v }
         if let v = try int("concurrency", 1...256) { options.concurrency = v }
@@ -173,23 +186,30 @@ struct SimulatorOptions: Sendable, Equatable {
         if let v = try double("report-every", 0.5...3600) { options.reportEvery = v }
         if let v = try double("drain-seconds", 0...600) { options.drainSeconds = v }
         if let v = try int("count", 1...100_000_000) { options.count = v }
-        if let (value, source) = raw["dry-run"] {
+        func flag(_ name: String) throws(SimulatorOptionsError) -> Bool? {
+            guard let (value, source) = raw[name] else { return nil }
             switch value.lowercased() {
-            case "1", "true", "yes", "on": options.dryRun = true
-            case "0", "false", "no", "off": options.dryRun = false
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
             default: throw SimulatorOptionsError("\(source) must be true or false, got '\(value)'")
             }
         }
+        if let v = try flag("dry-run") { options.dryRun = v }
+        if let v = try flag("print-catalogue") { options.printCatalogue = v }
+        if let v = try flag("print-taste") { options.printTaste = v }
+        if [options.dryRun, options.printCatalogue, options.printTaste].filter({ $0 }).count > 1 {
+            throw SimulatorOptionsError("--dry-run, --print-catalogue and --print-taste each print something else: give one of them")
+        }
 
         if !options.showHelp {
-            options.tenants = try tenants(environment: environment, dryRun: options.dryRun)
+            options.tenants = try tenants(environment: environment, dryRun: options.dryRun || options.printCatalogue || options.printTaste)
         }
         return options
     }
 
-    /// One tenant per write key (`GM_WRITE_KEY`, `GM_WRITE_KEY_B`). A dry run needs no key and
-    /// plays for two tenants unless keys say otherwise, so that it prints what a run with the
-    /// demo's two keys would send.
+    /// One tenant per write key (`GM_WRITE_KEY`, `GM_WRITE_KEY_B`). A dry run (or a print of the
+    /// catalogue or tastes) needs no key and plays for two tenants unless keys say otherwise, so
+    /// that it prints what a run with the demo's two keys would send.
     private static func tenants(environment: [String: String], dryRun: Bool) throws(SimulatorOptionsError) -> [SimulatedTenant] {
         func value(_ name: String) -> String? {
             guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
@@ -217,6 +237,8 @@ struct SimulatorOptions: Sendable, Equatable {
           --duration S            seconds to run; 0 runs until SIGINT/SIGTERM (default 0)
           --seed N                seed of the event stream (default: random, printed at the start)
           --players-per-tenant N  simulated players per tenant, 1...250000 (default 1000)
+          --games-per-tenant N    games in each tenant's generated catalogue, 1...20000 (default 300)
+          --taste-clusters K      taste clusters of each tenant's players, 1...64 (default 8)
           --profile P             steady | diurnal | bursty (default steady)
           --day-seconds S         diurnal: length of the compressed day (default 600)
           --amplitude A           diurnal: swing around the base rate, 0...0.95 (default 0.6: peak/trough 4)
@@ -231,6 +253,8 @@ struct SimulatorOptions: Sendable, Equatable {
           --drain-seconds S       at the end, how long to keep retrying unanswered batches (default 10)
           --dry-run               print events as JSON lines instead of sending them
           --count N               events --dry-run prints (default 20)
+          --print-catalogue       print each tenant's game catalogue as one JSON line, then exit
+          --print-taste           print each player's taste cluster as JSON lines, then exit
           --help                  this text
 
         Every flag can be set as GM_SIM_<FLAG> (e.g. GM_SIM_RATE=500). Tenants: GM_WRITE_KEY with

@@ -4,6 +4,10 @@ struct TrafficConfiguration: Sendable, Equatable {
     var seed: UInt64
     var tenantCount: Int
     var playersPerTenant: Int
+    /// Games in each tenant's catalogue.
+    var gamesPerTenant: Int
+    /// Taste clusters in each tenant's player base.
+    var tasteClusters: Int
     /// Expected payout per unit staked, e.g. 0.96 (a 4 % house edge).
     var returnToPlayer: Double
     /// Events per second before the profile shapes it.

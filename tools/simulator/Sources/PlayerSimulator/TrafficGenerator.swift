@@ -13,7 +13,7 @@
 ///
 /// Deterministic: the same ``TrafficConfiguration`` gives the same events, in the same order.
 /// Event ids, players, types, games, amounts and properties depend only on the seed, the
-/// number of tenants and players per tenant and the return to player; `occurred_at` and
+/// number of tenants, players and games per tenant, the taste clusters and the return to player; `occurred_at` and
 /// `duration_ms` also on the rate, the profile and the start time.
 struct TrafficGenerator: Sendable {
     let configuration: TrafficConfiguration
@@ -37,7 +37,7 @@ struct TrafficGenerator: Sendable {
     init(_ configuration: TrafficConfiguration) {
         precondition(configuration.tenantCount > 0 && configuration.playersPerTenant > 0)
         self.configuration = configuration
-        model = PlayerModel(returnToPlayer: configuration.returnToPlayer)
+        model = PlayerModel(returnToPlayer: configuration.returnToPlayer, tastes: Self.tastes(configuration))
         rng = SeededGenerator(seed: configuration.seed)
         schedule = EventSchedule(baseRate: configuration.baseRate, profile: configuration.profile)
         online = Array(repeating: [], count: configuration.tenantCount)
@@ -46,6 +46,7 @@ struct TrafficGenerator: Sendable {
         players.reserveCapacity(configuration.tenantCount * configuration.playersPerTenant)
         for tenant in 0..<configuration.tenantCount {
             let currencies = SimulatedTenant.currencies(tenantIndex: tenant)
+            let taste = model.tastes[tenant]
             for number in 1...configuration.playersPerTenant {
                 let segment = PlayerSegment.segment(for: rng.nextDouble())
                 var u = rng.nextDouble()
@@ -57,12 +58,28 @@ struct TrafficGenerator: Sendable {
                     }
                     u -= candidate.share
                 }
+                let platform = rng.pick(Self.platforms)
+                let clusters = taste.clusters(ofPlayer: number)
                 players.append(
                     PlayerState(
                         tenantIndex: tenant, playerID: Self.playerID(number), segment: segment, currency: currency,
-                        platform: rng.pick(Self.platforms), favouriteGame: rng.nextInt(below: model.games.count)
+                        platform: platform, cluster: Int16(clusters.main), secondCluster: Int16(clusters.second ?? -1),
+                        favouriteGames: taste.favourites(cluster: clusters.main, &rng)
                     ))
             }
+        }
+    }
+
+    /// Each tenant's catalogue and taste model: they depend only on the seed, the tenant's
+    /// position, the catalogue's size and the number of clusters, so `--print-catalogue` and
+    /// `--print-taste` show what a run with the same flags plays.
+    static func tastes(_ configuration: TrafficConfiguration) -> [TasteModel] {
+        (0..<configuration.tenantCount).map { tenant in
+            let seed = GameCatalogue.seed(runSeed: configuration.seed, tenantIndex: tenant)
+            return TasteModel(
+                catalogue: GameCatalogue(seed: seed, count: configuration.gamesPerTenant), clusterCount: configuration.tasteClusters,
+                seed: seed
+            )
         }
     }
 

@@ -8,11 +8,12 @@ enum TestTraffic {
     static let start = Date(timeIntervalSince1970: Double(startMicros) / 1_000_000)
 
     static func configuration(
-        seed: UInt64 = 42, tenants: Int = 2, playersPerTenant: Int = 200, rate: Double = 200,
-        profile: RateProfile = .steady, returnToPlayer: Double = 0.96
+        seed: UInt64 = 42, tenants: Int = 2, playersPerTenant: Int = 200, gamesPerTenant: Int = 300, tasteClusters: Int = 8,
+        rate: Double = 200, profile: RateProfile = .steady, returnToPlayer: Double = 0.96
     ) -> TrafficConfiguration {
         TrafficConfiguration(
-            seed: seed, tenantCount: tenants, playersPerTenant: playersPerTenant, returnToPlayer: returnToPlayer,
+            seed: seed, tenantCount: tenants, playersPerTenant: playersPerTenant, gamesPerTenant: gamesPerTenant,
+            tasteClusters: tasteClusters, returnToPlayer: returnToPlayer,
             baseRate: rate, profile: profile, startMicros: startMicros
         )
     }
