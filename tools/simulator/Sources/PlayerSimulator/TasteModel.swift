@@ -4,7 +4,7 @@
 /// Every player belongs to one cluster (a hash of the seed and the player's number: stable,
 /// and known without playing, for `--print-taste`); a quarter of players also lean towards a
 /// second one. A session's game is one of the player's three favourites (repeat play) with
-/// probability ``favouriteShare``; else one the cluster likes, weighted by popularity ×
+/// probability ``favouriteShare``; else one the cluster likes, weighted by √popularity ×
 /// affinity (``clusterShare``); else a globally popular one (``popularShare``); else any
 /// enabled game. Favourites are drawn the same way once, when a player is created.
 struct TasteModel: Sendable {
@@ -39,7 +39,7 @@ struct TasteModel: Sendable {
             return running
         }
         clusterSamplers = clusters.map { cluster in
-            AliasTable(weights: catalogue.games.indices.map { catalogue.popularity[$0] * cluster.affinity(catalogue.games[$0]) })
+            AliasTable(weights: Self.clusterWeights(cluster, catalogue))
         }
         popularSampler = AliasTable(weights: catalogue.popularity)
         enabledGames = catalogue.games.indices.filter { catalogue.games[$0].enabled }.map { Int32($0) }
@@ -85,8 +85,14 @@ struct TasteModel: Sendable {
 
     /// How likely cluster `k`'s own choice is to land on each game (for tests and evaluation).
     func clusterProbabilities(_ k: Int) -> [Double] {
-        let weights = catalogue.games.indices.map { catalogue.popularity[$0] * clusters[k].affinity(catalogue.games[$0]) }
+        let weights = Self.clusterWeights(clusters[k], catalogue)
         let total = weights.reduce(0, +)
         return weights.map { $0 / total }
+    }
+
+    /// √popularity × affinity: the square root keeps the tenant's hits from crowding out the
+    /// games the cluster is about.
+    private static func clusterWeights(_ cluster: TasteCluster, _ catalogue: GameCatalogue) -> [Double] {
+        catalogue.games.indices.map { catalogue.popularity[$0].squareRoot() * cluster.affinity(catalogue.games[$0]) }
     }
 }

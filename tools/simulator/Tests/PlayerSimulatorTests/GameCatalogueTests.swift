@@ -36,7 +36,7 @@ struct GameCatalogueTests {
             #expect(!game.name.isEmpty && !game.provider.isEmpty)
             #expect(game.releaseDate.wholeMatch(of: datePattern) != nil, "\(game.releaseDate)")
         }
-        #expect(games.contains(where: \.enabled))
+        #expect(games.contains { $0.enabled })
     }
 
     @Test("A catalogue of 2000 has all categories, volatilities and at least 15 providers, and a few % disabled")
