@@ -45,8 +45,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         logger: logger)
     var activityConfiguration = try KafkaConsumerConfiguration(
         environment: environment, groupID: settings.activityGroupID, topics: [settings.activityTopic], clientID: settings.activityGroupID)
-    // A new group starts at the latest activity: older snapshots are in the training data already.
-    activityConfiguration.offsetReset = .latest
+    // A new group reads the compacted topic from its start: each player's latest state, once.
+    activityConfiguration.offsetReset = .earliest
     let activity = ActivityConsumer(
         loop: ConsumerLoop(
             consumer: try KafkaConsumer(configuration: activityConfiguration, logger: logger), name: "activity-consumer", retryDelay: .milliseconds(500),
