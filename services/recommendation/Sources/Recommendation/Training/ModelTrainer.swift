@@ -46,7 +46,7 @@ struct ModelTrainer: Sendable {
         let started = ContinuousClock.now
         // Each λ on the same hold-out; the best by NDCG@10 trains on everything.
         let (model, parameters, evaluation) = try await DedicatedThread.run(name: "training") {
-            let split = HoldOutSplit(matrix: matrix, seed: 1)
+            let split = Self.sampled(HoldOutSplit(matrix: matrix, seed: 1), players: Self.evaluatedPlayers)
             var best: (ALSParameters, OfflineEvaluation)?
             for candidate in candidates {
                 let evaluated = try ImplicitALS.train(matrix: split.training, parameters: candidate, shouldStop: shouldStop)
@@ -80,6 +80,24 @@ struct ModelTrainer: Sendable {
         try await loader.promote(record, candidatePercent: settings.candidatePercent)
         try await loader.retire(tenantID: tenantID, keeping: settings.keepModels)
         return .trained(record)
+    }
+
+    /// Held-out players scored per λ: scoring ranks every game for each of them, which at a
+    /// million players cost more than the training itself (bench/recommendation).
+    static let evaluatedPlayers = 20_000
+
+    /// The split with every held-out game kept out of training, scored on an evenly spread,
+    /// reproducible subset of its players.
+    static func sampled(_ split: HoldOutSplit, players: Int) -> HoldOutSplit {
+        guard split.heldOut.count > players else { return split }
+        let sorted = split.heldOut.keys.sorted()
+        let step = Double(sorted.count) / Double(players)
+        var kept: [Int32: [Int32]] = [:]
+        for index in 0..<players {
+            let player = sorted[Int(Double(index) * step)]
+            kept[player] = split.heldOut[player]
+        }
+        return HoldOutSplit(training: split.training, heldOut: kept)
     }
 
     /// The training's start in UTC to the millisecond, e.g. `20261207T024000.125Z`.
