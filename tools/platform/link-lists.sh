@@ -40,7 +40,7 @@ declare -A c_clients_of=(
     [retention]="librdkafka libcurl"
     [notification]="librdkafka libcurl"
     [analytics-api]="librdkafka libhiredis libcurl"
-    [recommendation]="libhiredis"
+    [recommendation]="librdkafka libhiredis libcurl"
     [devkafka]="librdkafka"
     [player-simulator]="libcurl"
 )

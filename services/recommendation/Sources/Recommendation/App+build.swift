@@ -64,6 +64,8 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
         schedule: settings.trainSchedule, pass: TrainingPass(trainer: trainer, postgres: postgres, logger: logger),
         leadership: SessionLockLeadership(lockClass: TrainingScheduler.lockClass, postgres: postgres, logger: logger), metrics: metrics, logger: logger)
 
+    let monitor = ModelStatusMonitor(postgres: postgres, metrics: metrics, interval: .seconds(60), logger: logger)
+
     // Callers' tokens, verified against the user service's keys (`GM_USER_URL`, `GM_AUTH_ISSUER`).
     let userServiceURL = try environment.requiredURL("GM_USER_URL", schemes: ["http", "https"])
     var issuer = userServiceURL.absoluteString
@@ -75,7 +77,7 @@ func buildApplication(environment: EnvironmentReader) throws -> some Application
     }
     return ServiceApplication.build(
         configuration, checks: clients.checks + [erasure.progress.readinessCheck, activity.loop.progress.readinessCheck, rolloutsRead],
-        services: clients.services + [rollouts, publisher, activity, erasure, scheduler], logger: logger
+        services: clients.services + [rollouts, publisher, activity, erasure, scheduler, monitor], logger: logger
     ) { router in
         openAPI.addRoutes(to: router)
         router.add(middleware: BearerAuthenticator(verifier: verifier))

@@ -39,8 +39,12 @@ struct RecommendationMetrics: Sendable {
         Counter(label: "gm_recommendation_training_runs_total", dimensions: [("outcome", outcome)]).increment()
     }
 
-    func trained(tenantID: String, seconds: Double, at timestamp: Double) {
+    func trained(seconds: Double) {
         Metrics.Timer(label: "gm_recommendation_training_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// From the database (``ModelStatusMonitor``): when the tenant's newest model became ready.
+    func lastSuccess(tenantID: String, at timestamp: Double) {
         Gauge(label: "gm_recommendation_training_last_success_timestamp_seconds", dimensions: [("tenant", tenantID)]).record(timestamp)
     }
 

@@ -11,10 +11,13 @@ struct RecommendationSettings: Sendable {
     var trainWindowDays: Int
     /// A tenant with fewer players than `GM_RECOMMENDATION_TRAIN_MIN_PLAYERS` (20) gets no model.
     var trainMinPlayers: Int
-    /// `GM_RECOMMENDATION_ALS_ITERATIONS` (15), `_ALS_REGULARIZATION` (0.1), `_ALS_ALPHA` (10).
+    /// `GM_RECOMMENDATION_ALS_ITERATIONS` (15), `_ALS_ALPHA` (2: confidence 1 + α·log(1 + plays)).
     var alsIterations: Int
-    var alsRegularization: Float
     var alsAlpha: Float
+    /// The regularisations λ tried on each training's hold-out; the best one trains the model
+    /// (λ does not carry over between data sizes: ADR 0038): `GM_RECOMMENDATION_ALS_REGULARIZATION`,
+    /// comma-separated (`5,20,50,100`).
+    var alsRegularizations: [Float]
     /// The traffic share a newly trained model gets beside the tenant's primary one:
     /// `GM_RECOMMENDATION_CANDIDATE_PERCENT` (10; 0 trains it without serving it).
     var candidatePercent: Int
@@ -46,8 +49,14 @@ struct RecommendationSettings: Sendable {
         trainWindowDays = try environment.int("GM_RECOMMENDATION_TRAIN_WINDOW_DAYS", default: 90, in: 1...3_650)
         trainMinPlayers = try environment.int("GM_RECOMMENDATION_TRAIN_MIN_PLAYERS", default: 20, in: 2...10_000_000)
         alsIterations = try environment.int("GM_RECOMMENDATION_ALS_ITERATIONS", default: 15, in: 1...100)
-        alsRegularization = Float(try environment.double("GM_RECOMMENDATION_ALS_REGULARIZATION", default: 0.1, in: 0.0001...1000))
-        alsAlpha = Float(try environment.double("GM_RECOMMENDATION_ALS_ALPHA", default: 10, in: 0.01...10_000))
+        alsAlpha = Float(try environment.double("GM_RECOMMENDATION_ALS_ALPHA", default: 2, in: 0.01...10_000))
+        let lambdas = environment.string("GM_RECOMMENDATION_ALS_REGULARIZATION", default: "5,20,50,100").split(separator: ",").map {
+            Float($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !lambdas.isEmpty, lambdas.count <= 6, lambdas.allSatisfy({ $0 != nil && $0! > 0 && $0! <= 100_000 }) else {
+            throw ConfigurationError(variable: "GM_RECOMMENDATION_ALS_REGULARIZATION", problem: "must list 1 to 6 numbers in (0, 100000], comma-separated")
+        }
+        alsRegularizations = lambdas.compactMap { $0 }
         candidatePercent = try environment.int("GM_RECOMMENDATION_CANDIDATE_PERCENT", default: 10, in: 0...100)
         keepModels = try environment.int("GM_RECOMMENDATION_KEEP_MODELS", default: 2, in: 0...50)
         efSearch = try environment.int("GM_RECOMMENDATION_EF_SEARCH", default: 64, in: 10...1_000)

@@ -66,7 +66,7 @@ struct ModelLoader: Sendable {
                   FROM unnest(\(ids)::text[], \(vectors)::text[], \(played)::text[]) AS s(player, vector, played)
                 """, logger: logger)
         }
-        try await postgres.query("SELECT rec_index_model(\(modelID), \(hnsw.m), \(hnsw.efConstruction))", logger: logger)
+        try await postgres.query("SELECT rec_index_model(\(modelID), \(hnsw.m)::integer, \(hnsw.efConstruction)::integer)", logger: logger)
         try await dropErased(modelID: modelID, players: players, tenantID: new.tenantID, subjects: subjects)
         try await postgres.query("UPDATE rec_models SET state = 'ready', ready_at = now() WHERE model_id = \(modelID)", logger: logger)
         guard let record = try await ModelStore(postgres: postgres, logger: logger).model(id: modelID) else {

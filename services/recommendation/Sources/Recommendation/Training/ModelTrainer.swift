@@ -29,9 +29,9 @@ struct ModelTrainer: Sendable {
         case skipped(String)
     }
 
-    var parameters: ALSParameters {
+    func alsParameters(regularization: Float) -> ALSParameters {
         ALSParameters(
-            factors: ModelShape.factors, regularization: settings.alsRegularization, confidence: .logarithmic(alpha: settings.alsAlpha, epsilon: 1),
+            factors: ModelShape.factors, regularization: regularization, confidence: .logarithmic(alpha: settings.alsAlpha, epsilon: 1),
             iterations: settings.alsIterations)
     }
 
@@ -41,16 +41,27 @@ struct ModelTrainer: Sendable {
         guard data.players.count >= settings.trainMinPlayers else {
             return .skipped("\(data.players.count) players played in the window; \(settings.trainMinPlayers) are needed")
         }
-        let parameters = parameters
+        let candidates = settings.alsRegularizations.map { alsParameters(regularization: $0) }
         let matrix = InteractionMatrix(players: data.players.count, games: data.games.count, interactions: data.interactions)
         let started = ContinuousClock.now
-        let (model, evaluation) = try await DedicatedThread.run(name: "training") {
-            let split = HoldOutSplit(matrix: matrix, seed: parameters.seed)
-            let evaluated = try ImplicitALS.train(matrix: split.training, parameters: parameters, shouldStop: shouldStop)
-            let evaluation = OfflineEvaluation.evaluate(split: split, model: evaluated, k: 10)
-            return (try ImplicitALS.train(matrix: matrix, parameters: parameters, shouldStop: shouldStop), evaluation)
+        // Each λ on the same hold-out; the best by NDCG@10 trains on everything.
+        let (model, parameters, evaluation) = try await DedicatedThread.run(name: "training") {
+            let split = HoldOutSplit(matrix: matrix, seed: 1)
+            var best: (ALSParameters, OfflineEvaluation)?
+            for candidate in candidates {
+                let evaluated = try ImplicitALS.train(matrix: split.training, parameters: candidate, shouldStop: shouldStop)
+                let evaluation = OfflineEvaluation.evaluate(split: split, model: evaluated, k: 10)
+                if best == nil || evaluation.model.ndcg > best!.1.model.ndcg { best = (candidate, evaluation) }
+            }
+            let (chosen, evaluation) = best!
+            return (try ImplicitALS.train(matrix: matrix, parameters: chosen, shouldStop: shouldStop), chosen, evaluation)
         }
         let trainingSeconds = Self.seconds(ContinuousClock.now - started)
+        guard evaluation.model.ndcg > evaluation.popularity.ndcg else {
+            // Served, it would do worse than the tenant's popular games, which players get anyway.
+            return .skipped(
+                "the best model's NDCG@10 \(evaluation.model.ndcg) on held-out plays does not beat popularity's \(evaluation.popularity.ndcg)")
+        }
         let popular = PopularityRanking(matrix: matrix).topGames(k: Self.popularKept).map { data.games.id(at: $0.gameIndex) }
         let version = Self.version(now)
         // Game vectors only: players' vectors stay in PostgreSQL, where an erasure reaches them.

@@ -49,7 +49,7 @@ struct TrainingPass: Sendable {
                 report.interrupted = true
                 break
             } catch {
-                report.failed[tenant] = String(describing: error)
+                report.failed[tenant] = String(reflecting: error)
                 logger.error("training failed", metadata: ["tenant": "\(tenant)", "error": "\(String(reflecting: error))"])
             }
         }

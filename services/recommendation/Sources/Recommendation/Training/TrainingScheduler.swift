@@ -48,9 +48,9 @@ final class TrainingScheduler: Service, Sendable {
                 logger.info("another replica leads this training pass")
                 return
             }
-            for (tenant, trained) in report.trained {
+            for trained in report.trained.values {
                 metrics.trainingRun("trained")
-                metrics.trained(tenantID: tenant, seconds: trained.seconds, at: Date().timeIntervalSince1970)
+                metrics.trained(seconds: trained.seconds)
             }
             for _ in report.skipped.keys { metrics.trainingRun("skipped") }
             for _ in report.failed.keys { metrics.trainingRun("failed") }
