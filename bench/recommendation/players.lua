@@ -11,6 +11,7 @@
 local players = tonumber(os.getenv("PLAYERS") or "1000000")
 local limit = os.getenv("LIMIT") or "10"
 local fixed_path = os.getenv("FIXED_PATH")
+if fixed_path == "" then fixed_path = nil end
 wrk.method = "GET"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 
