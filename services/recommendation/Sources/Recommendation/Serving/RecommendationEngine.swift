@@ -42,7 +42,7 @@ struct RecommendationEngine: Sendable {
             }
         }
         metrics.served(list)
-        metrics.duration(seconds: Self.seconds(ContinuousClock.now - started), variant: variantName, cached: list.cached)
+        metrics.duration(seconds: (ContinuousClock.now - started).inSeconds, variant: variantName, cached: list.cached)
         publisher.publish(list, tenantID: tenantID)
         return list
     }
@@ -68,9 +68,5 @@ struct RecommendationEngine: Sendable {
             games += try await search.enabled(tenantID: tenantID, ranked: model.popular, excluded: shown, limit: limit - games.count)
         }
         return ServedList(playerID: playerID, modelVersion: model.version, variant: variant, source: source, games: games, generatedAt: Date())
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -13,10 +13,9 @@ struct VectorSearch: Sendable {
     func context(tenantID: String, playerID: String, modelID: Int64?) async throws -> PlayerContext {
         let rows = try await postgres.query(
             """
-            SELECT v.embedding::text, v.played,
-                   ARRAY(SELECT game_id FROM rec_recent_plays WHERE tenant_id = \(tenantID) AND player_id = \(playerID) ORDER BY game_id),
-                   ARRAY(SELECT plays FROM rec_recent_plays WHERE tenant_id = \(tenantID) AND player_id = \(playerID) ORDER BY game_id)
-              FROM (SELECT 1) AS one
+            SELECT v.embedding::text, v.played, r.games, r.plays
+              FROM (SELECT coalesce(array_agg(game_id ORDER BY game_id), '{}') AS games, coalesce(array_agg(plays ORDER BY game_id), '{}') AS plays
+                      FROM rec_recent_plays WHERE tenant_id = \(tenantID) AND player_id = \(playerID)) AS r
               LEFT JOIN rec_player_vectors v ON v.model_id = \(modelID ?? -1) AND v.player_id = \(playerID)
             """, logger: logger)
         for try await (vector, played, games, plays) in rows.decode((String?, [String]?, [String], [Int]).self) {

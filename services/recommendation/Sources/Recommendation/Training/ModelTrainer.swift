@@ -56,7 +56,7 @@ struct ModelTrainer: Sendable {
             let (chosen, evaluation) = best!
             return (try ImplicitALS.train(matrix: matrix, parameters: chosen, shouldStop: shouldStop), chosen, evaluation)
         }
-        let trainingSeconds = Self.seconds(ContinuousClock.now - started)
+        let trainingSeconds = (ContinuousClock.now - started).inSeconds
         guard evaluation.model.ndcg > evaluation.popularity.ndcg else {
             // Served, it would do worse than the tenant's popular games, which players get anyway.
             return .skipped(
@@ -106,9 +106,5 @@ struct ModelTrainer: Sendable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, c.nanosecond! / 1_000_000)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -38,7 +38,7 @@ struct TrainingPass: Sendable {
             do {
                 switch try await trainer.train(tenantID: tenant, now: now, shouldStop: shouldStop) {
                 case .trained(let model):
-                    report.trained[tenant] = (model.version, ModelTrainer.seconds(ContinuousClock.now - started))
+                    report.trained[tenant] = (model.version, (ContinuousClock.now - started).inSeconds)
                     logger.info(
                         "model trained", metadata: ["tenant": "\(tenant)", "version": "\(model.version)", "players": "\(model.players)", "metrics": "\(model.metrics)"])
                 case .skipped(let reason):
